@@ -1,0 +1,43 @@
+# Entry points: `make run` (operator + demo), `make test` (everything CI runs).
+SHELL := /bin/bash
+NODE := ./node_modules/.bin/node
+
+.PHONY: run test test-unit test-integration lint typecheck format bench deps kube crds clean
+
+node_modules/.installed: package.json package-lock.json
+	@# not `npm ci`: this registry carries only the platform binaries of optional
+	@# dependencies that this machine uses, so npm ci rejects the lock file.
+	npm install --no-save --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.installed
+
+kube:
+	@bash tools/kube/build.sh >/dev/null
+
+run: deps kube
+	$(NODE) src/cli/dev.ts
+
+test: deps kube
+	bash scripts/test.sh
+
+test-unit: deps
+	bash scripts/test.sh 'src/**/*.test.ts'
+
+test-integration: deps kube
+	bash scripts/test.sh 'test/**/*.test.ts'
+
+typecheck: deps
+	./node_modules/.bin/tsc -p tsconfig.json
+
+lint: deps
+	./node_modules/.bin/biome check .
+
+format: deps
+	./node_modules/.bin/biome check --write .
+
+bench: deps kube
+	$(NODE) bench/run.ts
+
+clean:
+	rm -rf node_modules

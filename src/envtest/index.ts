@@ -1,0 +1,17 @@
+export { kubeBinary } from './binary.ts';
+export { Component } from './component.ts';
+export {
+  ControlPlane,
+  type ControlPlaneOptions,
+  type KubectlResult,
+  startControlPlane,
+} from './controlplane.ts';
+export { renderKubeconfig } from './kubeconfig.ts';
+export {
+  type CertificateAuthority,
+  createCertificateAuthority,
+  issueLeaf,
+  type PemPair,
+  type Pki,
+} from './pki.ts';
+export { freePort, freePorts } from './ports.ts';
