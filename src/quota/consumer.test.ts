@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { bucketName, formatConsumerKey, parseConsumerKey } from './consumer.ts';
+import { QuotaInputError } from './errors.ts';
+import { sha256Hex } from './sha256.ts';
+
+describe('consumer key', () => {
+  const cases: Record<string, { ref: Parameters<typeof formatConsumerKey>[0]; key: string }> = {
+    'cluster-scoped organization': {
+      ref: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' },
+      key: 'resourcemanager.miloapis.com/Organization//acme',
+    },
+    'namespaced consumer': {
+      ref: { apiGroup: 'example.com', kind: 'Team', namespace: 'ns1', name: 'blue' },
+      key: 'example.com/Team/ns1/blue',
+    },
+    'core group': { ref: { kind: 'Namespace', name: 'default' }, key: '/Namespace//default' },
+  };
+  for (const [name, { ref, key }] of Object.entries(cases)) {
+    it(`formats and parses: ${name}`, () => {
+      assert.equal(formatConsumerKey(ref), key);
+      assert.deepEqual(parseConsumerKey(key), {
+        apiGroup: ref.apiGroup ?? '',
+        kind: ref.kind,
+        namespace: ref.namespace ?? '',
+        name: ref.name,
+      });
+    });
+  }
+
+  const bad: Record<string, { run: () => unknown; field: string }> = {
+    'missing kind': { run: () => formatConsumerKey({ kind: '', name: 'x' }), field: 'consumerRef.kind' },
+    'missing name': { run: () => formatConsumerKey({ kind: 'K', name: '' }), field: 'consumerRef.name' },
+    'slash in name': { run: () => formatConsumerKey({ kind: 'K', name: 'a/b' }), field: 'consumerRef.name' },
+    'NUL in group': {
+      run: () => formatConsumerKey({ apiGroup: 'a\0', kind: 'K', name: 'n' }),
+      field: 'consumerRef.apiGroup',
+    },
+    'too few parts': { run: () => parseConsumerKey('K/n'), field: 'consumerKey' },
+    'too many parts': { run: () => parseConsumerKey('g/K/ns/n/extra'), field: 'consumerKey' },
+  };
+  for (const [name, { run, field }] of Object.entries(bad)) {
+    it(`rejects ${name}`, () => {
+      assert.throws(run, (error: unknown) => error instanceof QuotaInputError && error.field === field);
+    });
+  }
+
+  it('round-trips any valid parts', () => {
+    const part = fc.string().filter((s) => !s.includes('/') && !s.includes('\0'));
+    const required = part.filter((s) => s !== '');
+    fc.assert(
+      fc.property(part, required, part, required, (apiGroup, kind, namespace, name) => {
+        assert.deepEqual(parseConsumerKey(formatConsumerKey({ apiGroup, kind, namespace, name })), {
+          apiGroup,
+          kind,
+          namespace,
+          name,
+        });
+      }),
+    );
+  });
+});
+
+describe('bucketName', () => {
+  const key = 'resourcemanager.miloapis.com/Organization//acme';
+
+  it('hashes the key, a NUL, then the resourceType', () => {
+    const name = bucketName(key, 'resourcemanager.miloapis.com/projects');
+    assert.equal(name, `bucket-${sha256Hex(`${key}\0resourcemanager.miloapis.com/projects`)}`);
+    assert.match(name, /^bucket-[0-9a-f]{64}$/);
+  });
+
+  it('tells apart inputs that plain concatenation would merge', () => {
+    // With no separator, ("…/acme", "x") and ("…/acmex", "") would hash the same bytes.
+    assert.notEqual(bucketName(key, 'x'), bucketName(`${key}x`, ''));
+  });
+
+  it('is injective on (consumer, resourceType) pairs (no two distinct pairs share a hash input)', () => {
+    const part = fc.string({ maxLength: 4 }).filter((s) => !s.includes('/') && !s.includes('\0'));
+    const consumer = fc
+      .tuple(
+        part,
+        part.filter((s) => s !== ''),
+        part,
+        part.filter((s) => s !== ''),
+      )
+      .map(([apiGroup, kind, namespace, name]) => formatConsumerKey({ apiGroup, kind, namespace, name }));
+    fc.assert(
+      fc.property(consumer, fc.string(), consumer, fc.string(), (k1, r1, k2, r2) => {
+        fc.pre(k1 !== k2 || r1 !== r2);
+        assert.notEqual(bucketName(k1, r1), bucketName(k2, r2));
+      }),
+    );
+  });
+
+  it('rejects a malformed consumer key', () => {
+    assert.throws(() => bucketName('not-a-key', 'x'), QuotaInputError);
+  });
+});

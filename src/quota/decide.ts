@@ -1,0 +1,43 @@
+// One decision round for one consumer (SPEC §4): snapshot in, decisions out, no I/O. Pending claims are
+// decided whole, in creationTimestamp-then-name order, each against the capacity earlier claims left.
+
+import { applyDecisions } from './apply.ts';
+import { capacityFrom } from './capacity.ts';
+import { claimState } from './claim-state.ts';
+import type { Decision, DecisionRound } from './decision.ts';
+import { compareStrings, computeFigures } from './figures.ts';
+import type { ClaimInput, ConsumerSnapshot } from './types.ts';
+import { validateSnapshot } from './validate.ts';
+import { decideClaim, type RoundContext } from './verdict.ts';
+
+/** Decision order: creationTimestamp, then name; namespace and uid only make ties deterministic. */
+export function compareClaims(a: ClaimInput, b: ClaimInput): number {
+  return (
+    a.creationTimestamp - b.creationTimestamp ||
+    compareStrings(a.name, b.name) ||
+    compareStrings(a.namespace, b.namespace) ||
+    compareStrings(a.uid, b.uid)
+  );
+}
+
+/**
+ * Decides every claim of the snapshot that has an open request (no allocation, or a Pending one) and is not
+ * being deleted. Requests already Granted or Denied are final and never decided again. Throws
+ * QuotaInputError for a snapshot that breaks the API's bounds.
+ */
+export function decide(snapshot: ConsumerSnapshot): DecisionRound {
+  validateSnapshot(snapshot);
+  const ctx: RoundContext = {
+    snapshot,
+    capacity: capacityFrom(computeFigures(snapshot)),
+    blocked: new Map(),
+  };
+  const decisions: Decision[] = [];
+  for (const claim of [...snapshot.claims].sort(compareClaims)) {
+    if (claim.deleting === true) continue;
+    const state = claimState(claim);
+    if (state.open.length > 0) decisions.push(decideClaim(claim, state, ctx));
+  }
+  const claims = applyDecisions(snapshot.claims, decisions);
+  return { decisions, figures: computeFigures({ grants: snapshot.grants, claims }) };
+}

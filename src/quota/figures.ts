@@ -1,0 +1,121 @@
+// Bucket figures (SPEC §4.2), derived from grants and claims alone: the claims' allocations are the source of
+// truth, so a bucket's status can always be recomputed and heals after any crash.
+import { addAmount, subtractAmount } from './amount.ts';
+import { heldAmounts } from './claim-state.ts';
+import type { ClaimInput, GrantInput } from './types.ts';
+
+export interface ContributingGrantRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly lastObservedGeneration: number;
+  /** This grant's total for the resourceType. */
+  readonly amount: number;
+}
+
+export interface BucketFigures {
+  readonly resourceType: string;
+  /** Sum over Active grants. */
+  readonly limit: number;
+  /** Sum of Granted allocations of claims that hold capacity. */
+  readonly allocated: number;
+  /** max(0, limit - allocated). */
+  readonly available: number;
+  /** Claims holding a Granted allocation of this resourceType. */
+  readonly claimCount: number;
+  /** Active grants with an allowance for this resourceType (grants, not allowance entries as in Milo). */
+  readonly grantCount: number;
+  /** Sorted by namespace, then name. */
+  readonly contributingGrantRefs: readonly ContributingGrantRef[];
+  /** limit < allocated: a grant shrank or went away after capacity was granted. Nothing is revoked. */
+  readonly overCommitted: boolean;
+  /** allocated - limit when over-committed, else 0. */
+  readonly overCommittedBy: number;
+}
+
+export type FiguresByType = ReadonlyMap<string, BucketFigures>;
+
+interface Tally {
+  limit: number;
+  allocated: number;
+  claimCount: number;
+  refs: ContributingGrantRef[];
+}
+
+/** Figures for every resourceType any grant or live claim mentions, sorted by resourceType. */
+export function computeFigures(input: {
+  readonly grants: readonly GrantInput[];
+  readonly claims: readonly ClaimInput[];
+}): FiguresByType {
+  const tallies = new Map<string, Tally>();
+  const tally = (resourceType: string): Tally => {
+    let entry = tallies.get(resourceType);
+    if (entry === undefined) {
+      entry = { limit: 0, allocated: 0, claimCount: 0, refs: [] };
+      tallies.set(resourceType, entry);
+    }
+    return entry;
+  };
+
+  for (const grant of input.grants) {
+    const perType = new Map<string, number>();
+    for (const { resourceType, amount } of grant.allowances) {
+      tally(resourceType);
+      perType.set(resourceType, addAmount(perType.get(resourceType) ?? 0, amount));
+    }
+    if (!grant.active) continue;
+    for (const [resourceType, amount] of perType) {
+      const entry = tally(resourceType);
+      entry.limit = addAmount(entry.limit, amount);
+      const { namespace, name } = grant;
+      entry.refs.push({ namespace, name, lastObservedGeneration: grant.generation ?? 0, amount });
+    }
+  }
+
+  for (const claim of input.claims) {
+    if (claim.deleting === true) continue;
+    for (const request of claim.requests) tally(request.resourceType);
+    for (const [resourceType, amount] of heldAmounts(claim)) {
+      const entry = tally(resourceType);
+      entry.allocated = addAmount(entry.allocated, amount);
+      entry.claimCount += 1;
+    }
+  }
+
+  const figures = new Map<string, BucketFigures>();
+  for (const resourceType of [...tallies.keys()].sort(compareStrings)) {
+    const { limit, allocated, claimCount, refs } = tallies.get(resourceType) ?? tally(resourceType);
+    refs.sort((a, b) => compareStrings(a.namespace, b.namespace) || compareStrings(a.name, b.name));
+    figures.set(resourceType, {
+      resourceType,
+      limit,
+      allocated,
+      available: subtractAmount(limit, allocated),
+      claimCount,
+      grantCount: refs.length,
+      contributingGrantRefs: refs,
+      overCommitted: allocated > limit,
+      overCommittedBy: subtractAmount(allocated, limit),
+    });
+  }
+  return figures;
+}
+
+/** Figures of a resourceType nothing mentions: all zero. */
+export function emptyFigures(resourceType: string): BucketFigures {
+  return {
+    resourceType,
+    limit: 0,
+    allocated: 0,
+    available: 0,
+    claimCount: 0,
+    grantCount: 0,
+    contributingGrantRefs: [],
+    overCommitted: false,
+    overCommittedBy: 0,
+  };
+}
+
+/** Code-unit order, independent of locale, so figures and decisions are identical on every machine. */
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

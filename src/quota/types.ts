@@ -1,0 +1,95 @@
+// Plain input types for the quota engine: one consumer's registrations, grants and claims, already read from
+// the cache by a controller and adapted from the API objects. The engine never imports the API types (they
+// carry Kubernetes metadata the decisions do not need); controllers convert. Times are epoch milliseconds.
+
+export type RegistrationType = 'Entity' | 'Allocation';
+
+/** A ResourceRegistration as the engine sees it. `type` is informational (as in Milo) and not used in decisions. */
+export interface RegistrationInput {
+  readonly active: boolean;
+  readonly type: RegistrationType;
+}
+
+export interface AllowanceInput {
+  readonly resourceType: string;
+  readonly amount: number;
+}
+
+/** A ResourceGrant for this consumer. `active` is the grant's Active condition, computed by its controller. */
+export interface GrantInput {
+  readonly namespace: string;
+  readonly name: string;
+  readonly active: boolean;
+  /** metadata.generation, reported as `lastObservedGeneration` in contributingGrantRefs; 0 when absent. */
+  readonly generation?: number;
+  /** One entry per allowance bucket; several entries for one resourceType add up. */
+  readonly allowances: readonly AllowanceInput[];
+}
+
+export interface RequestInput {
+  readonly resourceType: string;
+  readonly amount: number;
+}
+
+export type AllocationStatus = 'Granted' | 'Denied' | 'Pending';
+
+/** One entry of a claim's `status.allocations[]` (keyed by resourceType). */
+export interface AllocationInput {
+  readonly resourceType: string;
+  readonly status: AllocationStatus;
+  /** What a Granted entry holds. A Granted entry without it counts as the request's amount (never less). */
+  readonly allocatedAmount?: number;
+  readonly reason?: string;
+  readonly message?: string;
+  readonly allocatingBucket?: string;
+}
+
+export interface ClaimInput {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  /** metadata.creationTimestamp in epoch ms; the first ordering key (then name, namespace, uid). */
+  readonly creationTimestamp: number;
+  readonly requests: readonly RequestInput[];
+  readonly allocations: readonly AllocationInput[];
+  /** metadata.deletionTimestamp is set: the claim holds nothing and is never decided. */
+  readonly deleting?: boolean;
+}
+
+/**
+ * Present when a Ready GrantCreationPolicy targets this consumer and its grants have not appeared yet
+ * (SPEC §4.6, the start-up race). A claim that would be denied for lack of an Active grant then waits until
+ * `creationTimestamp + windowMs` instead of being denied.
+ */
+export interface StartupWaitInput {
+  /** Default DEFAULT_STARTUP_WAIT_MS (10 s). */
+  readonly windowMs?: number;
+  /** The resourceTypes the policy will grant; when absent, any resourceType may still get a grant. */
+  readonly resourceTypes?: readonly string[];
+}
+
+/** Everything one decision round needs about one consumer. */
+export interface ConsumerSnapshot {
+  /** `apiGroup/kind/namespace/name` (see formatConsumerKey). */
+  readonly consumerKey: string;
+  /** Registrations by resourceType. */
+  readonly registrations: ReadonlyMap<string, RegistrationInput>;
+  readonly grants: readonly GrantInput[];
+  readonly claims: readonly ClaimInput[];
+  readonly now: number;
+  readonly startupWait?: StartupWaitInput;
+}
+
+export const DEFAULT_STARTUP_WAIT_MS = 10_000;
+
+/** Identifies a claim in decisions and in the ledger. */
+export interface ClaimRef {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+}
+
+/** `namespace/name`: the claim's key in decisions and in the ledger. */
+export function claimKey(claim: { readonly namespace: string; readonly name: string }): string {
+  return `${claim.namespace}/${claim.name}`;
+}

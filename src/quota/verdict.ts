@@ -1,0 +1,142 @@
+// The decision on one claim, at its turn in the round. The claim is the unit: every open request is granted
+// together or the whole claim is denied, so a claim never holds part of what it asked for.
+import type { Capacity, Room } from './capacity.ts';
+import { available, release, room, take } from './capacity.ts';
+import type { ClaimState } from './claim-state.ts';
+import { bucketName } from './consumer.ts';
+import type { Decision, DenialCause, RequestDenial } from './decision.ts';
+import type { DenialReason } from './messages.ts';
+import * as text from './messages.ts';
+import type { ClaimInput, ClaimRef, ConsumerSnapshot, RequestInput } from './types.ts';
+import { claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
+
+export interface RoundContext {
+  readonly snapshot: ConsumerSnapshot;
+  readonly capacity: Capacity;
+  /** resourceType → the earliest waiting claim requesting it, and when the wait ends at the latest. */
+  readonly blocked: Map<string, { readonly until: number; readonly claimKey: string }>;
+}
+
+type Denial = Omit<RequestDenial, 'requested' | 'limit' | 'allocated' | 'available' | 'resourceType'>;
+
+function denial(ctx: RoundContext, request: RequestInput, why: Denial): RequestDenial {
+  const entry = room(ctx.capacity, request.resourceType);
+  const { limit, allocated } = entry;
+  const { resourceType, amount: requested } = request;
+  return { resourceType, requested, limit, allocated, available: available(entry), ...why };
+}
+
+function deny(ctx: RoundContext, ref: ClaimRef, state: ClaimState, reasons: RequestDenial[]): Decision {
+  // A denied claim holds nothing: release what an older, non-atomic writer may have granted it.
+  if (state.holds) release(ctx.capacity, state.granted);
+  const allocations = reasons.map(({ resourceType, reason, message }) => ({
+    resourceType,
+    status: 'Denied' as const,
+    reason,
+    message,
+  }));
+  const reason: DenialReason = reasons.some((r) => r.reason === 'ValidationFailed')
+    ? 'ValidationFailed'
+    : 'QuotaExceeded';
+  return { kind: 'deny', claim: ref, reason, reasons, allocations };
+}
+
+/** Denies every open request: those in `causes` for their own cause, the others alongside them. */
+function denyFor(
+  ctx: RoundContext,
+  ref: ClaimRef,
+  state: ClaimState,
+  reason: DenialReason,
+  causes: ReadonlyMap<string, { cause: DenialCause; message: string }>,
+): Decision {
+  const [firstType, first] = [...causes][0] ?? ['', { message: '' }];
+  const sibling = {
+    cause: 'sibling' as const,
+    reason,
+    message: text.deniedWithClaimMessage(firstType, first.message),
+  };
+  const reasons = state.open.map((request) => {
+    const own = causes.get(request.resourceType);
+    return denial(ctx, request, own === undefined ? sibling : { ...own, reason });
+  });
+  return deny(ctx, ref, state, reasons);
+}
+
+function block(ctx: RoundContext, claim: ClaimInput, state: ClaimState, until: number): void {
+  for (const { resourceType } of state.open) {
+    const previous = ctx.blocked.get(resourceType);
+    const key = previous?.claimKey ?? claimKey(claim);
+    ctx.blocked.set(resourceType, { until: Math.max(until, previous?.until ?? until), claimKey: key });
+  }
+}
+
+export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundContext): Decision {
+  const ref: ClaimRef = { namespace: claim.namespace, name: claim.name, uid: claim.uid };
+
+  // An older writer already denied part of the claim: the rest follows (all or nothing).
+  if (state.denied !== undefined) {
+    const { resourceType, reason, message } = state.denied;
+    const denied = reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded';
+    const why = { cause: 'sibling' as const, message: message ?? `${resourceType} was denied` };
+    return denyFor(ctx, ref, state, denied, new Map([[resourceType, why]]));
+  }
+
+  const invalid = new Map<string, { cause: DenialCause; message: string }>();
+  if (state.duplicate !== undefined) {
+    const { resourceType, index } = state.duplicate;
+    invalid.set(resourceType, {
+      cause: 'invalid',
+      message: text.duplicateRequestMessage(resourceType, index),
+    });
+  }
+  for (const { resourceType } of state.open) {
+    if (ctx.snapshot.registrations.get(resourceType)?.active === true || invalid.has(resourceType)) continue;
+    invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });
+  }
+  if (invalid.size > 0) return denyFor(ctx, ref, state, 'ValidationFailed', invalid);
+
+  // FCFS: an earlier claim waiting for grants keeps its place on every resourceType it requests.
+  const ahead = state.open.filter((r) => ctx.blocked.has(r.resourceType)).map((r) => r.resourceType);
+  if (ahead.length > 0) {
+    const blockers = ahead.map((type) => ctx.blocked.get(type)).filter((b) => b !== undefined);
+    const until = Math.max(...blockers.map((b) => b.until));
+    block(ctx, claim, state, until);
+    const message = text.behindWaitingClaimMessage(blockers[0]?.claimKey ?? '', until);
+    return { kind: 'wait', claim: ref, until, cause: 'behind-waiting-claim', resourceTypes: ahead, message };
+  }
+
+  const rooms: [RequestInput, Room][] = state.open.map((r) => [r, room(ctx.capacity, r.resourceType)]);
+  const short = rooms.filter(([request, entry]) => request.amount > available(entry));
+  if (short.length === 0) {
+    take(ctx.capacity, new Map(state.open.map((r) => [r.resourceType, r.amount])));
+    const allocations = state.open.map(({ resourceType, amount }) => ({
+      resourceType,
+      status: 'Granted' as const,
+      allocatedAmount: amount,
+      ...text.GRANTED_ALLOCATION,
+      allocatingBucket: bucketName(ctx.snapshot.consumerKey, resourceType),
+    }));
+    return { kind: 'grant', claim: ref, allocations };
+  }
+
+  const startup = ctx.snapshot.startupWait;
+  if (startup !== undefined) {
+    const until = claim.creationTimestamp + (startup.windowMs ?? DEFAULT_STARTUP_WAIT_MS);
+    const expected = (type: string) => startup.resourceTypes?.includes(type) ?? true;
+    const missing = short.filter(([r, entry]) => entry.grantCount === 0 && expected(r.resourceType));
+    if (missing.length > 0 && ctx.snapshot.now < until) {
+      block(ctx, claim, state, until);
+      const resourceTypes = missing.map(([r]) => r.resourceType);
+      const message = text.awaitingGrantsMessage(resourceTypes, until);
+      return { kind: 'wait', claim: ref, until, cause: 'awaiting-grants', resourceTypes, message };
+    }
+  }
+
+  const causes = new Map(
+    short.map(([r, entry]) => [
+      r.resourceType,
+      { cause: 'insufficient' as const, message: text.quotaExceededMessage(r.amount, available(entry)) },
+    ]),
+  );
+  return denyFor(ctx, ref, state, 'QuotaExceeded', causes);
+}
