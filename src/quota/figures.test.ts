@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { MAX_AMOUNT } from './amount.ts';
 import type { BucketFigures } from './figures.ts';
 import { computeFigures, emptyFigures } from './figures.ts';
-import { MAX_AMOUNT } from './amount.ts';
-import { claim, denied, granted, grant, pending } from './test-builders.ts';
+import { claim, denied, grant, granted, pending } from './test-builders.ts';
 import type { ClaimInput, GrantInput } from './types.ts';
 
 type Summary = Pick<BucketFigures, 'limit' | 'allocated' | 'available' | 'claimCount' | 'grantCount'> & {
@@ -18,7 +18,15 @@ const cases: Record<string, { grants: GrantInput[]; claims: ClaimInput[]; want: 
     want: { cpu: { limit: 10, allocated: 0, available: 10, claimCount: 0, grantCount: 2 } },
   },
   'several allowances of one type in one grant count as one grant': {
-    grants: [{ ...grant('g1', {}), allowances: [{ resourceType: 'cpu', amount: 1 }, { resourceType: 'cpu', amount: 2 }] }],
+    grants: [
+      {
+        ...grant('g1', {}),
+        allowances: [
+          { resourceType: 'cpu', amount: 1 },
+          { resourceType: 'cpu', amount: 2 },
+        ],
+      },
+    ],
     claims: [],
     want: { cpu: { limit: 3, allocated: 0, available: 3, claimCount: 0, grantCount: 1 } },
   },
