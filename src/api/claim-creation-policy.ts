@@ -1,0 +1,88 @@
+// ClaimCreationPolicy (cluster-scoped): at admission, a create of the trigger kind that meets the
+// constraints gets a ResourceClaim rendered from the template, and is admitted only if it is granted.
+import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
+import { triggerSchema } from './grant-creation-policy.ts';
+import type { QuotaObject } from './meta.ts';
+import { CONDITION_READY, POLICY_READY_REASONS } from './reasons.ts';
+import { resourceClaimSpecSchema } from './resource-claim.ts';
+import { boolean, type Infer, object, optional } from './schema/builder.ts';
+import { conditionsSchema, objectMetaTemplateSchema, observedGenerationSchema } from './schema/common.ts';
+
+export const CLAIM_CREATION_POLICY = 'ClaimCreationPolicy';
+
+const claimTemplateSchema = object(
+  {
+    metadata: objectMetaTemplateSchema,
+    spec: resourceClaimSpecSchema(true),
+  },
+  {
+    description:
+      'The ResourceClaim to create. name, generateName, namespace, label and annotation values and consumerRef fields may use {{ }} templates; resourceRef is filled in automatically.',
+    rules: [
+      {
+        rule: '!has(self.spec.resourceRef)',
+        message: 'resourceRef field is automatically populated and cannot be set in template',
+        fieldPath: '.spec.resourceRef',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+const specSchema = object(
+  {
+    disabled: optional(
+      boolean({ description: 'Stops enforcement without deleting the policy.', default: false }),
+    ),
+    trigger: triggerSchema(
+      'CEL constraints over `trigger`, `user` and `requestInfo`; all must be true. At most 10.',
+    ),
+    target: object(
+      { resourceClaimTemplate: claimTemplateSchema },
+      { description: 'The claim to create for each matching create request.' },
+    ),
+  },
+  { description: 'Which creations consume quota, and the claim each one makes.' },
+);
+
+export const claimCreationPolicyStatusSchema = object(
+  {
+    observedGeneration: optional(observedGenerationSchema),
+    conditions: optional(
+      conditionsSchema('Ready=True when the policy is valid, enabled and enforced.', {
+        [CONDITION_READY]: POLICY_READY_REASONS,
+      }),
+    ),
+  },
+  { description: 'Observed state of the policy, written by the operator.' },
+);
+
+export type ClaimCreationPolicySpec = Infer<typeof specSchema>;
+export type ClaimCreationPolicyStatus = Infer<typeof claimCreationPolicyStatusSchema>;
+export type ResourceClaimTemplate = Infer<typeof claimTemplateSchema>;
+export type ClaimCreationPolicy = QuotaObject<
+  typeof CLAIM_CREATION_POLICY,
+  ClaimCreationPolicySpec,
+  ClaimCreationPolicyStatus
+>;
+
+export const claimCreationPolicyDefinition: KindDefinition = {
+  kind: CLAIM_CREATION_POLICY,
+  plural: 'claimcreationpolicies',
+  singular: 'claimcreationpolicy',
+  listKind: 'ClaimCreationPolicyList',
+  shortNames: ['qccp'],
+  scope: 'Cluster',
+  description:
+    'ClaimCreationPolicy makes every matching create of its trigger kind claim quota at admission; the create is rejected when the claim is denied.',
+  spec: specSchema,
+  status: claimCreationPolicyStatusSchema,
+  printerColumns: [
+    { name: 'Target', type: 'string', jsonPath: '.spec.trigger.resource.kind' },
+    { name: 'Disabled', type: 'boolean', jsonPath: '.spec.disabled' },
+    conditionColumn('Ready', CONDITION_READY),
+    reasonColumn(CONDITION_READY, 1),
+    AGE_COLUMN,
+  ],
+  selectableFields: ['.spec.trigger.resource.kind', '.spec.trigger.resource.apiVersion', '.spec.disabled'],
+};

@@ -1,0 +1,137 @@
+// Describes one quota kind (names, schema, columns) and turns it into an apiextensions.k8s.io/v1
+// CustomResourceDefinition object. scripts/gen-crds.ts serialises these; nothing here does I/O.
+
+import { CATEGORY, GROUP, VERSION } from './meta.ts';
+import type { JsonSchema, Schema } from './schema/builder.ts';
+
+export interface PrinterColumn {
+  readonly name: string;
+  readonly type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  readonly jsonPath: string;
+  readonly description?: string;
+  readonly priority?: number;
+}
+
+export interface KindDefinition {
+  readonly kind: string;
+  readonly plural: string;
+  readonly singular: string;
+  readonly listKind: string;
+  readonly shortNames: readonly string[];
+  readonly scope: 'Cluster' | 'Namespaced';
+  readonly description: string;
+  readonly spec: Schema<unknown>;
+  readonly status: Schema<unknown>;
+  readonly printerColumns: readonly PrinterColumn[];
+  /** Field paths usable with `kubectl get --field-selector` (Kubernetes selectableFields). */
+  readonly selectableFields: readonly string[];
+}
+
+export const AGE_COLUMN: PrinterColumn = {
+  name: 'Age',
+  type: 'date',
+  jsonPath: '.metadata.creationTimestamp',
+};
+
+/** A printer column showing the status of condition `type`. */
+export function conditionColumn(name: string, type: string, priority?: number): PrinterColumn {
+  const col: PrinterColumn = {
+    name,
+    type: 'string',
+    jsonPath: `.status.conditions[?(@.type=='${type}')].status`,
+  };
+  return priority === undefined ? col : { ...col, priority };
+}
+
+export function reasonColumn(type: string, priority?: number): PrinterColumn {
+  const col: PrinterColumn = {
+    name: 'Reason',
+    type: 'string',
+    jsonPath: `.status.conditions[?(@.type=='${type}')].reason`,
+  };
+  return priority === undefined ? col : { ...col, priority };
+}
+
+export interface CustomResourceDefinition {
+  readonly apiVersion: 'apiextensions.k8s.io/v1';
+  readonly kind: 'CustomResourceDefinition';
+  readonly metadata: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  readonly spec: {
+    readonly group: string;
+    readonly names: {
+      readonly kind: string;
+      readonly listKind: string;
+      readonly plural: string;
+      readonly singular: string;
+      readonly shortNames: readonly string[];
+      readonly categories: readonly string[];
+    };
+    readonly scope: 'Cluster' | 'Namespaced';
+    readonly versions: readonly {
+      readonly name: string;
+      readonly served: boolean;
+      readonly storage: boolean;
+      readonly schema: { readonly openAPIV3Schema: JsonSchema };
+      readonly subresources: { readonly status: Record<string, never> };
+      readonly additionalPrinterColumns: readonly PrinterColumn[];
+      readonly selectableFields: readonly { readonly jsonPath: string }[];
+    }[];
+  };
+}
+
+/** The name of a CRD: `<plural>.<group>`. */
+export function crdName(def: KindDefinition): string {
+  return `${def.plural}.${GROUP}`;
+}
+
+export function openApiSchema(def: KindDefinition): JsonSchema {
+  return {
+    type: 'object',
+    description: def.description,
+    required: ['spec'],
+    properties: {
+      apiVersion: {
+        type: 'string',
+        description: `APIVersion of this object: ${GROUP}/${VERSION}.`,
+      },
+      kind: { type: 'string', description: `Kind of this object: ${def.kind}.` },
+      metadata: { type: 'object' },
+      spec: def.spec.json,
+      status: def.status.json,
+    },
+  };
+}
+
+export function buildCrd(def: KindDefinition): CustomResourceDefinition {
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: {
+      name: crdName(def),
+      labels: { 'app.kubernetes.io/name': 'milo-quota-operator', 'app.kubernetes.io/part-of': 'milo-quota' },
+    },
+    spec: {
+      group: GROUP,
+      names: {
+        kind: def.kind,
+        listKind: def.listKind,
+        plural: def.plural,
+        singular: def.singular,
+        shortNames: def.shortNames,
+        categories: [CATEGORY],
+      },
+      scope: def.scope,
+      versions: [
+        {
+          name: VERSION,
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: openApiSchema(def) },
+          subresources: { status: {} },
+          additionalPrinterColumns: def.printerColumns,
+          selectableFields: def.selectableFields.map((jsonPath) => ({ jsonPath })),
+        },
+      ],
+    },
+  };
+}

@@ -1,0 +1,182 @@
+// GrantCreationPolicy (cluster-scoped): when an object of the trigger kind exists and the constraints hold,
+// the operator creates (and keeps up to date) the ResourceGrant rendered from the template.
+import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
+import type { QuotaObject } from './meta.ts';
+import {
+  CONDITION_PARENT_CONTEXT_READY,
+  CONDITION_READY,
+  PARENT_CONTEXT_REASONS,
+  POLICY_READY_REASONS,
+} from './reasons.ts';
+import { resourceGrantSpecSchema } from './resource-grant.ts';
+import { array, boolean, type Infer, object, optional, string } from './schema/builder.ts';
+import {
+  conditionExpressionSchema,
+  conditionsSchema,
+  objectMetaTemplateSchema,
+  observedGenerationSchema,
+} from './schema/common.ts';
+import { API_GROUP_PATTERN, API_VERSION_PATTERN, KIND_PATTERN } from './schema/patterns.ts';
+
+export const GRANT_CREATION_POLICY = 'GrantCreationPolicy';
+export const MAX_CONSTRAINTS = 10;
+
+/** The kind a policy watches (shared with ClaimCreationPolicy). */
+export const triggerResourceSchema = object(
+  {
+    apiVersion: string({
+      description: 'apiVersion of the trigger kind: v1 for the core group, otherwise group/version.',
+      pattern: API_VERSION_PATTERN,
+    }),
+    kind: string({
+      description: 'Kind of the trigger objects.',
+      minLength: 1,
+      maxLength: 63,
+      pattern: KIND_PATTERN,
+    }),
+  },
+  { description: 'The kind of object that triggers this policy.' },
+);
+
+export function triggerSchema(constraintsDescription: string) {
+  return object(
+    {
+      resource: triggerResourceSchema,
+      constraints: optional(
+        array(conditionExpressionSchema, { description: constraintsDescription, maxItems: MAX_CONSTRAINTS }),
+      ),
+    },
+    { description: 'Which objects trigger the policy.' },
+  );
+}
+
+const parentContextSchema = object(
+  {
+    apiGroup: string({
+      description: 'API group of the parent context kind.',
+      maxLength: 253,
+      pattern: API_GROUP_PATTERN,
+    }),
+    kind: string({
+      description: 'Kind of the parent context.',
+      minLength: 1,
+      maxLength: 63,
+      pattern: KIND_PATTERN,
+    }),
+    nameExpression: string({
+      description: 'CEL expression over `trigger` (no {{ }}) returning the parent context name.',
+      minLength: 1,
+      maxLength: 512,
+    }),
+  },
+  {
+    description:
+      'Targets another control plane. Not supported on a single cluster: a policy that sets it is not Ready.',
+    rules: [
+      {
+        rule: 'has(self.nameExpression) && size(self.nameExpression) > 0',
+        message: 'parent context must have a name expression',
+        fieldPath: '.nameExpression',
+        reason: 'FieldValueRequired',
+      },
+    ],
+  },
+);
+
+const grantTemplateSchema = object(
+  {
+    metadata: objectMetaTemplateSchema,
+    spec: resourceGrantSpecSchema(true),
+  },
+  { description: 'The ResourceGrant to create; metadata.name is required and may use {{ }} templates.' },
+);
+
+const targetSchema = object(
+  {
+    parentContext: optional(parentContextSchema),
+    resourceGrantTemplate: grantTemplateSchema,
+  },
+  { description: 'What to create for each matching trigger object.' },
+);
+
+const specSchema = object(
+  {
+    disabled: optional(
+      boolean({
+        description: 'Stops the policy without deleting it. Existing grants are kept.',
+        default: false,
+      }),
+    ),
+    trigger: triggerSchema('CEL constraints over `trigger`; all must be true. At most 10.'),
+    target: targetSchema,
+  },
+  {
+    description: 'When to create grants, and what they look like.',
+    rules: [
+      {
+        rule: '!(has(self.disabled) && self.disabled) || !has(self.trigger.constraints) || size(self.trigger.constraints) == 0',
+        message: 'disabled policies should not have trigger constraints',
+        fieldPath: '.trigger.constraints',
+        reason: 'FieldValueForbidden',
+      },
+    ],
+  },
+);
+
+export const grantCreationPolicyStatusSchema = object(
+  {
+    observedGeneration: optional(observedGenerationSchema),
+    conditions: optional(
+      conditionsSchema(
+        'Ready=True when the policy is valid, enabled and acting; ParentContextReady if parentContext is set.',
+        {
+          [CONDITION_READY]: POLICY_READY_REASONS,
+          [CONDITION_PARENT_CONTEXT_READY]: PARENT_CONTEXT_REASONS,
+        },
+      ),
+    ),
+  },
+  {
+    description: 'Observed state of the policy, written by the operator.',
+  },
+);
+
+export type GrantCreationPolicySpec = Infer<typeof specSchema>;
+export type GrantCreationPolicyStatus = Infer<typeof grantCreationPolicyStatusSchema>;
+export type TriggerResource = Infer<typeof triggerResourceSchema>;
+export type ConditionExpression = Infer<typeof conditionExpressionSchema>;
+export type ObjectMetaTemplate = Infer<typeof objectMetaTemplateSchema>;
+export type ParentContext = Infer<typeof parentContextSchema>;
+export type ResourceGrantTemplate = Infer<typeof grantTemplateSchema>;
+export type GrantCreationPolicy = QuotaObject<
+  typeof GRANT_CREATION_POLICY,
+  GrantCreationPolicySpec,
+  GrantCreationPolicyStatus
+>;
+
+export const grantCreationPolicyDefinition: KindDefinition = {
+  kind: GRANT_CREATION_POLICY,
+  plural: 'grantcreationpolicies',
+  singular: 'grantcreationpolicy',
+  listKind: 'GrantCreationPolicyList',
+  shortNames: ['qgcp'],
+  scope: 'Cluster',
+  description:
+    'GrantCreationPolicy creates a ResourceGrant for every object of a trigger kind that meets its constraints, e.g. default quota per Organization tier.',
+  spec: specSchema,
+  status: grantCreationPolicyStatusSchema,
+  printerColumns: [
+    { name: 'Trigger', type: 'string', jsonPath: '.spec.trigger.resource.kind' },
+    { name: 'Disabled', type: 'boolean', jsonPath: '.spec.disabled' },
+    conditionColumn('Ready', CONDITION_READY),
+    reasonColumn(CONDITION_READY, 1),
+    AGE_COLUMN,
+  ],
+  selectableFields: [
+    '.spec.trigger.resource.kind',
+    '.spec.trigger.resource.apiVersion',
+    '.spec.target.parentContext.kind',
+    '.spec.target.parentContext.apiGroup',
+    '.spec.disabled',
+  ],
+};

@@ -1,0 +1,45 @@
+// Label and annotation keys the quota system stamps on the objects it creates. The first group keeps Milo's
+// exact keys and meaning (clients and tests select on them); the second group is our additive extension.
+
+/** Label `"true"` on claims created by a ClaimCreationPolicy at admission (Milo). */
+export const LABEL_AUTO_CREATED = 'quota.miloapis.com/auto-created';
+/** Label (claims and policy-made grants) and annotation (claims) naming the policy that made the object. */
+export const LABEL_POLICY = 'quota.miloapis.com/policy';
+export const ANNOTATION_POLICY = LABEL_POLICY;
+/** Label on auto-created claims: `<group or "core">.<version>.<Kind>` of the object that triggered it. */
+export const LABEL_GVK = 'quota.miloapis.com/gvk';
+/** Annotation on auto-created claims; its value is CREATED_BY_CLAIM_PLUGIN. */
+export const ANNOTATION_CREATED_BY = 'quota.miloapis.com/created-by';
+/** Annotation on auto-created claims: RFC 3339 time the claim was made. */
+export const ANNOTATION_CREATED_AT = 'quota.miloapis.com/created-at';
+/** Annotation on auto-created claims: the name of the object whose creation the claim pays for. */
+export const ANNOTATION_RESOURCE_NAME = 'quota.miloapis.com/resource-name';
+/** Labels on AllowanceBuckets identifying their consumer (Milo's bucket lookup labels). */
+export const LABEL_CONSUMER_KIND = 'quota.miloapis.com/consumer-kind';
+export const LABEL_CONSUMER_NAME = 'quota.miloapis.com/consumer-name';
+
+export const AUTO_CREATED_TRUE = 'true';
+export const CREATED_BY_CLAIM_PLUGIN = 'claim-creation-plugin';
+
+// Extensions (not in Milo).
+
+/** Label on auto-created claims: uid of the object the claim pays for (orphan detection, retried creates). */
+export const LABEL_RESOURCE_UID = 'quota.miloapis.com/resource-uid';
+/** Label on policy-made grants: uid of the trigger object, so grants can be found and cleaned up per trigger. */
+export const LABEL_TRIGGER_UID = 'quota.miloapis.com/trigger-uid';
+
+/**
+ * Keys GitOps tools use to track ownership. Rendered claims and grants must never carry them, or Argo CD
+ * would think the generated object belongs to the Application that synced the trigger and prune it.
+ */
+export const GITOPS_TRACKING_LABEL = 'app.kubernetes.io/instance';
+export const GITOPS_TRACKING_PREFIX = 'argocd.argoproj.io/';
+
+export function isGitOpsTrackingKey(key: string): boolean {
+  return key === GITOPS_TRACKING_LABEL || key.startsWith(GITOPS_TRACKING_PREFIX);
+}
+
+/** Milo's `quota.miloapis.com/gvk` value: `core.v1.Secret`, `resourcemanager.miloapis.com.v1alpha1.Project`. */
+export function gvkLabelValue(group: string, version: string, kind: string): string {
+  return `${group === '' ? 'core' : group}.${version}.${kind}`;
+}

@@ -1,0 +1,90 @@
+// Condition types, reasons and the fixed messages Milo writes, with Milo's exact spelling. The reason
+// lists also feed the CRDs' CEL rules, so the apiserver rejects a status with a reason not listed here.
+
+export const CONDITION_ACTIVE = 'Active';
+export const CONDITION_GRANTED = 'Granted';
+export const CONDITION_READY = 'Ready';
+export const CONDITION_PARENT_CONTEXT_READY = 'ParentContextReady';
+
+export type ConditionType =
+  | typeof CONDITION_ACTIVE
+  | typeof CONDITION_GRANTED
+  | typeof CONDITION_READY
+  | typeof CONDITION_PARENT_CONTEXT_READY;
+
+/** ResourceRegistration `Active` reasons. */
+export const REGISTRATION_ACTIVE_REASONS = [
+  'RegistrationActive',
+  'ValidationFailed',
+  'RegistrationPending',
+] as const;
+export type RegistrationActiveReason = (typeof REGISTRATION_ACTIVE_REASONS)[number];
+
+/** ResourceGrant `Active` reasons. */
+export const GRANT_ACTIVE_REASONS = ['GrantActive', 'ValidationFailed', 'GrantPending'] as const;
+export type GrantActiveReason = (typeof GRANT_ACTIVE_REASONS)[number];
+
+/** ResourceClaim `Granted` reasons (also used for allocation entries). */
+export const CLAIM_GRANTED_REASONS = [
+  'QuotaAvailable',
+  'QuotaExceeded',
+  'ValidationFailed',
+  'PendingEvaluation',
+] as const;
+export type ClaimGrantedReason = (typeof CLAIM_GRANTED_REASONS)[number];
+
+/**
+ * GrantCreationPolicy / ClaimCreationPolicy `Ready` reasons. `ParentContextUnsupported` is ours: a single
+ * cluster cannot target another control plane, so such a policy is not Ready and says why (SPEC §5).
+ */
+export const POLICY_READY_REASONS = [
+  'PolicyReady',
+  'ValidationFailed',
+  'PolicyDisabled',
+  'ParentContextUnsupported',
+] as const;
+export type PolicyReadyReason = (typeof POLICY_READY_REASONS)[number];
+
+/** GrantCreationPolicy `ParentContextReady` reasons. */
+export const PARENT_CONTEXT_REASONS = [
+  'ParentContextReady',
+  'ParentContextFailed',
+  'ParentContextUnsupported',
+] as const;
+export type ParentContextReason = (typeof PARENT_CONTEXT_REASONS)[number];
+
+/** Per-request allocation outcome in ResourceClaim.status.allocations[].status. */
+export const ALLOCATION_STATUSES = ['Granted', 'Denied', 'Pending'] as const;
+export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];
+
+/** Messages Milo writes verbatim; clients and Milo's tests compare them exactly. */
+export const MESSAGES = {
+  registrationActive:
+    'The registration is active and resource grants and claims can now be created for this resource type.',
+  registrationPending: 'The registration is pending validation',
+  grantActive: 'ResourceGrant is active',
+  claimPending: 'Awaiting capacity evaluation',
+  claimExceeded:
+    'Insufficient quota resources. Contact your account administrator to review quota limits and usage.',
+  policyReady: 'Policy is ready and active',
+  policyDisabled: 'Policy is disabled',
+  parentContextReady: 'Parent context resolution is ready',
+  allocationGranted: 'Capacity reserved',
+  admissionDenied:
+    'Insufficient quota resources available. Review your quota usage and reach out to support if you need additional resources.',
+} as const;
+
+/** "All <n> resource requests have been granted" (Milo's Granted=True message). */
+export function claimGrantedMessage(requests: number): string {
+  return `All ${requests} resource requests have been granted`;
+}
+
+/** Milo's message for a request that does not fit. */
+export function allocationDeniedMessage(requested: number, available: number): string {
+  return `Resource quota exceeded: requested ${requested}, available ${available}`;
+}
+
+/** Milo's message while some requests are still undecided. */
+export function claimPendingMessage(granted: number, pending: number): string {
+  return `Awaiting capacity evaluation: ${granted} granted, ${pending} pending`;
+}

@@ -1,0 +1,104 @@
+// ResourceGrant (namespaced): gives a consumer capacity for one or more resource types. The grant's
+// namespace does not affect aggregation; it only scopes RBAC and ownership.
+import { AGE_COLUMN, conditionColumn, type KindDefinition } from './crd.ts';
+import type { QuotaObject } from './meta.ts';
+import { CONDITION_ACTIVE, GRANT_ACTIVE_REASONS } from './reasons.ts';
+import { array, type Infer, object, optional } from './schema/builder.ts';
+import {
+  amountSchema,
+  conditionsSchema,
+  consumerRef,
+  observedGenerationSchema,
+  resourceTypeSchema,
+} from './schema/common.ts';
+
+export const RESOURCE_GRANT = 'ResourceGrant';
+export const MAX_ALLOWANCES = 20;
+
+const bucketSchema = object(
+  { amount: amountSchema(0, 'Capacity in base units. 0 is allowed and adds nothing.') },
+  { description: 'One contribution of capacity; all bucket amounts of an allowance are added together.' },
+);
+
+const allowanceSchema = object(
+  {
+    resourceType: resourceTypeSchema('The registered resource type this allowance gives capacity for.'),
+    buckets: array(bucketSchema, {
+      description: 'Amounts added together (separate sources, tiers or increases).',
+      minItems: 1,
+    }),
+  },
+  { description: 'Capacity for one resource type.' },
+);
+
+/**
+ * ResourceGrant spec. GrantCreationPolicy templates reuse it with `forTemplate`, which swaps the
+ * allowances maxItems for Milo's lost "maximum 20 allowances per policy" CEL rule (one error, not two).
+ */
+export function resourceGrantSpecSchema(forTemplate = false) {
+  const allowanceLimit = forTemplate
+    ? {
+        rules: [
+          {
+            rule: `size(self) <= ${MAX_ALLOWANCES}`,
+            message: `maximum ${MAX_ALLOWANCES} allowances per policy`,
+            reason: 'FieldValueInvalid' as const,
+          },
+        ],
+      }
+    : { maxItems: MAX_ALLOWANCES };
+  return object(
+    {
+      consumerRef: consumerRef(forTemplate),
+      allowances: array(allowanceSchema, {
+        description: `Capacity per resource type, 1 to ${MAX_ALLOWANCES} entries.`,
+        minItems: 1,
+        ...allowanceLimit,
+      }),
+    },
+    { description: 'Who receives capacity, and how much of each resource type.' },
+  );
+}
+
+const specSchema = resourceGrantSpecSchema();
+
+export const resourceGrantStatusSchema = object(
+  {
+    observedGeneration: optional(observedGenerationSchema),
+    conditions: optional(
+      conditionsSchema(
+        'Active=True when every resource type is registered and Active and the consumer matches its consumerType.',
+        { [CONDITION_ACTIVE]: GRANT_ACTIVE_REASONS },
+      ),
+    ),
+  },
+  { description: 'Observed state of the grant, written by the operator.' },
+);
+
+export type ResourceGrantSpec = Infer<typeof specSchema>;
+export type Allowance = Infer<typeof allowanceSchema>;
+export type GrantBucket = Infer<typeof bucketSchema>;
+export type ResourceGrantStatus = Infer<typeof resourceGrantStatusSchema>;
+export type ResourceGrant = QuotaObject<typeof RESOURCE_GRANT, ResourceGrantSpec, ResourceGrantStatus>;
+
+export const resourceGrantDefinition: KindDefinition = {
+  kind: RESOURCE_GRANT,
+  plural: 'resourcegrants',
+  singular: 'resourcegrant',
+  listKind: 'ResourceGrantList',
+  shortNames: ['qgrant'],
+  scope: 'Namespaced',
+  description:
+    'ResourceGrant gives a consumer (e.g. an Organization) capacity for registered resource types.',
+  spec: specSchema,
+  status: resourceGrantStatusSchema,
+  printerColumns: [
+    { name: 'Consumer Type', type: 'string', jsonPath: '.spec.consumerRef.kind' },
+    { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerRef.name' },
+    conditionColumn('Active', CONDITION_ACTIVE),
+    { name: 'Consumer Group', type: 'string', jsonPath: '.spec.consumerRef.apiGroup', priority: 1 },
+    { name: 'Resource Type', type: 'string', jsonPath: '.spec.allowances[0].resourceType', priority: 1 },
+    AGE_COLUMN,
+  ],
+  selectableFields: ['.spec.consumerRef.kind', '.spec.consumerRef.name'],
+};

@@ -1,0 +1,27 @@
+// Pieces every kind's validator uses: the schema check of a whole object and immutability checks.
+import { type KindDefinition, openApiSchema } from '../crd.ts';
+import { jsonEqual } from '../equal.ts';
+import { checkSchema } from '../schema/check.ts';
+import { type FieldError, invalid } from './field-error.ts';
+
+const rootSchemas = new WeakMap<KindDefinition, ReturnType<typeof openApiSchema>>();
+
+/** Schema errors for a whole object of `def`'s kind (the checks the apiserver does before admission). */
+export function checkKindSchema(def: KindDefinition, obj: unknown): FieldError[] {
+  let schema = rootSchemas.get(def);
+  if (schema === undefined) {
+    schema = openApiSchema(def);
+    rootSchemas.set(def, schema);
+  }
+  return checkSchema(schema, obj, '');
+}
+
+/** An error at `path` when the value changed between old and new (absent and undefined are equal). */
+export function immutable(oldValue: unknown, newValue: unknown, path: string, message: string): FieldError[] {
+  return jsonEqual(oldValue, newValue) ? [] : [invalid(path, message)];
+}
+
+/** True when the validator can look inside `spec` (the schema check reported it otherwise). */
+export function hasSpec<T extends { spec?: unknown }>(obj: T): obj is T & { spec: NonNullable<T['spec']> } {
+  return typeof obj.spec === 'object' && obj.spec !== null;
+}

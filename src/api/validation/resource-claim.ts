@@ -1,0 +1,122 @@
+// ResourceClaim validation beyond the CRD schema, with Milo's admission messages: unique resource types,
+// amounts of at least 1, consumerRef and resourceRef present; an immutable spec; and, against API state,
+// registered Active types, the consumer type and the claiming rules.
+import { consumerMatchesType, groupKindString, isClaimingResource } from '../consumer.ts';
+import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
+import { checkKindSchema, hasSpec, immutable } from './common.ts';
+import { at, duplicate, type FieldError, forbidden, invalid, required } from './field-error.ts';
+import { activeRegistration, notAvailable, type RegistrationLookup } from './registrations.ts';
+
+/** Per-request checks shared with ClaimCreationPolicy templates. */
+export function requestErrors(requests: readonly ResourceRequest[], path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  const first = new Map<string, number>();
+  requests.forEach((r, i) => {
+    const p = at(path, i);
+    if (typeof r.resourceType !== 'string' || r.resourceType === '') {
+      errors.push(required(`${p}.resourceType`, 'resource type is required'));
+      return;
+    }
+    const seen = first.get(r.resourceType);
+    if (seen !== undefined) {
+      errors.push(
+        duplicate(
+          `${p}.resourceType`,
+          `resource type '${r.resourceType}' is already specified in request ${seen}; merge the two requests into one`,
+        ),
+      );
+    } else first.set(r.resourceType, i);
+    if (typeof r.amount === 'number' && r.amount <= 0) {
+      errors.push(invalid(`${p}.amount`, 'amount must be greater than 0'));
+    }
+  });
+  return errors;
+}
+
+export function validateResourceClaim(claim: ResourceClaim): FieldError[] {
+  const errors = checkKindSchema(resourceClaimDefinition, claim);
+  if (!hasSpec(claim)) return errors;
+  const spec = claim.spec;
+  errors.push(...requestErrors(Array.isArray(spec.requests) ? spec.requests : [], 'spec.requests'));
+  if (spec.consumerRef === undefined) {
+    errors.push(
+      required(
+        'spec.consumerRef',
+        'consumerRef is required: name the consumer that pays, e.g. kind Organization and its name',
+      ),
+    );
+  }
+  if (spec.resourceRef === undefined || spec.resourceRef.kind === '') {
+    errors.push(
+      required(
+        'spec.resourceRef.kind',
+        'resourceRef.kind is required: the kind of the object this claim pays for',
+      ),
+    );
+  }
+  if (spec.resourceRef === undefined || spec.resourceRef.name === '') {
+    errors.push(
+      required(
+        'spec.resourceRef.name',
+        'resourceRef.name is required: the name of the object this claim pays for',
+      ),
+    );
+  }
+  return errors;
+}
+
+/** A claim's spec never changes once created: its decision is final (SPEC §4.6). */
+export function validateResourceClaimUpdate(old: ResourceClaim, next: ResourceClaim): FieldError[] {
+  const errors = checkKindSchema(resourceClaimDefinition, next);
+  if (!hasSpec(old) || !hasSpec(next)) return errors;
+  for (const field of ['consumerRef', 'requests', 'resourceRef'] as const) {
+    errors.push(
+      ...immutable(
+        old.spec[field],
+        next.spec[field],
+        `spec.${field}`,
+        `spec.${field} is immutable: delete the claim and create a new one instead`,
+      ),
+    );
+  }
+  return errors;
+}
+
+/**
+ * API-state checks (Milo's claiming rules): each resource type has an Active registration, the consumer is
+ * of its consumerType, and the resourceRef's kind is one of its claimingResources.
+ */
+export function validateResourceClaimAgainstRegistrations(
+  claim: ResourceClaim,
+  lookup: RegistrationLookup,
+): FieldError[] {
+  const errors: FieldError[] = [];
+  const { consumerRef, resourceRef } = claim.spec;
+  claim.spec.requests.forEach((r, i) => {
+    const p = at('spec.requests', i);
+    const reg = activeRegistration(lookup, r.resourceType);
+    if (reg === undefined) {
+      errors.push(notAvailable(`${p}.resourceType`, r.resourceType));
+      return;
+    }
+    const type = reg.spec.consumerType;
+    if (consumerRef !== undefined && !consumerMatchesType(consumerRef, type)) {
+      errors.push(
+        invalid(
+          'spec.consumerRef',
+          `consumer type mismatch for resource type ${r.resourceType}: expected ${groupKindString(type.apiGroup, type.kind)}, got ${groupKindString(consumerRef.apiGroup, consumerRef.kind)}`,
+        ),
+      );
+    }
+    if (resourceRef !== undefined && !isClaimingResource(reg.spec.claimingResources, resourceRef)) {
+      const allowed = reg.spec.claimingResources.map((c) => groupKindString(c.apiGroup, c.kind)).join(', ');
+      errors.push(
+        forbidden(
+          'spec.resourceRef',
+          `resource type ${groupKindString(resourceRef.apiGroup, resourceRef.kind)} does not satisfy claiming rules for ${r.resourceType}. Allowed claiming resources: [${allowed}]`,
+        ),
+      );
+    }
+  });
+  return errors;
+}
