@@ -1,0 +1,70 @@
+-- Argo CD health for quota.miloapis.com/ResourceRegistration: the `Active` condition decides.
+-- Argo CD runs argocd-cm scripts without Lua's standard libraries, so only base functions are used.
+
+-- Decimal text of a whole number. Plain `..` prints large numbers as 9.007199254741e+15 under
+-- PUC Lua 5.1 but exactly under gopher-lua; this prints the same digits in both.
+local function num(n)
+  if type(n) ~= "number" or n < 0 or n % 1 ~= 0 then return tostring(n) end
+  if n < 10 then return "" .. n end
+  local digit = n % 10
+  return num((n - digit) / 10) .. digit
+end
+
+local function stale(observed, generation)
+  return type(generation) == "number" and type(observed) == "number" and observed < generation
+end
+
+local function waiting(observed, generation)
+  return { status = "Progressing",
+    message = "Waiting for the quota operator to observe generation " .. num(generation) ..
+      " (observed " .. num(observed) .. ")" }
+end
+
+local function find(conditions, kind)
+  if type(conditions) ~= "table" then return nil end
+  for _, c in ipairs(conditions) do
+    if type(c) == "table" and c.type == kind then return c end
+  end
+  return nil
+end
+
+-- "Reason: message", or whichever of the two is set.
+local function describe(c)
+  local reason, message = c.reason or "", c.message or ""
+  if reason ~= "" and message ~= "" then return reason .. ": " .. message end
+  if reason ~= "" then return reason end
+  if message ~= "" then return message end
+  if c.type == nil then return tostring(c.status) end
+  return tostring(c.type) .. " is " .. tostring(c.status)
+end
+
+local function deleting(meta)
+  local message = "Deleting"
+  if type(meta.finalizers) == "table" and meta.finalizers[1] ~= nil then
+    message = message .. ", waiting for finalizers:"
+    for i, f in ipairs(meta.finalizers) do
+      message = message .. (i == 1 and " " or ", ") .. tostring(f)
+    end
+  end
+  return { status = "Progressing", message = message }
+end
+
+local meta = obj.metadata or {}
+if meta.deletionTimestamp ~= nil then return deleting(meta) end
+local generation = meta.generation
+local status = obj.status
+if type(status) ~= "table" then
+  return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+end
+if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
+local active = find(status.conditions, "Active")
+if active == nil then return { status = "Progressing", message = "Waiting for condition Active" } end
+if stale(active.observedGeneration, generation) then return waiting(active.observedGeneration, generation) end
+
+if active.status == "True" then return { status = "Healthy", message = describe(active) } end
+-- RegistrationPending is the only transient reason; anything else that is False (ValidationFailed, e.g.
+-- a duplicate resourceType) needs a change in Git to recover.
+if active.status == "False" and active.reason ~= "RegistrationPending" then
+  return { status = "Degraded", message = describe(active) }
+end
+return { status = "Progressing", message = describe(active) }
