@@ -33,13 +33,12 @@ export function available(entry: Room): number {
   return subtractAmount(entry.limit, entry.allocated);
 }
 
-/** Books amounts (the caller has checked they fit). Returns an undo function. */
-export function take(capacity: Capacity, amounts: ReadonlyMap<string, number>): () => void {
+/** Books amounts (the caller has checked they fit). */
+export function take(capacity: Capacity, amounts: ReadonlyMap<string, number>): void {
   for (const [type, amount] of amounts) {
     const entry = room(capacity, type);
     entry.allocated = addAmount(entry.allocated, amount);
   }
-  return () => release(capacity, amounts);
 }
 
 /** Frees amounts a claim held (it is being denied as a whole). */

@@ -1,14 +1,14 @@
 // One decision round for one consumer (SPEC §4): snapshot in, decisions out, no I/O. Pending claims are
 // decided whole, in creationTimestamp-then-name order, each against the capacity earlier claims left.
-
 import { applyDecisions } from './apply.ts';
 import { capacityFrom } from './capacity.ts';
 import { claimState } from './claim-state.ts';
-import type { Decision, DecisionRound } from './decision.ts';
+import type { DecisionRound } from './decision.ts';
 import { compareStrings, computeFigures } from './figures.ts';
 import type { ClaimInput, ConsumerSnapshot } from './types.ts';
 import { validateSnapshot } from './validate.ts';
-import { decideClaim, type RoundContext } from './verdict.ts';
+import type { RoundContext } from './verdict.ts';
+import { decideClaim } from './verdict.ts';
 
 /** Decision order: creationTimestamp, then name; namespace and uid only make ties deterministic. */
 export function compareClaims(a: ClaimInput, b: ClaimInput): number {
@@ -32,12 +32,13 @@ export function decide(snapshot: ConsumerSnapshot): DecisionRound {
     capacity: capacityFrom(computeFigures(snapshot)),
     blocked: new Map(),
   };
-  const decisions: Decision[] = [];
-  for (const claim of [...snapshot.claims].sort(compareClaims)) {
-    if (claim.deleting === true) continue;
-    const state = claimState(claim);
-    if (state.open.length > 0) decisions.push(decideClaim(claim, state, ctx));
-  }
+  // Only claims with open requests are sorted: most claims of a busy consumer are long decided.
+  const open = snapshot.claims
+    .filter((claim) => claim.deleting !== true)
+    .map((claim) => ({ claim, state: claimState(claim) }))
+    .filter(({ state }) => state.open.length > 0)
+    .sort((a, b) => compareClaims(a.claim, b.claim));
+  const decisions = open.map(({ claim, state }) => decideClaim(claim, state, ctx));
   const claims = applyDecisions(snapshot.claims, decisions);
   return { decisions, figures: computeFigures({ grants: snapshot.grants, claims }) };
 }

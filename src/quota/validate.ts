@@ -1,6 +1,6 @@
 // The engine refuses snapshots that break the API's own rules instead of deciding on guessed numbers. The
 // CRD schemas already enforce these bounds, so a failure here means an adapter bug or a bypassed schema.
-import { checkAmount } from './amount.ts';
+import { checkAmount, isAmount } from './amount.ts';
 import { parseConsumerKey } from './consumer.ts';
 import { QuotaInputError } from './errors.ts';
 import type { ConsumerSnapshot } from './types.ts';
@@ -15,35 +15,38 @@ function checkTime(value: number, field: string): void {
   }
 }
 
+// Field paths are built only on failure: a snapshot can hold tens of thousands of claims.
+function amount(value: number | undefined, field: () => string): void {
+  if (value !== undefined && !isAmount(value)) checkAmount(value, field());
+}
+
 /** Throws QuotaInputError naming the first bad field. */
 export function validateSnapshot(snapshot: ConsumerSnapshot): void {
   parseConsumerKey(snapshot.consumerKey);
   checkTime(snapshot.now, 'now');
-  if (snapshot.startupWait?.windowMs !== undefined) {
-    checkAmount(snapshot.startupWait.windowMs, 'startupWait.windowMs');
-  }
+  amount(snapshot.startupWait?.windowMs, () => 'startupWait.windowMs');
   for (const grant of snapshot.grants) {
-    const at = `grants[${claimKey(grant)}]`;
-    if (grant.generation !== undefined) checkAmount(grant.generation, `${at}.generation`);
+    const at = () => `grants[${claimKey(grant)}]`;
+    amount(grant.generation, () => `${at()}.generation`);
     grant.allowances.forEach((allowance, i) => {
-      checkAmount(allowance.amount, `${at}.allowances[${i}].amount`);
+      amount(allowance.amount, () => `${at()}.allowances[${i}].amount`);
     });
   }
   const seen = new Set<string>();
   for (const claim of snapshot.claims) {
-    const at = `claims[${claimKey(claim)}]`;
-    if (seen.has(claimKey(claim))) {
-      throw new QuotaInputError(at, 'appears twice in the snapshot; pass each claim once (the cache copy)');
+    const key = claimKey(claim);
+    const at = () => `claims[${key}]`;
+    if (seen.has(key)) {
+      throw new QuotaInputError(at(), 'appears twice in the snapshot; pass each claim once (the cache copy)');
     }
-    seen.add(claimKey(claim));
-    checkTime(claim.creationTimestamp, `${at}.creationTimestamp`);
+    seen.add(key);
+    if (!Number.isFinite(claim.creationTimestamp))
+      checkTime(claim.creationTimestamp, `${at()}.creationTimestamp`);
     claim.requests.forEach((request, i) => {
-      checkAmount(request.amount, `${at}.requests[${i}].amount`);
+      amount(request.amount, () => `${at()}.requests[${i}].amount`);
     });
     claim.allocations.forEach((allocation, i) => {
-      if (allocation.allocatedAmount !== undefined) {
-        checkAmount(allocation.allocatedAmount, `${at}.allocations[${i}].allocatedAmount`);
-      }
+      amount(allocation.allocatedAmount, () => `${at()}.allocations[${i}].allocatedAmount`);
     });
   }
 }
