@@ -38,21 +38,21 @@ export function renderCrdFiles(): Map<string, string> {
   return files;
 }
 
-function read(path: string): string | undefined {
+function read(root: string, path: string): string | undefined {
   try {
-    return readFileSync(join(ROOT, path), 'utf8');
+    return readFileSync(join(root, path), 'utf8');
   } catch {
     return undefined;
   }
 }
 
-/** Paths whose committed content differs from what the generator produces (including stray bases). */
-export function staleCrdFiles(): string[] {
+/** Paths under `root` whose content differs from what the generator produces (including stray bases). */
+export function staleCrdFiles(root = ROOT): string[] {
   const files = renderCrdFiles();
-  const stale = [...files].filter(([path, content]) => read(path) !== content).map(([path]) => path);
+  const stale = [...files].filter(([path, content]) => read(root, path) !== content).map(([path]) => path);
   let present: string[] = [];
   try {
-    present = readdirSync(join(ROOT, BASES)).map((f) => `${BASES}/${f}`);
+    present = readdirSync(join(root, BASES)).map((f) => `${BASES}/${f}`);
   } catch {
     // no bases directory yet: every file is stale and already listed
   }

@@ -1,7 +1,7 @@
 // ResourceGrant validation beyond the CRD schema: per resource type the summed amount must stay within
 // 2^53-1; against API state, each resource type needs an Active registration whose consumerType is the
 // grant's consumer kind (SPEC §3; Milo never checked the consumer).
-import { MAX_AMOUNT } from '../amount.ts';
+import { isAmount, MAX_AMOUNT } from '../amount.ts';
 import { type ConsumerRef, consumerMatchesType, groupKindString } from '../consumer.ts';
 import { type ResourceGrant, resourceGrantDefinition } from '../resource-grant.ts';
 import { checkKindSchema, hasSpec } from './common.ts';
@@ -20,7 +20,8 @@ export function allowanceTotalErrors(allowances: readonly AllowanceLike[], path:
   allowances.forEach((a, i) => {
     const entry = totals.get(a.resourceType) ?? { total: 0, index: i };
     const before = entry.total;
-    for (const b of a.buckets ?? []) entry.total += typeof b.amount === 'number' ? b.amount : 0;
+    // invalid amounts are reported by the schema check; only valid ones add up to a total error
+    for (const b of a.buckets ?? []) entry.total += isAmount(b.amount) ? b.amount : 0;
     if (before <= MAX_AMOUNT && entry.total > MAX_AMOUNT) {
       errors.push(
         invalid(
