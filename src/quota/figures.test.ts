@@ -56,6 +56,16 @@ const cases: Record<string, { grants: GrantInput[]; claims: ClaimInput[]; want: 
     claims: [claim('a', { cpu: 3 }, { allocations: [granted('cpu', 3)], deleting: true })],
     want: { cpu: { limit: 10, allocated: 0, available: 10, claimCount: 0, grantCount: 1 } },
   },
+  'a claim being deleted does not keep a resource type listed': {
+    grants: [],
+    claims: [claim('a', { gpu: 1 }, { allocations: [granted('gpu', 1)], deleting: true })],
+    want: {},
+  },
+  'a pending claim lists its resource types with zero figures': {
+    grants: [],
+    claims: [claim('a', { gpu: 1 })],
+    want: { gpu: { limit: 0, allocated: 0, available: 0, claimCount: 0, grantCount: 0 } },
+  },
   'a Granted allocation for a type no longer requested is ignored': {
     grants: [grant('g', { cpu: 10 })],
     claims: [claim('a', { mem: 1 }, { allocations: [granted('cpu', 3), granted('mem', 1)] })],
