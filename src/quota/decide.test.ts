@@ -385,3 +385,15 @@ describe('decide', () => {
     });
   }
 });
+
+describe('decide (edge cases)', () => {
+  it('waits with a readable message even when the configured window is enormous', () => {
+    const input = snapshot({
+      claims: [claim('a', { projects: 1 })],
+      startupWait: { windowMs: Number.MAX_SAFE_INTEGER },
+    });
+    const [decision] = decide(input).decisions;
+    assert.equal(decision?.kind, 'wait');
+    assert.match(decision?.kind === 'wait' ? decision.message : '', /ms since the epoch/);
+  });
+});

@@ -39,13 +39,19 @@ export function isDeniedWithClaimMessage(message: string | undefined): boolean {
   return message?.startsWith(DENIED_WITH_CLAIM) === true;
 }
 
+/** ISO time, or raw epoch ms for a value outside Date's range (a huge configured window), never a throw. */
+function time(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? `${ms} ms since the epoch` : date.toISOString();
+}
+
 export function awaitingGrantsMessage(resourceTypes: readonly string[], until: number): string {
   const types = resourceTypes.map((type) => `'${type}'`).join(', ');
-  return `Awaiting grants for ${types} from a GrantCreationPolicy that targets this consumer; decided by ${new Date(until).toISOString()} at the latest`;
+  return `Awaiting grants for ${types} from a GrantCreationPolicy that targets this consumer; decided by ${time(until)} at the latest`;
 }
 
 export function behindWaitingClaimMessage(claimKey: string, until: number): string {
-  return `Awaiting the decision on earlier claim ${claimKey}, which requests the same resource types and is awaiting grants; decided by ${new Date(until).toISOString()} at the latest`;
+  return `Awaiting the decision on earlier claim ${claimKey}, which requests the same resource types and is awaiting grants; decided by ${time(until)} at the latest`;
 }
 
 /** Condition messages (reference §2.3). */
