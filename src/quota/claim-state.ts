@@ -1,6 +1,6 @@
 // How the engine reads one claim's status: which requests are still open, what the claim holds, whether it
-// is already denied. Figures, decisions and the ledger all read claims through this one function so that
-// they can never disagree about what a claim holds.
+// is already denied. Figures and decisions both read claims through this one function, so they can never
+// disagree about what a claim holds.
 import type { AllocationInput, ClaimInput, RequestInput } from './types.ts';
 
 export interface ClaimState {
