@@ -3,10 +3,18 @@ import { checkExpr } from './check.ts';
 import { instrument, metered } from './cost.ts';
 import type { Bindings, PolicyEnvironment, PolicyKind } from './environment.ts';
 import { PolicyError } from './errors.ts';
+import { skipStringLiteral } from './split.ts';
 import type { CheckType } from './types.ts';
 
 /** Longest expression accepted, as Milo's validator and the CRD's constraint bound (1024 characters). */
 export const MAX_EXPRESSION_LENGTH = 1024;
+
+/**
+ * Deepest bracket nesting accepted. The library's recursive-descent parser runs out of stack somewhere
+ * between 300 and 1000 nested parentheses depending on how deep the caller's stack already is; refusing
+ * earlier, before parsing, keeps the outcome deterministic.
+ */
+export const MAX_NESTING = 100;
 
 /** A parsed, type-checked and planned CEL expression, evaluable any number of times. */
 export interface CompiledExpression<K extends PolicyKind = PolicyKind> {
@@ -36,6 +44,14 @@ export function compileExpression<K extends PolicyKind>(
       'limit',
       path,
       `expression is ${source.length} characters long; the limit is ${MAX_EXPRESSION_LENGTH}`,
+      offset,
+    );
+  }
+  if (nestingDepth(source) > MAX_NESTING) {
+    throw new PolicyError(
+      'limit',
+      path,
+      `expression nests brackets deeper than ${MAX_NESTING} levels: simplify it`,
       offset,
     );
   }
@@ -117,6 +133,22 @@ export function evaluateExpression<K extends PolicyKind>(
     );
   }
   return outcome.value;
+}
+
+/** Maximum depth of (), [] and {} outside string literals. */
+function nestingDepth(source: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '"' || c === "'") {
+      const end = skipStringLiteral(source, i, 0);
+      if (end < 0) break;
+      i = end - 1;
+    } else if (c === '(' || c === '[' || c === '{') max = Math.max(max, ++depth);
+    else if (c === ')' || c === ']' || c === '}') depth--;
+  }
+  return max;
 }
 
 function messageOf(error: unknown): string {

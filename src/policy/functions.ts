@@ -47,7 +47,7 @@ function meteredCopy(f: CelFunc): CelFunc {
   });
 }
 
-const { DYN } = CelScalar;
+const { DYN, STRING, BOOL } = CelScalar;
 
 /** Identity functions the cost instrumentation wraps around comprehension ranges and loop conditions. */
 const COST_FUNCTIONS: readonly CelFunc[] = [
@@ -61,8 +61,18 @@ const COST_FUNCTIONS: readonly CelFunc[] = [
   }),
 ];
 
+/** cel-go also offers `matches(text, pattern)` as a global; the library only has the member form. */
+function globalMatches(member: CelFunc): CelFunc {
+  return celFunc('matches', [STRING, STRING], BOOL, (text: string, pattern: string) => {
+    chargeCall('matches', [text, pattern]);
+    return settle(member.call(0, text, [pattern]), 'matches') === true;
+  });
+}
+
 export function policyFunctions(): CelFunc[] {
-  const standard = [...celEnv().funcs].map(meteredCopy);
+  const library = [...celEnv().funcs];
+  const standard = library.map(meteredCopy);
+  const matches = library.filter((f) => f.name === 'matches' && f.target !== undefined).map(globalMatches);
   const format = libraryStrings.filter((f) => f.name === 'format').map(meteredCopy);
-  return [...standard, ...format, ...STRING_FUNCTIONS, ...COST_FUNCTIONS];
+  return [...standard, ...matches, ...format, ...STRING_FUNCTIONS, ...COST_FUNCTIONS];
 }

@@ -79,8 +79,6 @@ const index: Resolver = (_t, [c = dyn, k = dyn]) => {
 const membership: Resolver = (_t, [_x, c = dyn]) =>
   c.kind === 'dyn' || c.kind === 'list' || asMap(c) ? bool : `'in' needs a list or map, got ${formatType(c)}`;
 
-const identity: Resolver = (_t, [a = dyn]) => a;
-
 const hasMacroMisuse: Resolver = () =>
   'has() takes a field selection such as has(trigger.spec.tier); for a dotted path use trigger.has("spec.tier")';
 
@@ -124,7 +122,7 @@ export const SIGNATURES: ReadonlyMap<string, Signature> = new Map<string, Signat
   ['@in', membership],
   // A global has() that survived macro expansion had no field selection; the member form is MEMBER_HAS.
   ['has', hasMacroMisuse],
-  ['dyn', identity],
+  ['dyn', () => dyn],
   ['type', () => T.type],
   ['size', overloadsOn([string, bytes, anyList, anyMap], [], int)],
   ['contains', onString([string], bool)],

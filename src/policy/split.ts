@@ -96,7 +96,7 @@ function findClose(text: string, from: number): number {
   while (j < text.length) {
     const c = text[j];
     if (c === '"' || c === "'") {
-      j = skipString(text, j, from);
+      j = skipStringLiteral(text, j, from);
       if (j < 0) return -1;
       continue;
     }
@@ -110,8 +110,11 @@ function findClose(text: string, from: number): number {
   return -1;
 }
 
-/** Index just after the string literal whose opening quote is at `at`, or -1 when it never closes. */
-function skipString(text: string, at: number, exprStart: number): number {
+/**
+ * Index just after the CEL string literal whose opening quote is at `at`, or -1 when it never closes.
+ * `exprStart` bounds the look-behind for a raw-string prefix.
+ */
+export function skipStringLiteral(text: string, at: number, exprStart: number): number {
   const quote = text[at] as string;
   const delimiter = text.startsWith(quote.repeat(3), at) ? quote.repeat(3) : quote;
   const raw = isRawPrefix(text, at, exprStart);

@@ -1,0 +1,152 @@
+import type { PolicyEnvironment, PolicyKind } from './environment.ts';
+import { type FieldError, PolicyError } from './errors.ts';
+import type { ObjectTemplate, TemplateSpec } from './inputs.ts';
+import {
+  anyText,
+  apiGroup,
+  dnsLabel,
+  dnsSubdomain,
+  generateName,
+  kindName,
+  labelValue,
+  type NameRule,
+  qualifiedName,
+  trackingKeyProblem,
+} from './names.ts';
+import { type CompiledTemplate, compileTemplate, isLiteralTemplate } from './template.ts';
+
+/** One templated string field with the naming rule its value (literal or rendered) must satisfy. */
+export interface CompiledField<K extends PolicyKind = PolicyKind> {
+  readonly template: CompiledTemplate<K>;
+  readonly rule: NameRule;
+  readonly required: boolean;
+}
+
+/** A grant or claim template compiled field by field (SPEC §5 "Rendered fields"); the rest of spec is kept. */
+export interface CompiledObjectTemplate<
+  K extends PolicyKind = PolicyKind,
+  S extends TemplateSpec = TemplateSpec,
+> {
+  readonly path: string;
+  readonly name?: CompiledField<K>;
+  readonly generateName?: CompiledField<K>;
+  readonly namespace?: CompiledField<K>;
+  readonly labels: readonly (readonly [string, CompiledField<K>])[];
+  readonly annotations: readonly (readonly [string, CompiledField<K>])[];
+  readonly consumerRef?: {
+    readonly apiGroup?: CompiledField<K>;
+    readonly kind: CompiledField<K>;
+    readonly name: CompiledField<K>;
+    readonly namespace?: CompiledField<K>;
+  };
+  readonly spec: S;
+}
+
+export type CompileResult<T> =
+  | { readonly ok: true; readonly value: T; readonly errors?: never }
+  | { readonly ok: false; readonly errors: readonly FieldError[]; readonly value?: never };
+
+/**
+ * Compiles every rendered field of a template at `path` (e.g. `spec.target.resourceGrantTemplate`):
+ * templated values are parsed and type-checked, literal values checked against their naming rule, label and
+ * annotation keys must be literal qualified names and not GitOps tracking keys. All problems are collected.
+ */
+export function compileObjectTemplate<K extends PolicyKind, S extends TemplateSpec>(
+  env: PolicyEnvironment<K>,
+  template: ObjectTemplate<S>,
+  path: string,
+): CompileResult<CompiledObjectTemplate<K, S>> {
+  const errors: FieldError[] = [];
+  const field = (value: string | undefined, at: string, rule: NameRule, required = false) =>
+    compileField(env, value, at, rule, required, errors);
+  const meta = template.metadata ?? {};
+  const labels = keyed(meta.labels, `${path}.metadata.labels`, labelValue, field, errors);
+  const annotations = keyed(meta.annotations, `${path}.metadata.annotations`, anyText, field, errors);
+  const name = field(meta.name, `${path}.metadata.name`, dnsSubdomain);
+  const generate = field(meta.generateName, `${path}.metadata.generateName`, generateName);
+  const namespace = field(meta.namespace, `${path}.metadata.namespace`, dnsLabel);
+  const ref = template.spec.consumerRef;
+  const refPath = `${path}.spec.consumerRef`;
+  const refApiGroup = ref && field(ref.apiGroup, `${refPath}.apiGroup`, apiGroup);
+  const refKind = ref && field(ref.kind, `${refPath}.kind`, kindName, true);
+  const refName = ref && field(ref.name, `${refPath}.name`, dnsSubdomain, true);
+  const refNamespace = ref && field(ref.namespace, `${refPath}.namespace`, dnsLabel);
+  if (errors.length > 0) return { ok: false, errors };
+  return {
+    ok: true,
+    value: {
+      path,
+      labels,
+      annotations,
+      spec: template.spec,
+      ...(name && { name }),
+      ...(generate && { generateName: generate }),
+      ...(namespace && { namespace }),
+      ...(refKind &&
+        refName && {
+          consumerRef: {
+            kind: refKind,
+            name: refName,
+            ...(refApiGroup && { apiGroup: refApiGroup }),
+            ...(refNamespace && { namespace: refNamespace }),
+          },
+        }),
+    },
+  };
+}
+
+function compileField<K extends PolicyKind>(
+  env: PolicyEnvironment<K>,
+  value: string | undefined,
+  path: string,
+  rule: NameRule,
+  required: boolean,
+  errors: FieldError[],
+): CompiledField<K> | undefined {
+  if (value === undefined || value === '') {
+    if (required) errors.push({ path, message: 'Required value: must not be empty' });
+    return undefined;
+  }
+  try {
+    const template = compileTemplate(env, value, path);
+    const problem = isLiteralTemplate(template) ? rule(value) : undefined;
+    if (problem !== undefined) errors.push({ path, message: problem });
+    return { template, rule, required };
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    errors.push(error.toFieldError());
+    return undefined;
+  }
+}
+
+type FieldCompiler<K extends PolicyKind> = (
+  value: string | undefined,
+  path: string,
+  rule: NameRule,
+) => CompiledField<K> | undefined;
+
+/** Labels or annotations: literal keys (qualified names, no tracking keys), templated values. */
+function keyed<K extends PolicyKind>(
+  entries: Readonly<Record<string, string>> | undefined,
+  path: string,
+  rule: NameRule,
+  field: FieldCompiler<K>,
+  errors: FieldError[],
+): (readonly [string, CompiledField<K>])[] {
+  const out: (readonly [string, CompiledField<K>])[] = [];
+  for (const [key, value] of Object.entries(entries ?? {})) {
+    const at = `${path}[${key}]`;
+    const keyProblem = key.includes('{{')
+      ? 'keys are not templated: write the key literally (values may use {{ }})'
+      : (qualifiedName(key) ?? trackingKeyProblem(key));
+    if (keyProblem !== undefined) errors.push({ path: at, message: keyProblem });
+    // An empty value is a valid literal (e.g. a marker label); compile it as such.
+    const compiled = value === '' ? literalField<K>(at, rule) : field(value, at, rule);
+    if (compiled !== undefined) out.push([key, compiled]);
+  }
+  return out;
+}
+
+function literalField<K extends PolicyKind>(path: string, rule: NameRule): CompiledField<K> {
+  return { template: { path, text: '', parts: [] }, rule, required: false };
+}
