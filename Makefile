@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: run test test-unit test-integration lint typecheck format bench deps kube crds clean
+.PHONY: tools run test test-unit test-integration lint typecheck format bench deps kube crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -15,16 +15,19 @@ deps: node_modules/.installed
 kube:
 	@bash tools/kube/build.sh >/dev/null
 
+tools:
+	@bash scripts/ensure-lua.sh >/dev/null
+
 run: deps kube
 	$(NODE) src/cli/dev.ts
 
-test: deps kube
+test: deps kube tools
 	bash scripts/test.sh
 
-test-unit: deps
+test-unit: deps tools
 	bash scripts/test.sh 'src/**/*.test.ts'
 
-test-integration: deps kube
+test-integration: deps kube tools
 	bash scripts/test.sh 'test/**/*.test.ts'
 
 typecheck: deps

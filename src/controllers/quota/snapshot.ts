@@ -1,0 +1,66 @@
+// Adapters from the API objects in the caches to the decision engine's plain inputs. The engine never sees
+// Kubernetes metadata; everything it decides on passes through here.
+import {
+  CONDITION_ACTIVE,
+  isConditionTrue,
+  type ResourceClaim,
+  type ResourceGrant,
+  type ResourceRegistration,
+} from '../../api/index.ts';
+import type { ClaimInput, GrantInput, RegistrationInput } from '../../quota/index.ts';
+
+/** Registrations by resourceType. When two share a type, the Active one is kept (the registration controller
+ * makes sure only the oldest is Active). */
+export function registrationInputs(
+  registrations: readonly ResourceRegistration[],
+): Map<string, RegistrationInput> {
+  const byType = new Map<string, RegistrationInput>();
+  for (const registration of registrations) {
+    const input: RegistrationInput = {
+      active: isConditionTrue(registration.status?.conditions, CONDITION_ACTIVE),
+      type: registration.spec.type,
+    };
+    const existing = byType.get(registration.spec.resourceType);
+    if (existing === undefined || (!existing.active && input.active)) {
+      byType.set(registration.spec.resourceType, input);
+    }
+  }
+  return byType;
+}
+
+/**
+ * A grant counts while its Active condition is True. The amounts are the current spec's: the grant
+ * controller re-validates a changed spec within one reconcile, and treating the grant as inactive meanwhile
+ * would deny claims for a moment whenever an admin raised a limit.
+ */
+export function grantInput(grant: ResourceGrant): GrantInput {
+  return {
+    namespace: grant.metadata.namespace ?? '',
+    name: grant.metadata.name ?? '',
+    active: isConditionTrue(grant.status?.conditions, CONDITION_ACTIVE),
+    generation: grant.metadata.generation ?? 0,
+    allowances: grant.spec.allowances.flatMap((allowance) =>
+      allowance.buckets.map((bucket) => ({ resourceType: allowance.resourceType, amount: bucket.amount })),
+    ),
+  };
+}
+
+export function claimInput(claim: ResourceClaim): ClaimInput {
+  const created = Date.parse(claim.metadata.creationTimestamp ?? '');
+  return {
+    namespace: claim.metadata.namespace ?? '',
+    name: claim.metadata.name ?? '',
+    uid: claim.metadata.uid ?? '',
+    creationTimestamp: Number.isNaN(created) ? 0 : created,
+    requests: claim.spec.requests.map(({ resourceType, amount }) => ({ resourceType, amount })),
+    allocations: (claim.status?.allocations ?? []).map((allocation) => ({
+      resourceType: allocation.resourceType,
+      status: allocation.status,
+      ...(allocation.allocatedAmount === undefined ? {} : { allocatedAmount: allocation.allocatedAmount }),
+      ...(allocation.reason === undefined ? {} : { reason: allocation.reason }),
+      ...(allocation.message === undefined ? {} : { message: allocation.message }),
+      ...(allocation.allocatingBucket === undefined ? {} : { allocatingBucket: allocation.allocatingBucket }),
+    })),
+    deleting: claim.metadata.deletionTimestamp !== undefined,
+  };
+}
