@@ -1,0 +1,336 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { FieldError } from './errors.ts';
+import { activeProjects, claimPolicy, grantPolicy, registrations } from './fixtures.ts';
+import type { ClaimCreationPolicyInput, GrantCreationPolicyInput } from './inputs.ts';
+import {
+  type ValidationOptions,
+  validateClaimCreationPolicy,
+  validateGrantCreationPolicy,
+} from './validate.ts';
+
+const GRANT = 'spec.target.resourceGrantTemplate';
+const CLAIM = 'spec.target.resourceClaimTemplate';
+const admission: ValidationOptions = { mode: 'admission' };
+const controller = (
+  table = { 'resourcemanager.miloapis.com/projects': activeProjects },
+): ValidationOptions => ({
+  mode: 'controller',
+  registrations: registrations(table),
+});
+
+/** Expected errors as [path, message fragment] pairs, compared in order. */
+type Expected = [string, string][];
+
+function expectErrors(actual: FieldError[], expected: Expected): void {
+  assert.equal(actual.length, expected.length, `got ${JSON.stringify(actual, null, 1)}`);
+  expected.forEach(([path, fragment], i) => {
+    assert.equal(actual[i]?.path, path, JSON.stringify(actual[i]));
+    assert.ok(actual[i]?.message.includes(fragment), `${actual[i]?.message} should include ${fragment}`);
+  });
+}
+
+describe('validateGrantCreationPolicy (static, admission mode)', () => {
+  const cases: Record<string, [GrantCreationPolicyInput, Expected]> = {
+    'a valid policy': [grantPolicy(), []],
+    'milo-system is a valid literal namespace (no word blacklist)': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = {
+          name: 'grant-{{trigger.metadata.name}}',
+          namespace: 'milo-system',
+        };
+      }),
+      [],
+    ],
+    'missing name': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = { namespace: 'milo-system' };
+      }),
+      [[`${GRANT}.metadata.name`, 'Required value: grants need a deterministic name']],
+    ],
+    'invalid literal name, generateName and namespace': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = {
+          name: 'Bad_Name',
+          generateName: 'gen',
+          namespace: 'a.b',
+        };
+      }),
+      [
+        [`${GRANT}.metadata.name`, '"Bad_Name" is not a valid DNS-1123 subdomain'],
+        [`${GRANT}.metadata.generateName`, "generateName must end with '-'"],
+        [`${GRANT}.metadata.namespace`, 'not a valid DNS-1123 label'],
+      ],
+    ],
+    'label keys must be literal qualified names, values valid': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = {
+          name: 'g',
+          labels: { '{{trigger.metadata.name}}': 'x', 'bad key': 'x', ok: 'not valid!' },
+        };
+      }),
+      [
+        [`${GRANT}.metadata.labels[{{trigger.metadata.name}}]`, 'keys are not templated'],
+        [`${GRANT}.metadata.labels[bad key]`, 'not a valid qualified name'],
+        [`${GRANT}.metadata.labels[ok]`, 'label value "not valid!" is invalid'],
+      ],
+    ],
+    'GitOps tracking keys are refused on labels and annotations': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = {
+          name: 'g',
+          labels: { 'app.kubernetes.io/instance': 'quota' },
+          annotations: { 'argocd.argoproj.io/sync-wave': '1', 'argocd.argoproj.io/tracking-id': 'x' },
+        };
+      }),
+      [
+        [`${GRANT}.metadata.labels[app.kubernetes.io/instance]`, 'is a GitOps tracking key'],
+        [`${GRANT}.metadata.annotations[argocd.argoproj.io/sync-wave]`, 'is a GitOps tracking key'],
+        [`${GRANT}.metadata.annotations[argocd.argoproj.io/tracking-id]`, 'is a GitOps tracking key'],
+      ],
+    ],
+    'template syntax and CEL errors name the field': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = {
+          name: 'g-{{trigger.metadata.name',
+          annotations: { a: '{{ user.name }}', b: '{{ trigger.metadata.name +}}' },
+        };
+      }),
+      [
+        [
+          `${GRANT}.metadata.annotations[a]`,
+          "undeclared reference to 'user' (variables in GrantCreationPolicy: trigger)",
+        ],
+        [`${GRANT}.metadata.annotations[b]`, 'CEL syntax error'],
+        [`${GRANT}.metadata.name`, "unmatched '{{' delimiter in template at offset 2"],
+      ],
+    ],
+    'consumerRef literals and required fields': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.spec.consumerRef = {
+          apiGroup: 'Not_A_Group',
+          kind: 'organization',
+        };
+      }),
+      [
+        [`${GRANT}.spec.consumerRef.apiGroup`, 'not a valid DNS-1123 subdomain'],
+        [`${GRANT}.spec.consumerRef.kind`, 'must start with an upper case letter'],
+        [`${GRANT}.spec.consumerRef.name`, 'Required value'],
+      ],
+    ],
+    'constraints are compiled and must be bool': [
+      grantPolicy((p) => {
+        p.spec.trigger.constraints = [
+          { expression: 'trigger.spec.type == "Standard"' },
+          { expression: 'trigger.spec.enabled' },
+          { expression: 'trigger.spec.type ==' },
+        ];
+      }),
+      [
+        ['spec.trigger.constraints[1].expression', 'a constraint must return bool'],
+        ['spec.trigger.constraints[2].expression', 'CEL syntax error'],
+      ],
+    ],
+    'resource types are literal': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.spec.allowances = [
+          { resourceType: '{{trigger.spec.type}}', buckets: [{ amount: 1 }] },
+          { resourceType: '', buckets: [{ amount: 1 }] },
+        ];
+      }),
+      [
+        [`${GRANT}.spec.allowances[0].resourceType`, 'resource types are not templated'],
+        [`${GRANT}.spec.allowances[1].resourceType`, 'resource type is required'],
+      ],
+    ],
+    'parentContext nameExpression must yield a string': [
+      grantPolicy((p) => {
+        p.spec.target.parentContext = {
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Project',
+          nameExpression: 'size(trigger)',
+        };
+      }),
+      [['spec.target.parentContext.nameExpression', 'must return a string, got int']],
+    ],
+  };
+  for (const [name, [policy, expected]] of Object.entries(cases)) {
+    it(name, () => expectErrors(validateGrantCreationPolicy(policy, admission), expected));
+  }
+});
+
+describe('validateGrantCreationPolicy (controller mode: static + API state)', () => {
+  const cases: Record<string, [GrantCreationPolicyInput, ValidationOptions, Expected]> = {
+    'registered, Active, matching consumer': [grantPolicy(), controller(), []],
+    'unregistered resource type (admitted, but not Ready)': [
+      grantPolicy(),
+      controller({} as never),
+      [
+        [
+          `${GRANT}.spec.allowances[0].resourceType`,
+          "resource type 'resourcemanager.miloapis.com/projects' is not registered",
+        ],
+      ],
+    ],
+    'registration not Active': [
+      grantPolicy(),
+      controller({ 'resourcemanager.miloapis.com/projects': { ...activeProjects, active: false } }),
+      [[`${GRANT}.spec.allowances[0].resourceType`, 'is not Active']],
+    ],
+    'consumer type mismatch': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.spec.consumerRef = {
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Project',
+          name: 'x',
+        };
+      }),
+      controller(),
+      [
+        [
+          `${GRANT}.spec.consumerRef`,
+          'consumer type mismatch for resource type resourcemanager.miloapis.com/projects: expected resourcemanager.miloapis.com/Organization, got resourcemanager.miloapis.com/Project',
+        ],
+      ],
+    ],
+    'a templated consumer kind is checked at render time only': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.spec.consumerRef = {
+          apiGroup: 'x.io',
+          kind: '{{trigger.kind}}',
+          name: 'x',
+        };
+      }),
+      controller(),
+      [],
+    ],
+    'parentContext is not supported on a single cluster': [
+      grantPolicy((p) => {
+        p.spec.target.parentContext = {
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Project',
+          nameExpression: 'trigger.metadata.name',
+        };
+      }),
+      controller(),
+      [['spec.target.parentContext', 'not supported on a single cluster']],
+    ],
+  };
+  for (const [name, [policy, options, expected]] of Object.entries(cases)) {
+    it(name, () => expectErrors(validateGrantCreationPolicy(policy, options), expected));
+  }
+
+  it('admission mode skips API state: an unregistered type and parentContext are admitted', () => {
+    const policy = grantPolicy((p) => {
+      p.spec.target.parentContext = {
+        apiGroup: 'g.io',
+        kind: 'Project',
+        nameExpression: 'trigger.metadata.name',
+      };
+      p.spec.target.resourceGrantTemplate.spec.allowances = [
+        { resourceType: 'never/registered', buckets: [{ amount: 1 }] },
+      ];
+    });
+    expectErrors(validateGrantCreationPolicy(policy, admission), []);
+  });
+});
+
+describe('validateClaimCreationPolicy', () => {
+  const cases: Record<string, [ClaimCreationPolicyInput, ValidationOptions, Expected]> = {
+    'a valid policy (admission)': [claimPolicy(), admission, []],
+    'a valid policy (controller)': [claimPolicy(), controller(), []],
+    'Milo sample shape: generateName and requestInfo namespace': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.metadata = {
+          generateName: 'secret-claim-',
+          namespace: '{{requestInfo.namespace}}',
+        };
+      }),
+      admission,
+      [],
+    ],
+    'name and generateName are mutually exclusive': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.metadata = { name: 'a', generateName: 'a-' };
+      }),
+      admission,
+      [[`${CLAIM}.metadata`, 'metadata.name and metadata.generateName are mutually exclusive']],
+    ],
+    'resourceRef cannot be set': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.spec.resourceRef = { kind: 'Project', name: 'x' };
+      }),
+      admission,
+      [
+        [
+          `${CLAIM}.spec.resourceRef`,
+          'resourceRef field is automatically populated and cannot be set in template',
+        ],
+      ],
+    ],
+    'requests: duplicate types and zero amounts': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.spec.requests = [
+          { resourceType: 'a/b', amount: 1 },
+          { resourceType: 'a/b', amount: 0 },
+        ];
+      }),
+      admission,
+      [
+        [`${CLAIM}.spec.requests[1].resourceType`, "resource type 'a/b' is already specified in request 0"],
+        [`${CLAIM}.spec.requests[1].amount`, 'amount must be greater than 0'],
+      ],
+    ],
+    'constraint using an unknown requestInfo field': [
+      claimPolicy((p) => {
+        p.spec.trigger.constraints = [{ expression: 'requestInfo.user == "x"' }];
+      }),
+      admission,
+      [['spec.trigger.constraints[0].expression', "requestInfo has no field 'user'"]],
+    ],
+    'no consumerRef: admitted, but not Ready on a single cluster': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.spec.consumerRef = undefined;
+      }),
+      controller(),
+      [[`${CLAIM}.spec.consumerRef`, 'no project context']],
+    ],
+    'trigger kind outside the claiming resources': [
+      claimPolicy((p) => {
+        p.spec.trigger.resource = { apiVersion: 'v1', kind: 'Secret' };
+      }),
+      controller(),
+      [
+        [
+          'spec.trigger.resource',
+          'resource type core/Secret does not satisfy claiming rules for resourcemanager.miloapis.com/projects. Allowed claiming resources: [resourcemanager.miloapis.com/Project]',
+        ],
+      ],
+    ],
+    'claiming kinds compare case-insensitively (Milo)': [
+      claimPolicy((p) => {
+        p.spec.trigger.resource = { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'project' };
+      }),
+      controller(),
+      [],
+    ],
+    'unknown resource type (Milo edge-case test: admitted, then ValidationFailed)': [
+      claimPolicy((p) => {
+        p.spec.target.resourceClaimTemplate.spec.requests = [{ resourceType: 'unknown/type', amount: 1 }];
+      }),
+      controller(),
+      [[`${CLAIM}.spec.requests[0].resourceType`, "resource type 'unknown/type' is not registered"]],
+    ],
+  };
+  for (const [name, [policy, options, expected]] of Object.entries(cases)) {
+    it(name, () => expectErrors(validateClaimCreationPolicy(policy, options), expected));
+  }
+
+  it('the edge-case policy passes admission', () => {
+    const policy = claimPolicy((p) => {
+      p.spec.target.resourceClaimTemplate.spec.requests = [{ resourceType: 'unknown/type', amount: 1 }];
+      p.spec.target.resourceClaimTemplate.spec.consumerRef = undefined;
+    });
+    expectErrors(validateClaimCreationPolicy(policy, admission), []);
+  });
+});
