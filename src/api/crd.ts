@@ -55,7 +55,11 @@ export function reasonColumn(type: string, priority?: number): PrinterColumn {
 export interface CustomResourceDefinition {
   readonly apiVersion: 'apiextensions.k8s.io/v1';
   readonly kind: 'CustomResourceDefinition';
-  readonly metadata: { readonly name: string; readonly labels: Readonly<Record<string, string>> };
+  readonly metadata: {
+    readonly name: string;
+    readonly labels: Readonly<Record<string, string>>;
+    readonly annotations: Readonly<Record<string, string>>;
+  };
   readonly spec: {
     readonly group: string;
     readonly names: {
@@ -109,6 +113,8 @@ export function buildCrd(def: KindDefinition): CustomResourceDefinition {
     metadata: {
       name: crdName(def),
       labels: { 'app.kubernetes.io/name': 'milo-quota-operator', 'app.kubernetes.io/part-of': 'milo-quota' },
+      // CRDs first in an Argo CD sync (docs/argocd.md: wave -2), before anything that uses them
+      annotations: { 'argocd.argoproj.io/sync-wave': '-2' },
     },
     spec: {
       group: GROUP,

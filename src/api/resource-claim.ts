@@ -41,7 +41,6 @@ export function resourceClaimSpecSchema(forTemplate = false) {
           {
             rule: 'self.all(x, self.exists_one(y, y.resourceType == x.resourceType))',
             message: 'duplicate resourceType: each resource type may be requested only once per claim',
-            reason: 'FieldValueDuplicate',
           },
         ],
       }),

@@ -64,7 +64,6 @@ export const resourceRegistrationSpecSchema = object(
         {
           rule: "self.all(x, self.exists_one(y, y.kind == x.kind && (has(y.apiGroup) ? y.apiGroup : '') == (has(x.apiGroup) ? x.apiGroup : '')))",
           message: 'duplicate claiming resource: each apiGroup/kind may be listed only once',
-          reason: 'FieldValueDuplicate',
         },
       ],
     }),

@@ -9,11 +9,11 @@ export interface CelRule {
   readonly messageExpression?: string;
   /** Relative JSONPath (e.g. `.spec.resourceRef`) the apiserver reports the error at. */
   readonly fieldPath?: string;
-  readonly reason?:
-    | 'FieldValueInvalid'
-    | 'FieldValueForbidden'
-    | 'FieldValueRequired'
-    | 'FieldValueDuplicate';
+  /**
+   * FieldValueDuplicate is deliberately absent: the apiserver turns it into field.Duplicate, which drops
+   * the message, so users would see only "Duplicate value".
+   */
+  readonly reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired';
 }
 
 /** The OpenAPI v3 (structural) schema fragment written into a CRD. Keys keep Kubernetes' spelling. */
