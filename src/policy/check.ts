@@ -25,6 +25,20 @@ export interface CheckContext {
 
 type Scope = ReadonlyMap<string, CheckType>;
 
+/** Type names are values of type `type` in CEL (`type(x) == string`). */
+const TYPE_NAMES = new Set([
+  'bool',
+  'bytes',
+  'double',
+  'int',
+  'list',
+  'map',
+  'null_type',
+  'string',
+  'type',
+  'uint',
+]);
+
 /**
  * Infers the static type of a parsed expression, rejecting undeclared variables and functions, unknown
  * fields of typed variables and calls whose argument types cannot match. `trigger` is `map(string, dyn)`, so
@@ -135,6 +149,7 @@ function identType(expr: Expr, rawName: string, scope: Scope, ctx: CheckContext)
   const name = rootOnly ? rawName.slice(1) : rawName;
   const found = (rootOnly ? undefined : scope.get(name)) ?? ctx.variables.get(name);
   if (found !== undefined) return found;
+  if (TYPE_NAMES.has(name)) return T.type;
   const declared = [...ctx.variables.keys()].join(', ');
   return fail(expr, ctx, `undeclared reference to '${name}' (variables in ${ctx.owner}: ${declared})`);
 }

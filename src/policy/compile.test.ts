@@ -69,6 +69,9 @@ describe('CEL evaluation of the expressions in Milo tests, samples and docs', ()
     'global matches (cel-go form)': ['matches(trigger.metadata.name, "^b")', false],
     format: ['"%s-%d".format([trigger.metadata.name, trigger.spec.replicas])', 'acme-3'],
     conditional: ['trigger.spec.enabled ? "on" : "off"', 'on'],
+    'type names': ['type(trigger.spec.replicas) == int && type(trigger.metadata.name) == string', true],
+    exists_one: ['trigger.spec.regions.exists_one(r, r == "eu")', true],
+    'timestamp getters': ['timestamp("2024-05-01T00:00:00Z").getFullYear()', 2024n],
   };
   for (const [name, [source, expected]] of Object.entries(grantCases)) {
     it(`grant: ${name}`, () => assert.deepEqual(grant(source), expected));
