@@ -4,28 +4,28 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { GROUP, PLURALS, type QuotaKind } from '../../../src/api/index.ts';
 import { useControlPlane } from '../../support/cluster.ts';
-import { BAD_INPUTS, type BadInput } from './bad-inputs.cases.ts';
+import { BAD_INPUTS } from './bad-inputs.cases.ts';
+import { applyEdit, type BadInput, type QuotaManifest } from './cases/base.ts';
 import { installCrds, kubectlFails, kubectlOk, manifest } from './support.ts';
 
 const plane = useControlPlane({ controllerManager: false });
 
-function target(obj: { kind: QuotaKind; metadata: { name: string; namespace?: string } }): string[] {
+function target(obj: QuotaManifest): string[] {
   const ns = obj.metadata.namespace === undefined ? [] : ['-n', obj.metadata.namespace];
   // fully qualified: plain `resourceclaims` means resource.k8s.io (DRA) claims on Kubernetes >= 1.34
-  return [...ns, `${PLURALS[obj.kind]}.${GROUP}`, obj.metadata.name];
+  return [...ns, `${PLURALS[obj.kind as QuotaKind]}.${GROUP}`, obj.metadata.name ?? ''];
 }
 
 async function rejection(c: BadInput, index: number): Promise<string> {
-  const obj = c.base();
-  obj.metadata.name = `bad-${index}`;
+  const obj = { ...c.base() };
+  obj.metadata = { ...obj.metadata, name: `bad-${index}` };
   const cp = plane.current;
   if (c.on === 'update' || c.on === 'status') await kubectlOk(cp, ['create', '-f', '-'], manifest(obj));
   if (c.on === 'status') {
-    const patch = JSON.stringify(c.breakIt(obj));
+    const patch = JSON.stringify({ status: c.status });
     return kubectlFails(cp, ['patch', ...target(obj), '--subresource=status', '--type=merge', '-p', patch]);
   }
-  c.breakIt(obj);
-  return kubectlFails(cp, ['apply', '-f', '-'], manifest(obj));
+  return kubectlFails(cp, ['apply', '-f', '-'], manifest(applyEdit(obj, c)));
 }
 
 describe('the apiserver rejects bad input, naming the field', () => {
@@ -52,7 +52,7 @@ describe('the apiserver rejects bad input, naming the field', () => {
       if (seen.has(c.base)) continue;
       seen.add(c.base);
       const obj = c.base();
-      obj.metadata.name = `good-${index}`;
+      obj.metadata = { ...obj.metadata, name: `good-${index}` };
       await kubectlOk(plane.current, ['create', '--dry-run=server', '-f', '-'], manifest(obj));
     }
   });

@@ -1,0 +1,207 @@
+// Bad inputs for ResourceClaim, GrantCreationPolicy and ClaimCreationPolicy.
+import { type BadInput, ccp, claim, gcp, many, PROJECTS, TOO_BIG } from './base.ts';
+
+export const CLAIM_POLICY_CASES: readonly BadInput[] = [
+  // ResourceClaim
+  {
+    name: 'claim asking for zero',
+    base: claim,
+    set: 'spec.requests[0].amount',
+    to: 0,
+    field: 'spec.requests[0].amount',
+  },
+  {
+    name: 'claim asking for a negative amount',
+    base: claim,
+    set: 'spec.requests[0].amount',
+    to: -5,
+    field: 'spec.requests[0].amount',
+  },
+  {
+    name: 'claim asking for more than 2^53-1',
+    base: claim,
+    set: 'spec.requests[0].amount',
+    to: TOO_BIG,
+    field: 'spec.requests[0].amount',
+  },
+  {
+    name: 'claim amount as a string',
+    base: claim,
+    set: 'spec.requests[0].amount',
+    to: '1',
+    field: 'spec.requests[0].amount',
+  },
+  {
+    name: 'claim with no requests',
+    base: claim,
+    set: 'spec.requests',
+    to: [],
+    field: 'spec.requests',
+  },
+  {
+    name: 'claim with 21 requests',
+    base: claim,
+    set: 'spec.requests',
+    to: many(21, (i) => ({ resourceType: `r${i}`, amount: 1 })),
+    field: 'spec.requests',
+  },
+  {
+    name: 'claim requesting a type twice',
+    base: claim,
+    set: 'spec.requests',
+    to: [
+      { resourceType: PROJECTS, amount: 1 },
+      { resourceType: PROJECTS, amount: 2 },
+    ],
+    field: 'spec.requests',
+    says: 'duplicate resourceType',
+  },
+  {
+    name: 'claim resourceRef without kind',
+    base: claim,
+    unset: 'spec.resourceRef.kind',
+    field: 'spec.resourceRef.kind',
+  },
+  {
+    name: 'claim amount changed',
+    base: claim,
+    on: 'update',
+    set: 'spec.requests[0].amount',
+    to: 2,
+    field: 'spec',
+    says: 'immutable',
+  },
+  {
+    name: 'claim Granted reason outside the set',
+    base: claim,
+    on: 'status',
+    status: {
+      conditions: [
+        {
+          type: 'Granted',
+          status: 'True',
+          reason: 'Because',
+          message: '',
+          lastTransitionTime: '2024-01-01T00:00:00Z',
+        },
+      ],
+    },
+    field: 'status.conditions',
+    says: 'Granted condition reason must be valid',
+  },
+  {
+    name: 'claim allocation with an unknown status',
+    base: claim,
+    on: 'status',
+    status: {
+      allocations: [{ resourceType: 'r', status: 'Maybe', lastTransitionTime: '2024-01-01T00:00:00Z' }],
+    },
+    field: 'status.allocations[0].status',
+  },
+  // GrantCreationPolicy
+  {
+    name: 'grant policy with a malformed trigger apiVersion',
+    base: gcp,
+    set: 'spec.trigger.resource.apiVersion',
+    to: 'resourcemanager/v1 beta',
+    field: 'spec.trigger.resource.apiVersion',
+  },
+  {
+    name: 'grant policy with a lowercase trigger kind',
+    base: gcp,
+    set: 'spec.trigger.resource.kind',
+    to: 'organization',
+    field: 'spec.trigger.resource.kind',
+  },
+  {
+    name: 'grant policy with 11 constraints',
+    base: gcp,
+    set: 'spec.trigger.constraints',
+    to: many(11, () => ({ expression: 'true' })),
+    field: 'spec.trigger.constraints',
+  },
+  {
+    name: 'grant policy with an empty constraint',
+    base: gcp,
+    set: 'spec.trigger.constraints[0].expression',
+    to: '',
+    field: 'spec.trigger.constraints[0].expression',
+  },
+  {
+    name: 'grant policy with a 1025-character constraint',
+    base: gcp,
+    set: 'spec.trigger.constraints[0].expression',
+    to: `${'x'.repeat(1017)} == true`,
+    field: 'spec.trigger.constraints[0].expression',
+  },
+  {
+    name: 'disabled grant policy with constraints',
+    base: gcp,
+    set: 'spec.disabled',
+    to: true,
+    field: 'spec.trigger.constraints',
+    says: 'disabled policies should not have trigger constraints',
+  },
+  {
+    name: 'grant policy parentContext without nameExpression',
+    base: gcp,
+    set: 'spec.target.parentContext',
+    to: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' },
+    field: 'spec.target.parentContext.nameExpression',
+  },
+  {
+    name: 'grant policy with 21 allowances',
+    base: gcp,
+    set: 'spec.target.resourceGrantTemplate.spec.allowances',
+    to: many(21, (i) => ({ resourceType: `r${i}`, buckets: [{ amount: 1 }] })),
+    field: 'spec.target.resourceGrantTemplate.spec.allowances',
+    says: 'maximum 20 allowances per policy',
+  },
+  {
+    name: 'grant policy without target',
+    base: gcp,
+    unset: 'spec.target',
+    field: 'spec.target',
+  },
+  // ClaimCreationPolicy
+  {
+    name: 'claim template that sets resourceRef',
+    base: ccp,
+    set: 'spec.target.resourceClaimTemplate.spec.resourceRef',
+    to: { kind: 'Project', name: 'x' },
+    field: 'spec.target.resourceClaimTemplate.spec.resourceRef',
+    says: 'resourceRef field is automatically populated',
+  },
+  {
+    name: 'claim template asking for zero',
+    base: ccp,
+    set: 'spec.target.resourceClaimTemplate.spec.requests[0].amount',
+    to: 0,
+    field: 'spec.target.resourceClaimTemplate.spec.requests[0].amount',
+  },
+  {
+    name: 'claim policy with disabled as a string',
+    base: ccp,
+    set: 'spec.disabled',
+    to: 'yes',
+    field: 'spec.disabled',
+  },
+  {
+    name: 'claim policy Ready reason outside the set',
+    base: ccp,
+    on: 'status',
+    status: {
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'True',
+          reason: 'GrantActive',
+          message: '',
+          lastTransitionTime: '2024-01-01T00:00:00Z',
+        },
+      ],
+    },
+    field: 'status.conditions',
+    says: 'Ready condition reason must be valid',
+  },
+];
