@@ -1,0 +1,167 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  type Allocation,
+  CONDITION_GRANTED,
+  type Condition,
+  claimGrantedMessage,
+  MESSAGES,
+  type ResourceClaim,
+} from '../api/index.ts';
+import { quotaExceededMessage } from '../quota/index.ts';
+import { claimDecision, parseFigures } from './decision.ts';
+
+const T = '2025-01-01T00:00:00Z';
+const granted = (message: string): Condition => ({
+  type: CONDITION_GRANTED,
+  status: 'True',
+  reason: 'QuotaAvailable',
+  message,
+  lastTransitionTime: T,
+});
+const falseWith = (reason: string, message: string): Condition => ({
+  type: CONDITION_GRANTED,
+  status: 'False',
+  reason,
+  message,
+  lastTransitionTime: '1970-01-01T00:00:00Z',
+});
+const PENDING_DEFAULT = falseWith('PendingEvaluation', MESSAGES.claimPending);
+
+function claim(conditions?: Condition[], allocations?: Allocation[]): ResourceClaim {
+  const status = {
+    ...(conditions === undefined ? {} : { conditions }),
+    ...(allocations === undefined ? {} : { allocations }),
+  };
+  return {
+    apiVersion: 'quota.miloapis.com/v1alpha1',
+    kind: 'ResourceClaim',
+    metadata: { name: 'c', namespace: 'ns' },
+    spec: {
+      consumerRef: { kind: 'Organization', name: 'acme' },
+      requests: [
+        { resourceType: 'cpus', amount: 4 },
+        { resourceType: 'instances', amount: 1 },
+      ],
+    },
+    ...(conditions === undefined && allocations === undefined ? {} : { status }),
+  };
+}
+
+const allocation = (resourceType: string, status: Allocation['status'], extra: Partial<Allocation> = {}) => ({
+  resourceType,
+  status,
+  lastTransitionTime: T,
+  ...extra,
+});
+
+describe('claimDecision', () => {
+  it('reads the CRD default Granted=False/PendingEvaluation as pending, never as a denial', () => {
+    const decision = claimDecision(claim([PENDING_DEFAULT]));
+    assert.deepEqual(decision, {
+      outcome: 'pending',
+      reason: 'PendingEvaluation',
+      message: 'Awaiting capacity evaluation',
+    });
+  });
+
+  it('reads a claim without status as pending', () => {
+    assert.equal(claimDecision(claim()).outcome, 'pending');
+  });
+
+  it('reads Granted=True as granted', () => {
+    const all = [allocation('cpus', 'Granted'), allocation('instances', 'Granted')];
+    assert.deepEqual(claimDecision(claim([granted(claimGrantedMessage(2))], all)), {
+      outcome: 'granted',
+      message: 'All 2 resource requests have been granted',
+    });
+  });
+
+  it('reads QuotaExceeded as denied, with each denied request and the figures its message states', () => {
+    const denied = allocation('cpus', 'Denied', {
+      reason: 'QuotaExceeded',
+      message: quotaExceededMessage(4, 2),
+    });
+    const decision = claimDecision(
+      claim(
+        [falseWith('QuotaExceeded', MESSAGES.claimExceeded)],
+        [denied, allocation('instances', 'Denied')],
+      ),
+    );
+    assert.deepEqual(decision, {
+      outcome: 'denied',
+      reason: 'QuotaExceeded',
+      message: MESSAGES.claimExceeded,
+      denials: [
+        {
+          resourceType: 'cpus',
+          reason: 'QuotaExceeded',
+          message: 'Resource quota exceeded: requested 4, available 2',
+          requested: 4,
+          available: 2,
+        },
+        { resourceType: 'instances', reason: 'QuotaExceeded', message: '', requested: 1 },
+      ],
+    });
+  });
+
+  it('reads a Denied allocation as denied even before the condition is rolled up', () => {
+    const denied = allocation('instances', 'Denied', {
+      reason: 'ValidationFailed',
+      message: 'not registered',
+    });
+    const decision = claimDecision(claim([PENDING_DEFAULT], [allocation('cpus', 'Granted'), denied]));
+    assert.equal(decision.outcome, 'denied');
+    assert.equal(decision.outcome === 'denied' && decision.reason, 'ValidationFailed');
+    assert.equal(decision.outcome === 'denied' && decision.message, 'instances: not registered');
+  });
+
+  it('prefers a Denied allocation over a Granted=True condition (inconsistent status: do not provision)', () => {
+    const decision = claimDecision(claim([granted('x')], [allocation('cpus', 'Denied')]));
+    assert.equal(decision.outcome, 'denied');
+  });
+
+  it('reads ValidationFailed as denied', () => {
+    const decision = claimDecision(claim([falseWith('ValidationFailed', 'Validation failed: x')]));
+    assert.equal(decision.outcome === 'denied' && decision.reason, 'ValidationFailed');
+  });
+
+  it('reads a partly granted claim as pending', () => {
+    const decision = claimDecision(
+      claim(
+        [falseWith('PendingEvaluation', 'Awaiting capacity evaluation: 1 granted, 1 pending')],
+        [allocation('cpus', 'Granted')],
+      ),
+    );
+    assert.equal(decision.outcome, 'pending');
+    assert.equal(
+      decision.outcome === 'pending' && decision.message,
+      'Awaiting capacity evaluation: 1 granted, 1 pending',
+    );
+  });
+
+  it('reads an Unknown condition as pending', () => {
+    const unknown = { ...PENDING_DEFAULT, status: 'Unknown' as const, reason: 'QuotaExceeded' };
+    assert.equal(claimDecision(claim([unknown])).outcome, 'pending');
+  });
+});
+
+describe('parseFigures', () => {
+  it('finds each figure once, in any order and case', () => {
+    assert.deepEqual(
+      parseFigures('quota exceeded for cpus: requested 4, limit 10, Allocated 8, available 2'),
+      {
+        requested: 4,
+        limit: 10,
+        allocated: 8,
+        available: 2,
+      },
+    );
+    assert.deepEqual(parseFigures('requested=3 available: 0'), { requested: 3, available: 0 });
+  });
+
+  it('returns nothing for a message without figures, and drops unsafe integers', () => {
+    assert.deepEqual(parseFigures('Capacity reserved'), {});
+    assert.deepEqual(parseFigures('requested 99999999999999999999'), {});
+  });
+});

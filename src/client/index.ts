@@ -1,0 +1,33 @@
+// The service-managed claims client (SPEC §7): create-or-get a claim for an owner object, wait for its
+// decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
+export {
+  ANNOTATION_OWNER_UID,
+  buildClaim,
+  type ClaimOwner,
+  type EnsureClaimOptions,
+  type SpecDifference,
+  specDifferences,
+} from './build.ts';
+export {
+  type ClaimDecision,
+  claimDecision,
+  type DenialReason,
+  parseFigures,
+  type RequestDenial,
+} from './decision.ts';
+export { type EnsuredClaim, ensureClaim, releaseClaim } from './ensure.ts';
+export {
+  ClaimConflictError,
+  ClaimDeletedError,
+  ClaimNotFoundError,
+  ClaimOwnerMismatchError,
+  type ClaimRef,
+  ClusterUnreachableError,
+  InvalidClaimError,
+  KubeApiError,
+  QuotaApiNotInstalledError,
+  QuotaClientError,
+} from './errors.ts';
+export { type BucketQuery, type QuotaApi, quotaApi } from './kube.ts';
+export { claimNameFor, groupOf, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
+export { type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';
