@@ -45,13 +45,13 @@ const specSchema = object(
   { description: 'Which creations consume quota, and the claim each one makes.' },
 );
 
+const REASONS = { [CONDITION_READY]: POLICY_READY_REASONS };
+
 export const claimCreationPolicyStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
     conditions: optional(
-      conditionsSchema('Ready=True when the policy is valid, enabled and enforced.', {
-        [CONDITION_READY]: POLICY_READY_REASONS,
-      }),
+      conditionsSchema('Ready=True when the policy is valid, enabled and enforced.', REASONS),
     ),
   },
   { description: 'Observed state of the policy, written by the operator.' },
@@ -84,5 +84,6 @@ export const claimCreationPolicyDefinition: KindDefinition = {
     reasonColumn(CONDITION_READY, 1),
     AGE_COLUMN,
   ],
+  conditionReasons: REASONS,
   selectableFields: ['.spec.trigger.resource.kind', '.spec.trigger.resource.apiVersion', '.spec.disabled'],
 };

@@ -25,6 +25,8 @@ export interface KindDefinition {
   readonly printerColumns: readonly PrinterColumn[];
   /** Field paths usable with `kubectl get --field-selector` (Kubernetes selectableFields). */
   readonly selectableFields: readonly string[];
+  /** Allowed reasons per condition type (CEL rule in the CRD, and checked by the validators). */
+  readonly conditionReasons?: Readonly<Record<string, readonly string[]>>;
 }
 
 export const AGE_COLUMN: PrinterColumn = {

@@ -123,16 +123,18 @@ const specSchema = object(
   },
 );
 
+const REASONS = {
+  [CONDITION_READY]: POLICY_READY_REASONS,
+  [CONDITION_PARENT_CONTEXT_READY]: PARENT_CONTEXT_REASONS,
+};
+
 export const grantCreationPolicyStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
     conditions: optional(
       conditionsSchema(
         'Ready=True when the policy is valid, enabled and acting; ParentContextReady if parentContext is set.',
-        {
-          [CONDITION_READY]: POLICY_READY_REASONS,
-          [CONDITION_PARENT_CONTEXT_READY]: PARENT_CONTEXT_REASONS,
-        },
+        REASONS,
       ),
     ),
   },
@@ -172,6 +174,7 @@ export const grantCreationPolicyDefinition: KindDefinition = {
     reasonColumn(CONDITION_READY, 1),
     AGE_COLUMN,
   ],
+  conditionReasons: REASONS,
   selectableFields: [
     '.spec.trigger.resource.kind',
     '.spec.trigger.resource.apiVersion',

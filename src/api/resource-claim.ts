@@ -81,6 +81,8 @@ const pendingDefault = {
   ],
 };
 
+const REASONS = { [CONDITION_GRANTED]: CLAIM_GRANTED_REASONS };
+
 export const resourceClaimStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
@@ -95,7 +97,7 @@ export const resourceClaimStatusSchema = object(
     conditions: optional(
       conditionsSchema(
         'Granted=True when every request is granted; False/QuotaExceeded when denied; False/PendingEvaluation until decided.',
-        { [CONDITION_GRANTED]: CLAIM_GRANTED_REASONS },
+        REASONS,
       ),
     ),
   },
@@ -138,6 +140,7 @@ export const resourceClaimDefinition: KindDefinition = {
     { name: 'Object', type: 'string', jsonPath: '.spec.resourceRef.name', priority: 1 },
     AGE_COLUMN,
   ],
+  conditionReasons: REASONS,
   selectableFields: [
     '.spec.consumerRef.kind',
     '.spec.consumerRef.name',

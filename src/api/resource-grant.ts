@@ -62,13 +62,15 @@ export function resourceGrantSpecSchema(forTemplate = false) {
 
 const specSchema = resourceGrantSpecSchema();
 
+const REASONS = { [CONDITION_ACTIVE]: GRANT_ACTIVE_REASONS };
+
 export const resourceGrantStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
     conditions: optional(
       conditionsSchema(
         'Active=True when every resource type is registered and Active and the consumer matches its consumerType.',
-        { [CONDITION_ACTIVE]: GRANT_ACTIVE_REASONS },
+        REASONS,
       ),
     ),
   },
@@ -100,5 +102,6 @@ export const resourceGrantDefinition: KindDefinition = {
     { name: 'Resource Type', type: 'string', jsonPath: '.spec.allowances[0].resourceType', priority: 1 },
     AGE_COLUMN,
   ],
+  conditionReasons: REASONS,
   selectableFields: ['.spec.consumerRef.kind', '.spec.consumerRef.name'],
 };

@@ -71,13 +71,13 @@ export const resourceRegistrationSpecSchema = object(
   { description: 'Declares a quota-tracked resource type.' },
 );
 
+const REASONS = { [CONDITION_ACTIVE]: REGISTRATION_ACTIVE_REASONS };
+
 export const resourceRegistrationStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
     conditions: optional(
-      conditionsSchema('Active=True once grants and claims may use this resource type.', {
-        [CONDITION_ACTIVE]: REGISTRATION_ACTIVE_REASONS,
-      }),
+      conditionsSchema('Active=True once grants and claims may use this resource type.', REASONS),
     ),
   },
   { description: 'Observed state of the registration, written by the operator.' },
@@ -110,5 +110,6 @@ export const resourceRegistrationDefinition: KindDefinition = {
     conditionColumn('Active', CONDITION_ACTIVE),
     AGE_COLUMN,
   ],
+  conditionReasons: REASONS,
   selectableFields: ['.spec.consumerType.kind', '.spec.consumerType.apiGroup', '.spec.resourceType'],
 };

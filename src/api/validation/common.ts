@@ -13,7 +13,27 @@ export function checkKindSchema(def: KindDefinition, obj: unknown): FieldError[]
     schema = openApiSchema(def);
     rootSchemas.set(def, schema);
   }
-  return checkSchema(schema, obj, '');
+  return [...checkSchema(schema, obj, ''), ...reasonErrors(def, obj)];
+}
+
+/** Conditions whose reason is outside the kind's set for that type (the CRD's CEL reason rules). */
+function reasonErrors(def: KindDefinition, obj: unknown): FieldError[] {
+  const conditions = (obj as { status?: { conditions?: unknown } } | undefined)?.status?.conditions;
+  const reasons = def.conditionReasons;
+  if (reasons === undefined || !Array.isArray(conditions)) return [];
+  const errors: FieldError[] = [];
+  conditions.forEach((c: { type?: unknown; reason?: unknown } | null, i) => {
+    const allowed = typeof c?.type === 'string' ? reasons[c.type] : undefined;
+    if (allowed !== undefined && !allowed.includes(String(c?.reason))) {
+      errors.push(
+        invalid(
+          `status.conditions[${i}].reason`,
+          `${String(c?.type)} condition reason must be valid: one of ${allowed.join(', ')}, got ${String(c?.reason)}`,
+        ),
+      );
+    }
+  });
+  return errors;
 }
 
 /** An error at `path` when the value changed between old and new (absent and undefined are equal). */
