@@ -51,7 +51,10 @@ export class Workqueue {
   /** Adds `key` after `delayMs`. A key already waiting keeps the earlier of its two deadlines. */
   addAfter(key: string, delayMs: number): void {
     if (this.#shuttingDown) return;
-    if (!(delayMs > 0)) return this.add(key);
+    if (!(delayMs > 0)) {
+      this.add(key);
+      return;
+    }
     const at = this.#now() + delayMs;
     const waiting = this.#delayed.get(key);
     if (waiting && waiting.at <= at) return;

@@ -1,0 +1,103 @@
+// Public surface of the controller runtime: controller-runtime's guarantees on @kubernetes/client-node.
+// Other layers import only from here. See docs/runtime.md.
+
+export { Backoff, type BackoffOptions, sleep } from './backoff.ts';
+export {
+  createClient,
+  type KubeClient,
+  type PatchOptions,
+  type PatchType,
+  resourcePath,
+  type WriteOptions,
+} from './client.ts';
+export { Controller, type ControllerOptions, type Source } from './controller.ts';
+export { type CorrelatorOptions, EventCorrelator, type EventFacts, eventKey } from './event-correlator.ts';
+export {
+  type EventRecorder,
+  type EventRecorderOptions,
+  KubeEventRecorder,
+  noopEventRecorder,
+} from './event-recorder.ts';
+export {
+  type EventMapper,
+  enqueueMapped,
+  enqueueObject,
+  enqueueOwner,
+  eventObjects,
+  type ObjectEvent,
+  type OwnerOptions,
+} from './handler.ts';
+export { type EventHandlers, Informer, type InformerOptions } from './informer.ts';
+export { type InformerDefaults, InformerFactory } from './informer-factory.ts';
+export {
+  isAlreadyExists,
+  isConflict,
+  isGone,
+  isNotFound,
+  KubeApiError,
+  type KubeRequest,
+  kubeRequest,
+  openStream,
+} from './kube-http.ts';
+export { type LeaderElectionOptions, LeaderElector } from './leader-election.ts';
+export {
+  createLogger,
+  errorFields,
+  type LogFields,
+  type Logger,
+  type LoggerOptions,
+  type LogValue,
+  reconcileLogger,
+} from './logger.ts';
+export { Manager, type ManagerOptions } from './manager.ts';
+export type { LeaderOptions } from './manager-leader.ts';
+export { counter, exponentialBuckets, gauge, histogram, newMetricsRegistry } from './metrics.ts';
+export { microTime } from './micro-time.ts';
+export {
+  allOf,
+  annotationsChanged,
+  anyOf,
+  generationChanged,
+  labelsChanged,
+  type Predicate,
+  resourceVersionChanged,
+} from './predicate.ts';
+export {
+  BucketRateLimiter,
+  defaultControllerRateLimiter,
+  ItemExponentialRateLimiter,
+  MaxOfRateLimiter,
+  type RateLimiter,
+} from './rate-limiter.ts';
+export {
+  isTerminalError,
+  type ReconcileContext,
+  type Reconciler,
+  type Result,
+  TerminalError,
+} from './reconcile.ts';
+export {
+  dropManagedFields,
+  type ListWatchOptions,
+  type ReflectorOptions,
+  type ReflectorStats,
+} from './reflector.ts';
+export { diffRelist, type RelistDiff } from './relist-diff.ts';
+export { LeaderElectionLostError, type Runnable, ShutdownError } from './runnable.ts';
+export type { BindAddress, Check } from './servers.ts';
+export type { CacheReader, IndexFunc } from './store.ts';
+export {
+  apiVersionOf,
+  type KubeObject,
+  type ObjectMeta,
+  type OwnerReference,
+  objectKey,
+  type Request,
+  type ResourceRef,
+  requestFor,
+  requestFromKey,
+  requestKey,
+  resourceId,
+} from './types.ts';
+export { Workqueue, type WorkqueueOptions } from './workqueue.ts';
+export { queueMetrics } from './workqueue-metrics.ts';

@@ -1,0 +1,85 @@
+// One shared informer per (kind, selection), so every controller and webhook reading a kind shares one
+// cache and one watch (Milo ran three watchers of one kind; this is the fix). Informers requested after
+// start are started at once: policy controllers watch trigger kinds that are only known at run time.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Informer } from './informer.ts';
+import type { Logger } from './logger.ts';
+import type { ListWatchOptions, ReflectorOptions } from './reflector.ts';
+import { type ResourceRef, resourceId } from './types.ts';
+
+/** Tuning applied to every informer the factory makes (see ReflectorOptions for the defaults). */
+export type InformerDefaults = Pick<
+  ReflectorOptions,
+  'pageSize' | 'watchTimeoutSeconds' | 'watchdogSlackMs' | 'backoff' | 'transform'
+>;
+
+export class InformerFactory {
+  readonly #kubeConfig: KubeConfig;
+  readonly #logger: Logger;
+  readonly #defaults: InformerDefaults;
+  readonly #informers = new Map<string, Informer>();
+  #started = false;
+
+  constructor(kubeConfig: KubeConfig, logger: Logger, defaults: InformerDefaults = {}) {
+    this.#kubeConfig = kubeConfig;
+    this.#logger = logger;
+    this.#defaults = defaults;
+  }
+
+  /** The shared informer for `resource` (and selection); created on first use. */
+  informerFor(resource: ResourceRef, selection: ListWatchOptions = {}): Informer {
+    if (selection.namespace && !resource.namespaced) {
+      throw new Error(
+        `${resourceId(resource)} is cluster-scoped: remove the namespace "${selection.namespace}"`,
+      );
+    }
+    const key = [
+      resourceId(resource),
+      selection.namespace ?? '',
+      selection.labelSelector ?? '',
+      selection.fieldSelector ?? '',
+    ].join('|');
+    let informer = this.#informers.get(key);
+    if (!informer) {
+      informer = new Informer({
+        ...this.#defaults,
+        ...selection,
+        kubeConfig: this.#kubeConfig,
+        resource,
+        logger: this.#logger,
+      });
+      this.#informers.set(key, informer);
+      if (this.#started) informer.start();
+    }
+    return informer;
+  }
+
+  /** Starts every informer, and any requested later. */
+  start(): void {
+    this.#started = true;
+    for (const informer of this.#informers.values()) informer.start();
+  }
+
+  allSynced(): boolean {
+    return [...this.#informers.values()].every((i) => i.hasSynced());
+  }
+
+  /** Resolves when every informer existing now has synced, or false if `signal` aborts first. */
+  async waitForSync(signal?: AbortSignal): Promise<boolean> {
+    const all = Promise.all([...this.#informers.values()].map((i) => i.synced)).then(() => true);
+    if (!signal) return all;
+    const aborted = new Promise<boolean>((resolve) => {
+      if (signal.aborted) resolve(false);
+      signal.addEventListener('abort', () => resolve(false), { once: true });
+    });
+    return Promise.race([all, aborted]);
+  }
+
+  informers(): Informer[] {
+    return [...this.#informers.values()];
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#informers.values()].map((i) => i.stop()));
+  }
+}

@@ -1,0 +1,121 @@
+// The one HTTP path to the apiserver, on node:http(s) with client-node's KubeConfig supplying TLS material and
+// credentials (`applyToHTTPSOptions`, called per request so exec/OIDC tokens refresh).
+// Why not client-node's Watch or generated APIs here: its Watch swallows unparseable lines and handler errors
+// (`catch {}`), has a fixed 30 s inactivity abort that kills quiet watches, and exposes no status of the failed
+// request; generated patch methods pick json-patch by default. Here every request has a signal and a deadline,
+// every error carries the HTTP status and reason, and callers choose the patch content type explicitly.
+import http from 'node:http';
+import https from 'node:https';
+import type { KubeConfig } from '@kubernetes/client-node';
+
+export type Query = Record<string, string | number | boolean | undefined>;
+
+export interface KubeRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Absolute API path, e.g. `/api/v1/namespaces/x/configmaps`. */
+  path: string;
+  query?: Query;
+  body?: unknown;
+  /** Body content type. Default `application/json`; patches must say which patch they are. */
+  contentType?: string;
+  signal?: AbortSignal;
+  /** Whole-request deadline. Default 30 s; watches use their own watchdog instead. */
+  timeoutMs?: number;
+}
+
+/** An apiserver answer with status >= 400, or a transport failure (status 0). */
+export class KubeApiError extends Error {
+  readonly status: number;
+  /** The Status `reason` (NotFound, Conflict, Expired, ...) when the apiserver gave one. */
+  readonly reason: string;
+
+  constructor(status: number, reason: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'KubeApiError';
+    this.status = status;
+    this.reason = reason;
+  }
+}
+
+export const isNotFound = (err: unknown) => err instanceof KubeApiError && err.status === 404;
+/** A resourceVersion precondition failed (409 Conflict): re-read and retry. */
+export const isConflict = (err: unknown) =>
+  err instanceof KubeApiError && err.status === 409 && err.reason !== 'AlreadyExists';
+export const isAlreadyExists = (err: unknown) =>
+  err instanceof KubeApiError && err.status === 409 && err.reason === 'AlreadyExists';
+export const isGone = (err: unknown) => err instanceof KubeApiError && err.status === 410;
+
+/** Sends a request and parses the JSON answer; throws KubeApiError for any non-2xx status. */
+export async function kubeRequest<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
+  const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
+  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
+  const res = await send(kc, { ...req, signal });
+  const text = await readBody(res);
+  if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, text, req);
+  return (text === '' ? undefined : JSON.parse(text)) as T;
+}
+
+/** Opens a streaming GET (a watch); the caller owns the response and aborts it through `signal`. */
+export async function openStream(
+  kc: KubeConfig,
+  req: Omit<KubeRequest, 'method'>,
+): Promise<http.IncomingMessage> {
+  const res = await send(kc, { ...req, method: 'GET' });
+  if (res.statusCode !== 200)
+    throw statusError(res.statusCode ?? 0, await readBody(res), { ...req, method: 'GET' });
+  return res;
+}
+
+async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMessage> {
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new Error('kubeconfig has no current cluster: set current-context to a context with a cluster');
+  const url = new URL(cluster.server.replace(/\/+$/, '') + req.path);
+  for (const [k, v] of Object.entries(req.query ?? {}))
+    if (v !== undefined) url.searchParams.set(k, String(v));
+  const headers: Record<string, string | number> = {
+    Accept: 'application/json',
+    'User-Agent': 'milo-quota-runtime',
+  };
+  const options: https.RequestOptions = { method: req.method, headers };
+  await kc.applyToHTTPSOptions(options);
+  const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
+  if (body) {
+    headers['Content-Type'] = req.contentType ?? 'application/json';
+    headers['Content-Length'] = body.length;
+  }
+  const transport = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const request = transport.request(
+      url,
+      { ...options, ...(req.signal ? { signal: req.signal } : {}) },
+      resolve,
+    );
+    request.on('error', (err) =>
+      reject(new KubeApiError(0, 'Transport', `${req.method} ${req.path}: ${err.message}`)),
+    );
+    request.end(body);
+  });
+}
+
+function readBody(res: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('error', (err) => reject(new KubeApiError(0, 'Transport', `reading response: ${err.message}`)));
+  });
+}
+
+function statusError(status: number, text: string, req: KubeRequest): KubeApiError {
+  let reason = '';
+  let message = text.slice(0, 500);
+  try {
+    const parsed = JSON.parse(text) as { reason?: unknown; message?: unknown };
+    if (typeof parsed.reason === 'string') reason = parsed.reason;
+    if (typeof parsed.message === 'string') message = parsed.message;
+  } catch {
+    // Not a Status object (a proxy's HTML page, say): keep the raw start of the body.
+  }
+  return new KubeApiError(status, reason, `${req.method} ${req.path}: ${status} ${reason}: ${message}`);
+}

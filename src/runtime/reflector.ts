@@ -1,0 +1,234 @@
+// List-then-watch for one resource (client-go's Reflector), feeding an informer:
+// - LIST in pages (limit/continue), then WATCH from the list's resourceVersion with bookmarks and a random
+//   server timeout of 300–600 s so N watchers do not reconnect in lockstep;
+// - a closed watch resumes from the last resourceVersion seen (event or bookmark), with no relist;
+// - `410 Gone` (HTTP status or ERROR event) relists; the informer diffs the list against its cache;
+// - any other failure backs off exponentially with jitter and tries again, forever: never exits the process;
+// - a watchdog aborts a watch that stays silent longer than its timeout + 30 s (a half-open TCP connection
+//   otherwise stalls the cache for good).
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
+import { resourcePath } from './client.ts';
+import { KubeApiError, kubeRequest, openStream } from './kube-http.ts';
+import { errorFields, type Logger } from './logger.ts';
+import type { KubeObject, ResourceRef } from './types.ts';
+import { type WatchStatus, watchEvents } from './watch-events.ts';
+
+export interface ReflectorTarget {
+  /** The full state after a (re)list. */
+  replace(items: KubeObject[]): void;
+  upsert(obj: KubeObject): void;
+  remove(obj: KubeObject): void;
+}
+
+export interface ListWatchOptions {
+  /** Only this namespace (namespaced kinds). Default all namespaces. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ReflectorOptions extends ListWatchOptions {
+  kubeConfig: KubeConfig;
+  resource: ResourceRef;
+  logger: Logger;
+  /** LIST page size. Default 500 (client-go's). */
+  pageSize?: number;
+  /** Server-side watch timeout is drawn from [min, max] seconds. Default 300–600. */
+  watchTimeoutSeconds?: { min: number; max: number };
+  /** The watchdog fires after timeout + this much silence. Default 30 s. */
+  watchdogSlackMs?: number;
+  /** Reconnect backoff. Default 800 ms doubling to 30 s, jitter 1. */
+  backoff?: BackoffOptions;
+  /** Applied to every object before it is cached. Default: drop metadata.managedFields. */
+  transform?: (obj: KubeObject) => KubeObject;
+}
+
+/** Counters for tests and debugging. */
+export interface ReflectorStats {
+  lists: number;
+  watches: number;
+  gone: number;
+  watchdogAborts: number;
+  errors: number;
+  lastResourceVersion: string;
+}
+
+export function dropManagedFields(obj: KubeObject): KubeObject {
+  if (obj.metadata?.managedFields === undefined) return obj;
+  const { managedFields: _, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
+interface WatchOutcome {
+  gone: boolean;
+  healthy: boolean;
+}
+
+export class Reflector {
+  readonly stats: ReflectorStats = {
+    lists: 0,
+    watches: 0,
+    gone: 0,
+    watchdogAborts: 0,
+    errors: 0,
+    lastResourceVersion: '',
+  };
+  readonly #o: ReflectorOptions;
+  readonly #target: ReflectorTarget;
+  readonly #transform: (obj: KubeObject) => KubeObject;
+  readonly #backoff: Backoff;
+  /** Where the next watch starts: the last resourceVersion seen, or '' to (re)list first. */
+  #rv = '';
+
+  constructor(options: ReflectorOptions, target: ReflectorTarget) {
+    this.#o = options;
+    this.#target = target;
+    this.#transform = options.transform ?? dropManagedFields;
+    this.#backoff = new Backoff(options.backoff);
+  }
+
+  /** Runs until `signal` aborts. Never rejects. */
+  async run(signal: AbortSignal): Promise<void> {
+    let goneInARow = 0;
+    while (!signal.aborted) {
+      try {
+        if (this.#rv === '') this.#rv = await this.#list(signal);
+        const outcome = await this.#watch(signal);
+        if (outcome.gone) this.#rv = '';
+        goneInARow = outcome.gone ? goneInARow + 1 : 0;
+        // A 410 right after a fresh list would loop hot: only the first one relists at once.
+        if (outcome.healthy && goneInARow <= 1) this.#backoff.reset();
+        else await sleep(this.#backoff.next(), signal);
+      } catch (err) {
+        if (signal.aborted) break;
+        this.stats.errors += 1;
+        if (err instanceof KubeApiError && err.status === 410) {
+          this.stats.gone += 1;
+          this.#rv = ''; // an expired continue token or resourceVersion: start over from a fresh list
+        }
+        const delay = this.#backoff.next();
+        this.#o.logger.warn('list/watch failed; retrying', {
+          ...errorFields(err),
+          retryInMs: Math.round(delay),
+        });
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  async #list(signal: AbortSignal): Promise<string> {
+    const { kubeConfig, resource, namespace } = this.#o;
+    const items: KubeObject[] = [];
+    let continueToken: string | undefined;
+    let rv = '';
+    do {
+      const page = await kubeRequest<ListPage>(kubeConfig, {
+        method: 'GET',
+        path: resourcePath(resource, namespace),
+        query: { ...this.#selectors(), limit: this.#o.pageSize ?? 500, continue: continueToken },
+        signal,
+        timeoutMs: 60_000,
+      });
+      // List items carry no apiVersion/kind; restore them so cached objects look like watched ones.
+      const kind = page.kind?.replace(/List$/, '');
+      for (const item of page.items ?? []) {
+        const typed: KubeObject = { ...item };
+        if (page.apiVersion) typed.apiVersion ??= page.apiVersion;
+        if (kind) typed.kind ??= kind;
+        items.push(this.#transform(typed));
+      }
+      continueToken = page.metadata?.continue || undefined;
+      rv = page.metadata?.resourceVersion ?? '';
+    } while (continueToken);
+    this.stats.lists += 1;
+    this.stats.lastResourceVersion = rv;
+    this.#target.replace(items);
+    return rv;
+  }
+
+  async #watch(signal: AbortSignal): Promise<WatchOutcome> {
+    const { min, max } = this.#o.watchTimeoutSeconds ?? { min: 300, max: 600 };
+    const timeoutSeconds = Math.floor(min + Math.random() * (max - min + 1));
+    const abort = new AbortController();
+    const watchdogMs = timeoutSeconds * 1000 + (this.#o.watchdogSlackMs ?? 30_000);
+    let timer: NodeJS.Timeout | undefined;
+    const pet = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => abort.abort(new WatchdogAbort(watchdogMs)), watchdogMs);
+    };
+    const started = Date.now();
+    let events = 0;
+    pet();
+    try {
+      this.stats.watches += 1;
+      const res = await openStream(this.#o.kubeConfig, {
+        path: resourcePath(this.#o.resource, this.#o.namespace),
+        query: {
+          ...this.#selectors(),
+          watch: 1,
+          resourceVersion: this.#rv,
+          allowWatchBookmarks: true,
+          timeoutSeconds,
+        },
+        signal: AbortSignal.any([signal, abort.signal]),
+      });
+      for await (const event of watchEvents(res, pet)) {
+        if (event.type === 'ERROR') {
+          const status = event.object as WatchStatus;
+          if (status.code === 410) {
+            this.stats.gone += 1;
+            return { gone: true, healthy: true };
+          }
+          throw new KubeApiError(
+            status.code ?? 500,
+            status.reason ?? '',
+            `watch error event: ${status.message ?? ''}`,
+          );
+        }
+        events += 1;
+        const obj = event.type === 'BOOKMARK' ? event.object : this.#transform(event.object);
+        this.#rv = obj.metadata?.resourceVersion ?? this.#rv;
+        this.stats.lastResourceVersion = this.#rv;
+        if (event.type === 'ADDED' || event.type === 'MODIFIED') this.#target.upsert(obj);
+        else if (event.type === 'DELETED') this.#target.remove(obj);
+      }
+      // A watch that closes at once with nothing in it is suspicious (a proxy cutting it): back off.
+      return { gone: false, healthy: events > 0 || Date.now() - started >= 1000 };
+    } catch (err) {
+      if (abort.signal.reason instanceof WatchdogAbort && !signal.aborted) {
+        this.stats.watchdogAborts += 1;
+        this.#o.logger.warn('watch silent too long; reconnecting', {
+          silentMs: watchdogMs,
+          resourceVersion: this.#rv,
+        });
+        return { gone: false, healthy: false };
+      }
+      if (err instanceof KubeApiError && err.status === 410) {
+        this.stats.gone += 1;
+        return { gone: true, healthy: true };
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      abort.abort();
+    }
+  }
+
+  #selectors() {
+    return { labelSelector: this.#o.labelSelector, fieldSelector: this.#o.fieldSelector };
+  }
+}
+
+interface ListPage {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { resourceVersion?: string; continue?: string };
+  items?: KubeObject[];
+}
+
+class WatchdogAbort extends Error {
+  constructor(ms: number) {
+    super(`watch silent for ${ms} ms`);
+  }
+}
