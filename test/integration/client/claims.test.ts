@@ -61,9 +61,11 @@ describe('ensureClaim', () => {
     const owner = await createOwner(kc(), NS, 'short-lived');
     const { claim } = await ensureClaim(kc(), { owner, namespace: NS, consumerRef: ORG, requests: VCPUS });
     await kc().makeApiClient(CoreV1Api).deleteNamespacedConfigMap({ namespace: NS, name: 'short-lived' });
+    // The garbage collector discovers new CRD kinds on its 30 s resync, hence the long bound.
     await eventually(
       'the claim to be garbage-collected',
       async () => !(await claimExists(NS, claim.metadata.name ?? '')),
+      90_000,
     );
   });
 
