@@ -53,7 +53,10 @@ export class Informer implements CacheReader {
     return this.#hasSynced;
   }
 
-  /** Starts list+watch in the background (idempotent). */
+  /**
+   * Starts list+watch in the background (idempotent). After `stop`, starting again keeps the cache and
+   * resumes the watch from the last resourceVersion seen; a `410 Gone` then relists and emits the difference.
+   */
   start(): void {
     if (this.#running) return;
     const abort = new AbortController();
@@ -65,6 +68,7 @@ export class Informer implements CacheReader {
     if (!running) return;
     running.abort.abort();
     await running.done;
+    this.#running = undefined;
   }
 
   get(namespace: string, name: string): KubeObject | undefined {

@@ -13,24 +13,31 @@ export interface OwnerReference {
 /** The metadata fields the runtime reads; everything else passes through untouched. */
 export interface ObjectMeta {
   name?: string;
+  generateName?: string;
   namespace?: string;
   uid?: string;
+  creationTimestamp?: string;
   resourceVersion?: string;
   generation?: number;
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
+  finalizers?: string[];
   deletionTimestamp?: string;
   managedFields?: unknown[];
-  [field: string]: unknown;
 }
 
-/** Any Kubernetes object. Kind-specific code narrows it with its own types. */
+/**
+ * Any Kubernetes object. No index signature on purpose: kind-specific interfaces (which have none) must be
+ * assignable to it; other fields travel untouched and are read through the kind's own type.
+ */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
-  [field: string]: unknown;
+  /** Untyped here; narrow with the kind's own type. */
+  spec?: unknown;
+  status?: unknown;
 }
 
 /**
