@@ -1,0 +1,135 @@
+// `kubectl quota usage [--consumer kind[.group]/name] [-n ns | -A] [-o table|json|yaml]`: what each
+// consumer may use, has allocated and has left, per resource type, from the AllowanceBuckets.
+//
+// Buckets live where the operator puts them (quota-system by default, organization-<name> in Milo's
+// layout), not in the user's namespace, so without -n the command reads every namespace.
+import { type AllowanceBucket, consumerKey } from '../../api/index.ts';
+import type { VerbContext } from './context.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { type GlobalFlags, globalFlags, type OutputFormat, outputFormat, parseLine } from './flags.ts';
+import { type ConsumerUsage, printUsage } from './usage-printer.ts';
+
+export interface ConsumerFilter {
+  /** Compared ignoring case, like kubectl resource names. */
+  readonly kind: string;
+  readonly group?: string;
+  readonly name: string;
+}
+
+export interface UsageOptions {
+  readonly global: GlobalFlags;
+  /** Undefined: all namespaces. */
+  readonly namespace: string | undefined;
+  readonly consumer: ConsumerFilter | undefined;
+  readonly output: OutputFormat;
+}
+
+const VERB = 'usage';
+export const USAGE_FLAGS = {
+  consumer: { type: 'string' },
+  'all-namespaces': { type: 'boolean', short: 'A' },
+  output: { type: 'string', short: 'o' },
+} as const;
+
+export function parseConsumer(value: string): ConsumerFilter {
+  const match = /^([A-Za-z][A-Za-z0-9]*)(?:\.([a-z0-9.-]+))?\/([^/]+)$/.exec(value);
+  if (match === null) {
+    throw new UsageError(
+      `--consumer: "${value}" is not kind/name`,
+      'write it as kind/name or kind.group/name, e.g. --consumer organization/acme',
+      { flag: '--consumer', verb: VERB },
+    );
+  }
+  const [, kind = '', group, name = ''] = match;
+  return { kind, ...(group === undefined ? {} : { group }), name };
+}
+
+export function parseUsage(argv: readonly string[]): UsageOptions {
+  const line = parseLine(VERB, argv, USAGE_FLAGS);
+  const global = globalFlags(line, VERB);
+  if (line.positionals.length > 0) {
+    throw new UsageError(
+      `unexpected argument "${line.positionals[0]}"`,
+      'usage takes flags only, e.g. --consumer organization/acme',
+      { verb: VERB },
+    );
+  }
+  const all = line.booleans.has('all-namespaces');
+  if (all && global.namespace !== undefined) {
+    throw new UsageError('-n and -A contradict each other', 'pass -n <namespace> or -A, not both', {
+      flag: '--all-namespaces',
+      verb: VERB,
+    });
+  }
+  const consumer = line.strings.get('consumer');
+  return {
+    global,
+    namespace: all ? undefined : global.namespace,
+    consumer: consumer === undefined ? undefined : parseConsumer(consumer),
+    output: outputFormat(line, VERB),
+  };
+}
+
+function matches(bucket: AllowanceBucket, filter: ConsumerFilter | undefined): boolean {
+  if (filter === undefined) return true;
+  const ref = bucket.spec.consumerRef;
+  return (
+    ref.name === filter.name &&
+    ref.kind.toLowerCase() === filter.kind.toLowerCase() &&
+    (filter.group === undefined || (ref.apiGroup ?? '') === filter.group)
+  );
+}
+
+/** Buckets grouped per consumer, consumers and resource types sorted, so output is stable. */
+export function groupBuckets(buckets: readonly AllowanceBucket[], filter?: ConsumerFilter): ConsumerUsage[] {
+  const groups = new Map<
+    string,
+    { consumer: AllowanceBucket['spec']['consumerRef']; buckets: ConsumerUsage['buckets'][number][] }
+  >();
+  for (const bucket of buckets.filter((b) => matches(b, filter))) {
+    const key = consumerKey(bucket.spec.consumerRef);
+    const group = groups.get(key) ?? { consumer: bucket.spec.consumerRef, buckets: [] };
+    groups.set(key, group);
+    const s = bucket.status;
+    group.buckets.push({
+      namespace: bucket.metadata.namespace ?? '',
+      name: bucket.metadata.name ?? '',
+      resourceType: bucket.spec.resourceType,
+      ...(s === undefined
+        ? {}
+        : { limit: s.limit, allocated: s.allocated, available: s.available, claims: s.claimCount }),
+    });
+  }
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  return [...groups.entries()]
+    .sort(([a], [b]) => byText(a, b))
+    .map(([, g]) => ({
+      consumer: g.consumer,
+      buckets: g.buckets.sort((a, b) => byText(a.resourceType, b.resourceType)),
+    }));
+}
+
+/** Field selector values escape `\\`, `,` and `=` with a backslash. */
+export function escapeSelector(value: string): string {
+  return value.replace(/[\\,=]/g, (c) => `\\${c}`);
+}
+
+export async function runUsage(options: UsageOptions, ctx: VerbContext): Promise<number> {
+  const name = options.consumer?.name;
+  const fieldSelector =
+    name === undefined ? {} : { fieldSelector: `spec.consumerRef.name=${escapeSelector(name)}` };
+  const namespace = options.namespace === undefined ? {} : { namespace: options.namespace };
+  const groups = groupBuckets(
+    await ctx.api.listBuckets({ ...namespace, ...fieldSelector }),
+    options.consumer,
+  );
+  if (groups.length === 0 && options.output === 'table') {
+    const where = options.namespace === undefined ? 'in any namespace' : `in namespace ${options.namespace}`;
+    const who =
+      options.consumer === undefined ? '' : ` for ${options.consumer.kind}/${options.consumer.name}`;
+    ctx.stderr.write(`No AllowanceBuckets found${who} ${where}.\n`);
+    return EXIT.ok;
+  }
+  ctx.stdout.write(printUsage(groups, options.output, ctx.colour));
+  return EXIT.ok;
+}

@@ -1,0 +1,71 @@
+// `kubectl quota wait claim <name> [-n ns] [--timeout 30s] [-o text|json]`: blocks until the claim is
+// decided. Exit 0 granted, 1 denied, 2 still pending at the timeout, 3 any error (see errors.ts).
+import { type RequestDenial, type WaitResult, waitForDecision } from '../../client/index.ts';
+import type { VerbContext } from './context.ts';
+import { formatDuration, parseDuration } from './duration.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { claimName, type GlobalFlags, globalFlags, parseLine } from './flags.ts';
+import { readClaim } from './lookup.ts';
+
+export interface WaitOptions {
+  readonly global: GlobalFlags;
+  readonly name: string;
+  readonly timeoutMs: number;
+  readonly output: 'text' | 'json';
+}
+
+const VERB = 'wait';
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export function parseWait(argv: readonly string[]): WaitOptions {
+  const line = parseLine(VERB, argv, { timeout: { type: 'string' }, output: { type: 'string', short: 'o' } });
+  const output = line.strings.get('output') ?? 'text';
+  if (output !== 'text' && output !== 'json') {
+    throw new UsageError(`-o/--output: unknown format "${output}"`, 'use -o text or -o json', {
+      flag: '--output',
+      verb: VERB,
+    });
+  }
+  const timeout = line.strings.get('timeout');
+  return {
+    global: globalFlags(line, VERB),
+    name: claimName(line, VERB),
+    timeoutMs: timeout === undefined ? DEFAULT_TIMEOUT_MS : parseDuration(timeout, '--timeout', VERB),
+    output,
+  };
+}
+
+function denialLine(d: RequestDenial): string {
+  const figures = (['requested', 'available', 'limit', 'allocated'] as const)
+    .filter((k) => d[k] !== undefined)
+    .map((k) => `${k} ${d[k]}`)
+    .join(', ');
+  return `  ${d.resourceType}: ${d.message || d.reason}${figures && !d.message.includes(figures) ? ` (${figures})` : ''}\n`;
+}
+
+export function waitText(name: string, result: WaitResult, timeoutMs: number): string {
+  const claim = `resourceclaim/${name}`;
+  if (result.outcome === 'granted') return `${claim} granted: ${result.message}\n`;
+  if (result.outcome === 'timeout') {
+    return `${claim} not decided after ${formatDuration(timeoutMs)}: ${result.message}\n`;
+  }
+  return `${claim} denied (${result.reason}): ${result.message}\n${result.denials.map(denialLine).join('')}`;
+}
+
+const EXIT_BY_OUTCOME = { granted: EXIT.ok, denied: EXIT.denied, timeout: EXIT.timeout } as const;
+
+export async function runWait(options: WaitOptions, ctx: VerbContext): Promise<number> {
+  const ref = { namespace: ctx.connection.namespace, name: options.name };
+  await readClaim(ctx.api, ref); // a clear "not found, did you mean" before waiting
+  const result = await waitForDecision(ctx.connection.kubeConfig, ref, {
+    timeoutMs: options.timeoutMs,
+    onFallback: (error) =>
+      ctx.stderr.write(`warning: cannot watch the claim (${error.message}); polling instead\n`),
+  });
+  ctx.stdout.write(
+    options.output === 'json'
+      ? `${JSON.stringify(result, null, 2)}\n`
+      : waitText(options.name, result, options.timeoutMs),
+  );
+  return EXIT_BY_OUTCOME[result.outcome];
+}
