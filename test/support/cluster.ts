@@ -7,15 +7,28 @@ import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '
  * Starts a real control plane before the file's tests and stops it after them.
  * Call at the top level of a test file; read `.current` inside tests.
  */
-export function useControlPlane(options: ControlPlaneOptions = {}): { readonly current: ControlPlane } {
+export interface ControlPlaneHandle {
+  /** The started control plane; throws outside a test. */
+  readonly current: ControlPlane;
+  /** Resolves once it has started: hooks registered later (root hooks run at once) await this. */
+  readonly ready: Promise<ControlPlane>;
+}
+
+export function useControlPlane(options: ControlPlaneOptions = {}): ControlPlaneHandle {
   let plane: ControlPlane | undefined;
+  let markReady: (plane: ControlPlane) => void = () => {};
+  const ready = new Promise<ControlPlane>((resolve) => {
+    markReady = resolve;
+  });
   before(async () => {
     plane = await startControlPlane(options);
+    markReady(plane);
   });
   after(async () => {
     await plane?.stop();
   });
   return {
+    ready,
     get current(): ControlPlane {
       if (!plane) throw new Error('the control plane is not started (use it inside a test)');
       return plane;

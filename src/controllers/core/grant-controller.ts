@@ -1,0 +1,68 @@
+// ResourceGrant: Active only when every allowance's resourceType has an Active registration and the
+// consumer is of that registration's consumerType (SPEC §3). Registration changes re-validate the grants
+// that use the resourceType (Milo never did, leaving grants ValidationFailed until something else changed).
+import {
+  CONDITION_ACTIVE,
+  type ConditionUpdate,
+  formatFieldErrors,
+  MESSAGES,
+  type RegistrationLookup,
+  type ResourceGrant,
+  registrationLookup,
+  setCondition,
+  statusEqual,
+  validateResourceGrantAgainstRegistrations,
+} from '../../api/index.ts';
+import { eventObjects, type Manager, type Reconciler, requestFor } from '../../runtime/index.ts';
+import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
+import { type QuotaCaches, RESOURCES } from '../resources.ts';
+import { writeStatus } from '../status-writer.ts';
+
+export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup): ConditionUpdate {
+  const observedGeneration = grant.metadata.generation ?? 0;
+  const errors = validateResourceGrantAgainstRegistrations(grant, lookup);
+  if (errors.length > 0) {
+    const message = `Validation failed: ${formatFieldErrors(errors)}`;
+    return {
+      type: CONDITION_ACTIVE,
+      status: 'False',
+      reason: 'ValidationFailed',
+      message,
+      observedGeneration,
+    };
+  }
+  return {
+    type: CONDITION_ACTIVE,
+    status: 'True',
+    reason: 'GrantActive',
+    message: MESSAGES.grantActive,
+    observedGeneration,
+  };
+}
+
+export function setupGrantController(mgr: Manager, caches: QuotaCaches): void {
+  const reconcile: Reconciler = async (ctx, req) => {
+    const grant = caches.grants.get(req.namespace, req.name);
+    if (grant === undefined) return {};
+    const lookup = registrationLookup(caches.registrations.list());
+    const status = {
+      ...grant.status,
+      observedGeneration: grant.metadata.generation ?? 0,
+      conditions: setCondition(grant.status?.conditions, grantCondition(grant, lookup), new Date()),
+    };
+    if (!statusEqual(grant.status, status)) {
+      await writeStatus(mgr.client, RESOURCES.grants, grant, status, { signal: ctx.signal });
+    }
+    return {};
+  };
+  const controller = mgr.newController({ name: 'resource-grant', reconciler: reconcile });
+  controller.watch({ informer: caches.grants.informer });
+  controller.watch({
+    informer: caches.registrations.informer,
+    map: (event) =>
+      eventObjects(event)
+        .flatMap(registrationResourceType)
+        .flatMap((type) => caches.grants.informer.byIndex(BY_RESOURCE_TYPE, type))
+        .map(requestFor),
+  });
+}

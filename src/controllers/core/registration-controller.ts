@@ -1,0 +1,70 @@
+// ResourceRegistration: Active unless another registration of the same resourceType is older (SPEC §3: the
+// older stays Active, the newer is Active=False/ValidationFailed). Deleting the older re-activates the newer,
+// so every event enqueues all registrations sharing the resourceType.
+import {
+  CONDITION_ACTIVE,
+  type ConditionUpdate,
+  formatFieldErrors,
+  MESSAGES,
+  type ResourceRegistration,
+  setCondition,
+  statusEqual,
+  validateRegistrationUnique,
+} from '../../api/index.ts';
+import { eventObjects, type Manager, type Reconciler } from '../../runtime/index.ts';
+import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
+import { type QuotaCaches, RESOURCES } from '../resources.ts';
+import { writeStatus } from '../status-writer.ts';
+
+export function registrationCondition(
+  reg: ResourceRegistration,
+  all: readonly ResourceRegistration[],
+): ConditionUpdate {
+  const generation = reg.metadata.generation ?? 0;
+  const errors = validateRegistrationUnique(reg, all, 'existing');
+  if (errors.length > 0) {
+    const message = `Validation failed: ${formatFieldErrors(errors)}`;
+    return {
+      type: CONDITION_ACTIVE,
+      status: 'False',
+      reason: 'ValidationFailed',
+      message,
+      observedGeneration: generation,
+    };
+  }
+  return {
+    type: CONDITION_ACTIVE,
+    status: 'True',
+    reason: 'RegistrationActive',
+    message: MESSAGES.registrationActive,
+    observedGeneration: generation,
+  };
+}
+
+export function setupRegistrationController(mgr: Manager, caches: QuotaCaches): void {
+  const reconcile: Reconciler = async (ctx, req) => {
+    const reg = caches.registrations.get('', req.name);
+    if (reg === undefined) return {};
+    const all = caches.registrations.byIndex(BY_RESOURCE_TYPE, reg.spec.resourceType);
+    const status = {
+      ...reg.status,
+      observedGeneration: reg.metadata.generation ?? 0,
+      conditions: setCondition(reg.status?.conditions, registrationCondition(reg, all), new Date()),
+    };
+    if (!statusEqual(reg.status, status)) {
+      await writeStatus(mgr.client, RESOURCES.registrations, reg, status, { signal: ctx.signal });
+    }
+    return {};
+  };
+  const controller = mgr.newController({ name: 'resource-registration', reconciler: reconcile });
+  const informer = caches.registrations.informer;
+  controller.watch({
+    informer,
+    map: (event) =>
+      eventObjects(event)
+        .flatMap(registrationResourceType)
+        .flatMap((type) => informer.byIndex(BY_RESOURCE_TYPE, type))
+        .concat(eventObjects(event))
+        .map((obj) => ({ namespace: '', name: obj.metadata?.name ?? '' })),
+  });
+}

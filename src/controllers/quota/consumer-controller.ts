@@ -1,0 +1,197 @@
+// The consumer reconciler: one consumer is one unit of work (never two workers on it at once). Each pass
+// snapshots the consumer's registrations, grants and claims from the caches, overlays the decisions still
+// in flight (the ledger), lets the pure engine decide every open claim in FCFS order, writes each decided
+// claim's status with a resourceVersion precondition, and derives the buckets. It is the only writer of
+// claim status and bucket objects. Claims' allocations are the source of truth; a crash between the claim
+// and bucket writes heals on the next pass.
+import type { ResourceClaim } from '../../api/index.ts';
+import {
+  type ConsumerIdentity,
+  claimKey,
+  type Decision,
+  decide,
+  Ledger,
+  parseConsumerKey,
+} from '../../quota/index.ts';
+import {
+  type EventRecorder,
+  eventObjects,
+  isConflict,
+  isNotFound,
+  KubeApiError,
+  type KubeObject,
+  type Manager,
+  type Reconciler,
+  type Request,
+} from '../../runtime/index.ts';
+import { settleAll } from '../concurrency.ts';
+import { BY_CONSUMER, bucketConsumer, claimConsumer, grantConsumer } from '../indexes.ts';
+import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
+import { writeStatus } from '../status-writer.ts';
+import { syncBuckets } from './bucket-sync.ts';
+import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
+import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
+import { claimInput, grantInput, registrationInputs } from './snapshot.ts';
+import { startupWaitFor } from './startup-wait.ts';
+import { nextClaimStatus } from './status.ts';
+
+export interface ConsumerControllerOptions {
+  /** Namespace of a consumer's buckets (SPEC §4.1: a CEL expression over `consumer`, compiled). */
+  readonly bucketNamespace: (consumer: ConsumerIdentity) => string;
+  /** How long an unreferenced bucket stays before it is deleted. Default 60 s. */
+  readonly bucketGracePeriodMs?: number;
+  /** The start-up race window (SPEC §4.6). Default 10 s. */
+  readonly startupWaitMs?: number;
+  /** Claim status writes in flight per consumer. Default 32. */
+  readonly writeConcurrency?: number;
+  /** Consumers reconciled at once (each consumer still by one worker). Default 4. */
+  readonly workers?: number;
+}
+
+interface Pass {
+  readonly key: string;
+  readonly consumer: ConsumerIdentity;
+  readonly now: Date;
+  readonly signal: AbortSignal;
+}
+
+export function setupConsumerController(
+  mgr: Manager,
+  caches: QuotaCaches,
+  options: ConsumerControllerOptions,
+): void {
+  const ledger = new Ledger();
+  const metrics = quotaMetrics(mgr.registry);
+  const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
+  const firstSeen = new Map<string, number>();
+  const writeClaims = claimWriter(mgr, ledger, metrics, events, firstSeen, options.writeConcurrency ?? 32);
+
+  const reconcile: Reconciler = async (ctx, req) => {
+    const key = consumerKeyFromRequest(req);
+    if (key === undefined) return {};
+    const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
+    const claims = caches.claims.byIndex(BY_CONSUMER, key);
+    const inputs = claims.map(claimInput);
+    for (const claim of inputs) ledger.observe(claim);
+    const startupWait = startupWaitFor(
+      pass.consumer,
+      caches.grantPolicies.list(),
+      options.startupWaitMs ?? 10_000,
+    );
+    const round = decide(
+      ledger.overlaySnapshot({
+        consumerKey: key,
+        registrations: registrationInputs(caches.registrations.list()),
+        grants: caches.grants.byIndex(BY_CONSUMER, key).map(grantInput),
+        claims: inputs,
+        now: pass.now.getTime(),
+        ...(startupWait === undefined ? {} : { startupWait }),
+      }),
+    );
+    const failures = await writeClaims(pass, claims, round.decisions);
+    const recheck = await syncBuckets({
+      client: mgr.client,
+      consumerKey: key,
+      consumer: pass.consumer,
+      namespace: options.bucketNamespace(pass.consumer),
+      figures: round.figures,
+      existing: caches.buckets.byIndex(BY_CONSUMER, key),
+      now: pass.now,
+      gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
+      metrics,
+      signal: ctx.signal,
+    });
+    if (failures.length > 0) throw failures[0];
+    const waits = round.decisions.flatMap((d) => (d.kind === 'wait' ? [d.until - pass.now.getTime()] : []));
+    const next = Math.min(...waits, recheck ?? Number.POSITIVE_INFINITY);
+    return Number.isFinite(next) ? { requeueAfterMs: Math.max(1, next) } : {};
+  };
+
+  const controller = mgr.newController({
+    name: 'consumer',
+    reconciler: reconcile,
+    maxConcurrentReconciles: options.workers ?? 4,
+  });
+  const toRequests =
+    (keysOf: (obj: KubeObject) => string[]) =>
+    (event: Parameters<typeof eventObjects>[0]): Request[] =>
+      eventObjects(event).flatMap(keysOf).map(consumerRequest);
+  controller.watch({
+    informer: caches.claims.informer,
+    map: (event) => {
+      if (event.type === 'create' && event.object.metadata?.uid)
+        firstSeen.set(event.object.metadata.uid, performance.now());
+      if (event.type === 'delete' && event.object.metadata?.uid) firstSeen.delete(event.object.metadata.uid);
+      return toRequests(claimConsumer)(event);
+    },
+  });
+  controller.watch({ informer: caches.grants.informer, map: toRequests(grantConsumer) });
+  controller.watch({ informer: caches.buckets.informer, map: toRequests(bucketConsumer) });
+  // Registrations and grant policies change what every consumer may get: re-run all known consumers.
+  const everyConsumer = (): Request[] =>
+    [
+      ...new Set([
+        ...caches.claims.informer.list().flatMap(claimConsumer),
+        ...caches.grants.informer.list().flatMap(grantConsumer),
+      ]),
+    ].map(consumerRequest);
+  controller.watch({ informer: caches.registrations.informer, map: everyConsumer });
+  controller.watch({ informer: caches.grantPolicies.informer, map: everyConsumer });
+}
+
+/** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
+ * failure that certainly did not write. Returns the failures. */
+function claimWriter(
+  mgr: Manager,
+  ledger: Ledger,
+  metrics: QuotaMetrics,
+  events: EventRecorder,
+  firstSeen: Map<string, number>,
+  concurrency: number,
+) {
+  return async (
+    pass: Pass,
+    claims: readonly ResourceClaim[],
+    decisions: readonly Decision[],
+  ): Promise<unknown[]> => {
+    const byKey = new Map(decisions.map((d) => [claimKey(d.claim), d]));
+    const work = claims.flatMap((claim) => {
+      const key = `${claim.metadata.namespace}/${claim.metadata.name}`;
+      const decision = byKey.get(key);
+      if (decision === undefined && ledger.has(key)) return []; // its decision is in flight
+      const status = nextClaimStatus(claim, decision, pass.now);
+      return status === undefined ? [] : [{ claim, decision, status }];
+    });
+    return settleAll(work, concurrency, async ({ claim, decision, status }) => {
+      const undo = decision === undefined ? () => {} : ledger.assumeDecision(decision);
+      try {
+        await writeStatus(mgr.client, RESOURCES.claims, claim, status, {
+          precondition: true,
+          signal: pass.signal,
+        });
+      } catch (error) {
+        if (certainlyNotWritten(error)) undo();
+        throw error;
+      }
+      if (decision === undefined || decision.kind === 'wait') return;
+      const uid = claim.metadata.uid ?? '';
+      const seen = firstSeen.get(uid);
+      firstSeen.delete(uid);
+      const result = decision.kind === 'grant' ? 'granted' : 'denied';
+      metrics.decision(result, seen === undefined ? undefined : (performance.now() - seen) / 1000);
+      if (decision.kind === 'deny') {
+        const message = decision.reasons.map((r) => r.message).join('; ');
+        events.event(asKubeObject(claim), 'Warning', decision.reason, message);
+      }
+    });
+  };
+}
+
+/** 409 (stale resourceVersion), 404 (claim gone) and 4xx validation errors mean the write did not land. */
+function certainlyNotWritten(error: unknown): boolean {
+  return (
+    isConflict(error) ||
+    isNotFound(error) ||
+    (error instanceof KubeApiError && error.status >= 400 && error.status < 500)
+  );
+}

@@ -1,0 +1,53 @@
+// Quota metrics (SPEC §9): decisions by result, decision latency from the claim's first sighting to its
+// decision write, and the bucket figures as gauges.
+import type { Registry } from 'prom-client';
+import { counter, exponentialBuckets, gauge, histogram } from '../../runtime/index.ts';
+
+export interface QuotaMetrics {
+  decision(result: 'granted' | 'denied', seconds: number | undefined): void;
+  bucket(
+    labels: { consumer_kind: string; consumer_name: string; resource_type: string },
+    figures: { limit: number; allocated: number; available: number },
+  ): void;
+}
+
+export function quotaMetrics(registry: Registry): QuotaMetrics {
+  const decisions = counter(registry, {
+    name: 'milo_quota_claim_decisions_total',
+    help: 'Claims decided by the quota engine, by result.',
+    labelNames: ['result'] as const,
+  });
+  const latency = histogram(registry, {
+    name: 'milo_quota_claim_decision_duration_seconds',
+    help: 'Time from the operator first seeing a claim to writing its decision.',
+    labelNames: ['result'] as const,
+    buckets: exponentialBuckets(0.001, 2, 16),
+  });
+  const labelNames = ['consumer_kind', 'consumer_name', 'resource_type'] as const;
+  const limit = gauge(registry, {
+    name: 'milo_quota_bucket_limit',
+    help: 'AllowanceBucket limit.',
+    labelNames,
+  });
+  const allocated = gauge(registry, {
+    name: 'milo_quota_bucket_allocated',
+    help: 'AllowanceBucket allocated.',
+    labelNames,
+  });
+  const available = gauge(registry, {
+    name: 'milo_quota_bucket_available',
+    help: 'AllowanceBucket available.',
+    labelNames,
+  });
+  return {
+    decision(result, seconds) {
+      decisions.inc({ result });
+      if (seconds !== undefined) latency.observe({ result }, seconds);
+    },
+    bucket(labels, figures) {
+      limit.set(labels, figures.limit);
+      allocated.set(labels, figures.allocated);
+      available.set(labels, figures.available);
+    },
+  };
+}

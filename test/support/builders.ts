@@ -1,0 +1,68 @@
+// Fluent builders for quota objects in tests (kueue's MakeWorkload): makeClaim('c1', 'ns').request('cpus', 2).
+import {
+  API_VERSION,
+  type ConsumerRef,
+  type ResourceClaim,
+  type ResourceGrant,
+  type ResourceRegistration,
+} from '../../src/api/index.ts';
+
+export const ORG_GROUP = 'resourcemanager.miloapis.com';
+export const org = (name: string): ConsumerRef => ({ apiGroup: ORG_GROUP, kind: 'Organization', name });
+
+export function makeRegistration(
+  name: string,
+  resourceType: string,
+  consumerType = { apiGroup: ORG_GROUP, kind: 'Organization' },
+  claimingResources = [{ apiGroup: ORG_GROUP, kind: 'Project' }],
+) {
+  const reg: ResourceRegistration = {
+    apiVersion: API_VERSION,
+    kind: 'ResourceRegistration',
+    metadata: { name },
+    spec: {
+      resourceType,
+      consumerType,
+      claimingResources,
+      type: 'Entity',
+      baseUnit: 'count',
+      displayUnit: 'count',
+      unitConversionFactor: 1,
+    },
+  };
+  return reg;
+}
+
+export function makeGrant(name: string, namespace: string, consumer: ConsumerRef) {
+  const grant: ResourceGrant = {
+    apiVersion: API_VERSION,
+    kind: 'ResourceGrant',
+    metadata: { name, namespace },
+    spec: { consumerRef: consumer, allowances: [] },
+  };
+  const builder = {
+    allow(resourceType: string, amount: number) {
+      grant.spec.allowances.push({ resourceType, buckets: [{ amount }] });
+      return builder;
+    },
+    build: () => grant,
+  };
+  return builder;
+}
+
+export function makeClaim(name: string, namespace: string, consumer: ConsumerRef) {
+  const claim: ResourceClaim = {
+    apiVersion: API_VERSION,
+    kind: 'ResourceClaim',
+    metadata: { name, namespace },
+    spec: { consumerRef: consumer, requests: [] },
+  };
+  const builder = {
+    request(resourceType: string, amount: number) {
+      claim.spec.requests.push({ resourceType, amount });
+      return builder;
+    },
+    build: () => claim,
+  };
+  return builder;
+}

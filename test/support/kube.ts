@@ -1,0 +1,37 @@
+// kubectl helpers for integration tests: run the harness's kubectl and fail with its output, install CRDs.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ControlPlane, KubectlResult } from '../../src/envtest/index.ts';
+
+export const REPO = fileURLToPath(new URL('../..', import.meta.url));
+export const repoPath = (...parts: string[]): string => join(REPO, ...parts);
+
+/** kubectl; fails the test with kubectl's output when it exits non-zero. */
+export async function kubectlOk(
+  plane: ControlPlane,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
+  const result = await plane.kubectl(args, input === undefined ? {} : { input });
+  assert.equal(result.code, 0, `kubectl ${args.join(' ')} failed:\n${result.stderr}${result.stdout}`);
+  return result.stdout;
+}
+
+/** kubectl that must fail; returns stderr (where kubectl prints the apiserver's message). */
+export async function kubectlFails(
+  plane: ControlPlane,
+  args: readonly string[],
+  input?: string,
+): Promise<string> {
+  const result: KubectlResult = await plane.kubectl(args, input === undefined ? {} : { input });
+  assert.notEqual(result.code, 0, `kubectl ${args.join(' ')} unexpectedly succeeded:\n${result.stdout}`);
+  return result.stderr;
+}
+
+/** Installs config/crd and config/samples/resourcemanager and waits until every CRD is Established. */
+export async function installCrds(plane: ControlPlane): Promise<void> {
+  await kubectlOk(plane, ['apply', '-k', repoPath('config/crd')]);
+  await kubectlOk(plane, ['apply', '-k', repoPath('config/samples/resourcemanager')]);
+  await kubectlOk(plane, ['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
+}
