@@ -1,6 +1,5 @@
 // The plain-language reasons `explain` gives, from the claim's decision and its buckets' figures.
 import type { ExplainReport, RequestExplanation } from './explain.ts';
-import { consumerTitle } from './usage-printer.ts';
 
 type Facts = Omit<ExplainReport, 'why'>;
 
@@ -12,8 +11,6 @@ interface Figures {
 
 function shortfall(r: RequestExplanation, figures: Figures): string {
   const { available, limit, allocated } = figures;
-  if (available === undefined)
-    return `${r.resourceType}: requested ${r.requested}, which did not fit (${r.message ?? 'no detail'})`;
   const of = limit === undefined ? '' : ` of ${limit}`;
   const used = allocated === undefined ? '' : ` (${allocated} allocated to other claims)`;
   return `${r.resourceType}: requested ${r.requested} but only ${available}${of} available${used}`;
@@ -28,16 +25,29 @@ function deniedLines(facts: Facts): string[] {
     ];
   }
   const parsed = new Map(facts.decision.denials.map((d) => [d.resourceType, d]));
-  const causes = facts.requests
-    .filter((r) => r.status === 'Denied')
-    .map((r) => ({ r, figures: (r.bucket ?? parsed.get(r.resourceType) ?? {}) as Figures }))
-    .filter(({ r, figures }) => figures.available === undefined || figures.available < r.requested)
-    .map(({ r, figures }) => shortfall(r, figures));
-  const who = facts.consumer === undefined ? 'the consumer' : consumerTitle(facts.consumer);
+  const denied = facts.requests.filter((r) => r.status === 'Denied');
+  // The message's figures are those at the decision; the bucket's are current. Use the bucket's (with the
+  // limit) only when they still agree.
+  const figuresOf = (r: RequestExplanation): Figures => {
+    const then = parsed.get(r.resourceType);
+    if (then?.available === undefined || then.available === r.bucket?.available)
+      return r.bucket ?? then ?? {};
+    return then;
+  };
+  // The requests that did not fit; the others were denied with them (all or nothing).
+  const short = denied.filter((r) => {
+    const { available } = figuresOf(r);
+    return available !== undefined && available < r.requested;
+  });
+  const causes =
+    short.length > 0
+      ? short.map((r) => shortfall(r, figuresOf(r)))
+      : denied.map((r) => `${r.resourceType}: ${r.message ?? 'denied'}`);
+  const who = facts.consumer === undefined ? 'the consumer' : `${facts.consumer.kind} ${facts.consumer.name}`;
   return [
     ...causes,
     'Claims are all or nothing: this claim holds no capacity for any of its requests.',
-    `To proceed: get more quota for ${who} (a new or larger ResourceGrant) or release other claims, then delete this claim and create it again (a denial is final).`,
+    `To proceed: raise the quota of ${who} with a new or larger ResourceGrant, or release other claims; then delete this claim and create it again (a denial is final).`,
   ];
 }
 
