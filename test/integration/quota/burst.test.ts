@@ -1,0 +1,136 @@
+// No over-allocation under a burst (SPEC §4.5, §11): 500 claims created concurrently on room for 250, with
+// and without the operator being SIGKILLed and restarted during the burst.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AllowanceBucket, ResourceClaim } from '../../../src/api/index.ts';
+import { RESOURCES } from '../../../src/controllers/index.ts';
+import { bucketName, formatConsumerKey } from '../../../src/quota/index.ts';
+import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
+import { makeClaim, makeGrant, makeRegistration, org } from '../../support/builders.ts';
+import { eventually, useControlPlane } from '../../support/cluster.ts';
+import { installCrds } from '../../support/kube.ts';
+import { OperatorProcess } from '../../support/operator-process.ts';
+
+const plane = useControlPlane({ controllerManager: false });
+const TYPE = 'example.com/burst';
+const CLAIMS = 500;
+const ROOM = 250;
+
+async function createBurst(
+  client: KubeClient,
+  namespace: string,
+  consumer: string,
+  onProgress: (n: number) => Promise<void>,
+) {
+  let created = 0;
+  const names = Array.from({ length: CLAIMS }, (_, i) => `claim-${i}`);
+  const worker = async () => {
+    for (let name = names.shift(); name !== undefined; name = names.shift()) {
+      await client.create(
+        RESOURCES.claims,
+        makeClaim(name, namespace, org(consumer)).request(TYPE, 1).build(),
+      );
+      created += 1;
+      await onProgress(created);
+    }
+  };
+  await Promise.all(Array.from({ length: 25 }, worker));
+}
+
+async function settle(client: KubeClient, namespace: string, consumer: string) {
+  const claims = await eventually(
+    'every claim decided',
+    async () => {
+      const list = await kubeRequest<{ items: ResourceClaim[] }>(client.kubeConfig, {
+        method: 'GET',
+        path: resourcePath(RESOURCES.claims, namespace),
+      });
+      const undecided = list.items.filter((c) => !c.status?.allocations?.length);
+      return list.items.length === CLAIMS && undecided.length === 0 ? list.items : undefined;
+    },
+    120_000,
+    500,
+  );
+  const grantedSum = claims
+    .flatMap((c) => c.status?.allocations ?? [])
+    .filter((a) => a.status === 'Granted')
+    .reduce((sum, a) => sum + (a.allocatedAmount ?? 0), 0);
+  const grantedClaims = claims.filter(
+    (c) => c.status?.conditions?.find((x) => x.type === 'Granted')?.status === 'True',
+  );
+  const key = formatConsumerKey(org(consumer));
+  const bucket = await eventually('bucket to match the claims', async () => {
+    const b = await client.get<AllowanceBucket>(RESOURCES.buckets, 'quota-system', bucketName(key, TYPE));
+    return b.status?.allocated === grantedSum ? b : undefined;
+  });
+  return { grantedClaims: grantedClaims.length, grantedSum, bucket: bucket.status };
+}
+
+async function prepare(namespace: string, consumer: string): Promise<KubeClient> {
+  const client = createClient(plane.current.kubeConfig);
+  await plane.current.kubectl(['create', 'namespace', namespace]);
+  await client.create(
+    RESOURCES.grants,
+    makeGrant(`${consumer}-burst`, 'quota-system', org(consumer)).allow(TYPE, ROOM).build(),
+  );
+  return client;
+}
+
+describe('a burst of claims on one bucket', () => {
+  it('sets up the API', async () => {
+    await installCrds(plane.current);
+    await plane.current.kubectl(['create', 'namespace', 'quota-system']);
+    const client = createClient(plane.current.kubeConfig);
+    await client.create(RESOURCES.registrations, makeRegistration('burst', TYPE));
+  });
+
+  it(`grants exactly ${ROOM} of ${CLAIMS} concurrent claims`, async () => {
+    const client = await prepare('calm', 'calm-org');
+    const operator = new OperatorProcess(plane.current);
+    operator.start();
+    try {
+      await createBurst(client, 'calm', 'calm-org', async () => {});
+      const result = await settle(client, 'calm', 'calm-org');
+      console.log(
+        `burst without faults: ${JSON.stringify({ ...result, bucket: undefined, allocated: result.bucket?.allocated })}`,
+      );
+      assert.equal(result.grantedClaims, ROOM);
+      assert.equal(result.grantedSum, ROOM);
+      assert.deepEqual(
+        [result.bucket?.limit, result.bucket?.allocated, result.bucket?.available],
+        [ROOM, ROOM, 0],
+      );
+    } finally {
+      await operator.stop();
+    }
+  });
+
+  it(`grants exactly ${ROOM} of ${CLAIMS} with the operator SIGKILLed and restarted twice mid-burst`, async () => {
+    const client = await prepare('faulty', 'faulty-org');
+    const operator = new OperatorProcess(plane.current);
+    operator.start();
+    let kills = 0;
+    try {
+      await createBurst(client, 'faulty', 'faulty-org', async (created) => {
+        if (created === 150 || created === 350) {
+          kills += 1;
+          await operator.kill();
+          operator.start();
+        }
+      });
+      const result = await settle(client, 'faulty', 'faulty-org');
+      console.log(
+        `burst with ${kills} kills: ${JSON.stringify({ ...result, bucket: undefined, allocated: result.bucket?.allocated })}`,
+      );
+      assert.equal(kills, 2);
+      assert.equal(result.grantedClaims, ROOM);
+      assert.equal(result.grantedSum, ROOM);
+      assert.deepEqual(
+        [result.bucket?.limit, result.bucket?.allocated, result.bucket?.available],
+        [ROOM, ROOM, 0],
+      );
+    } finally {
+      await operator.stop();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+// The operator as a separate process (the way it runs in a pod), so tests can SIGKILL and restart it.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import type { ControlPlane } from '../../src/envtest/index.ts';
+import { repoPath } from './kube.ts';
+
+export class OperatorProcess {
+  #child: ChildProcess | undefined;
+  #exited: Promise<void> = Promise.resolve();
+  readonly #plane: ControlPlane;
+  readonly #args: readonly string[];
+  #starts = 0;
+
+  constructor(plane: ControlPlane, args: readonly string[] = []) {
+    this.#plane = plane;
+    this.#args = ['--leader-elect=false', '--metrics-port=0', '--probe-port=0', '--log-level=info', ...args];
+  }
+
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
+  start(): void {
+    const log = createWriteStream(join(this.#plane.dir, `operator-${this.#starts++}.log`));
+    const child = spawn(process.execPath, [repoPath('src/operator/main.ts'), ...this.#args], {
+      env: { ...process.env, KUBECONFIG: this.#plane.kubeconfigPath },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    this.#child = child;
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+  }
+
+  /** SIGKILL: no drain, no lease release, writes in flight lost mid-way. */
+  async kill(): Promise<void> {
+    this.#child?.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /** SIGTERM: a clean shutdown. */
+  async stop(): Promise<void> {
+    this.#child?.kill('SIGTERM');
+    await this.#exited;
+  }
+}
