@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { addAmounts, amountProblem, isAmount, MAX_AMOUNT, remaining, sumAmounts } from './amount.ts';
+import { addAmount, amountProblem, isAmount, MAX_AMOUNT, subtractAmount, sumAmounts } from './amount.ts';
 
 describe('amounts', () => {
   it('caps at 2^53-1, the largest exact JavaScript integer', () => {
@@ -27,10 +27,10 @@ describe('amounts', () => {
   });
 
   it('saturates sums and floors remaining capacity at zero', () => {
-    assert.equal(addAmounts(MAX_AMOUNT, MAX_AMOUNT), MAX_AMOUNT);
+    assert.equal(addAmount(MAX_AMOUNT, MAX_AMOUNT), MAX_AMOUNT);
     assert.equal(sumAmounts([1, 2, 3]), 6);
     assert.equal(sumAmounts([MAX_AMOUNT, 1]), MAX_AMOUNT);
-    assert.equal(remaining(5, 7), 0);
-    assert.equal(remaining(7, 5), 2);
+    assert.equal(subtractAmount(5, 7), 0);
+    assert.equal(subtractAmount(7, 5), 2);
   });
 });

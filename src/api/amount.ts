@@ -1,6 +1,7 @@
 // Quota amounts are integers in a registration's base unit. Milo stores them as int64; we cap them at
 // 2^53-1 so that every amount is exactly representable as a JavaScript number. The CRD schemas carry the
 // same cap (`maximum: 9007199254740991`), so the apiserver rejects larger values instead of us rounding them.
+// This is the one definition of amounts: the quota engine uses these helpers too.
 
 /** The largest amount the API accepts: 2^53-1 (Number.MAX_SAFE_INTEGER). */
 export const MAX_AMOUNT = 9007199254740991;
@@ -25,19 +26,22 @@ export function amountProblem(value: unknown, min: 0 | 1): string | undefined {
   return undefined;
 }
 
-/** a + b, saturating at MAX_AMOUNT so sums of many grants never lose precision silently. */
-export function addAmounts(a: Amount, b: Amount): Amount {
+/**
+ * a + b, saturating at MAX_AMOUNT so sums of many grants never lose precision silently. Both inputs are
+ * amounts, so the exact sum (at most 2^54-2, even) is representable before the cap applies.
+ */
+export function addAmount(a: Amount, b: Amount): Amount {
   return Math.min(MAX_AMOUNT, a + b);
 }
 
 /** Sum of amounts, saturating at MAX_AMOUNT. */
 export function sumAmounts(values: Iterable<Amount>): Amount {
   let total = 0;
-  for (const v of values) total = addAmounts(total, v);
+  for (const v of values) total = addAmount(total, v);
   return total;
 }
 
-/** max(0, a - b): what is left of a limit once b is allocated. */
-export function remaining(limit: Amount, allocated: Amount): Amount {
-  return Math.max(0, limit - allocated);
+/** max(0, a - b): what is left of a limit once b is allocated ("available" never goes negative). */
+export function subtractAmount(a: Amount, b: Amount): Amount {
+  return Math.max(0, a - b);
 }

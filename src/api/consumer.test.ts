@@ -1,25 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  consumerKey,
-  consumerMatchesType,
-  groupKindString,
-  isClaimingResource,
-  sameConsumer,
-} from './consumer.ts';
+import { consumerMatchesType, groupKindString, isClaimingResource } from './consumer.ts';
 import { gvkLabelValue, isGitOpsTrackingKey } from './labels.ts';
 
-describe('consumer identity', () => {
-  it('keys on apiGroup, kind, namespace and name', () => {
-    assert.equal(consumerKey({ apiGroup: 'g', kind: 'K', name: 'n' }), 'g/K//n');
-    assert.equal(consumerKey({ kind: 'K', name: 'n', namespace: 'ns' }), '/K/ns/n');
-    assert.equal(
-      sameConsumer({ apiGroup: 'a', kind: 'K', name: 'n' }, { apiGroup: 'b', kind: 'K', name: 'n' }),
-      false,
-    );
-    assert.equal(sameConsumer({ apiGroup: '', kind: 'K', name: 'n' }, { kind: 'K', name: 'n' }), true);
-  });
-
+describe('consumer references', () => {
   it('matches consumer types exactly', () => {
     const type = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' };
     assert.equal(consumerMatchesType({ ...type, name: 'x' }, type), true);

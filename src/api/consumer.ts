@@ -1,6 +1,6 @@
-// Consumer and object references, and the one consumer identity used everywhere (SPEC §4.1): grants,
-// claims and buckets all match consumers on apiGroup, kind, namespace and name. Milo mixes three different
-// keys (kind+name, apiGroup/kind/namespace/name, kind only); we use one.
+// Consumer and object references, and how they are matched against registrations. The consumer identity
+// itself (the `apiGroup/kind/namespace/name` key shared by grants, claims and buckets, SPEC §4.1) is the
+// quota engine's `formatConsumerKey`, which also rejects parts that would make the key ambiguous.
 import type { Infer } from './schema/builder.ts';
 import type {
   claimingResourceSchema,
@@ -13,18 +13,6 @@ export type ConsumerRef = Infer<typeof consumerRefSchema>;
 export type ConsumerType = Infer<typeof consumerTypeSchema>;
 export type ObjectRef = Infer<typeof objectRefSchema>;
 export type ClaimingResource = Infer<typeof claimingResourceSchema>;
-
-/**
- * `apiGroup/kind/namespace/name`, with empty strings for the core group and cluster-scoped consumers.
- * None of the four parts can contain `/` when valid, so the key is unambiguous.
- */
-export function consumerKey(ref: ConsumerRef): string {
-  return `${ref.apiGroup ?? ''}/${ref.kind}/${ref.namespace ?? ''}/${ref.name}`;
-}
-
-export function sameConsumer(a: ConsumerRef, b: ConsumerRef): boolean {
-  return consumerKey(a) === consumerKey(b);
-}
 
 /** True when the consumer's apiGroup and kind are the registration's consumerType (exact match). */
 export function consumerMatchesType(ref: ConsumerRef, type: ConsumerType): boolean {

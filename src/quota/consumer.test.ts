@@ -46,6 +46,19 @@ describe('consumer key', () => {
     });
   }
 
+  it('keys on apiGroup, kind, namespace and name (moved from src/api consumerKey/sameConsumer)', () => {
+    assert.equal(formatConsumerKey({ apiGroup: 'g', kind: 'K', name: 'n' }), 'g/K//n');
+    assert.equal(formatConsumerKey({ kind: 'K', name: 'n', namespace: 'ns' }), '/K/ns/n');
+    assert.notEqual(
+      formatConsumerKey({ apiGroup: 'a', kind: 'K', name: 'n' }),
+      formatConsumerKey({ apiGroup: 'b', kind: 'K', name: 'n' }),
+    );
+    assert.equal(
+      formatConsumerKey({ apiGroup: '', kind: 'K', name: 'n' }),
+      formatConsumerKey({ kind: 'K', name: 'n' }),
+    );
+  });
+
   it('round-trips any valid parts', () => {
     const part = fc.string().filter((s) => !s.includes('/') && !s.includes('\0'));
     const required = part.filter((s) => s !== '');

@@ -1,6 +1,7 @@
 // One consumer identity for grants, claims and buckets (SPEC §4.1): `apiGroup/kind/namespace/name`, with an
 // empty apiGroup for the core group and an empty namespace for cluster-scoped consumers. Milo keyed buckets
 // and grants on kind+name but claims on all four parts, so a claim could miss its bucket; one key fixes that.
+// formatConsumerKey is the only function that builds the key (src/api has none): group by it, compare by it.
 import { QuotaInputError } from './errors.ts';
 import { sha256Hex } from './sha256.ts';
 
