@@ -6,7 +6,6 @@ import {
   ANNOTATION_POLICY,
   CONDITION_GRANTED,
   type ConsumerRef,
-  consumerKey,
   findCondition,
   LABEL_AUTO_CREATED,
   LABEL_POLICY,
@@ -27,7 +26,7 @@ import {
   parseLine,
 } from './flags.ts';
 import { readClaim } from './lookup.ts';
-import { escapeSelector } from './usage.ts';
+import { consumerKeyOf, escapeSelector } from './usage.ts';
 import { whyLines } from './why.ts';
 
 export interface BucketFigures {
@@ -93,7 +92,7 @@ export function explainClaim(claim: ResourceClaim, buckets: readonly AllowanceBu
   const { metadata, spec, status } = claim;
   const consumer = spec.consumerRef;
   const mine = buckets.filter(
-    (b) => consumer !== undefined && consumerKey(b.spec.consumerRef) === consumerKey(consumer),
+    (b) => consumer !== undefined && consumerKeyOf(b.spec.consumerRef) === consumerKeyOf(consumer),
   );
   const requests = spec.requests.map((r): RequestExplanation => {
     const a = status?.allocations?.find((x) => x.resourceType === r.resourceType);

@@ -67,7 +67,7 @@ describe('parseUsage', () => {
     usageError(() => parseUsage(['-n']), /flag --namespace needs a value/, '--namespace');
     usageError(
       () => parseUsage(['-n', 'Not_A_Namespace']),
-      /--namespace: "Not_A_Namespace" is not a valid namespace name/,
+      /--namespace: "Not_A_Namespace" is not a valid .*: pass an existing namespace/,
       '--namespace',
     );
     usageError(() => parseUsage(['extra']), /unexpected argument "extra"/);

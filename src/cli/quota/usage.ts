@@ -3,7 +3,8 @@
 //
 // Buckets live where the operator puts them (quota-system by default, organization-<name> in Milo's
 // layout), not in the user's namespace, so without -n the command reads every namespace.
-import { type AllowanceBucket, consumerKey } from '../../api/index.ts';
+import type { AllowanceBucket, ConsumerRef } from '../../api/index.ts';
+import { formatConsumerKey } from '../../quota/index.ts';
 import type { VerbContext } from './context.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { type GlobalFlags, globalFlags, type OutputFormat, outputFormat, parseLine } from './flags.ts';
@@ -80,6 +81,15 @@ function matches(bucket: AllowanceBucket, filter: ConsumerFilter | undefined): b
   );
 }
 
+/** The engine's consumer key; a ref it rejects (a '/' in a name) still gets a distinct key, for display. */
+export function consumerKeyOf(ref: ConsumerRef): string {
+  try {
+    return formatConsumerKey(ref);
+  } catch {
+    return JSON.stringify([ref.apiGroup ?? '', ref.kind, ref.namespace ?? '', ref.name]);
+  }
+}
+
 /** Buckets grouped per consumer, consumers and resource types sorted, so output is stable. */
 export function groupBuckets(buckets: readonly AllowanceBucket[], filter?: ConsumerFilter): ConsumerUsage[] {
   const groups = new Map<
@@ -87,7 +97,7 @@ export function groupBuckets(buckets: readonly AllowanceBucket[], filter?: Consu
     { consumer: AllowanceBucket['spec']['consumerRef']; buckets: ConsumerUsage['buckets'][number][] }
   >();
   for (const bucket of buckets.filter((b) => matches(b, filter))) {
-    const key = consumerKey(bucket.spec.consumerRef);
+    const key = consumerKeyOf(bucket.spec.consumerRef);
     const group = groups.get(key) ?? { consumer: bucket.spec.consumerRef, buckets: [] };
     groups.set(key, group);
     const s = bucket.status;
