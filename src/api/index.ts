@@ -21,13 +21,7 @@ export * from './validation/allowance-bucket.ts';
 export * from './validation/claim-creation-policy.ts';
 export * from './validation/field-error.ts';
 export * from './validation/grant-creation-policy.ts';
-export {
-  dnsLabelProblem,
-  dnsSubdomainProblem,
-  isTemplated,
-  labelValueProblem,
-  qualifiedNameProblem,
-} from './validation/names.ts';
+export * from './validation/names.ts';
 export * from './validation/registrations.ts';
 export * from './validation/resource-claim.ts';
 export * from './validation/resource-grant.ts';

@@ -59,7 +59,7 @@ export {
   GRANT_TEMPLATE_PATH,
 } from './policy.ts';
 export { type RenderedMetadata, type RenderedObject, renderObject } from './render.ts';
-export { isTemplated, splitTemplate, type TemplateSegment } from './split.ts';
+export { splitTemplate, type TemplateSegment } from './split.ts';
 export { type CompiledTemplate, compileTemplate, isLiteralTemplate, renderTemplate } from './template.ts';
 export {
   type ValidationOptions,

@@ -1,18 +1,18 @@
+import {
+  anyTextProblem,
+  apiGroupProblem,
+  dnsLabelProblem,
+  dnsSubdomainProblem,
+  generateNameProblem,
+  gitOpsTrackingKeyProblem,
+  kindProblem,
+  labelValueProblem,
+  type NameRule,
+  qualifiedNameProblem,
+} from '../api/index.ts';
 import type { PolicyEnvironment, PolicyKind } from './environment.ts';
 import { type FieldError, PolicyError } from './errors.ts';
 import type { ObjectTemplate, TemplateSpec } from './inputs.ts';
-import {
-  anyText,
-  apiGroup,
-  dnsLabel,
-  dnsSubdomain,
-  generateName,
-  kindName,
-  labelValue,
-  type NameRule,
-  qualifiedName,
-  trackingKeyProblem,
-} from './names.ts';
 import { type CompiledTemplate, compileTemplate, isLiteralTemplate } from './template.ts';
 
 /** One templated string field with the naming rule its value (literal or rendered) must satisfy. */
@@ -60,17 +60,17 @@ export function compileObjectTemplate<K extends PolicyKind, S extends TemplateSp
   const field = (value: string | undefined, at: string, rule: NameRule, required = false) =>
     compileField(env, value, at, rule, required, errors);
   const meta = template.metadata ?? {};
-  const labels = keyed(meta.labels, `${path}.metadata.labels`, labelValue, field, errors);
-  const annotations = keyed(meta.annotations, `${path}.metadata.annotations`, anyText, field, errors);
-  const name = field(meta.name, `${path}.metadata.name`, dnsSubdomain);
-  const generate = field(meta.generateName, `${path}.metadata.generateName`, generateName);
-  const namespace = field(meta.namespace, `${path}.metadata.namespace`, dnsLabel);
+  const labels = keyed(meta.labels, `${path}.metadata.labels`, labelValueProblem, field, errors);
+  const annotations = keyed(meta.annotations, `${path}.metadata.annotations`, anyTextProblem, field, errors);
+  const name = field(meta.name, `${path}.metadata.name`, dnsSubdomainProblem);
+  const generate = field(meta.generateName, `${path}.metadata.generateName`, generateNameProblem);
+  const namespace = field(meta.namespace, `${path}.metadata.namespace`, dnsLabelProblem);
   const ref = template.spec.consumerRef;
   const refPath = `${path}.spec.consumerRef`;
-  const refApiGroup = ref && field(ref.apiGroup, `${refPath}.apiGroup`, apiGroup);
-  const refKind = ref && field(ref.kind, `${refPath}.kind`, kindName, true);
-  const refName = ref && field(ref.name, `${refPath}.name`, dnsSubdomain, true);
-  const refNamespace = ref && field(ref.namespace, `${refPath}.namespace`, dnsLabel);
+  const refApiGroup = ref && field(ref.apiGroup, `${refPath}.apiGroup`, apiGroupProblem);
+  const refKind = ref && field(ref.kind, `${refPath}.kind`, kindProblem, true);
+  const refName = ref && field(ref.name, `${refPath}.name`, dnsSubdomainProblem, true);
+  const refNamespace = ref && field(ref.namespace, `${refPath}.namespace`, dnsLabelProblem);
   if (errors.length > 0) return { ok: false, errors };
   return {
     ok: true,
@@ -138,7 +138,7 @@ function keyed<K extends PolicyKind>(
     const at = `${path}[${key}]`;
     const keyProblem = key.includes('{{')
       ? 'keys are not templated: write the key literally (values may use {{ }})'
-      : (qualifiedName(key) ?? trackingKeyProblem(key));
+      : (qualifiedNameProblem(key) ?? gitOpsTrackingKeyProblem(key));
     if (keyProblem !== undefined) errors.push({ path: at, message: keyProblem });
     // An empty value is a valid literal (e.g. a marker label); compile it as such.
     const compiled = value === '' ? literalField<K>(at, rule) : field(value, at, rule);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { isTemplated } from '../api/index.ts';
 import { PolicyError } from './errors.ts';
-import { isTemplated, splitTemplate } from './split.ts';
+import { splitTemplate } from './split.ts';
 
 type Piece = string | { expr: string; at: number };
 
@@ -89,10 +90,19 @@ describe('splitTemplate', () => {
     });
   }
 
-  it('isTemplated tells literals from templates', () => {
-    assert.equal(isTemplated('milo-system'), false);
-    assert.equal(isTemplated('{{{x}}}'), false);
-    assert.equal(isTemplated('a-{{x}}'), true);
+  it("agrees with src/api's isTemplated, which decides which literal values get name rules", () => {
+    const alphabet = fc.constantFrom('{', '}', '"', 'a', ' ', '.');
+    fc.assert(
+      fc.property(fc.string({ unit: alphabet, maxLength: 30 }), (text) => {
+        let templated: boolean;
+        try {
+          templated = splitTemplate(text).some((s) => s.kind === 'expression');
+        } catch {
+          templated = true; // an unmatched or empty {{ }} is the splitter's to report
+        }
+        assert.equal(isTemplated(text), templated, text);
+      }),
+    );
   });
 
   it('never throws anything but PolicyError, and literal pieces reassemble the text', () => {

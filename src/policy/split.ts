@@ -55,11 +55,6 @@ export function splitTemplate(text: string, path = 'template'): TemplateSegment[
   return segments;
 }
 
-/** True when the text contains at least one `{{ }}` expression (throws like splitTemplate on bad syntax). */
-export function isTemplated(text: string, path = 'template'): boolean {
-  return splitTemplate(text, path).some((segment) => segment.kind === 'expression');
-}
-
 function braceRun(text: string, from: number): number {
   let end = from;
   while (text[end] === '{') end++;

@@ -3,43 +3,33 @@
 // Values containing `{{` are left to the policy layer, which parses and type-checks the CEL inside.
 import type { ConsumerRef } from '../consumer.ts';
 import type { ObjectMetaTemplate } from '../grant-creation-policy.ts';
-import { isGitOpsTrackingKey } from '../labels.ts';
-import { KIND_PATTERN } from '../schema/patterns.ts';
 import { child, type FieldError, forbidden, invalid, required } from './field-error.ts';
 import {
+  apiGroupProblem,
   dnsLabelProblem,
   dnsSubdomainProblem,
+  generateNameProblem,
+  gitOpsTrackingKeyProblem,
   isTemplated,
+  kindProblem,
   labelValueProblem,
+  type NameRule,
   qualifiedNameProblem,
 } from './names.ts';
 
-const KIND = new RegExp(KIND_PATTERN);
-
-function literal(
-  value: string | undefined,
-  path: string,
-  problem: (v: string) => string | undefined,
-): FieldError[] {
+function literal(value: string | undefined, path: string, problem: NameRule): FieldError[] {
   if (value === undefined || value === '' || isTemplated(value)) return [];
   const p = problem(value);
   return p === undefined ? [] : [invalid(path, p)];
-}
-
-function generateNameProblem(value: string): string | undefined {
-  if (!value.endsWith('-')) return `generateName must end with '-', e.g. "${value}-"`;
-  const prefix = value.slice(0, -1);
-  return prefix === '' ? 'generateName needs a prefix before the trailing -' : dnsSubdomainProblem(prefix);
 }
 
 function keyErrors(map: Record<string, string> | undefined, path: string, checkValue: boolean): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(map ?? {})) {
     const p = `${path}[${key}]`;
-    if (isGitOpsTrackingKey(key)) {
-      errors.push(
-        forbidden(p, `"${key}" is a GitOps tracking key; generated objects must not carry it, remove it`),
-      );
+    const tracking = gitOpsTrackingKeyProblem(key);
+    if (tracking !== undefined) {
+      errors.push(forbidden(p, tracking));
       continue;
     }
     const keyProblem = qualifiedNameProblem(key);
@@ -83,12 +73,8 @@ export function metadataTemplateErrors(
 
 export function consumerTemplateErrors(ref: ConsumerRef | undefined, path: string): FieldError[] {
   if (ref === undefined) return [];
-  const kindProblem = (v: string) =>
-    KIND.test(v) && v.length <= 63
-      ? undefined
-      : `"${v}" is not a valid kind: use UpperCamelCase such as Organization`;
   return [
-    ...literal(ref.apiGroup, child(path, 'apiGroup'), dnsSubdomainProblem),
+    ...literal(ref.apiGroup, child(path, 'apiGroup'), apiGroupProblem),
     ...literal(ref.kind, child(path, 'kind'), kindProblem),
     ...literal(ref.name, child(path, 'name'), dnsSubdomainProblem),
     ...literal(ref.namespace, child(path, 'namespace'), dnsLabelProblem),
