@@ -1,6 +1,6 @@
 // Kind → resource through API discovery (`/api/v1`, `/apis/<group>/<version>`), for kinds known only at run
-// time: policy triggers. Results are cached per group/version; a miss is retried on the next call after
-// `retryMs`, so a CRD installed after the policy is found without a restart.
+// time: policy triggers. Lists are cached per group/version; a kind missing from a list older than `retryMs`
+// is looked up afresh, so a CRD installed after the policy is found without a restart.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { isNotFound, kubeRequest, type ResourceRef } from '../runtime/index.ts';
 
@@ -27,8 +27,11 @@ export class ResourceDiscovery {
     const slash = apiVersion.indexOf('/');
     const group = slash < 0 ? '' : apiVersion.slice(0, slash);
     const version = slash < 0 ? apiVersion : apiVersion.slice(slash + 1);
-    const list = await this.#list(apiVersion, group === '' ? `/api/${version}` : `/apis/${apiVersion}`);
-    const found = list?.resources.find((r) => r.kind === kind && !r.name.includes('/'));
+    const path = group === '' ? `/api/${version}` : `/apis/${apiVersion}`;
+    const find = (list: ApiResourceList | undefined) =>
+      list?.resources.find((r) => r.kind === kind && !r.name.includes('/'));
+    const found =
+      find(await this.#list(apiVersion, path, false)) ?? find(await this.#list(apiVersion, path, true));
     return found && { group, version, plural: found.name, namespaced: found.namespaced, kind };
   }
 
@@ -37,9 +40,11 @@ export class ResourceDiscovery {
     this.#lists.clear();
   }
 
-  async #list(apiVersion: string, path: string): Promise<ApiResourceList | undefined> {
+  /** The cached list; with `refresh`, a fresh one unless the cached one is younger than retryMs. */
+  async #list(apiVersion: string, path: string, refresh: boolean): Promise<ApiResourceList | undefined> {
     const cached = this.#lists.get(apiVersion);
-    if (cached && (cached.list !== undefined || Date.now() - cached.at < this.#retryMs)) return cached.list;
+    const young = cached !== undefined && Date.now() - cached.at < this.#retryMs;
+    if (cached && (young || (!refresh && cached.list !== undefined))) return cached.list;
     let list: ApiResourceList | undefined;
     try {
       list = await kubeRequest<ApiResourceList>(this.#kubeConfig, { method: 'GET', path });
