@@ -1,5 +1,14 @@
 // Public surface of the controllers: the setup function the operator calls, and what tests need to reach.
 
-export { type QuotaCaches, quotaResource, RESOURCES } from './resources.ts';
+export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
+export { consumerSnapshot } from './quota/snapshot.ts';
+export {
+  asKubeObject,
+  type QuotaCaches,
+  quotaResource,
+  RESOURCES,
+  type TypedCache,
+  typedCache,
+} from './resources.ts';
 export { type QuotaControllerOptions, setupQuotaControllers } from './setup.ts';
 export { FIELD_MANAGER } from './status-writer.ts';

@@ -57,3 +57,16 @@ export function claimCondition(
     options.pendingMessage ?? text.claimPendingMessage(granted, claim.requests.length - granted);
   return { type: 'Granted', status: 'False', reason: 'PendingEvaluation', message };
 }
+
+/**
+ * Where a claim stands for someone waiting on it: granted when every request is Granted, denied as soon as
+ * any request is Denied, else pending (the initial Granted=False/PendingEvaluation is never a denial).
+ */
+export function claimOutcome(
+  requests: readonly RequestInput[],
+  allocations: readonly { readonly resourceType: string; readonly status: string }[],
+): 'granted' | 'denied' | 'pending' {
+  if (allocations.some((a) => a.status === 'Denied')) return 'denied';
+  const granted = new Set(allocations.filter((a) => a.status === 'Granted').map((a) => a.resourceType));
+  return requests.length > 0 && requests.every((r) => granted.has(r.resourceType)) ? 'granted' : 'pending';
+}

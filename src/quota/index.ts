@@ -26,7 +26,7 @@
 export { addAmount, checkAmount, isAmount, MAX_AMOUNT, subtractAmount, sumAmounts } from './amount.ts';
 export { applyDecision, applyDecisions, mergeAllocations } from './apply.ts';
 export type { ClaimCondition, ClaimConditionOptions } from './claim-condition.ts';
-export { claimCondition, INITIAL_CLAIM_CONDITION } from './claim-condition.ts';
+export { claimCondition, claimOutcome, INITIAL_CLAIM_CONDITION } from './claim-condition.ts';
 export type { ClaimState } from './claim-state.ts';
 export { claimState, heldAmounts } from './claim-state.ts';
 export type { ConsumerIdentity, ConsumerRefInput } from './consumer.ts';

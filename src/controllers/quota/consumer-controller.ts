@@ -31,8 +31,7 @@ import { writeStatus } from '../status-writer.ts';
 import { syncBuckets } from './bucket-sync.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
-import { claimInput, grantInput, registrationInputs } from './snapshot.ts';
-import { startupWaitFor } from './startup-wait.ts';
+import { consumerSnapshot } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 export interface ConsumerControllerOptions {
@@ -71,23 +70,9 @@ export function setupConsumerController(
     if (key === undefined) return {};
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
     const claims = caches.claims.byIndex(BY_CONSUMER, key);
-    const inputs = claims.map(claimInput);
-    for (const claim of inputs) ledger.observe(claim);
-    const startupWait = startupWaitFor(
-      pass.consumer,
-      caches.grantPolicies.list(),
-      options.startupWaitMs ?? 10_000,
-    );
-    const round = decide(
-      ledger.overlaySnapshot({
-        consumerKey: key,
-        registrations: registrationInputs(caches.registrations.list()),
-        grants: caches.grants.byIndex(BY_CONSUMER, key).map(grantInput),
-        claims: inputs,
-        now: pass.now.getTime(),
-        ...(startupWait === undefined ? {} : { startupWait }),
-      }),
-    );
+    const snapshot = consumerSnapshot(caches, key, pass.now.getTime(), options.startupWaitMs ?? 10_000);
+    for (const claim of snapshot.claims) ledger.observe(claim);
+    const round = decide(ledger.overlaySnapshot(snapshot));
     const failures = await writeClaims(pass, claims, round.decisions);
     const recheck = await syncBuckets({
       client: mgr.client,

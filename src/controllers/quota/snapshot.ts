@@ -7,7 +7,16 @@ import {
   type ResourceGrant,
   type ResourceRegistration,
 } from '../../api/index.ts';
-import type { ClaimInput, GrantInput, RegistrationInput } from '../../quota/index.ts';
+import {
+  type ClaimInput,
+  type ConsumerSnapshot,
+  type GrantInput,
+  parseConsumerKey,
+  type RegistrationInput,
+} from '../../quota/index.ts';
+import { BY_CONSUMER } from '../indexes.ts';
+import type { QuotaCaches } from '../resources.ts';
+import { startupWaitFor } from './startup-wait.ts';
 
 /** Registrations by resourceType. When two share a type, the Active one is kept (the registration controller
  * makes sure only the oldest is Active). */
@@ -62,5 +71,27 @@ export function claimInput(claim: ResourceClaim): ClaimInput {
       ...(allocation.allocatingBucket === undefined ? {} : { allocatingBucket: allocation.allocatingBucket }),
     })),
     deleting: claim.metadata.deletionTimestamp !== undefined,
+  };
+}
+
+/** One consumer's state as the caches show it: what the decider decides on and admission dry-runs against. */
+export function consumerSnapshot(
+  caches: QuotaCaches,
+  consumerKey: string,
+  now: number,
+  startupWaitMs: number,
+): ConsumerSnapshot {
+  const startupWait = startupWaitFor(
+    parseConsumerKey(consumerKey),
+    caches.grantPolicies.list(),
+    startupWaitMs,
+  );
+  return {
+    consumerKey,
+    registrations: registrationInputs(caches.registrations.list()),
+    grants: caches.grants.byIndex(BY_CONSUMER, consumerKey).map(grantInput),
+    claims: caches.claims.byIndex(BY_CONSUMER, consumerKey).map(claimInput),
+    now,
+    ...(startupWait === undefined ? {} : { startupWait }),
   };
 }

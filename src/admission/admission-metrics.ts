@@ -1,0 +1,27 @@
+// Milo's admission metrics (SPEC §9): results by policy and kind, and how long creates waited for decisions.
+import type { Registry } from 'prom-client';
+import { counter, exponentialBuckets, histogram } from '../runtime/index.ts';
+
+export type AdmissionResult = 'granted' | 'denied' | 'timeout' | 'error';
+
+export function admissionMetrics(registry: Registry) {
+  const results = counter(registry, {
+    name: 'milo_quota_admission_result_total',
+    help: 'Enforced creates by result, policy and kind.',
+    labelNames: ['result', 'policy_name', 'resource_group', 'resource_kind'] as const,
+  });
+  const waits = histogram(registry, {
+    name: 'milo_quota_admission_wait_duration_seconds',
+    help: 'Time an enforced create waited for its claims to be decided.',
+    labelNames: ['result'] as const,
+    buckets: exponentialBuckets(0.001, 2, 15),
+  });
+  return {
+    result(result: AdmissionResult, policy: string, kind: { resource_group: string; resource_kind: string }) {
+      results.inc({ result, policy_name: policy, ...kind });
+    },
+    wait(result: AdmissionResult, seconds: number) {
+      waits.observe({ result }, seconds);
+    },
+  };
+}

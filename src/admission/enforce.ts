@@ -1,0 +1,141 @@
+// The enforcement webhook (SPEC §6): for a create that Ready ClaimCreationPolicies match, evaluate their
+// constraints (fail closed), render one claim per policy, register the waiters, create the claims, wait for
+// the decisions and allow only if every claim is granted. Whatever this request created or reused is
+// deleted when the create is refused, so nothing stays reserved. Dry-runs are evaluated read-only.
+import type { Registry } from 'prom-client';
+import type { ResourceClaim } from '../api/index.ts';
+import type { QuotaCaches } from '../controllers/index.ts';
+import { evaluateConstraints, type JsonObject, PolicyError } from '../policy/index.ts';
+import type { KubeClient, Logger } from '../runtime/index.ts';
+import { admissionMetrics } from './admission-metrics.ts';
+import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
+import { ClaimPolicies } from './claim-policies.ts';
+import { policyBindings, renderClaim } from './claim-render.ts';
+import { denialMessage } from './denial.ts';
+import { denialFor, dryRunVerdict } from './figures.ts';
+import {
+  type AdmissionHandler,
+  type AdmissionRequest,
+  allowed,
+  errored,
+  forbidden,
+  timedOut,
+  type Verdict,
+} from './review.ts';
+import type { ClaimWaiter } from './waiter.ts';
+
+export interface EnforcementOptions {
+  readonly caches: QuotaCaches;
+  readonly client: KubeClient;
+  readonly waiter: ClaimWaiter;
+  readonly registry: Registry;
+  readonly logger: Logger;
+  /** Namespace for claims of cluster-scoped objects whose template names none (the operator's). */
+  readonly defaultNamespace: string;
+  /** How long to wait for decisions: the webhook's timeoutSeconds less 2 s. Default 8 s. */
+  readonly waitTimeoutMs?: number;
+  /** The start-up race window used by dry-run simulations. Default 10 s. */
+  readonly startupWaitMs?: number;
+}
+
+interface PlannedClaim {
+  readonly policy: string;
+  readonly claim: ResourceClaim;
+}
+
+export function enforcementHandler(options: EnforcementOptions): AdmissionHandler {
+  const policies = new ClaimPolicies(options.caches.claimPolicies);
+  const metrics = admissionMetrics(options.registry);
+  return async (request, signal) => {
+    if (request.operation !== 'CREATE' || typeof request.object !== 'object' || request.object === null) {
+      return allowed();
+    }
+    const labels = { resource_group: request.kind.group, resource_kind: request.kind.kind };
+    const planned = plan(request, request.object as JsonObject, policies, options);
+    if (!Array.isArray(planned)) {
+      metrics.result('denied', planned.policy, labels);
+      return planned.verdict;
+    }
+    if (planned.length === 0) return allowed();
+    const policyNames = planned.map((p) => p.policy).join(',');
+    if (request.dryRun === true) {
+      const verdict = dryRunVerdict(options, planned, Date.now());
+      metrics.result(verdict.allowed ? 'granted' : 'denied', policyNames, labels);
+      return verdict;
+    }
+    const started = performance.now();
+    const results = await Promise.all(planned.map((p) => createAndWait(options, request, p.claim, signal)));
+    const verdict = decideVerdict(options, planned, results);
+    metrics.wait(verdict.allowed ? 'granted' : verdictResult(verdict), (performance.now() - started) / 1000);
+    metrics.result(verdict.allowed ? 'granted' : verdictResult(verdict), policyNames, labels);
+    if (!verdict.allowed) await releaseClaims(options, results);
+    return verdict;
+  };
+}
+
+type PlanFailure = { readonly policy: string; readonly verdict: Verdict };
+
+/** The claims to create, or the refusal when a policy cannot be evaluated (fail closed). */
+function plan(
+  request: AdmissionRequest,
+  object: JsonObject,
+  policies: ClaimPolicies,
+  options: EnforcementOptions,
+): PlannedClaim[] | PlanFailure {
+  const planned: PlannedClaim[] = [];
+  for (const match of policies.matching(request.kind.group, request.kind.kind)) {
+    const refuse = (detail: string): PlanFailure => ({
+      policy: match.name,
+      verdict: forbidden(
+        `ClaimCreationPolicy ${match.name} could not be evaluated, so the create is refused: ${detail}`,
+      ),
+    });
+    if (!match.compiled.ok)
+      return refuse(match.compiled.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
+    try {
+      const outcome = evaluateConstraints(match.compiled.value.constraints, policyBindings(request, object));
+      if (!outcome.holds) continue;
+      const claim = renderClaim({
+        policyName: match.name,
+        policy: match.compiled.value,
+        request,
+        object,
+        defaultNamespace: options.defaultNamespace,
+        now: new Date(),
+      });
+      planned.push({ policy: match.name, claim });
+    } catch (error) {
+      if (error instanceof PolicyError) return refuse(error.message);
+      throw error;
+    }
+  }
+  return planned;
+}
+
+function decideVerdict(
+  options: EnforcementOptions,
+  planned: readonly PlannedClaim[],
+  results: readonly ClaimResult[],
+): Verdict {
+  const denied = results.flatMap((r, i) =>
+    r.kind === 'denied' ? [{ result: r, policy: planned[i]?.policy ?? '' }] : [],
+  );
+  if (denied.length > 0) {
+    return forbidden(
+      denialMessage(denied.map(({ result, policy }) => denialFor(options, result.claim, policy))),
+    );
+  }
+  const failed = results.find((r) => r.kind === 'error');
+  if (failed?.kind === 'error') return errored(`could not claim quota: ${failed.message}`);
+  if (results.some((r) => r.kind === 'timeout')) {
+    return timedOut(
+      'Timed out waiting for the quota decision; the create was not admitted. Retry the request.',
+    );
+  }
+  return allowed();
+}
+
+function verdictResult(verdict: Verdict): 'denied' | 'timeout' | 'error' {
+  if (verdict.allowed) return 'denied';
+  return verdict.status.code === 504 ? 'timeout' : verdict.status.code === 403 ? 'denied' : 'error';
+}

@@ -1,0 +1,72 @@
+// Bucket figures for admission's answers, from the same caches and engine the decider uses: what a denied
+// claim's requests came up against, and the read-only verdict of a dry-run.
+import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
+import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../controllers/index.ts';
+import { computeFigures, decide } from '../quota/index.ts';
+import type { DenialInput, ShortRequest } from './denial.ts';
+import { denialMessage } from './denial.ts';
+import { allowed, forbidden, type Verdict } from './review.ts';
+
+interface FiguresOptions {
+  readonly caches: QuotaCaches;
+  readonly startupWaitMs?: number;
+}
+
+const consumerOf = (claim: ResourceClaim): ConsumerRef => claim.spec.consumerRef ?? { kind: '', name: '' };
+
+/** The requests of a denied claim that do not fit, with the consumer's figures now. */
+export function denialFor(options: FiguresOptions, claim: ResourceClaim, policy: string): DenialInput {
+  const consumer = consumerOf(claim);
+  const key = consumerKeyOf(consumer);
+  const figures =
+    key === undefined ? new Map() : computeFigures(consumerSnapshot(options.caches, key, Date.now(), 0));
+  const requests: ShortRequest[] = claim.spec.requests.map((r) => {
+    const f = figures.get(r.resourceType);
+    return {
+      resourceType: r.resourceType,
+      requested: r.amount,
+      limit: f?.limit ?? 0,
+      allocated: f?.allocated ?? 0,
+      available: f?.available ?? 0,
+    };
+  });
+  const short = requests.filter((r) => r.requested > r.available);
+  return { consumer, policy, requests: short.length > 0 ? short : requests };
+}
+
+/** What the decider would say if these claims were created now, without creating them. */
+export function dryRunVerdict(
+  options: FiguresOptions,
+  planned: readonly { readonly policy: string; readonly claim: ResourceClaim }[],
+  now: number,
+): Verdict {
+  const denials: DenialInput[] = [];
+  for (const { policy, claim } of planned) {
+    const key = consumerKeyOf(claim.spec.consumerRef);
+    if (key === undefined)
+      return forbidden(`ClaimCreationPolicy ${policy} rendered a claim without a usable consumerRef`);
+    const snapshot = consumerSnapshot(options.caches, key, now, options.startupWaitMs ?? 10_000);
+    const hypothetical = {
+      namespace: claim.metadata.namespace ?? '',
+      name: claim.metadata.name ?? '',
+      uid: 'dry-run',
+      creationTimestamp: now,
+      requests: claim.spec.requests,
+      allocations: [],
+    };
+    const round = decide({ ...snapshot, claims: [...snapshot.claims, hypothetical] });
+    const decision = round.decisions.find((d) => d.claim.uid === 'dry-run');
+    if (decision?.kind !== 'deny') continue;
+    const requests = decision.reasons
+      .filter((r) => r.cause !== 'sibling')
+      .map(({ resourceType, requested, limit, allocated, available }) => ({
+        resourceType,
+        requested,
+        limit,
+        allocated,
+        available,
+      }));
+    denials.push({ consumer: consumerOf(claim), policy, requests });
+  }
+  return denials.length === 0 ? allowed() : forbidden(denialMessage(denials));
+}
