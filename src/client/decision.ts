@@ -70,7 +70,7 @@ export function claimDecision(claim: ResourceClaim): ClaimDecision {
   const conditionDenies =
     condition?.status === 'False' && DENIAL_REASONS.includes(condition.reason) ? condition : undefined;
   if (conditionDenies !== undefined || denied.length > 0) {
-    const reason = (conditionDenies?.reason ?? denied[0]?.reason ?? 'QuotaExceeded') as string;
+    const reason = conditionDenies?.reason ?? denied[0]?.reason;
     const message =
       conditionDenies?.message ?? denied.map((d) => `${d.resourceType}: ${d.message}`).join('; ');
     return {
