@@ -3,7 +3,7 @@
 // one is replaced. A claim held by another object uid is replaced if that object is gone; if it still
 // exists, this create is a duplicate the apiserver will refuse, so no claim is made for it.
 import { LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
-import { RESOURCES } from '../controllers/index.ts';
+import { deleteClaim, RESOURCES } from '../controllers/index.ts';
 import { claimOutcome } from '../quota/index.ts';
 import { isAlreadyExists, isNotFound, type KubeClient, kubeRequest, resourcePath } from '../runtime/index.ts';
 import type { AdmissionRequest } from './review.ts';
@@ -108,16 +108,6 @@ async function getClaim(
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;
-  }
-}
-
-async function deleteClaim(client: KubeClient, claim: ResourceClaim): Promise<void> {
-  try {
-    await client.delete(RESOURCES.claims, claim.metadata.namespace ?? '', claim.metadata.name ?? '', {
-      ...(claim.metadata.uid ? { uid: claim.metadata.uid } : {}),
-    });
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
   }
 }
 

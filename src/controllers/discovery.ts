@@ -16,6 +16,7 @@ export class ResourceDiscovery {
   readonly #kubeConfig: KubeConfig;
   readonly #retryMs: number;
   readonly #lists = new Map<string, { at: number; list: ApiResourceList | undefined }>();
+  readonly #preferred = new Map<string, string>();
 
   constructor(kubeConfig: KubeConfig, retryMs = 2_000) {
     this.#kubeConfig = kubeConfig;
@@ -35,9 +36,30 @@ export class ResourceDiscovery {
     return found && { group, version, plural: found.name, namespaced: found.namespaced, kind };
   }
 
+  /** The resource for a group and kind at the group's preferred version (object references carry no version). */
+  async resolveGroupKind(group: string, kind: string): Promise<ResourceRef | undefined> {
+    if (group === '') return this.resolve('v1', kind);
+    let version: string | undefined = this.#preferred.get(group);
+    if (version === undefined) {
+      try {
+        const info = await kubeRequest<{ preferredVersion?: { version?: string } }>(this.#kubeConfig, {
+          method: 'GET',
+          path: `/apis/${group}`,
+        });
+        version = info.preferredVersion?.version;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+      if (version === undefined) return undefined;
+      this.#preferred.set(group, version);
+    }
+    return this.resolve(`${group}/${version}`, kind);
+  }
+
   /** Forgets what was learnt, e.g. after a CRD changed. */
   invalidate(): void {
     this.#lists.clear();
+    this.#preferred.clear();
   }
 
   /** The cached list; with `refresh`, a fresh one unless the cached one is younger than retryMs. */

@@ -1,5 +1,7 @@
 // Public surface of the controllers: the setup function the operator calls, and what tests need to reach.
 
+export { deleteClaim } from './claims.ts';
+export { ResourceDiscovery } from './discovery.ts';
 export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
 export { consumerSnapshot } from './quota/snapshot.ts';
 export {
@@ -10,5 +12,5 @@ export {
   type TypedCache,
   typedCache,
 } from './resources.ts';
-export { type QuotaControllerOptions, setupQuotaControllers } from './setup.ts';
+export { type QuotaControllerOptions, type QuotaControllers, setupQuotaControllers } from './setup.ts';
 export { FIELD_MANAGER } from './status-writer.ts';

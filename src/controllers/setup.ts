@@ -3,17 +3,29 @@
 import type { Manager } from '../runtime/index.ts';
 import { setupGrantController } from './core/grant-controller.ts';
 import { setupRegistrationController } from './core/registration-controller.ts';
+import { ResourceDiscovery } from './discovery.ts';
 import { addIndexes } from './indexes.ts';
+import {
+  type ClaimLifecycleOptions,
+  setupClaimLifecycleController,
+} from './lifecycle/claim-lifecycle-controller.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
 import { type QuotaCaches, quotaCaches } from './resources.ts';
 
-export type QuotaControllerOptions = ConsumerControllerOptions;
+export type QuotaControllerOptions = ConsumerControllerOptions & ClaimLifecycleOptions;
 
-export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaCaches {
+export interface QuotaControllers {
+  readonly caches: QuotaCaches;
+  readonly discovery: ResourceDiscovery;
+}
+
+export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
   const caches = quotaCaches(mgr.informers);
+  const discovery = new ResourceDiscovery(mgr.client.kubeConfig);
   addIndexes(caches);
   setupRegistrationController(mgr, caches);
   setupGrantController(mgr, caches);
   setupConsumerController(mgr, caches, options);
-  return caches;
+  setupClaimLifecycleController(mgr, caches, discovery, options);
+  return { caches, discovery };
 }

@@ -1,0 +1,131 @@
+// Claims and the objects they pay for (SPEC §6, Milo §3.5–3.6):
+// - a claim with a resourceRef gets a non-controller ownerReference to the object once it exists (not before,
+//   or the garbage collector, finding no owner, would delete the claim), so deleting the object releases it;
+// - an auto-created claim whose object (by uid) never appears within the grace period is an orphan (the
+//   create failed after admission) and is deleted; manual claims are never orphan-deleted;
+// - an auto-created claim that was denied is deleted (the enforcement webhook does this at once; this is
+//   the safety net when the webhook could not).
+// Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once.
+import {
+  LABEL_AUTO_CREATED,
+  LABEL_RESOURCE_UID,
+  type OwnerReference,
+  type ResourceClaim,
+} from '../../api/index.ts';
+import { claimOutcome } from '../../quota/index.ts';
+import {
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  kubeRequest,
+  type Manager,
+  type Reconciler,
+  resourcePath,
+} from '../../runtime/index.ts';
+import { deleteClaim } from '../claims.ts';
+import type { ResourceDiscovery } from '../discovery.ts';
+import { type QuotaCaches, RESOURCES } from '../resources.ts';
+
+export interface ClaimLifecycleOptions {
+  /** How long an auto-created claim may wait for its object to appear. Default 30 s (Milo's). */
+  readonly orphanGracePeriodMs?: number;
+}
+
+type Step = { readonly requeueAfterMs?: number };
+
+export function setupClaimLifecycleController(
+  mgr: Manager,
+  caches: QuotaCaches,
+  discovery: ResourceDiscovery,
+  options: ClaimLifecycleOptions = {},
+): void {
+  const grace = options.orphanGracePeriodMs ?? 30_000;
+  const reconcile: Reconciler = async (ctx, req) => {
+    const claim = caches.claims.get(req.namespace, req.name);
+    if (claim === undefined || claim.metadata.deletionTimestamp !== undefined) return {};
+    const auto = claim.metadata.labels?.[LABEL_AUTO_CREATED] === 'true';
+    if (auto && claimOutcome(claim.spec.requests, claim.status?.allocations ?? []) === 'denied') {
+      await deleteClaim(mgr.client, claim);
+      return {};
+    }
+    const ref = claim.spec.resourceRef;
+    if (ref === undefined || (claim.metadata.ownerReferences ?? []).length > 0) return {};
+    const resource = await discovery.resolveGroupKind(ref.apiGroup ?? '', ref.kind);
+    const namespace = resource?.namespaced ? (ref.namespace ?? claim.metadata.namespace ?? '') : '';
+    const owner =
+      resource && (await getObject(mgr.client, resourcePath(resource, namespace, ref.name), ctx.signal));
+    const wantedUid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
+    const found = owner !== undefined && (wantedUid === undefined || owner.metadata?.uid === wantedUid);
+    const step: Step = found
+      ? await adopt(mgr.client, claim, owner, resource?.namespaced === true)
+      : await orphaned(mgr.client, claim, auto, grace);
+    return step;
+  };
+  const controller = mgr.newController({ name: 'claim-lifecycle', reconciler: reconcile });
+  controller.watch({
+    informer: caches.claims.informer,
+    predicates: [
+      (event) => {
+        const claim = event.object as ResourceClaim;
+        return (
+          claim.spec?.resourceRef !== undefined || claim.metadata?.labels?.[LABEL_AUTO_CREATED] === 'true'
+        );
+      },
+    ],
+  });
+}
+
+async function adopt(
+  client: KubeClient,
+  claim: ResourceClaim,
+  owner: KubeObject,
+  namespaced: boolean,
+): Promise<Step> {
+  // GC looks for a namespaced owner in the dependent's namespace only.
+  if (namespaced && owner.metadata?.namespace !== claim.metadata.namespace) return {};
+  const ownerRef: OwnerReference = {
+    apiVersion: owner.apiVersion ?? '',
+    kind: owner.kind ?? '',
+    name: owner.metadata?.name ?? '',
+    uid: owner.metadata?.uid ?? '',
+    controller: false,
+    blockOwnerDeletion: false,
+  };
+  await client.patch(
+    RESOURCES.claims,
+    claim.metadata.namespace ?? '',
+    claim.metadata.name ?? '',
+    'merge',
+    { metadata: { resourceVersion: claim.metadata.resourceVersion, ownerReferences: [ownerRef] } },
+    {},
+  );
+  return {};
+}
+
+async function orphaned(
+  client: KubeClient,
+  claim: ResourceClaim,
+  auto: boolean,
+  graceMs: number,
+): Promise<Step> {
+  // Manual claims are the service's to release; look again later in case their owner appears.
+  if (!auto) return { requeueAfterMs: 10_000 };
+  const age = Date.now() - Date.parse(claim.metadata.creationTimestamp ?? '');
+  if (Number.isFinite(age) && age < graceMs)
+    return { requeueAfterMs: Math.max(500, Math.min(2_000, graceMs - age)) };
+  await deleteClaim(client, claim);
+  return {};
+}
+
+async function getObject(
+  client: KubeClient,
+  path: string,
+  signal: AbortSignal,
+): Promise<KubeObject | undefined> {
+  try {
+    return await kubeRequest<KubeObject>(client.kubeConfig, { method: 'GET', path, signal });
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+// The package's public surface: the typed claims client for services that manage their own claims, and the
+// quota API types it speaks.
+export * from './client/index.ts';
+export type {
+  AllowanceBucket,
+  ClaimCreationPolicy,
+  ConsumerRef,
+  GrantCreationPolicy,
+  ResourceClaim,
+  ResourceGrant,
+  ResourceRegistration,
+} from './api/index.ts';
