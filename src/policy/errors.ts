@@ -1,3 +1,5 @@
+import type { FieldError } from '../api/index.ts';
+
 /**
  * What went wrong with a template, constraint or CEL expression:
  * - `syntax`: the template or CEL text does not parse (unmatched `{{`, empty `{{ }}`, CEL syntax error);
@@ -34,13 +36,8 @@ export class PolicyError extends Error {
     return new PolicyError(this.code, path, this.detail, this.offset);
   }
 
+  /** As src/api's field error (type Invalid), the form every validator returns. */
   toFieldError(): FieldError {
     return { path: this.path, message: this.detail };
   }
-}
-
-/** One validation finding, Kubernetes field-error style: where, and what to fix. */
-export interface FieldError {
-  readonly path: string;
-  readonly message: string;
 }

@@ -1,10 +1,12 @@
+import {
+  API_VERSION,
+  type ClaimCreationPolicy,
+  type GrantCreationPolicy,
+  type RegistrationLookup,
+  type ResourceRegistration,
+  registrationLookup,
+} from '../api/index.ts';
 import type { ClaimVariables } from './environment.ts';
-import type {
-  ClaimCreationPolicyInput,
-  GrantCreationPolicyInput,
-  RegistrationSummary,
-  RegistrationView,
-} from './inputs.ts';
 import type { JsonObject } from './values.ts';
 
 /** Test data shared by the policy unit tests (not part of the public surface). */
@@ -53,13 +55,12 @@ export const claimVariables: ClaimVariables = {
   },
 };
 
-type Mutable<T> = { -readonly [P in keyof T]: T[P] extends object ? Mutable<T[P]> : T[P] };
-
 /** A valid GrantCreationPolicy in Milo's test style; `edit` changes a deep copy. */
-export function grantPolicy(
-  edit: (p: Mutable<GrantCreationPolicyInput>) => void = () => {},
-): GrantCreationPolicyInput {
-  const policy: Mutable<GrantCreationPolicyInput> = {
+export function grantPolicy(edit: (p: GrantCreationPolicy) => void = () => {}): GrantCreationPolicy {
+  const policy: GrantCreationPolicy = {
+    apiVersion: API_VERSION,
+    kind: 'GrantCreationPolicy',
+    metadata: { name: 'standard-orgs' },
     spec: {
       trigger: {
         resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Organization' },
@@ -95,10 +96,11 @@ export function grantPolicy(
 }
 
 /** A valid ClaimCreationPolicy for Projects consuming their Organization's quota. */
-export function claimPolicy(
-  edit: (p: Mutable<ClaimCreationPolicyInput>) => void = () => {},
-): ClaimCreationPolicyInput {
-  const policy: Mutable<ClaimCreationPolicyInput> = {
+export function claimPolicy(edit: (p: ClaimCreationPolicy) => void = () => {}): ClaimCreationPolicy {
+  const policy: ClaimCreationPolicy = {
+    apiVersion: API_VERSION,
+    kind: 'ClaimCreationPolicy',
+    metadata: { name: 'projects' },
     spec: {
       trigger: {
         resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' },
@@ -129,13 +131,38 @@ export function claimPolicy(
   return policy;
 }
 
-/** A registration view over a fixed table. */
-export function registrations(table: Record<string, RegistrationSummary>): RegistrationView {
-  return { registrationFor: (resourceType) => table[resourceType] };
+/** src/api's registration lookup over a table of resource type → registration. */
+export function registrations(table: Record<string, ResourceRegistration>): RegistrationLookup {
+  return registrationLookup(Object.values(table));
 }
 
-export const activeProjects: RegistrationSummary = {
-  active: true,
-  consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
-  claimingResources: [{ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' }],
+export const activeProjects: ResourceRegistration = {
+  apiVersion: API_VERSION,
+  kind: 'ResourceRegistration',
+  metadata: { name: 'projects', creationTimestamp: '2024-01-01T00:00:00Z' },
+  spec: {
+    resourceType: 'resourcemanager.miloapis.com/projects',
+    consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
+    type: 'Entity',
+    baseUnit: 'project',
+    displayUnit: 'projects',
+    unitConversionFactor: 1,
+    claimingResources: [{ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' }],
+  },
+  status: {
+    conditions: [
+      {
+        type: 'Active',
+        status: 'True',
+        reason: 'RegistrationActive',
+        message: 'The registration is active',
+        lastTransitionTime: '2024-01-01T00:00:00Z',
+      },
+    ],
+  },
 };
+
+/** The same registration without its Active condition. */
+export function inactive(registration: ResourceRegistration): ResourceRegistration {
+  return { ...registration, status: { conditions: [] } };
+}

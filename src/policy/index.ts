@@ -1,6 +1,21 @@
 // Public surface of src/policy: the template language and CEL environment of GrantCreationPolicy and
 // ClaimCreationPolicy, and the policy validation shared by admission and controllers. Pure: no I/O.
+//
+// Which function to call for what:
+// - Validating a policy, CREATE and UPDATE alike, anywhere: `validateGrantCreationPolicy(policy, options)` /
+//   `validateClaimCreationPolicy(policy, options)` — the one full validator per kind. They run src/api's static
+//   checks (CRD schema, names, keys, literal resource types, Milo's rules), then the CEL checks here, and in
+//   controller mode the API-state checks (src/api's, over a `RegistrationLookup`).
+//   - admission webhook: `{ mode: 'admission' }` (static only: an unregistered resource type is admitted);
+//   - policy status controllers: `{ mode: 'controller', registrations: registrationLookup(cache.list()) }`,
+//     reporting errors as `Ready=False/ValidationFailed` with `formatFieldErrors(errors)` (src/api).
+// - Using a valid policy: `compileGrantCreationPolicy` / `compileClaimCreationPolicy` (CEL only, once per
+//   policy generation), then `bindVariables`, `evaluateConstraints` and `renderObject` per trigger.
+// src/api's own `grantCreationPolicyFieldErrors` / `...RegistrationErrors` are the building blocks of the
+// validators above, not something callers combine themselves.
 
+// src/api's field error, which compile results and validators return (re-exported, not redefined).
+export type { FieldError } from '../api/index.ts';
 export {
   type CompiledExpression,
   compileExpression,
@@ -30,17 +45,14 @@ export {
   type UserInfo,
   type VariablesFor,
 } from './environment.ts';
-export { type FieldError, PolicyError, type PolicyErrorCode } from './errors.ts';
+export { PolicyError, type PolicyErrorCode } from './errors.ts';
 export type {
   ClaimCreationPolicyInput,
   ClaimTemplateSpec,
   ConsumerRefTemplate,
   GrantCreationPolicyInput,
   GrantTemplateSpec,
-  ObjectMetaTemplate,
   ObjectTemplate,
-  RegistrationSummary,
-  RegistrationView,
   TemplateSpec,
   TriggerInput,
 } from './inputs.ts';

@@ -1,18 +1,12 @@
+import type { ObjectMetaTemplate } from '../api/index.ts';
 import type { ConstraintInput } from './constraint.ts';
 
 /**
- * The policy fields `src/policy` reads, as plain structural types (reference §1.6–1.7). They mirror the API
- * types without importing `src/api`, so any object with these fields (a typed API object or decoded JSON from
- * an admission review) can be passed in. Optional fields accept `undefined` so that types declared with
- * `exactOptionalPropertyTypes` either way are assignable.
+ * The policy fields the compiler and renderer read, as read-only structural types, so that a typed API
+ * object (src/api's GrantCreationPolicy, ClaimCreationPolicy) or a template assembled in a test can be passed
+ * in. Optional fields accept `undefined` so that types declared with `exactOptionalPropertyTypes` either way
+ * are assignable. The validators take src/api's types, since they also run src/api's checks.
  */
-export interface ObjectMetaTemplate {
-  readonly name?: string | undefined;
-  readonly generateName?: string | undefined;
-  readonly namespace?: string | undefined;
-  readonly labels?: Readonly<Record<string, string>> | undefined;
-  readonly annotations?: Readonly<Record<string, string>> | undefined;
-}
 
 export interface ConsumerRefTemplate {
   readonly apiGroup?: string | undefined;
@@ -71,18 +65,4 @@ export interface ClaimCreationPolicyInput {
     readonly trigger: TriggerInput;
     readonly target: { readonly resourceClaimTemplate: ObjectTemplate<ClaimTemplateSpec> };
   };
-}
-
-/** What the controller-mode checks need to know about a resource type's registration (a read-only view). */
-export interface RegistrationSummary {
-  readonly active: boolean;
-  readonly consumerType: { readonly apiGroup: string; readonly kind: string };
-  /** When given, a ClaimCreationPolicy's trigger kind must be one of these (Milo's claiming rules). */
-  readonly claimingResources?:
-    | readonly { readonly apiGroup?: string | undefined; readonly kind: string }[]
-    | undefined;
-}
-
-export interface RegistrationView {
-  registrationFor(resourceType: string): RegistrationSummary | undefined;
 }

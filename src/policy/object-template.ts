@@ -3,19 +3,18 @@ import {
   apiGroupProblem,
   dnsLabelProblem,
   dnsSubdomainProblem,
+  type FieldError,
   generateNameProblem,
-  gitOpsTrackingKeyProblem,
   kindProblem,
   labelValueProblem,
   type NameRule,
-  qualifiedNameProblem,
 } from '../api/index.ts';
 import type { PolicyEnvironment, PolicyKind } from './environment.ts';
-import { type FieldError, PolicyError } from './errors.ts';
+import { PolicyError } from './errors.ts';
 import type { ObjectTemplate, TemplateSpec } from './inputs.ts';
-import { type CompiledTemplate, compileTemplate, isLiteralTemplate } from './template.ts';
+import { type CompiledTemplate, compileTemplate } from './template.ts';
 
-/** One templated string field with the naming rule its value (literal or rendered) must satisfy. */
+/** One templated string field with the naming rule (src/api's) its rendered value must satisfy. */
 export interface CompiledField<K extends PolicyKind = PolicyKind> {
   readonly template: CompiledTemplate<K>;
   readonly rule: NameRule;
@@ -48,8 +47,9 @@ export type CompileResult<T> =
 
 /**
  * Compiles every rendered field of a template at `path` (e.g. `spec.target.resourceGrantTemplate`):
- * templated values are parsed and type-checked, literal values checked against their naming rule, label and
- * annotation keys must be literal qualified names and not GitOps tracking keys. All problems are collected.
+ * templated values are parsed and type-checked, and every field keeps the naming rule its rendered text must
+ * satisfy. All problems are collected. What needs no CEL (literal names and keys, tracking keys, required
+ * fields) is src/api's, run by the validators; rendering applies the rules to literal text as well.
  */
 export function compileObjectTemplate<K extends PolicyKind, S extends TemplateSpec>(
   env: PolicyEnvironment<K>,
@@ -60,8 +60,8 @@ export function compileObjectTemplate<K extends PolicyKind, S extends TemplateSp
   const field = (value: string | undefined, at: string, rule: NameRule, required = false) =>
     compileField(env, value, at, rule, required, errors);
   const meta = template.metadata ?? {};
-  const labels = keyed(meta.labels, `${path}.metadata.labels`, labelValueProblem, field, errors);
-  const annotations = keyed(meta.annotations, `${path}.metadata.annotations`, anyTextProblem, field, errors);
+  const labels = keyed(meta.labels, `${path}.metadata.labels`, labelValueProblem, field);
+  const annotations = keyed(meta.annotations, `${path}.metadata.annotations`, anyTextProblem, field);
   const name = field(meta.name, `${path}.metadata.name`, dnsSubdomainProblem);
   const generate = field(meta.generateName, `${path}.metadata.generateName`, generateNameProblem);
   const namespace = field(meta.namespace, `${path}.metadata.namespace`, dnsLabelProblem);
@@ -103,15 +103,10 @@ function compileField<K extends PolicyKind>(
   required: boolean,
   errors: FieldError[],
 ): CompiledField<K> | undefined {
-  if (value === undefined || value === '') {
-    if (required) errors.push({ path, message: 'Required value: must not be empty' });
-    return undefined;
-  }
+  // A missing required value (consumerRef kind or name) is a schema error the validators report.
+  if (value === undefined || value === '') return undefined;
   try {
-    const template = compileTemplate(env, value, path);
-    const problem = isLiteralTemplate(template) ? rule(value) : undefined;
-    if (problem !== undefined) errors.push({ path, message: problem });
-    return { template, rule, required };
+    return { template: compileTemplate(env, value, path), rule, required };
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     errors.push(error.toFieldError());
@@ -125,21 +120,16 @@ type FieldCompiler<K extends PolicyKind> = (
   rule: NameRule,
 ) => CompiledField<K> | undefined;
 
-/** Labels or annotations: literal keys (qualified names, no tracking keys), templated values. */
+/** Labels or annotations: keys as written (src/api checks them), values compiled. */
 function keyed<K extends PolicyKind>(
   entries: Readonly<Record<string, string>> | undefined,
   path: string,
   rule: NameRule,
   field: FieldCompiler<K>,
-  errors: FieldError[],
 ): (readonly [string, CompiledField<K>])[] {
   const out: (readonly [string, CompiledField<K>])[] = [];
   for (const [key, value] of Object.entries(entries ?? {})) {
     const at = `${path}[${key}]`;
-    const keyProblem = key.includes('{{')
-      ? 'keys are not templated: write the key literally (values may use {{ }})'
-      : (qualifiedNameProblem(key) ?? gitOpsTrackingKeyProblem(key));
-    if (keyProblem !== undefined) errors.push({ path: at, message: keyProblem });
     // An empty value is a valid literal (e.g. a marker label); compile it as such.
     const compiled = value === '' ? literalField<K>(at, rule) : field(value, at, rule);
     if (compiled !== undefined) out.push([key, compiled]);

@@ -1,3 +1,4 @@
+import type { FieldError } from '../api/index.ts';
 import { type CompiledExpression, compileExpression } from './compile.ts';
 import { type CompiledConstraint, compileConstraint, constraintPath } from './constraint.ts';
 import {
@@ -6,7 +7,7 @@ import {
   type PolicyEnvironment,
   type PolicyKind,
 } from './environment.ts';
-import { type FieldError, PolicyError } from './errors.ts';
+import { PolicyError } from './errors.ts';
 import type {
   ClaimCreationPolicyInput,
   ClaimTemplateSpec,
@@ -32,9 +33,9 @@ export interface CompiledClaimCreationPolicy {
 }
 
 /**
- * Compiles a GrantCreationPolicy and applies every static rule (what admission checks): constraints are bool
- * CEL, template fields compile or are valid literals, metadata.name is set (grants are found by name for
- * updates and cleanup), consumerRef is set, resource types are literal.
+ * Compiles a GrantCreationPolicy's CEL: constraints (bool), every templated field of the grant template, and
+ * `parentContext.nameExpression` (string). Only CEL problems are reported here; validateGrantCreationPolicy
+ * adds src/api's static checks (names, keys, literal resource types...) and should be called first.
  */
 export function compileGrantCreationPolicy(
   policy: GrantCreationPolicyInput,
@@ -43,37 +44,17 @@ export function compileGrantCreationPolicy(
   const env = createEnvironment('GrantCreationPolicy', options);
   const errors: FieldError[] = [];
   const constraints = compileConstraints(env, policy.spec.trigger, errors);
-  const source = policy.spec.target.resourceGrantTemplate;
-  const template = compileObjectTemplate(env, source, GRANT_TEMPLATE_PATH);
+  const template = compileObjectTemplate(env, policy.spec.target.resourceGrantTemplate, GRANT_TEMPLATE_PATH);
   if (!template.ok) errors.push(...template.errors);
-  if (!source.metadata?.name) {
-    errors.push({
-      path: `${GRANT_TEMPLATE_PATH}.metadata.name`,
-      message:
-        'Required value: grants need a deterministic name (the operator updates and deletes the grant it made ' +
-        'for each trigger by name), e.g. auto-grant-{{trigger.metadata.name}}',
-    });
-  }
-  if (!source.spec.consumerRef) {
-    errors.push({
-      path: `${GRANT_TEMPLATE_PATH}.spec.consumerRef`,
-      message: 'Required value: the consumer the grant is for',
-    });
-  }
-  source.spec.allowances.forEach((allowance, i) => {
-    const problem = literalResourceType(allowance.resourceType);
-    if (problem)
-      errors.push({ path: `${GRANT_TEMPLATE_PATH}.spec.allowances[${i}].resourceType`, message: problem });
-  });
   const parentName = compileParentName(env, policy.spec.target.parentContext?.nameExpression, errors);
   if (errors.length > 0 || !template.ok) return { ok: false, errors };
   return { ok: true, value: { constraints, template: template.value, ...(parentName && { parentName }) } };
 }
 
 /**
- * Compiles a ClaimCreationPolicy with its static rules: constraints and templates may use `trigger`, `user`
- * and `requestInfo`; name and generateName are exclusive; resourceRef is filled in by the operator and may
- * not be set; requests have literal, distinct resource types and amounts above zero.
+ * Compiles a ClaimCreationPolicy's CEL: constraints and templates may use `trigger`, `user` and
+ * `requestInfo`. Only CEL problems are reported here; validateClaimCreationPolicy adds src/api's static
+ * checks (exclusive names, no resourceRef, distinct literal resource types...) and should be called first.
  */
 export function compileClaimCreationPolicy(
   policy: ClaimCreationPolicyInput,
@@ -82,37 +63,8 @@ export function compileClaimCreationPolicy(
   const env = createEnvironment('ClaimCreationPolicy', options);
   const errors: FieldError[] = [];
   const constraints = compileConstraints(env, policy.spec.trigger, errors);
-  const source = policy.spec.target.resourceClaimTemplate;
-  const template = compileObjectTemplate(env, source, CLAIM_TEMPLATE_PATH);
+  const template = compileObjectTemplate(env, policy.spec.target.resourceClaimTemplate, CLAIM_TEMPLATE_PATH);
   if (!template.ok) errors.push(...template.errors);
-  if (source.metadata?.name?.trim() && source.metadata.generateName?.trim()) {
-    errors.push({
-      path: `${CLAIM_TEMPLATE_PATH}.metadata`,
-      message: 'metadata.name and metadata.generateName are mutually exclusive',
-    });
-  }
-  if (source.spec.resourceRef !== undefined) {
-    errors.push({
-      path: `${CLAIM_TEMPLATE_PATH}.spec.resourceRef`,
-      message: 'resourceRef field is automatically populated and cannot be set in template',
-    });
-  }
-  const seen = new Map<string, number>();
-  source.spec.requests.forEach((request, i) => {
-    const at = `${CLAIM_TEMPLATE_PATH}.spec.requests[${i}]`;
-    const problem = literalResourceType(request.resourceType);
-    const first = seen.get(request.resourceType);
-    if (problem) errors.push({ path: `${at}.resourceType`, message: problem });
-    else if (first !== undefined) {
-      errors.push({
-        path: `${at}.resourceType`,
-        message: `resource type '${request.resourceType}' is already specified in request ${first}`,
-      });
-    } else seen.set(request.resourceType, i);
-    if (!Number.isSafeInteger(request.amount) || request.amount <= 0) {
-      errors.push({ path: `${at}.amount`, message: 'amount must be greater than 0' });
-    }
-  });
   if (errors.length > 0 || !template.ok) return { ok: false, errors };
   return { ok: true, value: { constraints, template: template.value } };
 }
@@ -155,12 +107,4 @@ function collect(errors: FieldError[], run: () => void): void {
     if (!(error instanceof PolicyError)) throw error;
     errors.push(error.toFieldError());
   }
-}
-
-function literalResourceType(resourceType: string): string | undefined {
-  if (resourceType === '') return 'Required value: resource type is required';
-  if (resourceType.includes('{{')) {
-    return 'resource types are not templated: write the registered resource type literally';
-  }
-  return undefined;
 }

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { FieldError } from './errors.ts';
-import { activeProjects, claimPolicy, grantPolicy, registrations } from './fixtures.ts';
-import type { ClaimCreationPolicyInput, GrantCreationPolicyInput } from './inputs.ts';
+import type { ClaimCreationPolicy, ConsumerRef, FieldError, GrantCreationPolicy } from '../api/index.ts';
+import { activeProjects, claimPolicy, grantPolicy, inactive, registrations } from './fixtures.ts';
 import {
   type ValidationOptions,
   validateClaimCreationPolicy,
@@ -31,7 +30,7 @@ function expectErrors(actual: FieldError[], expected: Expected): void {
 }
 
 describe('validateGrantCreationPolicy (static, admission mode)', () => {
-  const cases: Record<string, [GrantCreationPolicyInput, Expected]> = {
+  const cases: Record<string, [GrantCreationPolicy, Expected]> = {
     'a valid policy': [grantPolicy(), []],
     'milo-system is a valid literal namespace (no word blacklist)': [
       grantPolicy((p) => {
@@ -107,10 +106,11 @@ describe('validateGrantCreationPolicy (static, admission mode)', () => {
     ],
     'consumerRef literals and required fields': [
       grantPolicy((p) => {
+        // no name: an object the schema rejects, built on purpose
         p.spec.target.resourceGrantTemplate.spec.consumerRef = {
           apiGroup: 'Not_A_Group',
           kind: 'organization',
-        };
+        } as ConsumerRef;
       }),
       [
         [`${GRANT}.spec.consumerRef.apiGroup`, 'not a valid DNS-1123 subdomain'],
@@ -160,7 +160,7 @@ describe('validateGrantCreationPolicy (static, admission mode)', () => {
 });
 
 describe('validateGrantCreationPolicy (controller mode: static + API state)', () => {
-  const cases: Record<string, [GrantCreationPolicyInput, ValidationOptions, Expected]> = {
+  const cases: Record<string, [GrantCreationPolicy, ValidationOptions, Expected]> = {
     'registered, Active, matching consumer': [grantPolicy(), controller(), []],
     'unregistered resource type (admitted, but not Ready)': [
       grantPolicy(),
@@ -174,7 +174,7 @@ describe('validateGrantCreationPolicy (controller mode: static + API state)', ()
     ],
     'registration not Active': [
       grantPolicy(),
-      controller({ 'resourcemanager.miloapis.com/projects': { ...activeProjects, active: false } }),
+      controller({ 'resourcemanager.miloapis.com/projects': inactive(activeProjects) }),
       [[`${GRANT}.spec.allowances[0].resourceType`, 'is not Active']],
     ],
     'consumer type mismatch': [
@@ -236,7 +236,7 @@ describe('validateGrantCreationPolicy (controller mode: static + API state)', ()
 });
 
 describe('validateClaimCreationPolicy', () => {
-  const cases: Record<string, [ClaimCreationPolicyInput, ValidationOptions, Expected]> = {
+  const cases: Record<string, [ClaimCreationPolicy, ValidationOptions, Expected]> = {
     'a valid policy (admission)': [claimPolicy(), admission, []],
     'a valid policy (controller)': [claimPolicy(), controller(), []],
     'Milo sample shape: generateName and requestInfo namespace': [
@@ -290,7 +290,7 @@ describe('validateClaimCreationPolicy', () => {
     ],
     'no consumerRef: admitted, but not Ready on a single cluster': [
       claimPolicy((p) => {
-        p.spec.target.resourceClaimTemplate.spec.consumerRef = undefined;
+        delete p.spec.target.resourceClaimTemplate.spec.consumerRef;
       }),
       controller(),
       [[`${CLAIM}.spec.consumerRef`, 'no project context']],
@@ -309,7 +309,8 @@ describe('validateClaimCreationPolicy', () => {
     ],
     'claiming kinds compare case-insensitively (Milo)': [
       claimPolicy((p) => {
-        p.spec.trigger.resource = { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'project' };
+        // the CRD schema wants an UpperCamelCase-like kind, so vary the case within it
+        p.spec.trigger.resource = { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'PROJECT' };
       }),
       controller(),
       [],
@@ -329,7 +330,7 @@ describe('validateClaimCreationPolicy', () => {
   it('the edge-case policy passes admission', () => {
     const policy = claimPolicy((p) => {
       p.spec.target.resourceClaimTemplate.spec.requests = [{ resourceType: 'unknown/type', amount: 1 }];
-      p.spec.target.resourceClaimTemplate.spec.consumerRef = undefined;
+      delete p.spec.target.resourceClaimTemplate.spec.consumerRef;
     });
     expectErrors(validateClaimCreationPolicy(policy, admission), []);
   });

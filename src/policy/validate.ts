@@ -1,175 +1,85 @@
-import type { FieldError } from './errors.ts';
-import type {
-  ClaimCreationPolicyInput,
-  ConsumerRefTemplate,
-  GrantCreationPolicyInput,
-  RegistrationSummary,
-  RegistrationView,
-} from './inputs.ts';
 import {
-  CLAIM_TEMPLATE_PATH,
-  compileClaimCreationPolicy,
-  compileGrantCreationPolicy,
-  GRANT_TEMPLATE_PATH,
-} from './policy.ts';
+  type ClaimCreationPolicy,
+  checkKindSchema,
+  claimCreationPolicyDefinition,
+  claimCreationPolicyFieldErrors,
+  claimCreationPolicyRegistrationErrors,
+  type FieldError,
+  type GrantCreationPolicy,
+  grantCreationPolicyDefinition,
+  grantCreationPolicyFieldErrors,
+  grantCreationPolicyRegistrationErrors,
+  invalid,
+  type KindDefinition,
+  type RegistrationLookup,
+  required,
+} from '../api/index.ts';
+import { CLAIM_TEMPLATE_PATH, compileClaimCreationPolicy, compileGrantCreationPolicy } from './policy.ts';
 
 /**
  * The two validation modes of Milo's `validation/options.go`, as one explicit option:
- * - `admission`: static checks only (syntax, CEL compile and types, names), so a policy naming a resource
- *   type that is not registered yet is still admitted (pinned by Milo's edge-case test);
- * - `controller`: static checks plus API state read from `registrations` (a read-only view, never a client):
- *   resource types registered and Active, consumer type equal to the registration's, claim triggers among the
- *   registration's claiming resources. The controller reports the result as `Ready=False/ValidationFailed`.
+ * - `admission`: static checks only (src/api's schema and field rules, then syntax, CEL compile and types),
+ *   so a policy naming a resource type that is not registered yet is still admitted (pinned by Milo's
+ *   edge-case test);
+ * - `controller`: static checks plus API state read from `registrations` (src/api's read-only lookup, never a
+ *   client): resource types registered and Active, consumer type equal to the registration's, claim triggers
+ *   among the registration's claiming resources, plus what a single cluster cannot do (parentContext, a
+ *   claim template without consumerRef). The controller reports the result as `Ready=False/ValidationFailed`.
  */
 export type ValidationOptions =
   | { readonly mode: 'admission'; readonly costLimit?: number | undefined }
   | {
       readonly mode: 'controller';
-      readonly registrations: RegistrationView;
+      readonly registrations: RegistrationLookup;
       readonly costLimit?: number | undefined;
     };
 
+/** The full validator of a GrantCreationPolicy (create and update alike): webhook and controller call it. */
 export function validateGrantCreationPolicy(
-  policy: GrantCreationPolicyInput,
+  policy: GrantCreationPolicy,
   options: ValidationOptions,
 ): FieldError[] {
-  const errors = [...(compileGrantCreationPolicy(policy, { costLimit: options.costLimit }).errors ?? [])];
+  const errors = grantCreationPolicyFieldErrors(policy);
+  if (!wellFormed(grantCreationPolicyDefinition, policy)) return errors;
+  errors.push(...(compileGrantCreationPolicy(policy, options).errors ?? []));
   if (options.mode === 'admission') return errors;
-  const { target } = policy.spec;
-  if (target.parentContext !== undefined) {
-    errors.push({
-      path: 'spec.target.parentContext',
-      message:
+  if (policy.spec.target.parentContext !== undefined) {
+    errors.push(
+      invalid(
+        'spec.target.parentContext',
         'parentContext (creating grants in another control plane) is not supported on a single cluster: ' +
-        'remove it to create grants in this cluster',
-    });
+          'remove it to create grants in this cluster',
+      ),
+    );
   }
-  const spec = target.resourceGrantTemplate.spec;
-  spec.allowances.forEach((allowance, i) => {
-    const path = `${GRANT_TEMPLATE_PATH}.spec.allowances[${i}].resourceType`;
-    const consumer = { ref: spec.consumerRef, path: `${GRANT_TEMPLATE_PATH}.spec.consumerRef` };
-    errors.push(...registrationErrors(options.registrations, allowance.resourceType, path, consumer));
-  });
-  return dedupe(errors);
+  return [...errors, ...grantCreationPolicyRegistrationErrors(policy, options.registrations)];
 }
 
+/** The full validator of a ClaimCreationPolicy (create and update alike): webhook and controller call it. */
 export function validateClaimCreationPolicy(
-  policy: ClaimCreationPolicyInput,
+  policy: ClaimCreationPolicy,
   options: ValidationOptions,
 ): FieldError[] {
-  const errors = [...(compileClaimCreationPolicy(policy, { costLimit: options.costLimit }).errors ?? [])];
+  const errors = claimCreationPolicyFieldErrors(policy);
+  if (!wellFormed(claimCreationPolicyDefinition, policy)) return errors;
+  errors.push(...(compileClaimCreationPolicy(policy, options).errors ?? []));
   if (options.mode === 'admission') return errors;
-  const spec = policy.spec.target.resourceClaimTemplate.spec;
-  if (spec.consumerRef === undefined) {
-    errors.push({
-      path: `${CLAIM_TEMPLATE_PATH}.spec.consumerRef`,
-      message:
+  if (policy.spec.target.resourceClaimTemplate.spec.consumerRef === undefined) {
+    errors.push(
+      required(
+        `${CLAIM_TEMPLATE_PATH}.spec.consumerRef`,
         'Required value: on a single cluster there is no project context to default the consumer from; set ' +
-        "consumerRef, e.g. {kind: Organization, name: '{{trigger.spec.ownerRef.name}}'}",
-    });
+          "consumerRef, e.g. {kind: Organization, name: '{{trigger.spec.ownerRef.name}}'}",
+      ),
+    );
   }
-  const trigger = triggerGroupKind(policy.spec.trigger.resource);
-  spec.requests.forEach((request, i) => {
-    const path = `${CLAIM_TEMPLATE_PATH}.spec.requests[${i}].resourceType`;
-    const consumer = { ref: spec.consumerRef, path: `${CLAIM_TEMPLATE_PATH}.spec.consumerRef` };
-    const found = registrationErrors(options.registrations, request.resourceType, path, consumer);
-    errors.push(...found);
-    const registration = options.registrations.registrationFor(request.resourceType);
-    if (found.length === 0 && registration !== undefined) {
-      errors.push(...claimingErrors(registration, request.resourceType, trigger));
-    }
-  });
-  return dedupe(errors);
+  return [...errors, ...claimCreationPolicyRegistrationErrors(policy, options.registrations)];
 }
 
-interface Consumer {
-  readonly ref: ConsumerRefTemplate | undefined;
-  readonly path: string;
-}
-
-function registrationErrors(
-  view: RegistrationView,
-  resourceType: string,
-  path: string,
-  consumer: Consumer,
-): FieldError[] {
-  if (resourceType === '' || resourceType.includes('{{')) return []; // reported by the static checks
-  const registration = view.registrationFor(resourceType);
-  if (registration === undefined) {
-    return [
-      {
-        path,
-        message: `resource type validation failed: resource type '${resourceType}' is not registered: create a ResourceRegistration for it`,
-      },
-    ];
-  }
-  if (!registration.active) {
-    return [
-      {
-        path,
-        message: `resource type validation failed: the ResourceRegistration for '${resourceType}' is not Active`,
-      },
-    ];
-  }
-  return consumerErrors(registration, resourceType, consumer);
-}
-
-/** Consumer type check; skipped when apiGroup or kind is templated (only rendering can tell). */
-function consumerErrors(
-  registration: RegistrationSummary,
-  resourceType: string,
-  consumer: Consumer,
-): FieldError[] {
-  const consumerRef = consumer.ref;
-  if (consumerRef?.kind === undefined) return [];
-  const group = consumerRef.apiGroup ?? '';
-  if (group.includes('{{') || consumerRef.kind.includes('{{')) return [];
-  const want = registration.consumerType;
-  if (want.apiGroup === group && want.kind === consumerRef.kind) return [];
-  return [
-    {
-      path: consumer.path,
-      message:
-        `consumer type mismatch for resource type ${resourceType}: expected ${want.apiGroup}/${want.kind}, ` +
-        `got ${group}/${consumerRef.kind}`,
-    },
-  ];
-}
-
-function claimingErrors(
-  registration: RegistrationSummary,
-  resourceType: string,
-  trigger: { group: string; kind: string },
-): FieldError[] {
-  const allowed = registration.claimingResources;
-  if (allowed === undefined) return [];
-  const matches = allowed.some(
-    (r) => (r.apiGroup ?? '') === trigger.group && r.kind.toLowerCase() === trigger.kind.toLowerCase(),
-  );
-  if (matches) return [];
-  const show = (g: string, k: string) => `${g === '' ? 'core' : g}/${k}`;
-  const list = allowed.map((r) => show(r.apiGroup ?? '', r.kind)).join(', ');
-  return [
-    {
-      path: 'spec.trigger.resource',
-      message:
-        `resource type ${show(trigger.group, trigger.kind)} does not satisfy claiming rules for ${resourceType}. ` +
-        `Allowed claiming resources: [${list}] (every matching create would be denied)`,
-    },
-  ];
-}
-
-function triggerGroupKind(resource: { apiVersion: string; kind: string }): { group: string; kind: string } {
-  const slash = resource.apiVersion.lastIndexOf('/');
-  return { group: slash < 0 ? '' : resource.apiVersion.slice(0, slash), kind: resource.kind };
-}
-
-function dedupe(errors: FieldError[]): FieldError[] {
-  const seen = new Set<string>();
-  return errors.filter((e) => {
-    const key = `${e.path}\u0000${e.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * The CEL and API-state checks read the structure the CRD schema guarantees (as for every object the
+ * apiserver stores or sends to a webhook); on anything else the schema errors already say what to fix first.
+ */
+function wellFormed(def: KindDefinition, policy: unknown): boolean {
+  return checkKindSchema(def, policy).length === 0;
 }

@@ -1,21 +1,30 @@
-// ClaimCreationPolicy validation beyond the CRD schema: resourceRef is filled in automatically, the claim
-// template's static checks and requests; against API state, registered Active resource types, a literal
-// consumer kind of the right consumerType, and a trigger kind the registration lets claim.
+// ClaimCreationPolicy checks that need no CEL: resourceRef is filled in automatically, the claim template's
+// static checks and requests; against API state, registered Active resource types, a literal consumer kind
+// of the right consumerType, and a trigger kind the registration lets claim. src/policy's
+// validateClaimCreationPolicy combines them with the CEL checks.
 import { type ClaimCreationPolicy, claimCreationPolicyDefinition } from '../claim-creation-policy.ts';
 import { consumerMatchesType, groupKindString, isClaimingResource } from '../consumer.ts';
-import { checkKindSchema, hasSpec } from './common.ts';
-import { at, type FieldError, forbidden, invalid } from './field-error.ts';
+import { hasSpec, rulesThenSchema } from './common.ts';
+import { at, type FieldError, forbidden } from './field-error.ts';
 import { isTemplated } from './names.ts';
-import { activeRegistration, notAvailable, type RegistrationLookup } from './registrations.ts';
+import { claimingRuleError, consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
+import type { RegistrationLookup } from './registrations.ts';
 import { requestErrors } from './resource-claim.ts';
-import { consumerTemplateErrors, metadataTemplateErrors } from './templates.ts';
+import {
+  consumerTemplateErrors,
+  isUncheckableResourceType,
+  metadataTemplateErrors,
+  resourceTypeTemplateErrors,
+} from './templates.ts';
 
 const TEMPLATE = 'spec.target.resourceClaimTemplate';
+const REQUESTS = `${TEMPLATE}.spec.requests`;
 
 function templateErrors(policy: ClaimCreationPolicy): FieldError[] {
   const template = policy.spec.target?.resourceClaimTemplate;
   if (template === undefined) return [];
-  const errors = metadataTemplateErrors(template.metadata, `${TEMPLATE}.metadata`, { nameRequired: false });
+  const rules = { nameRequired: false, exclusiveNames: true };
+  const errors = metadataTemplateErrors(template.metadata, `${TEMPLATE}.metadata`, rules);
   if (template.spec?.resourceRef !== undefined) {
     errors.push(
       forbidden(
@@ -26,31 +35,24 @@ function templateErrors(policy: ClaimCreationPolicy): FieldError[] {
   }
   errors.push(...consumerTemplateErrors(template.spec?.consumerRef, `${TEMPLATE}.spec.consumerRef`));
   const requests = Array.isArray(template.spec?.requests) ? template.spec.requests : [];
-  errors.push(...requestErrors(requests, `${TEMPLATE}.spec.requests`));
+  errors.push(...requestErrors(requests, REQUESTS));
   requests.forEach((r, i) => {
-    if (typeof r.resourceType === 'string' && isTemplated(r.resourceType)) {
-      errors.push(
-        invalid(
-          `${at(`${TEMPLATE}.spec.requests`, i)}.resourceType`,
-          'resource types are literal: write the registered resource type, not a template',
-        ),
-      );
-    }
+    errors.push(...resourceTypeTemplateErrors(r.resourceType, `${at(REQUESTS, i)}.resourceType`, false));
   });
   return errors;
 }
 
-export function validateClaimCreationPolicy(policy: ClaimCreationPolicy): FieldError[] {
-  const errors = checkKindSchema(claimCreationPolicyDefinition, policy);
-  if (!hasSpec(policy)) return errors;
-  return [...errors, ...templateErrors(policy)];
-}
-
-export function validateClaimCreationPolicyUpdate(
-  _old: ClaimCreationPolicy,
-  next: ClaimCreationPolicy,
-): FieldError[] {
-  return validateClaimCreationPolicy(next);
+/**
+ * A ClaimCreationPolicy's static checks that need no CEL: the template rules above, then the CRD schema's
+ * errors at other fields. A building block: callers want src/policy's validateClaimCreationPolicy, which adds
+ * the CEL checks and, for controllers, API state. Policies are mutable: an update is checked like a create.
+ */
+export function claimCreationPolicyFieldErrors(policy: ClaimCreationPolicy): FieldError[] {
+  return rulesThenSchema(
+    claimCreationPolicyDefinition,
+    policy,
+    hasSpec(policy) ? templateErrors(policy) : [],
+  );
 }
 
 function groupOf(apiVersion: string): string {
@@ -58,13 +60,14 @@ function groupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** API-state checks for the controller (SPEC §5): Ready=False/ValidationFailed with these errors. */
-export function validateClaimCreationPolicyAgainstRegistrations(
+/** API-state checks (SPEC §5); the controller reports them as Ready=False/ValidationFailed. */
+export function claimCreationPolicyRegistrationErrors(
   policy: ClaimCreationPolicy,
   lookup: RegistrationLookup,
 ): FieldError[] {
   const errors: FieldError[] = [];
   const { resource } = policy.spec.trigger;
+  const trigger = { apiGroup: groupOf(resource.apiVersion), kind: resource.kind };
   const spec = policy.spec.target.resourceClaimTemplate.spec;
   const consumer = spec.consumerRef;
   const literalConsumer =
@@ -72,28 +75,29 @@ export function validateClaimCreationPolicyAgainstRegistrations(
       ? undefined
       : consumer;
   spec.requests.forEach((r, i) => {
-    const p = at(`${TEMPLATE}.spec.requests`, i);
-    const reg = activeRegistration(lookup, r.resourceType);
-    if (reg === undefined) {
-      errors.push(notAvailable(`${p}.resourceType`, r.resourceType));
+    if (isUncheckableResourceType(r.resourceType)) return;
+    const found = registrationOrError(lookup, r.resourceType, `${at(REQUESTS, i)}.resourceType`);
+    if ('error' in found) {
+      errors.push(found.error);
       return;
     }
-    const type = reg.spec.consumerType;
-    if (literalConsumer !== undefined && !consumerMatchesType(literalConsumer, type)) {
+    const { consumerType, claimingResources } = found.registration.spec;
+    if (literalConsumer !== undefined && !consumerMatchesType(literalConsumer, consumerType)) {
       errors.push(
-        invalid(
-          `${TEMPLATE}.spec.consumerRef`,
-          `consumer type mismatch for resource type ${r.resourceType}: expected ${groupKindString(type.apiGroup, type.kind)}, got ${groupKindString(literalConsumer.apiGroup, literalConsumer.kind)}`,
-        ),
+        consumerTypeMismatch(`${TEMPLATE}.spec.consumerRef`, r.resourceType, literalConsumer, consumerType),
       );
     }
-    const trigger = { apiGroup: groupOf(resource.apiVersion), kind: resource.kind, name: '-' };
-    if (!isClaimingResource(reg.spec.claimingResources, trigger)) {
-      const allowed = reg.spec.claimingResources.map((c) => groupKindString(c.apiGroup, c.kind)).join(', ');
+    if (!isClaimingResource(claimingResources, { ...trigger, name: '-' })) {
+      const who = groupKindString(trigger.apiGroup, trigger.kind);
+      const hint = `${who} may not claim ${r.resourceType}, so every matching create would be denied: add it to the registration's claimingResources`;
       errors.push(
-        invalid(
+        claimingRuleError(
+          'Invalid',
           'spec.trigger.resource',
-          `${groupKindString(trigger.apiGroup, trigger.kind)} may not claim ${r.resourceType}: add it to the registration's claimingResources (allowed: [${allowed}])`,
+          r.resourceType,
+          trigger,
+          claimingResources,
+          hint,
         ),
       );
     }

@@ -16,6 +16,19 @@ export function checkKindSchema(def: KindDefinition, obj: unknown): FieldError[]
   return [...checkSchema(schema, obj, ''), ...reasonErrors(def, obj)];
 }
 
+/**
+ * The rule errors, then the schema's errors at paths no rule reported: each field gets one message, the
+ * rule's (it says more, e.g. Milo's "amount must be greater than 0" rather than a bare minimum).
+ */
+export function rulesThenSchema(
+  def: KindDefinition,
+  obj: unknown,
+  rules: readonly FieldError[],
+): FieldError[] {
+  const reported = new Set(rules.map((e) => e.path));
+  return [...rules, ...checkKindSchema(def, obj).filter((e) => !reported.has(e.path))];
+}
+
 /** Conditions whose reason is outside the kind's set for that type (the CRD's CEL reason rules). */
 function reasonErrors(def: KindDefinition, obj: unknown): FieldError[] {
   const conditions = (obj as { status?: { conditions?: unknown } } | undefined)?.status?.conditions;

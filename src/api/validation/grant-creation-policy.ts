@@ -1,14 +1,19 @@
-// GrantCreationPolicy validation beyond the CRD schema: the three rules Milo declared but never emitted
-// (also CEL rules in our CRD), the grant template's static checks, and, against API state, the allowance
-// resource types and consumer type. CEL and {{ }} syntax are checked by the policy layer.
+// GrantCreationPolicy checks that need no CEL: the three rules Milo declared but never emitted (also CEL
+// rules in our CRD), the grant template's static checks, and, against API state, the allowance resource
+// types and consumer type. src/policy's validateGrantCreationPolicy combines them with the CEL checks.
 import { type GrantCreationPolicy, grantCreationPolicyDefinition } from '../grant-creation-policy.ts';
 import { MAX_ALLOWANCES } from '../resource-grant.ts';
-import { checkKindSchema, hasSpec } from './common.ts';
-import { type FieldError, forbidden, invalid, required } from './field-error.ts';
+import { hasSpec, rulesThenSchema } from './common.ts';
+import { at, type FieldError, forbidden, invalid, required } from './field-error.ts';
 import { isTemplated } from './names.ts';
 import type { RegistrationLookup } from './registrations.ts';
 import { allowanceRegistrationErrors, allowanceTotalErrors } from './resource-grant.ts';
-import { consumerTemplateErrors, metadataTemplateErrors } from './templates.ts';
+import {
+  consumerTemplateErrors,
+  isUncheckableResourceType,
+  metadataTemplateErrors,
+  resourceTypeTemplateErrors,
+} from './templates.ts';
 
 const TEMPLATE = 'spec.target.resourceGrantTemplate';
 
@@ -44,41 +49,39 @@ function lostMiloRules(policy: GrantCreationPolicy): FieldError[] {
 function templateErrors(policy: GrantCreationPolicy): FieldError[] {
   const template = policy.spec.target?.resourceGrantTemplate;
   if (template === undefined) return [];
-  const errors = metadataTemplateErrors(template.metadata, `${TEMPLATE}.metadata`, { nameRequired: true });
+  const allowances = template.spec?.allowances ?? [];
+  const rules = { nameRequired: true, exclusiveNames: false };
+  const errors = metadataTemplateErrors(template.metadata, `${TEMPLATE}.metadata`, rules);
   errors.push(...consumerTemplateErrors(template.spec?.consumerRef, `${TEMPLATE}.spec.consumerRef`));
-  errors.push(...allowanceTotalErrors(template.spec?.allowances ?? [], `${TEMPLATE}.spec.allowances`));
-  (template.spec?.allowances ?? []).forEach((a, i) => {
-    if (typeof a.resourceType === 'string' && isTemplated(a.resourceType)) {
-      errors.push(
-        invalid(
-          `${TEMPLATE}.spec.allowances[${i}].resourceType`,
-          'resource types are literal: templates are not rendered here; write the registered resource type',
-        ),
-      );
-    }
+  errors.push(...allowanceTotalErrors(allowances, `${TEMPLATE}.spec.allowances`));
+  allowances.forEach((a, i) => {
+    errors.push(
+      ...resourceTypeTemplateErrors(
+        a.resourceType,
+        `${at(`${TEMPLATE}.spec.allowances`, i)}.resourceType`,
+        true,
+      ),
+    );
   });
   return errors;
 }
 
-export function validateGrantCreationPolicy(policy: GrantCreationPolicy): FieldError[] {
-  const errors = checkKindSchema(grantCreationPolicyDefinition, policy);
-  if (!hasSpec(policy)) return errors;
-  return [...errors, ...lostMiloRules(policy), ...templateErrors(policy)];
-}
-
-/** Policies are mutable; an update is checked like a create. */
-export function validateGrantCreationPolicyUpdate(
-  _old: GrantCreationPolicy,
-  next: GrantCreationPolicy,
-): FieldError[] {
-  return validateGrantCreationPolicy(next);
+/**
+ * A GrantCreationPolicy's static checks that need no CEL: the rules above, then the CRD schema's errors at
+ * other fields. A building block: callers want src/policy's validateGrantCreationPolicy, which adds the CEL
+ * checks and, for controllers, API state. Policies are mutable: an update is checked like a create.
+ */
+export function grantCreationPolicyFieldErrors(policy: GrantCreationPolicy): FieldError[] {
+  const rules = hasSpec(policy) ? [...lostMiloRules(policy), ...templateErrors(policy)] : [];
+  return rulesThenSchema(grantCreationPolicyDefinition, policy, rules);
 }
 
 /**
- * API-state checks for the controller: every allowance resource type has an Active registration, and a
- * literal consumer kind matches its consumerType (a templated consumer is checked when rendered).
+ * API-state checks: every allowance resource type has an Active registration, and a literal consumer kind
+ * matches its consumerType (a templated consumer is checked when rendered; templated resource types are
+ * reported by the static checks).
  */
-export function validateGrantCreationPolicyAgainstRegistrations(
+export function grantCreationPolicyRegistrationErrors(
   policy: GrantCreationPolicy,
   lookup: RegistrationLookup,
 ): FieldError[] {
@@ -86,11 +89,9 @@ export function validateGrantCreationPolicyAgainstRegistrations(
   const consumer = spec.consumerRef;
   const literalConsumer =
     isTemplated(consumer.kind) || isTemplated(consumer.apiGroup ?? '') ? undefined : consumer;
-  return allowanceRegistrationErrors(
-    literalConsumer,
-    spec.allowances,
-    lookup,
-    `${TEMPLATE}.spec.allowances`,
-    `${TEMPLATE}.spec.consumerRef`,
-  );
+  return allowanceRegistrationErrors(literalConsumer, spec.allowances, lookup, {
+    allowances: `${TEMPLATE}.spec.allowances`,
+    consumer: `${TEMPLATE}.spec.consumerRef`,
+    skip: isUncheckableResourceType,
+  });
 }

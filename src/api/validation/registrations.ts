@@ -1,9 +1,10 @@
-// The read-only view of ResourceRegistrations that API-state checks take (never a client): admission
-// builds it from the operator's informer cache, controllers from theirs, tests from a plain array.
+// The one read-only view of ResourceRegistrations that API-state checks take (never a client), here and in
+// src/policy: admission builds it from the operator's informer cache, controllers from theirs, tests from a
+// plain array with registrationLookup.
 import { isConditionTrue } from '../conditions.ts';
 import { CONDITION_ACTIVE } from '../reasons.ts';
 import type { ResourceRegistration } from '../resource-registration.ts';
-import { type FieldError, invalid } from './field-error.ts';
+import type { FieldError } from './field-error.ts';
 
 export interface RegistrationLookup {
   /** The registration in effect for a resourceType, Active or not; undefined if none exists. */
@@ -32,23 +33,6 @@ export function registrationLookup(registrations: Iterable<ResourceRegistration>
     if (current === undefined || compareByAge(reg, current) < 0) byType.set(reg.spec.resourceType, reg);
   }
   return { get: (resourceType) => byType.get(resourceType) };
-}
-
-/** The Active registration for a resourceType, or undefined. */
-export function activeRegistration(
-  lookup: RegistrationLookup,
-  resourceType: string,
-): ResourceRegistration | undefined {
-  const reg = lookup.get(resourceType);
-  return reg !== undefined && isRegistrationActive(reg) ? reg : undefined;
-}
-
-/** Milo's wording for a resource type that cannot be used (unregistered or not Active). */
-export function notAvailable(path: string, resourceType: string): FieldError {
-  return invalid(
-    path,
-    `Resource type '${resourceType}' is not available for quota management. Enable quota tracking for this resource type by registering it with the quota system`,
-  );
 }
 
 /**

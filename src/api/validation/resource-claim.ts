@@ -1,11 +1,12 @@
 // ResourceClaim validation beyond the CRD schema, with Milo's admission messages: unique resource types,
 // amounts of at least 1, consumerRef and resourceRef present; an immutable spec; and, against API state,
 // registered Active types, the consumer type and the claiming rules.
-import { consumerMatchesType, groupKindString, isClaimingResource } from '../consumer.ts';
+import { consumerMatchesType, isClaimingResource } from '../consumer.ts';
 import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
 import { checkKindSchema, hasSpec, immutable } from './common.ts';
-import { at, duplicate, type FieldError, forbidden, invalid, required } from './field-error.ts';
-import { activeRegistration, notAvailable, type RegistrationLookup } from './registrations.ts';
+import { at, duplicate, type FieldError, invalid, required } from './field-error.ts';
+import { claimingRuleError, consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
+import type { RegistrationLookup } from './registrations.ts';
 
 /** Per-request checks shared with ClaimCreationPolicy templates. */
 export function requestErrors(requests: readonly ResourceRequest[], path: string): FieldError[] {
@@ -93,28 +94,18 @@ export function validateResourceClaimAgainstRegistrations(
   const errors: FieldError[] = [];
   const { consumerRef, resourceRef } = claim.spec;
   claim.spec.requests.forEach((r, i) => {
-    const p = at('spec.requests', i);
-    const reg = activeRegistration(lookup, r.resourceType);
-    if (reg === undefined) {
-      errors.push(notAvailable(`${p}.resourceType`, r.resourceType));
+    const found = registrationOrError(lookup, r.resourceType, `${at('spec.requests', i)}.resourceType`);
+    if ('error' in found) {
+      errors.push(found.error);
       return;
     }
-    const type = reg.spec.consumerType;
-    if (consumerRef !== undefined && !consumerMatchesType(consumerRef, type)) {
-      errors.push(
-        invalid(
-          'spec.consumerRef',
-          `consumer type mismatch for resource type ${r.resourceType}: expected ${groupKindString(type.apiGroup, type.kind)}, got ${groupKindString(consumerRef.apiGroup, consumerRef.kind)}`,
-        ),
-      );
+    const { consumerType, claimingResources } = found.registration.spec;
+    if (consumerRef !== undefined && !consumerMatchesType(consumerRef, consumerType)) {
+      errors.push(consumerTypeMismatch('spec.consumerRef', r.resourceType, consumerRef, consumerType));
     }
-    if (resourceRef !== undefined && !isClaimingResource(reg.spec.claimingResources, resourceRef)) {
-      const allowed = reg.spec.claimingResources.map((c) => groupKindString(c.apiGroup, c.kind)).join(', ');
+    if (resourceRef !== undefined && !isClaimingResource(claimingResources, resourceRef)) {
       errors.push(
-        forbidden(
-          'spec.resourceRef',
-          `resource type ${groupKindString(resourceRef.apiGroup, resourceRef.kind)} does not satisfy claiming rules for ${r.resourceType}. Allowed claiming resources: [${allowed}]`,
-        ),
+        claimingRuleError('Forbidden', 'spec.resourceRef', r.resourceType, resourceRef, claimingResources),
       );
     }
   });

@@ -2,11 +2,12 @@
 // 2^53-1; against API state, each resource type needs an Active registration whose consumerType is the
 // grant's consumer kind (SPEC §3; Milo never checked the consumer).
 import { isAmount, MAX_AMOUNT } from '../amount.ts';
-import { type ConsumerRef, consumerMatchesType, groupKindString } from '../consumer.ts';
+import { type ConsumerRef, consumerMatchesType } from '../consumer.ts';
 import { type ResourceGrant, resourceGrantDefinition } from '../resource-grant.ts';
 import { checkKindSchema, hasSpec } from './common.ts';
 import { at, type FieldError, invalid } from './field-error.ts';
-import { activeRegistration, notAvailable, type RegistrationLookup } from './registrations.ts';
+import { consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
+import type { RegistrationLookup } from './registrations.ts';
 
 interface AllowanceLike {
   readonly resourceType: string;
@@ -46,6 +47,14 @@ export function validateResourceGrantUpdate(_old: ResourceGrant, next: ResourceG
   return validateResourceGrant(next);
 }
 
+/** Where allowanceRegistrationErrors reports, and which resource types it leaves to other checks. */
+export interface AllowanceCheckPaths {
+  readonly allowances: string;
+  readonly consumer: string;
+  /** Resource types that are reported elsewhere (a template's empty or templated ones); default none. */
+  readonly skip?: (resourceType: string) => boolean;
+}
+
 /**
  * API-state checks shared by grants and grant templates: every distinct resource type must have an Active
  * registration, and a (literal) consumer must be of that registration's consumerType.
@@ -54,27 +63,22 @@ export function allowanceRegistrationErrors(
   consumer: ConsumerRef | undefined,
   allowances: readonly AllowanceLike[],
   lookup: RegistrationLookup,
-  path: string,
-  consumerPath: string,
+  paths: AllowanceCheckPaths,
 ): FieldError[] {
   const errors: FieldError[] = [];
   const seen = new Set<string>();
   allowances.forEach((a, i) => {
-    if (seen.has(a.resourceType)) return;
+    if (seen.has(a.resourceType) || paths.skip?.(a.resourceType)) return;
     seen.add(a.resourceType);
-    const reg = activeRegistration(lookup, a.resourceType);
-    if (reg === undefined) {
-      errors.push(notAvailable(`${at(path, i)}.resourceType`, a.resourceType));
+    const found = registrationOrError(lookup, a.resourceType, `${at(paths.allowances, i)}.resourceType`);
+    if ('error' in found) {
+      errors.push(found.error);
       return;
     }
-    if (consumer !== undefined && !consumerMatchesType(consumer, reg.spec.consumerType)) {
-      const want = groupKindString(reg.spec.consumerType.apiGroup, reg.spec.consumerType.kind);
-      const got = groupKindString(consumer.apiGroup, consumer.kind);
+    const want = found.registration.spec.consumerType;
+    if (consumer !== undefined && !consumerMatchesType(consumer, want)) {
       errors.push(
-        invalid(
-          consumerPath,
-          `consumer type mismatch for resource type '${a.resourceType}': expected ${want}, got ${got}; grant it to a ${reg.spec.consumerType.kind}`,
-        ),
+        consumerTypeMismatch(paths.consumer, a.resourceType, consumer, want, `grant it to a ${want.kind}`),
       );
     }
   });
@@ -85,11 +89,8 @@ export function validateResourceGrantAgainstRegistrations(
   grant: ResourceGrant,
   lookup: RegistrationLookup,
 ): FieldError[] {
-  return allowanceRegistrationErrors(
-    grant.spec.consumerRef,
-    grant.spec.allowances,
-    lookup,
-    'spec.allowances',
-    'spec.consumerRef',
-  );
+  return allowanceRegistrationErrors(grant.spec.consumerRef, grant.spec.allowances, lookup, {
+    allowances: 'spec.allowances',
+    consumer: 'spec.consumerRef',
+  });
 }

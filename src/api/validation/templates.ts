@@ -1,6 +1,7 @@
-// Static checks of policy templates that need no CEL: required and exclusive names, literal names and keys
-// that must be valid Kubernetes names, and GitOps tracking keys that generated objects must not carry.
-// Values containing `{{` are left to the policy layer, which parses and type-checks the CEL inside.
+// Static checks of policy templates, the ones that need no CEL: required and exclusive names, literal names
+// and keys that must be valid Kubernetes names, GitOps tracking keys generated objects must not carry, and
+// literal resource types. Values that open a `{{ }}` expression are left to src/policy, which parses and
+// type-checks the CEL inside and applies the same name rules to the rendered text.
 import type { ConsumerRef } from '../consumer.ts';
 import type { ObjectMetaTemplate } from '../grant-creation-policy.ts';
 import { child, type FieldError, forbidden, invalid, required } from './field-error.ts';
@@ -23,7 +24,12 @@ function literal(value: string | undefined, path: string, problem: NameRule): Fi
   return p === undefined ? [] : [invalid(path, p)];
 }
 
-function keyErrors(map: Record<string, string> | undefined, path: string, checkValue: boolean): FieldError[] {
+/** Keys are literal qualified names and never tracking keys; values are checked when literal. */
+function keyErrors(
+  map: Record<string, string> | undefined,
+  path: string,
+  valueRule: NameRule | undefined,
+): FieldError[] {
   const errors: FieldError[] = [];
   for (const [key, value] of Object.entries(map ?? {})) {
     const p = `${path}[${key}]`;
@@ -32,16 +38,20 @@ function keyErrors(map: Record<string, string> | undefined, path: string, checkV
       errors.push(forbidden(p, tracking));
       continue;
     }
-    const keyProblem = qualifiedNameProblem(key);
+    const keyProblem = isTemplated(key)
+      ? 'keys are not templated: write the key literally (values may use {{ }})'
+      : qualifiedNameProblem(key);
     if (keyProblem !== undefined) errors.push(invalid(p, keyProblem));
-    if (checkValue) errors.push(...literal(value, p, labelValueProblem));
+    if (valueRule !== undefined) errors.push(...literal(value, p, valueRule));
   }
   return errors;
 }
 
 export interface MetadataRules {
-  /** Grants need a deterministic name (Milo); claims may use generateName instead. */
+  /** Grants need a deterministic name (Milo): the operator finds the grant it made for a trigger by name. */
   readonly nameRequired: boolean;
+  /** Claims may use generateName instead of name, but not both (Milo checks this for claims only). */
+  readonly exclusiveNames: boolean;
 }
 
 export function metadataTemplateErrors(
@@ -55,19 +65,21 @@ export function metadataTemplateErrors(
   const hasGenerateName = m.generateName !== undefined && m.generateName.trim() !== '';
   if (rules.nameRequired && !hasName) {
     errors.push(
-      required(child(path, 'name'), 'name is required, e.g. "auto-grant-{{trigger.metadata.name}}"'),
+      required(
+        child(path, 'name'),
+        'Required value: grants need a deterministic name (the operator updates and deletes the grant it ' +
+          'made for each trigger by name), e.g. auto-grant-{{trigger.metadata.name}}',
+      ),
     );
   }
-  if (hasName && hasGenerateName) {
-    errors.push(
-      invalid(child(path, 'generateName'), 'metadata.name and metadata.generateName are mutually exclusive'),
-    );
+  if (rules.exclusiveNames && hasName && hasGenerateName) {
+    errors.push(invalid(path, 'metadata.name and metadata.generateName are mutually exclusive'));
   }
   errors.push(...literal(m.name, child(path, 'name'), dnsSubdomainProblem));
   errors.push(...literal(m.generateName, child(path, 'generateName'), generateNameProblem));
   errors.push(...literal(m.namespace, child(path, 'namespace'), dnsLabelProblem));
-  errors.push(...keyErrors(m.labels, child(path, 'labels'), true));
-  errors.push(...keyErrors(m.annotations, child(path, 'annotations'), false));
+  errors.push(...keyErrors(m.labels, child(path, 'labels'), labelValueProblem));
+  errors.push(...keyErrors(m.annotations, child(path, 'annotations'), undefined));
   return errors;
 }
 
@@ -79,4 +91,25 @@ export function consumerTemplateErrors(ref: ConsumerRef | undefined, path: strin
     ...literal(ref.name, child(path, 'name'), dnsSubdomainProblem),
     ...literal(ref.namespace, child(path, 'namespace'), dnsLabelProblem),
   ];
+}
+
+/**
+ * Resource types are literal: registrations are looked up by the written text, so a template would never
+ * match one (Milo rendered claim resource types but validated the raw template, so such policies never
+ * became Ready). An empty one is reported here only when `emptyToo` (claim requests report it themselves).
+ */
+export function resourceTypeTemplateErrors(
+  resourceType: unknown,
+  path: string,
+  emptyToo: boolean,
+): FieldError[] {
+  if (typeof resourceType !== 'string') return [];
+  if (resourceType === '') return emptyToo ? [required(path, 'resource type is required')] : [];
+  if (!isTemplated(resourceType)) return [];
+  return [invalid(path, 'resource types are not templated: write the registered resource type literally')];
+}
+
+/** True for a resource type the static checks report (empty or templated); API-state checks skip those. */
+export function isUncheckableResourceType(resourceType: string): boolean {
+  return resourceType === '' || isTemplated(resourceType);
 }

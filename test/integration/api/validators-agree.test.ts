@@ -1,16 +1,12 @@
-// The pure validators in src/api (used by the admission webhook and the controllers) reject every case
-// of the apiserver's bad-input catalogue too, at the same field. No cluster needed: this
-// keeps the TypeScript checks and the CRD's schema and CEL rules from drifting apart.
+// The pure validators in src/api and, for the policy kinds, src/policy (used by the admission webhook and
+// the controllers) reject every case of the apiserver's bad-input catalogue too, at the same field. No
+// cluster needed: this keeps the TypeScript checks and the CRD's schema and CEL rules from drifting apart.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   type FieldError,
   validateAllowanceBucket,
   validateAllowanceBucketUpdate,
-  validateClaimCreationPolicy,
-  validateClaimCreationPolicyUpdate,
-  validateGrantCreationPolicy,
-  validateGrantCreationPolicyUpdate,
   validateResourceClaim,
   validateResourceClaimUpdate,
   validateResourceGrant,
@@ -18,9 +14,11 @@ import {
   validateResourceRegistration,
   validateResourceRegistrationUpdate,
 } from '../../../src/api/index.ts';
+import { validateClaimCreationPolicy, validateGrantCreationPolicy } from '../../../src/policy/index.ts';
 import { BAD_INPUTS } from './bad-inputs.cases.ts';
 import { applyEdit, type QuotaManifest } from './cases/base.ts';
 
+const ADMISSION = { mode: 'admission' } as const;
 type Check = (obj: never) => FieldError[];
 type UpdateCheck = (old: never, next: never) => FieldError[];
 
@@ -29,8 +27,15 @@ const VALIDATORS: Record<string, [Check, UpdateCheck]> = {
   ResourceGrant: [validateResourceGrant, validateResourceGrantUpdate],
   AllowanceBucket: [validateAllowanceBucket, validateAllowanceBucketUpdate],
   ResourceClaim: [validateResourceClaim, validateResourceClaimUpdate],
-  GrantCreationPolicy: [validateGrantCreationPolicy, validateGrantCreationPolicyUpdate],
-  ClaimCreationPolicy: [validateClaimCreationPolicy, validateClaimCreationPolicyUpdate],
+  // The policy kinds' full validators (src/api's static checks plus CEL) check an update like a create.
+  GrantCreationPolicy: [
+    (p: never) => validateGrantCreationPolicy(p, ADMISSION),
+    (_old: never, p: never) => validateGrantCreationPolicy(p, ADMISSION),
+  ],
+  ClaimCreationPolicy: [
+    (p: never) => validateClaimCreationPolicy(p, ADMISSION),
+    (_old: never, p: never) => validateClaimCreationPolicy(p, ADMISSION),
+  ],
 };
 
 function errorsFor(base: QuotaManifest, broken: QuotaManifest, update: boolean): FieldError[] {
