@@ -9,6 +9,8 @@ import {
   type ClaimLifecycleOptions,
   setupClaimLifecycleController,
 } from './lifecycle/claim-lifecycle-controller.ts';
+import { setupClaimPolicyStatusController } from './policy/claim-creation-policy-controller.ts';
+import { setupGrantPolicyControllers } from './policy/index.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
 import { type QuotaCaches, quotaCaches } from './resources.ts';
 
@@ -27,5 +29,7 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   setupGrantController(mgr, caches);
   setupConsumerController(mgr, caches, options);
   setupClaimLifecycleController(mgr, caches, discovery, options);
+  setupClaimPolicyStatusController(mgr, caches);
+  setupGrantPolicyControllers(mgr, caches, { discovery });
   return { caches, discovery };
 }

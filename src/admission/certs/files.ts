@@ -1,0 +1,96 @@
+// Certificates provided from outside (cert-manager's Secret mounted as a directory): `tls.crt`, `tls.key`
+// and, if present, `ca.crt`. The kubelet swaps the files in place when cert-manager renews them, so the
+// directory is watched (fs.watch, plus a slow poll for filesystems that drop events) and a new pair is served
+// once it parses and matches its key; a half-written or broken pair is logged and the last good one kept.
+import { type FSWatcher, watch as fsWatch } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { errorFields, type Logger, sleep } from '../../runtime/index.ts';
+import { servingProblem } from './check.ts';
+import { type CertificateSource, type ServingCertificate, sameCertificate } from './source.ts';
+
+export interface FileCertificatesOptions {
+  readonly dir: string;
+  readonly logger: Logger;
+  /** Default 10 s. */
+  readonly pollIntervalMs?: number;
+  /** Events within this window are handled once. Default 100 ms. */
+  readonly debounceMs?: number;
+}
+
+async function optional(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export class FileCertificates implements CertificateSource {
+  readonly description: string;
+  readonly #o: FileCertificatesOptions;
+
+  constructor(options: FileCertificatesOptions) {
+    this.#o = options;
+    this.description = `directory ${options.dir}`;
+  }
+
+  async load(): Promise<ServingCertificate> {
+    const { dir } = this.#o;
+    const [cert, key, ca] = await Promise.all(
+      ['tls.crt', 'tls.key', 'ca.crt'].map((f) => optional(join(dir, f))),
+    );
+    if (cert === undefined || key === undefined) {
+      throw new Error(
+        `${this.description} must hold tls.crt and tls.key (mount the cert-manager Secret there, or drop --webhook-cert-dir to let the operator manage its own certificate)`,
+      );
+    }
+    const problem = servingProblem(
+      { cert, key },
+      { dnsNames: [], ips: [], now: new Date(), renewBeforeMs: 0 },
+    );
+    if (problem !== undefined) throw new Error(`${this.description}: ${problem}`);
+    return { cert, key, caBundle: ca };
+  }
+
+  async watch(
+    signal: AbortSignal,
+    current: ServingCertificate,
+    onChange: (c: ServingCertificate) => void,
+  ): Promise<void> {
+    let last = current;
+    let timer: NodeJS.Timeout | undefined;
+    const reload = async () => {
+      try {
+        const next = await this.load();
+        if (!sameCertificate(last, next)) {
+          last = next;
+          onChange(next);
+        }
+      } catch (error) {
+        this.#o.logger.warn('webhook certificate files not usable; still serving the previous ones', {
+          dir: this.#o.dir,
+          ...errorFields(error),
+        });
+      }
+    };
+    const schedule = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void reload(), this.#o.debounceMs ?? 100);
+    };
+    let watcher: FSWatcher | undefined;
+    try {
+      watcher = fsWatch(this.#o.dir, { persistent: false }, schedule);
+      watcher.on('error', () => {}); // the poll below still runs
+    } catch (error) {
+      this.#o.logger.warn('cannot watch the webhook certificate directory; polling it', errorFields(error));
+    }
+    while (!signal.aborted) {
+      await sleep(this.#o.pollIntervalMs ?? 10_000, signal);
+      if (!signal.aborted) await reload();
+    }
+    clearTimeout(timer);
+    watcher?.close();
+  }
+}

@@ -1,0 +1,217 @@
+// The operator's ValidatingWebhookConfigurations: how the apiserver reaches this webhook server (a Service in
+// the cluster, or `url: https://127.0.0.1:<port>` locally), with the CA bundle that signed its certificate.
+// Every replica applies the same objects by server-side apply under one field manager, so the writes are
+// idempotent (an unchanged apply is a no-op) and replicas never fight; a new CA bundle is re-applied at once.
+import {
+  Backoff,
+  errorFields,
+  type KubeClient,
+  type Logger,
+  type ResourceRef,
+  type Runnable,
+  sleep,
+} from '../runtime/index.ts';
+import type { WebhookServer } from './server.ts';
+
+export const WEBHOOK_FIELD_MANAGER = 'milo-quota-operator-webhooks';
+
+const CONFIGURATIONS: ResourceRef = {
+  group: 'admissionregistration.k8s.io',
+  version: 'v1',
+  plural: 'validatingwebhookconfigurations',
+  namespaced: false,
+  kind: 'ValidatingWebhookConfiguration',
+};
+
+/** In-cluster: the operator's Service. Local: a URL on this host, with the server's bound port. */
+export type WebhookEndpoint =
+  | { readonly kind: 'service'; readonly namespace: string; readonly name: string; readonly port?: number }
+  | { readonly kind: 'url'; readonly host: string };
+
+export interface ClientConfig {
+  readonly url?: string;
+  readonly service?: {
+    readonly namespace: string;
+    readonly name: string;
+    readonly path: string;
+    readonly port?: number;
+  };
+  /** Base64 of the PEM CA bundle. */
+  readonly caBundle?: string;
+}
+
+export interface WebhookRule {
+  readonly apiGroups: readonly string[];
+  readonly apiVersions: readonly string[];
+  readonly operations: readonly ('CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | '*')[];
+  readonly resources: readonly string[];
+  readonly scope?: '*' | 'Cluster' | 'Namespaced';
+}
+
+export interface LabelSelector {
+  readonly matchLabels?: Readonly<Record<string, string>>;
+  readonly matchExpressions?: readonly { key: string; operator: string; values?: readonly string[] }[];
+}
+
+/** One webhook of a configuration; `path` is where this server serves its handler. */
+export interface ValidatingWebhook {
+  readonly name: string;
+  readonly path: string;
+  readonly rules: readonly WebhookRule[];
+  readonly failurePolicy: 'Fail' | 'Ignore';
+  readonly sideEffects: 'None' | 'NoneOnDryRun';
+  readonly matchPolicy?: 'Exact' | 'Equivalent';
+  readonly timeoutSeconds?: number;
+  readonly namespaceSelector?: LabelSelector;
+  readonly objectSelector?: LabelSelector;
+}
+
+export interface WebhookConfigurationSpec {
+  readonly name: string;
+  readonly webhooks: readonly ValidatingWebhook[];
+}
+
+export function clientConfigFor(
+  endpoint: WebhookEndpoint,
+  path: string,
+  port: number,
+  caBundle: string | undefined,
+): ClientConfig {
+  const ca = caBundle === undefined ? {} : { caBundle: Buffer.from(caBundle, 'utf8').toString('base64') };
+  if (endpoint.kind === 'url') {
+    const host = endpoint.host.includes(':') ? `[${endpoint.host}]` : endpoint.host;
+    return { url: `https://${host}:${port}${path}`, ...ca };
+  }
+  const { namespace, name } = endpoint;
+  return { service: { namespace, name, path, ...(endpoint.port ? { port: endpoint.port } : {}) }, ...ca };
+}
+
+/** The object to apply: every webhook with its client config and the settings SPEC fixes. */
+export function renderConfiguration(
+  spec: WebhookConfigurationSpec,
+  clientConfig: (path: string) => ClientConfig,
+) {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: spec.name, labels: { 'app.kubernetes.io/managed-by': 'milo-quota-operator' } },
+    webhooks: spec.webhooks.map(({ path, ...webhook }) => ({
+      admissionReviewVersions: ['v1'],
+      matchPolicy: 'Equivalent',
+      timeoutSeconds: 10,
+      ...webhook,
+      clientConfig: clientConfig(path),
+    })),
+  };
+}
+
+export interface WebhookConfigurationsOptions {
+  readonly client: KubeClient;
+  readonly logger: Logger;
+  readonly server: WebhookServer;
+  readonly endpoint: WebhookEndpoint;
+}
+
+/** Keeps the configurations given to `set` applied, with this server's address and CA bundle. */
+export class WebhookConfigurations implements Runnable {
+  readonly name = 'webhook-configurations';
+  readonly needLeaderElection = false;
+  /** Resolves once every configuration set before start has been applied. */
+  readonly applied: Promise<void>;
+  readonly #o: WebhookConfigurationsOptions;
+  readonly #desired = new Map<string, WebhookConfigurationSpec>();
+  readonly #dirty = new Set<string>();
+  readonly #listeners = new Set<() => void>();
+  #markApplied: () => void = () => {};
+  #wake: () => void = () => {};
+
+  constructor(options: WebhookConfigurationsOptions) {
+    this.#o = options;
+    this.applied = new Promise((resolve) => {
+      this.#markApplied = resolve;
+    });
+  }
+
+  /** Where the apiserver reaches `path` now; throws until the server listens with a certificate. */
+  clientConfig(path: string): ClientConfig {
+    const { server, endpoint } = this.#o;
+    const port = server.port;
+    if (port === undefined || server.certificate === undefined) {
+      throw new Error('the webhook server is not serving yet: no port or certificate');
+    }
+    return clientConfigFor(
+      endpoint,
+      path,
+      endpoint.kind === 'service' ? (endpoint.port ?? 443) : port,
+      server.certificate.caBundle,
+    );
+  }
+
+  /** Called after the client config changes (a new CA bundle), for configurations kept elsewhere. */
+  onClientConfigChange(listener: () => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Sets (or replaces) a configuration to keep applied. */
+  set(spec: WebhookConfigurationSpec): void {
+    this.#desired.set(spec.name, spec);
+    this.#dirty.add(spec.name);
+    this.#wake();
+  }
+
+  async start(signal: AbortSignal): Promise<void> {
+    const stopped = new Promise<void>((resolve) => {
+      if (signal.aborted) resolve();
+      else signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([this.#o.server.listening, stopped]);
+    const unsubscribe = this.#o.server.onCertificate(() => {
+      for (const name of this.#desired.keys()) this.#dirty.add(name);
+      this.#wake();
+      for (const listener of this.#listeners) listener();
+    });
+    const backoff = new Backoff({ initialMs: 200, maxMs: 30_000 });
+    while (!signal.aborted) {
+      const wake = new Promise<void>((resolve) => {
+        this.#wake = resolve;
+      });
+      const failed = await this.#applyDirty(signal);
+      if (!failed && this.#dirty.size === 0) this.#markApplied();
+      if (failed) await sleep(backoff.next(), signal);
+      else {
+        backoff.reset();
+        await Promise.race([wake, stopped]);
+      }
+    }
+    unsubscribe();
+  }
+
+  /** Applies every dirty configuration; true if one failed (it stays dirty). */
+  async #applyDirty(signal: AbortSignal): Promise<boolean> {
+    let failed = false;
+    for (const name of [...this.#dirty]) {
+      const spec = this.#desired.get(name);
+      this.#dirty.delete(name);
+      if (spec === undefined) continue;
+      try {
+        const body = renderConfiguration(spec, (path) => this.clientConfig(path));
+        await this.#o.client.patch(CONFIGURATIONS, '', name, 'apply', body, {
+          fieldManager: WEBHOOK_FIELD_MANAGER,
+          force: true,
+          signal,
+        });
+        this.#o.logger.info('webhook configuration applied', { configuration: name });
+      } catch (error) {
+        if (signal.aborted) return false;
+        this.#dirty.add(name);
+        failed = true;
+        this.#o.logger.error('applying the webhook configuration failed; retrying', {
+          configuration: name,
+          ...errorFields(error),
+        });
+      }
+    }
+    return failed;
+  }
+}

@@ -1,0 +1,92 @@
+// What every quota-kind handler shares: one validator per operation, field errors turned into a 422 Invalid
+// whose causes name the fields (Kubernetes' own shape, so kubectl prints them), and waiting for the shared
+// caches before a check that reads them.
+import { causeReason, type FieldError, formatFieldErrors, GROUP } from '../../api/index.ts';
+import type { Informer } from '../../runtime/index.ts';
+import {
+  type AdmissionHandler,
+  type AdmissionRequest,
+  allowed,
+  errored,
+  invalid,
+  type Verdict,
+} from '../review.ts';
+
+/** `Kind.quota.miloapis.com "name" is invalid: path: message; ...`, as the apiserver words Invalid errors. */
+export function invalidVerdict(kind: string, name: string, errors: readonly FieldError[]): Verdict {
+  const message = `${kind}.${GROUP} "${name}" is invalid: ${formatFieldErrors(errors)}`;
+  return invalid(
+    message,
+    errors.map((e) => ({ field: e.path, message: e.message, reason: causeReason(e.type) })),
+  );
+}
+
+export function verdictFor(kind: string, obj: unknown, errors: readonly FieldError[]): Verdict {
+  if (errors.length === 0) return allowed();
+  const name = (obj as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '';
+  return invalidVerdict(kind, name, errors);
+}
+
+/** The checks of one kind: CREATE and UPDATE (others are not routed here; they are allowed). */
+export interface KindValidator<T> {
+  readonly kind: string;
+  create(obj: T, request: AdmissionRequest, signal: AbortSignal): FieldError[] | Promise<FieldError[]>;
+  update(
+    old: T,
+    next: T,
+    request: AdmissionRequest,
+    signal: AbortSignal,
+  ): FieldError[] | Promise<FieldError[]>;
+}
+
+/**
+ * The handler for one kind. A request for another kind means the webhook configuration routes it wrongly:
+ * fail closed and say so rather than let it through unchecked.
+ */
+export function kindHandler<T>(validator: KindValidator<T>): AdmissionHandler {
+  return async (request, signal) => {
+    if (request.kind.group !== GROUP || request.kind.kind !== validator.kind) {
+      return errored(
+        `the ${validator.kind} webhook received a ${request.kind.kind}.${request.kind.group}: fix the rules of the ValidatingWebhookConfiguration`,
+      );
+    }
+    // request.object is the apiserver's decoded object of this kind, already checked against the CRD schema
+    const obj = request.object as T;
+    if (request.operation === 'CREATE') {
+      return verdictFor(validator.kind, obj, await validator.create(obj, request, signal));
+    }
+    if (request.operation === 'UPDATE') {
+      const old = request.oldObject as T;
+      return verdictFor(validator.kind, obj, await validator.update(old, obj, request, signal));
+    }
+    return allowed();
+  };
+}
+
+/** A read-only view of one shared cache: what cross-object checks read (tests pass a plain list). */
+export interface CacheView<T> {
+  list(): T[];
+  /** Resolves once the cache has synced; rejects if `signal` aborts first (the request's deadline). */
+  synced(signal: AbortSignal): Promise<void>;
+}
+
+/** The view of a shared informer's cache, typed as the kind it holds. */
+export function cacheView<T>(cache: { readonly informer: Informer; list(): T[] }): CacheView<T> {
+  const { informer } = cache;
+  return {
+    list: () => cache.list(),
+    synced: async (signal) => {
+      if (informer.hasSynced()) return;
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () =>
+          reject(new Error(`the ${informer.resource.plural} cache has not synced yet; retry the request`));
+        if (signal.aborted) return onAbort();
+        signal.addEventListener('abort', onAbort, { once: true });
+        void informer.synced.then(() => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,16 @@
+// GrantCreationPolicy: the full static validation of src/policy in admission mode: schema, names and keys,
+// Milo's three lost rules, and every constraint and template compiled and type-checked, errors naming the
+// field and the offset. Registrations are not consulted: the policy controller reports those.
+import type { GrantCreationPolicy } from '../../api/index.ts';
+import { validateGrantCreationPolicy } from '../../policy/index.ts';
+import type { AdmissionHandler } from '../review.ts';
+import { kindHandler } from './common.ts';
+
+export function grantCreationPolicyHandler(): AdmissionHandler {
+  const check = (policy: GrantCreationPolicy) => validateGrantCreationPolicy(policy, { mode: 'admission' });
+  return kindHandler<GrantCreationPolicy>({
+    kind: 'GrantCreationPolicy',
+    create: check,
+    update: (_old, next) => check(next),
+  });
+}

@@ -1,0 +1,124 @@
+// Wires the webhook side of the operator into a manager: the certificate source (self-managed Secret or
+// mounted files), the HTTPS server with the quota-kind handlers, the webhook configurations, and the
+// readiness check. Other webhooks (enforcement) register their handlers and configurations on the result.
+import { isIP } from 'node:net';
+import type { QuotaCaches } from '../controllers/index.ts';
+import type { Manager } from '../runtime/index.ts';
+import { FileCertificates } from './certs/files.ts';
+import { SelfManagedCertificates } from './certs/self-managed.ts';
+import type { CertificateSource } from './certs/source.ts';
+import {
+  type WebhookConfigurationSpec,
+  WebhookConfigurations,
+  type WebhookEndpoint,
+} from './configuration.ts';
+import { operatorIdentity } from './identity.ts';
+import {
+  quotaHandlers,
+  quotaValidationConfiguration,
+  quotaWebhookDeps,
+  quotaWebhookPath,
+} from './quota-webhook.ts';
+import type { AdmissionHandler } from './review.ts';
+import { WebhookServer } from './server.ts';
+
+export interface WebhookOptions {
+  /** The operator's namespace: the Service's and the certificate Secret's. */
+  readonly namespace: string;
+  /** Default 9443; 0 picks a free port. */
+  readonly port: number;
+  /** The Service in front of the pods (in-cluster mode). Default `milo-quota-webhook`. */
+  readonly serviceName?: string;
+  /** The Service's port. Default 443. */
+  readonly servicePort?: number;
+  /** Local mode: the apiserver calls `https://<urlHost>:<port>` instead of the Service. */
+  readonly urlHost?: string | undefined;
+  /** Serve `tls.crt`/`tls.key` from this directory (cert-manager) instead of a self-managed Secret. */
+  readonly certDir?: string | undefined;
+  /** The self-managed Secret. Default `milo-quota-webhook-tls`. */
+  readonly secretName?: string;
+  /** The webhooks' timeoutSeconds. Default 10. */
+  readonly timeoutSeconds?: number;
+  /** Tuning of the self-managed certificate (tests shorten these). */
+  readonly certificates?: {
+    readonly certValidityMs?: number;
+    readonly renewBeforeMs?: number;
+    readonly checkIntervalMs?: number;
+  };
+}
+
+export interface Webhooks {
+  readonly server: WebhookServer;
+  readonly configurations: WebhookConfigurations;
+  /** Serves another webhook from the same server (before the manager starts). */
+  register(path: string, handler: AdmissionHandler): void;
+  /** Keeps another configuration applied with this server's client config. */
+  configure(spec: WebhookConfigurationSpec): void;
+}
+
+/** The names the serving certificate must carry: the Service's DNS names, localhost, the URL host. */
+export function servingNames(options: WebhookOptions): { dnsNames: string[]; ips: string[] } {
+  const svc = options.serviceName ?? 'milo-quota-webhook';
+  const ns = options.namespace;
+  const dnsNames = [`${svc}.${ns}.svc`, `${svc}.${ns}.svc.cluster.local`, `${svc}.${ns}`, svc, 'localhost'];
+  const ips = ['127.0.0.1', '::1'];
+  const host = options.urlHost;
+  if (host !== undefined) {
+    const list = isIP(host) === 0 ? dnsNames : ips;
+    if (!list.includes(host)) list.push(host);
+  }
+  return { dnsNames, ips };
+}
+
+function certificateSource(mgr: Manager, options: WebhookOptions): CertificateSource {
+  if (options.certDir !== undefined)
+    return new FileCertificates({ dir: options.certDir, logger: mgr.logger });
+  return new SelfManagedCertificates({
+    client: mgr.client,
+    logger: mgr.logger,
+    namespace: options.namespace,
+    ...(options.secretName ? { secretName: options.secretName } : {}),
+    ...servingNames(options),
+    ...options.certificates,
+  });
+}
+
+function endpointOf(options: WebhookOptions): WebhookEndpoint {
+  if (options.urlHost !== undefined) return { kind: 'url', host: options.urlHost };
+  return {
+    kind: 'service',
+    namespace: options.namespace,
+    name: options.serviceName ?? 'milo-quota-webhook',
+    port: options.servicePort ?? 443,
+  };
+}
+
+export function setupWebhooks(mgr: Manager, caches: QuotaCaches, options: WebhookOptions): Webhooks {
+  const server = new WebhookServer({
+    port: options.port,
+    certificates: certificateSource(mgr, options),
+    logger: mgr.logger,
+    registry: mgr.registry,
+    defaultTimeoutMs: (options.timeoutSeconds ?? 10) * 1000,
+  });
+  const handlers = quotaHandlers(quotaWebhookDeps(caches, operatorIdentity(mgr.client)));
+  for (const [kind, handler] of Object.entries(handlers)) {
+    server.register(quotaWebhookPath(kind as keyof typeof handlers), handler);
+  }
+  const configurations = new WebhookConfigurations({
+    client: mgr.client,
+    logger: mgr.logger,
+    server,
+    endpoint: endpointOf(options),
+  });
+  configurations.set(quotaValidationConfiguration(options.timeoutSeconds ?? 10));
+  mgr.add(server);
+  mgr.add(configurations);
+  mgr.addReadyCheck('webhook', server.ready);
+  return {
+    server,
+    configurations,
+    register: (path, handler) => server.register(path, handler),
+    configure: (spec) => configurations.set(spec),
+  };
+}
