@@ -1,7 +1,7 @@
 import { type CelResult, type CelValue, isCelError, parse, plan } from '@bufbuild/cel';
 import { checkExpr } from './check.ts';
 import { instrument, metered } from './cost.ts';
-import type { Bindings, PolicyEnvironment, PolicyKind } from './environment.ts';
+import type { Bindings, EnvironmentKind, PolicyEnvironment } from './environment.ts';
 import { PolicyError } from './errors.ts';
 import { skipStringLiteral } from './split.ts';
 import type { CheckType } from './types.ts';
@@ -17,7 +17,7 @@ export const MAX_EXPRESSION_LENGTH = 1024;
 export const MAX_NESTING = 100;
 
 /** A parsed, type-checked and planned CEL expression, evaluable any number of times. */
-export interface CompiledExpression<K extends PolicyKind = PolicyKind> {
+export interface CompiledExpression<K extends EnvironmentKind = EnvironmentKind> {
   readonly kind: K;
   readonly source: string;
   /** Static type inferred by the checker (`dyn` where only the runtime can tell). */
@@ -33,7 +33,7 @@ export interface CompiledExpression<K extends PolicyKind = PolicyKind> {
  * Parses, type-checks and plans `source`. Every failure is a PolicyError carrying `path` and an absolute
  * offset (`offset` is where `source` starts inside the field's text, for expressions cut out of a template).
  */
-export function compileExpression<K extends PolicyKind>(
+export function compileExpression<K extends EnvironmentKind>(
   env: PolicyEnvironment<K>,
   source: string,
   path: string,
@@ -59,7 +59,7 @@ export function compileExpression<K extends PolicyKind>(
   const positions = parsed.sourceInfo?.positions ?? {};
   const type = checkExpr(parsed.expr, {
     variables: env.declarations,
-    owner: env.kind,
+    owner: env.owner,
     path,
     offsetOf: (id) => {
       const at = positions[id.toString()];
@@ -96,7 +96,7 @@ function parseOrThrow(source: string, path: string, offset: number): ReturnType<
 }
 
 /** Evaluates under the cost limit; CEL errors, overruns and library exceptions all become PolicyErrors. */
-export function evaluateExpression<K extends PolicyKind>(
+export function evaluateExpression<K extends EnvironmentKind>(
   compiled: CompiledExpression<K>,
   bindings: Bindings<K>,
 ): CelValue {

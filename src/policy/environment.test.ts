@@ -27,6 +27,22 @@ describe('environment and variables', () => {
       [...createEnvironment('ClaimCreationPolicy').declarations.keys()],
       ['trigger', 'user', 'requestInfo'],
     );
+    assert.deepEqual([...createEnvironment('BucketNamespace').declarations.keys()], ['consumer']);
+  });
+
+  it('binds the bucket namespace consumer as a typed record, and needs it', () => {
+    const bucketEnv = createEnvironment('BucketNamespace');
+    const consumer = { apiGroup: '', kind: 'Team', namespace: 'ns1', name: 'blue' };
+    const run = (source: string) =>
+      evaluateExpression(
+        compileExpression(bucketEnv, source, 'f'),
+        bindVariables('BucketNamespace', { consumer }),
+      );
+    assert.equal(
+      run('consumer.apiGroup + "/" + consumer.kind + "/" + consumer.namespace + "/" + consumer.name'),
+      '/Team/ns1/blue',
+    );
+    inputError(() => bindVariables('BucketNamespace', {} as never), 'consumer', 'need the consumer');
   });
 
   it('converts JSON: whole numbers to int, others to double, drops undefined keys', () => {

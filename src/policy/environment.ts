@@ -8,6 +8,12 @@ import { type JsonObject, toCelValue } from './values.ts';
 /** The policy kinds whose templates and constraints are CEL; each has its own variable set. */
 export type PolicyKind = 'GrantCreationPolicy' | 'ClaimCreationPolicy';
 
+/**
+ * Every variable set of the one environment factory: the two policy kinds, and the operator's bucket
+ * namespace expression (`--bucket-namespace-expression`, SPEC §4.1), which sees only `consumer`.
+ */
+export type EnvironmentKind = PolicyKind | 'BucketNamespace';
+
 /** The authenticated requester of an admitted create (Kubernetes `UserInfo`). Missing fields are empty. */
 export interface UserInfo {
   readonly name?: string | undefined;
@@ -35,9 +41,21 @@ export interface ClaimVariables {
   readonly user: UserInfo;
   readonly requestInfo: RequestInfo;
 }
-export type VariablesFor<K extends PolicyKind> = K extends 'ClaimCreationPolicy'
+/** The consumer a bucket belongs to; '' for the core group and for cluster-scoped consumers. */
+export interface BucketConsumer {
+  readonly apiGroup: string;
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+}
+export interface BucketNamespaceVariables {
+  readonly consumer: BucketConsumer;
+}
+export type VariablesFor<K extends EnvironmentKind> = K extends 'ClaimCreationPolicy'
   ? ClaimVariables
-  : GrantVariables;
+  : K extends 'BucketNamespace'
+    ? BucketNamespaceVariables
+    : GrantVariables;
 
 const USER = T.record('user', {
   name: T.string,
@@ -61,21 +79,38 @@ const REQUEST_INFO = T.record('requestInfo', {
 /** The trigger object is whatever kind the policy names, so only its top level is typed. */
 const TRIGGER = T.map(T.string, T.dyn);
 
-const DECLARATIONS: Record<PolicyKind, ReadonlyMap<string, CheckType>> = {
+const CONSUMER = T.record('consumer', {
+  apiGroup: T.string,
+  kind: T.string,
+  namespace: T.string,
+  name: T.string,
+});
+
+const DECLARATIONS: Record<EnvironmentKind, ReadonlyMap<string, CheckType>> = {
   GrantCreationPolicy: new Map([['trigger', TRIGGER]]),
   ClaimCreationPolicy: new Map([
     ['trigger', TRIGGER],
     ['user', USER],
     ['requestInfo', REQUEST_INFO],
   ]),
+  BucketNamespace: new Map([['consumer', CONSUMER]]),
+};
+
+/** Who declares the variables, as "undeclared reference" messages name it. */
+const OWNERS: Record<EnvironmentKind, string> = {
+  GrantCreationPolicy: 'GrantCreationPolicy',
+  ClaimCreationPolicy: 'ClaimCreationPolicy',
+  BucketNamespace: 'the bucket namespace expression',
 };
 
 /**
- * A policy kind's CEL environment: the variables the checker knows, the library environment holding the
- * functions, and the cost limit every evaluation runs under. Templates and constraints of a kind share it.
+ * A CEL environment: the variables the checker knows, the library environment holding the functions, and
+ * the cost limit every evaluation runs under. Templates and constraints of a policy kind share one.
  */
-export interface PolicyEnvironment<K extends PolicyKind = PolicyKind> {
+export interface PolicyEnvironment<K extends EnvironmentKind = EnvironmentKind> {
   readonly kind: K;
+  /** Names the variable set in messages, e.g. "GrantCreationPolicy". */
+  readonly owner: string;
   readonly declarations: ReadonlyMap<string, CheckType>;
   readonly cel: CelEnv;
   readonly costLimit: number;
@@ -86,10 +121,10 @@ export interface EnvironmentOptions {
   readonly costLimit?: number | undefined;
 }
 
-const libraryEnvs = new Map<PolicyKind, CelEnv>();
+const libraryEnvs = new Map<EnvironmentKind, CelEnv>();
 
 /** The one environment factory (Milo's `cel/environment.go`): every compile and render goes through it. */
-export function createEnvironment<K extends PolicyKind>(
+export function createEnvironment<K extends EnvironmentKind>(
   kind: K,
   options: EnvironmentOptions = {},
 ): PolicyEnvironment<K> {
@@ -105,27 +140,28 @@ export function createEnvironment<K extends PolicyKind>(
     cel = celEnv({ funcs: policyFunctions(), variables });
     libraryEnvs.set(kind, cel);
   }
-  return { kind, declarations: DECLARATIONS[kind], cel, costLimit };
+  return { kind, owner: OWNERS[kind], declarations: DECLARATIONS[kind], cel, costLimit };
 }
 
 /** Variables converted once to CEL values, ready for any number of evaluations of the same kind. */
-export interface Bindings<K extends PolicyKind = PolicyKind> {
+export interface Bindings<K extends EnvironmentKind = EnvironmentKind> {
   readonly kind: K;
   readonly values: Readonly<Record<string, CelValue>>;
 }
 
-export function bindVariables<K extends PolicyKind>(kind: K, variables: VariablesFor<K>): Bindings<K> {
-  if (
-    typeof variables.trigger !== 'object' ||
-    variables.trigger === null ||
-    Array.isArray(variables.trigger)
-  ) {
+export function bindVariables<K extends EnvironmentKind>(kind: K, variables: VariablesFor<K>): Bindings<K> {
+  const vars: GrantVariables | ClaimVariables | BucketNamespaceVariables = variables;
+  if ('consumer' in vars) return { kind, values: { consumer: consumerValue(vars.consumer) } };
+  if (kind === 'BucketNamespace') {
+    throw new PolicyError('input', 'consumer', 'bucket namespace evaluations need the consumer');
+  }
+  if (typeof vars.trigger !== 'object' || vars.trigger === null || Array.isArray(vars.trigger)) {
     throw new PolicyError('input', 'trigger', 'the trigger must be an object');
   }
-  const values: Record<string, CelValue> = { trigger: toCelValue(variables.trigger, 'trigger') };
-  if ('user' in variables) {
-    values.user = userValue(variables.user);
-    values.requestInfo = requestInfoValue(variables.requestInfo);
+  const values: Record<string, CelValue> = { trigger: toCelValue(vars.trigger, 'trigger') };
+  if ('user' in vars) {
+    values.user = userValue(vars.user);
+    values.requestInfo = requestInfoValue(vars.requestInfo);
   } else if (kind === 'ClaimCreationPolicy') {
     throw new PolicyError('input', 'user', 'ClaimCreationPolicy evaluations need user and requestInfo');
   }
@@ -148,5 +184,23 @@ function requestInfoValue(info: RequestInfo): CelValue {
   const fields = ['verb', 'resource', 'subresource', 'namespace', 'name', 'apiGroup', 'apiVersion'] as const;
   const entries = new Map<string, CelValue>(fields.map((f) => [f, info[f] ?? '']));
   entries.set('isResourceRequest', true).set('path', '').set('parts', celList([]));
+  return celMap(entries);
+}
+
+const CONSUMER_FIELDS = ['apiGroup', 'kind', 'namespace', 'name'] as const;
+
+function consumerValue(consumer: BucketConsumer): CelValue {
+  const entries = new Map<string, CelValue>();
+  for (const field of CONSUMER_FIELDS) {
+    const value: unknown = consumer[field];
+    if (typeof value !== 'string') {
+      throw new PolicyError(
+        'input',
+        `consumer.${field}`,
+        `must be a string ('' when empty), got ${typeof value}`,
+      );
+    }
+    entries.set(field, value);
+  }
   return celMap(entries);
 }

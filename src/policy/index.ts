@@ -11,11 +11,20 @@
 //     reporting errors as `Ready=False/ValidationFailed` with `formatFieldErrors(errors)` (src/api).
 // - Using a valid policy: `compileGrantCreationPolicy` / `compileClaimCreationPolicy` (CEL only, once per
 //   policy generation), then `bindVariables`, `evaluateConstraints` and `renderObject` per trigger.
+// - The operator's bucket namespace setting: `compileBucketNamespace(expression)` once at start-up (a bad
+//   expression stops it), then the returned function per consumer (DEFAULT_/MILO_BUCKET_NAMESPACE_EXPRESSION).
 // src/api's own `grantCreationPolicyFieldErrors` / `...RegistrationErrors` are the building blocks of the
 // validators above, not something callers combine themselves.
 
 // src/api's field error, which compile results and validators return (re-exported, not redefined).
 export type { FieldError } from '../api/index.ts';
+export {
+  BUCKET_NAMESPACE_SETTING,
+  type BucketNamespaceFn,
+  compileBucketNamespace,
+  DEFAULT_BUCKET_NAMESPACE_EXPRESSION,
+  MILO_BUCKET_NAMESPACE_EXPRESSION,
+} from './bucket-namespace.ts';
 export {
   type CompiledExpression,
   compileExpression,
@@ -34,9 +43,12 @@ export {
 export { DEFAULT_COST_LIMIT } from './cost.ts';
 export {
   type Bindings,
+  type BucketConsumer,
+  type BucketNamespaceVariables,
   bindVariables,
   type ClaimVariables,
   createEnvironment,
+  type EnvironmentKind,
   type EnvironmentOptions,
   type GrantVariables,
   type PolicyEnvironment,
