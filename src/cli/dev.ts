@@ -1,14 +1,22 @@
-// `make run`: the operator with a demo on a local control plane, or on the
-// cluster KUBECONFIG names. Ctrl-C stops everything it started.
+// `make run`: the operator with a demo on a local control plane, or on the cluster KUBECONFIG names.
+// Ctrl-C stops everything it started.
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ControlPlane, kubeBinary, startControlPlane } from '../envtest/index.ts';
+import { startOperator } from '../operator/operator.ts';
+import { parseOperatorOptions } from '../operator/options.ts';
+import { installCrds, runDemo } from './demo.ts';
 
 async function main(): Promise<void> {
   let plane: ControlPlane | undefined;
   const kubeConfig = new KubeConfig();
+  let kubeconfigPath: string;
   if (process.env.KUBECONFIG) {
     kubeConfig.loadFromDefault();
+    kubeconfigPath = process.env.KUBECONFIG;
     console.log(`using the cluster from KUBECONFIG (${kubeConfig.getCurrentCluster()?.server})`);
+    console.log(
+      'note: the webhook listens on 127.0.0.1 here; a remote apiserver cannot reach it (deploy with config/default)',
+    );
   } else {
     console.log(
       'no KUBECONFIG: starting a local control plane (etcd, kube-apiserver, kube-controller-manager)',
@@ -16,17 +24,30 @@ async function main(): Promise<void> {
     const started = Date.now();
     plane = await startControlPlane({ exitOnSignal: false });
     kubeConfig.loadFromFile(plane.kubeconfigPath);
+    kubeconfigPath = plane.kubeconfigPath;
     console.log(`control plane ready in ${Date.now() - started} ms at ${plane.server}`);
-    console.log(`point kubectl at it (any kubectl, or the one built with the control plane):`);
-    console.log(`  export KUBECONFIG=${plane.kubeconfigPath}`);
-    console.log(`  alias kubectl='${await kubeBinary()} kubectl'`);
   }
+  const kubectl = await kubeBinary();
+  const ctx = { kubectl, kubeconfig: kubeconfigPath, say: (line: string) => console.log(line) };
+  await installCrds(ctx);
+  const options = parseOperatorOptions(
+    ['--leader-elect=false', '--log-level=warn', ...process.argv.slice(2)],
+    process.env,
+  );
+  const operator = startOperator(kubeConfig, options, { handleSignals: false });
+  await operator.manager.elected;
+  console.log('\noperator running (metrics, probes and webhook on local ports)');
+  await runDemo(ctx);
+  console.log(
+    `\npoint kubectl at it:\n  export KUBECONFIG=${kubeconfigPath}\n  alias kubectl='${kubectl} kubectl'`,
+  );
   console.log('running; press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
   });
   console.log('stopping');
+  await operator.stop();
   await plane?.stop();
 }
 

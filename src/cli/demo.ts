@@ -1,0 +1,116 @@
+// The `make run` demo: the steps a platform team and its tenants would take, as kubectl commands against
+// the cluster, with the operator running. It prints each command and what came back, so the output reads
+// as a walkthrough: CRDs, samples (registrations, tier policies, a claim policy), Organizations get default
+// quota by themselves, Projects are admitted until alice's Personal tier is used up, then refused.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const repo = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface DemoContext {
+  readonly kubectl: string;
+  readonly kubeconfig: string;
+  readonly say: (line: string) => void;
+}
+
+interface Outcome {
+  readonly code: number;
+  readonly out: string;
+}
+
+function run(ctx: DemoContext, args: readonly string[], input?: string): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = execFile(
+      ctx.kubectl,
+      ['kubectl', `--kubeconfig=${ctx.kubeconfig}`, ...args],
+      { cwd: repo },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? 1 : 0, out: `${stdout}${stderr}`.trim() });
+      },
+    );
+    child.stdin?.end(input ?? '');
+  });
+}
+
+async function step(
+  ctx: DemoContext,
+  title: string,
+  args: readonly string[],
+  input?: string,
+): Promise<Outcome> {
+  ctx.say(`\n$ kubectl ${args.join(' ')}${input ? '   # manifest below' : ''}   (${title})`);
+  if (input) ctx.say(input.trim().replace(/^/gm, '    '));
+  const outcome = await run(ctx, args, input);
+  if (outcome.out) ctx.say(outcome.out.replace(/^/gm, '  '));
+  return outcome;
+}
+
+const project = (name: string, org: string) => `apiVersion: resourcemanager.miloapis.com/v1alpha1
+kind: Project
+metadata:
+  name: ${name}
+spec:
+  ownerRef:
+    kind: Organization
+    name: ${org}
+`;
+
+export async function installCrds(ctx: DemoContext): Promise<void> {
+  await step(ctx, 'the six quota CRDs', ['apply', '-k', 'config/crd']);
+  await step(ctx, 'demo Organization and Project CRDs', ['apply', '-k', 'config/samples/resourcemanager']);
+  await step(ctx, 'wait until served', [
+    'wait',
+    '--for=condition=Established',
+    '--timeout=60s',
+    'crd',
+    '--all',
+  ]);
+  await run(ctx, ['create', 'namespace', 'quota-system']);
+}
+
+export async function runDemo(ctx: DemoContext): Promise<void> {
+  await step(ctx, 'registrations, tier grant policies, the Project claim policy', [
+    'apply',
+    '-k',
+    'config/samples',
+  ]);
+  await step(ctx, 'policies ready', [
+    'wait',
+    '--for=condition=Ready',
+    '--timeout=60s',
+    'grantcreationpolicies.quota.miloapis.com',
+    '--all',
+  ]);
+  await step(ctx, 'policies ready', [
+    'wait',
+    '--for=condition=Ready',
+    '--timeout=60s',
+    'claimcreationpolicies.quota.miloapis.com',
+    '--all',
+  ]);
+  await step(ctx, 'Organizations acme (Standard) and alice (Personal), Project acme-web', [
+    'apply',
+    '-k',
+    'config/samples/resourcemanager/examples',
+  ]);
+  await step(ctx, 'default grants appear by themselves', [
+    'wait',
+    '--for=condition=Active',
+    '--timeout=60s',
+    '-n',
+    'quota-system',
+    'resourcegrants.quota.miloapis.com',
+    '--all',
+  ]);
+  await step(ctx, 'the grants', ['get', 'resourcegrants.quota.miloapis.com', '-n', 'quota-system']);
+  for (const name of ['alice-blog', 'alice-shop', 'alice-wiki']) {
+    await step(
+      ctx,
+      `a Project of alice (Personal tier: 2 Projects)`,
+      ['create', '-f', '-'],
+      project(name, 'alice'),
+    );
+  }
+  await step(ctx, 'claims made at admission', ['get', 'qclaim', '-A']);
+  await step(ctx, 'buckets: limit, allocated, available', ['get', 'qbucket', '-A']);
+}
