@@ -1,0 +1,50 @@
+// The example service's entry point: `KUBECONFIG=... node examples/instance-service/main.ts [flags]`.
+// Runs until SIGTERM/SIGINT. Flags: --metrics-port (8090), --probe-port (8091), --provision-ms (200),
+// --log-level (info).
+import { parseArgs } from 'node:util';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createLogger } from '../../src/runtime/index.ts';
+import { simulatedProvisioner } from './provisioner.ts';
+import { startInstanceService } from './service.ts';
+
+function integer(flag: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) {
+    throw new Error(
+      `--${flag}: "${value}" is not an integer from 0 to ${max}; give e.g. --${flag}=${fallback}`,
+    );
+  }
+  return n;
+}
+
+try {
+  const { values } = parseArgs({
+    options: {
+      'metrics-port': { type: 'string' },
+      'probe-port': { type: 'string' },
+      'provision-ms': { type: 'string' },
+      'log-level': { type: 'string' },
+    },
+    strict: true,
+  });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  const logger = createLogger({
+    ...(values['log-level'] === undefined ? {} : { level: values['log-level'] }),
+    fields: { component: 'instance-service' },
+  });
+  logger.info('starting', { cluster: kubeConfig.getCurrentCluster()?.server });
+  const service = startInstanceService(kubeConfig, {
+    logger,
+    metricsPort: integer('metrics-port', values['metrics-port'], 8090, 65535),
+    probePort: integer('probe-port', values['probe-port'], 8091, 65535),
+    provisioner: simulatedProvisioner({
+      durationMs: integer('provision-ms', values['provision-ms'], 200, 3_600_000),
+    }),
+  });
+  await service.stopped;
+} catch (error) {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+}
