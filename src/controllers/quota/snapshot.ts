@@ -81,15 +81,13 @@ export function consumerSnapshot(
   now: number,
   startupWaitMs: number,
 ): ConsumerSnapshot {
-  const startupWait = startupWaitFor(
-    parseConsumerKey(consumerKey),
-    caches.grantPolicies.list(),
-    startupWaitMs,
-  );
+  const grants = caches.grants.byIndex(BY_CONSUMER, consumerKey);
+  const consumer = parseConsumerKey(consumerKey);
+  const startupWait = startupWaitFor(consumer, caches.grantPolicies.list(), grants, startupWaitMs);
   return {
     consumerKey,
     registrations: registrationInputs(caches.registrations.list()),
-    grants: caches.grants.byIndex(BY_CONSUMER, consumerKey).map(grantInput),
+    grants: grants.map(grantInput),
     claims: caches.claims.byIndex(BY_CONSUMER, consumerKey).map(claimInput),
     now,
     ...(startupWait === undefined ? {} : { startupWait }),

@@ -1,14 +1,32 @@
-// The start-up race (SPEC §4.6): a Ready GrantCreationPolicy whose grants would go to this consumer has not
-// materialised them yet, so a claim that would be denied for lack of any Active grant waits (bounded).
-import { CONDITION_READY, type GrantCreationPolicy, isConditionTrue } from '../../api/index.ts';
+// The start-up race (SPEC §4.6): grants for this consumer are on their way, so a claim that would be denied
+// for lack of any Active grant waits (bounded) instead. On their way means: a Ready GrantCreationPolicy
+// targets the consumer's kind and may not have materialised its grant yet, or a grant for the consumer
+// exists but the operator has not validated its current generation yet (an Argo CD sync or a
+// `kubectl apply -k` that creates grants and claims together).
+import {
+  CONDITION_ACTIVE,
+  CONDITION_READY,
+  findCondition,
+  type GrantCreationPolicy,
+  isConditionTrue,
+  type ResourceGrant,
+} from '../../api/index.ts';
 import type { ConsumerIdentity, StartupWaitInput } from '../../quota/index.ts';
 
 export function startupWaitFor(
   consumer: ConsumerIdentity,
   policies: readonly GrantCreationPolicy[],
+  grants: readonly ResourceGrant[],
   windowMs: number,
 ): StartupWaitInput | undefined {
   const resourceTypes = new Set<string>();
+  for (const grant of grants) {
+    const active = findCondition(grant.status?.conditions, CONDITION_ACTIVE);
+    const validated =
+      active !== undefined && (grant.status?.observedGeneration ?? 0) === (grant.metadata.generation ?? 0);
+    if (validated) continue;
+    for (const allowance of grant.spec.allowances) resourceTypes.add(allowance.resourceType);
+  }
   for (const policy of policies) {
     if (policy.spec.disabled === true || !isConditionTrue(policy.status?.conditions, CONDITION_READY))
       continue;
