@@ -1,0 +1,83 @@
+// GrantCreationPolicy status: validates each policy in controller mode (API state included), makes sure
+// its trigger kind is watched, and writes Ready / ParentContextReady / observedGeneration when they change.
+// Registration events re-validate every policy. A kind that is not served yet, or that the operator may not
+// watch, is asked about again every `retryMs`, so installing the CRD or granting RBAC later is picked up.
+// Disabling or deleting a policy keeps its grants, and an Event says so.
+import { type GrantCreationPolicy, LABEL_POLICY, statusEqual } from '../../api/index.ts';
+import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
+import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
+import { writeStatus } from '../status-writer.ts';
+import { EVENT_COMPONENT } from './engine-controller.ts';
+import { BY_POLICY } from './indexes.ts';
+import { nextPolicyStatus, readyReason } from './policy-status.ts';
+import { triggerKindOf } from './trigger-kind.ts';
+import type { TriggerKinds } from './trigger-kinds.ts';
+import type { PolicyVerdicts } from './verdicts.ts';
+
+export interface PolicyStatusOptions {
+  /** How often an unavailable trigger kind is checked again. Default 5 s. */
+  readonly retryMs?: number;
+}
+
+export function retainedMessage(policy: string, how: 'disabled' | 'deleted', grants: number): string {
+  const them =
+    grants === 1 ? 'the ResourceGrant it created is' : `the ${grants} ResourceGrants it created are`;
+  return (
+    `Policy ${how}: ${them} kept (taking quota away from live consumers is an explicit act). To remove ` +
+    `them: kubectl delete resourcegrants -A -l ${LABEL_POLICY}=${policy}`
+  );
+}
+
+export function setupGrantPolicyStatusController(
+  mgr: Manager,
+  caches: QuotaCaches,
+  verdicts: PolicyVerdicts,
+  kinds: TriggerKinds,
+  options: PolicyStatusOptions = {},
+): void {
+  const events = mgr.eventRecorder({ component: EVENT_COMPONENT });
+  const tombstones = new Map<string, KubeObject>();
+  const retained = (obj: KubeObject, how: 'disabled' | 'deleted') => {
+    const name = obj.metadata?.name ?? '';
+    const grants = caches.grants.byIndex(BY_POLICY, name).length;
+    if (grants > 0) events.event(obj, 'Normal', 'GrantsRetained', retainedMessage(name, how, grants));
+  };
+
+  const reconcile: Reconciler = async (ctx, req) => {
+    const policy = caches.grantPolicies.get('', req.name);
+    const tombstone = tombstones.get(req.name);
+    tombstones.delete(req.name);
+    if (policy === undefined) {
+      verdicts.forget(req.name);
+      if (tombstone !== undefined) retained(tombstone, 'deleted');
+      return {};
+    }
+    const verdict = verdicts.of(policy);
+    const kind = verdict.ok
+      ? await kinds.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
+      : undefined;
+    const status = nextPolicyStatus(policy, verdict, kind, new Date());
+    if (!statusEqual(policy.status, status)) {
+      await writeStatus(mgr.client, RESOURCES.grantPolicies, policy, status, { signal: ctx.signal });
+      if (readyReason(status) === 'PolicyDisabled' && readyReason(policy.status) !== 'PolicyDisabled') {
+        retained(asKubeObject(policy), 'disabled');
+      }
+    }
+    return kind?.state === 'unavailable' ? { requeueAfterMs: options.retryMs ?? 5000 } : {};
+  };
+
+  const controller = mgr.newController({ name: 'grant-creation-policy', reconciler: reconcile });
+  controller.watch({
+    informer: caches.grantPolicies.informer,
+    map: (event) => {
+      const name = event.object.metadata?.name ?? '';
+      if (event.type === 'delete') tombstones.set(name, event.object);
+      return [{ namespace: '', name }];
+    },
+  });
+  const everyPolicy = () =>
+    caches.grantPolicies
+      .list()
+      .map((p: GrantCreationPolicy) => ({ namespace: '', name: p.metadata.name ?? '' }));
+  controller.watch({ informer: caches.registrations.informer, map: everyPolicy });
+}

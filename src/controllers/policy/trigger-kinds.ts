@@ -1,0 +1,80 @@
+// The trigger kinds the engine watches, added at run time as policies name them. A kind is watched once it
+// resolves through discovery and the operator may list and watch it; until then its state says why not,
+// and the policy status controller asks again later. Watches are never removed: the shared informer may
+// serve other policies, and a kind nobody targets any more costs one idle watch.
+import type { Informer, InformerFactory, ResourceRef } from '../../runtime/index.ts';
+import type { ResourceDiscovery } from '../discovery.ts';
+import { type AccessChecker, forbiddenMessage } from './access.ts';
+import { describeKind, kindKey, type TriggerKind } from './trigger-kind.ts';
+
+export interface WatchedKind {
+  readonly key: string;
+  readonly kind: TriggerKind;
+  readonly ref: ResourceRef;
+  readonly informer: Informer;
+}
+
+export type KindState =
+  | { readonly state: 'watching'; readonly watched: WatchedKind }
+  | { readonly state: 'unavailable'; readonly message: string };
+
+export interface TriggerKindsDeps {
+  readonly informers: InformerFactory;
+  readonly discovery: ResourceDiscovery;
+  readonly access: AccessChecker;
+}
+
+export class TriggerKinds {
+  readonly #deps: TriggerKindsDeps;
+  readonly #watched = new Map<string, WatchedKind>();
+  readonly #pending = new Map<string, Promise<KindState>>();
+  readonly #listeners: ((kind: WatchedKind) => void)[] = [];
+
+  constructor(deps: TriggerKindsDeps) {
+    this.#deps = deps;
+  }
+
+  watched(key: string): WatchedKind | undefined {
+    return this.#watched.get(key);
+  }
+
+  /** Called once per kind when its watch starts (the engine attaches its event source here). */
+  onWatch(listener: (kind: WatchedKind) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  /** Watches `kind` if it can be; concurrent calls for one kind share one attempt. */
+  ensure(kind: TriggerKind, signal?: AbortSignal): Promise<KindState> {
+    const key = kindKey(kind);
+    const watched = this.#watched.get(key);
+    if (watched !== undefined) return Promise.resolve({ state: 'watching', watched });
+    let pending = this.#pending.get(key);
+    if (pending === undefined) {
+      pending = this.#attempt(key, kind, signal).finally(() => this.#pending.delete(key));
+      this.#pending.set(key, pending);
+    }
+    return pending;
+  }
+
+  async #attempt(key: string, kind: TriggerKind, signal: AbortSignal | undefined): Promise<KindState> {
+    const apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
+    const ref = await this.#deps.discovery.resolve(apiVersion, kind.kind);
+    if (ref === undefined) return { state: 'unavailable', message: notServedMessage(kind) };
+    const missing = await this.#deps.access.missingVerbs(ref, signal);
+    if (missing.length > 0) {
+      const user = await this.#deps.access.user();
+      return { state: 'unavailable', message: forbiddenMessage(ref, missing, user) };
+    }
+    const watched: WatchedKind = { key, kind, ref, informer: this.#deps.informers.informerFor(ref) };
+    this.#watched.set(key, watched);
+    for (const listener of this.#listeners) listener(watched);
+    return { state: 'watching', watched };
+  }
+}
+
+export function notServedMessage(kind: TriggerKind): string {
+  return (
+    `trigger kind ${describeKind(kind)} is not served by the API server: install its CRD or fix ` +
+    'spec.trigger.resource (checked again every few seconds)'
+  );
+}

@@ -1,0 +1,92 @@
+// Whether a GrantCreationPolicy may act, decided from its spec and the registrations alone (the trigger
+// kind's availability is added by the status controller). The status controller and the engine both ask
+// this, so the engine never acts on a policy its status would call not Ready.
+import {
+  type FieldError,
+  formatFieldErrors,
+  type GrantCreationPolicy,
+  LABEL_POLICY,
+  LABEL_TRIGGER_UID,
+  labelValueProblem,
+  MESSAGES,
+  type PolicyReadyReason,
+  type RegistrationLookup,
+} from '../../api/index.ts';
+import {
+  type CompiledGrantCreationPolicy,
+  compileGrantCreationPolicy,
+  validateGrantCreationPolicy,
+} from '../../policy/index.ts';
+
+export type PolicyVerdict =
+  | { readonly ok: true; readonly compiled: CompiledGrantCreationPolicy }
+  | {
+      readonly ok: false;
+      readonly reason: Exclude<PolicyReadyReason, 'PolicyReady'>;
+      readonly message: string;
+    };
+
+const PARENT_CONTEXT = 'spec.target.parentContext';
+const LABELS = 'spec.target.resourceGrantTemplate.metadata.labels';
+
+export const PARENT_CONTEXT_MESSAGE =
+  'spec.target.parentContext (creating grants in another control plane) is not supported on a single ' +
+  'cluster; the policy does nothing rather than create its grants here: remove parentContext to create ' +
+  'grants in this cluster';
+
+/** Checks of what the operator stamps on every grant: the policy name is a label value, and the stamped
+ * labels are the operator's to write. */
+export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
+  const name = policy.metadata.name ?? '';
+  const errors: FieldError[] = [];
+  const problem = labelValueProblem(name);
+  if (problem !== undefined) {
+    errors.push({
+      path: 'metadata.name',
+      message: `the policy name labels every grant it creates (${LABEL_POLICY}), so it must be a valid label value: ${problem}`,
+    });
+  }
+  const labels = policy.spec.target.resourceGrantTemplate.metadata?.labels ?? {};
+  const policyLabel = labels[LABEL_POLICY];
+  if (policyLabel !== undefined && policyLabel !== name) {
+    errors.push({
+      path: `${LABELS}["${LABEL_POLICY}"]`,
+      message: `the operator sets this label to the policy's own name "${name}": remove it or write "${name}"`,
+    });
+  }
+  if (labels[LABEL_TRIGGER_UID] !== undefined) {
+    errors.push({
+      path: `${LABELS}["${LABEL_TRIGGER_UID}"]`,
+      message: "the operator sets this label to the trigger object's uid: remove it from the template",
+    });
+  }
+  return errors;
+}
+
+/**
+ * In order: validation errors (static and API state) → ValidationFailed; parentContext →
+ * ParentContextUnsupported (never a silent fallback to this cluster); disabled → PolicyDisabled.
+ */
+export function policyVerdict(policy: GrantCreationPolicy, registrations: RegistrationLookup): PolicyVerdict {
+  const errors = validateGrantCreationPolicy(policy, { mode: 'controller', registrations }).filter(
+    (e) => e.path !== PARENT_CONTEXT,
+  );
+  errors.push(...stampErrors(policy));
+  if (errors.length > 0) return failed(errors);
+  if (policy.spec.target.parentContext !== undefined) {
+    return { ok: false, reason: 'ParentContextUnsupported', message: PARENT_CONTEXT_MESSAGE };
+  }
+  if (policy.spec.disabled === true) {
+    return { ok: false, reason: 'PolicyDisabled', message: MESSAGES.policyDisabled };
+  }
+  const compiled = compileGrantCreationPolicy(policy);
+  return compiled.ok ? { ok: true, compiled: compiled.value } : failed(compiled.errors);
+}
+
+function failed(errors: readonly FieldError[]): PolicyVerdict {
+  return {
+    ok: false,
+    reason: 'ValidationFailed',
+    message: `Validation failed: ${formatFieldErrors(errors)}`,
+  };
+}
