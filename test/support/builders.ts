@@ -55,11 +55,20 @@ export function makeClaim(name: string, namespace: string, consumer: ConsumerRef
     apiVersion: API_VERSION,
     kind: 'ResourceClaim',
     metadata: { name, namespace },
-    spec: { consumerRef: consumer, requests: [] },
+    // admission requires the object a claim pays for; a Project is among makeRegistration's claimers
+    spec: {
+      consumerRef: consumer,
+      requests: [],
+      resourceRef: { apiGroup: ORG_GROUP, kind: 'Project', name },
+    },
   };
   const builder = {
     request(resourceType: string, amount: number) {
       claim.spec.requests.push({ resourceType, amount });
+      return builder;
+    },
+    for(resourceRef: { apiGroup?: string; kind: string; name: string }) {
+      claim.spec.resourceRef = resourceRef;
       return builder;
     },
     build: () => claim,
