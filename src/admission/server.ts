@@ -121,8 +121,10 @@ export class WebhookServer implements Runnable {
       for (const listener of this.#listeners) listener(next);
     });
     server.close();
-    const grace = sleep(this.#o.shutdownGraceMs ?? 10_000);
+    const drained = new AbortController();
+    const grace = sleep(this.#o.shutdownGraceMs ?? 10_000, drained.signal);
     await Promise.race([Promise.allSettled([...inFlight]), grace]);
+    drained.abort();
     server.closeAllConnections();
   }
 

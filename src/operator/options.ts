@@ -11,6 +11,21 @@ export interface OperatorOptions {
   readonly probePort: number;
   readonly bucketNamespaceExpression: string | undefined;
   readonly logLevel: string;
+  /** The webhook server (every replica); false runs the controllers alone (`--enable-webhooks=false`). */
+  readonly webhook: WebhookSettings | false;
+}
+
+export interface WebhookSettings {
+  /** HTTPS port. Default 9443; 0 picks a free one. */
+  readonly port: number;
+  /** The webhooks' timeoutSeconds (1 to 30). Default 10. */
+  readonly timeoutSeconds: number;
+  /** Serve tls.crt/tls.key from this directory (cert-manager); unset: a self-managed CA and Secret. */
+  readonly certDir: string | undefined;
+  /** The Service in front of the pods, in the operator's namespace. Default milo-quota-webhook. */
+  readonly serviceName: string;
+  /** Local mode: the apiserver calls https://<host>:<port>/... instead of the Service (e.g. 127.0.0.1). */
+  readonly urlHost: string | undefined;
 }
 
 export class OptionsError extends Error {
@@ -28,7 +43,15 @@ const FLAGS = {
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
   'log-level': { type: 'string' },
+  'enable-webhooks': { type: 'string' },
+  'webhook-port': { type: 'string' },
+  'webhook-timeout-seconds': { type: 'string' },
+  'webhook-cert-dir': { type: 'string' },
+  'webhook-service-name': { type: 'string' },
+  'webhook-url-host': { type: 'string' },
 } as const;
+
+type Values = Partial<Record<keyof typeof FLAGS, string>>;
 
 function port(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -49,8 +72,43 @@ function bool(flag: string, value: string | undefined, fallback: boolean): boole
   throw new OptionsError(flag, `"${value}" is not a boolean; use true or false`);
 }
 
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?)$/;
+
+function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSettings | false {
+  if (!bool('enable-webhooks', values['enable-webhooks'] ?? env.ENABLE_WEBHOOKS, true)) return false;
+  const timeoutSeconds = Number(values['webhook-timeout-seconds'] ?? '10');
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) {
+    throw new OptionsError(
+      'webhook-timeout-seconds',
+      `"${values['webhook-timeout-seconds']}" is not allowed; the apiserver accepts whole seconds from 1 to 30`,
+    );
+  }
+  const serviceName = values['webhook-service-name'] ?? 'milo-quota-webhook';
+  if (!DNS_LABEL.test(serviceName) || serviceName.length > 63) {
+    throw new OptionsError('webhook-service-name', `"${serviceName}" is not a Service name (DNS-1123 label)`);
+  }
+  const certDir = values['webhook-cert-dir'] ?? env.WEBHOOK_CERT_DIR;
+  if (certDir === '')
+    throw new OptionsError('webhook-cert-dir', 'give the directory holding tls.crt and tls.key');
+  const rawHost = values['webhook-url-host'];
+  if (rawHost !== undefined && !HOST.test(rawHost)) {
+    throw new OptionsError(
+      'webhook-url-host',
+      `"${rawHost}" is not a host name or IP address; give only the host, e.g. 127.0.0.1 (no scheme, no port)`,
+    );
+  }
+  return {
+    port: port('webhook-port', values['webhook-port'], 9443),
+    timeoutSeconds,
+    certDir,
+    serviceName,
+    urlHost: rawHost?.replace(/^\[(.*)\]$/, '$1'),
+  };
+}
+
 export function parseOperatorOptions(argv: readonly string[], env: NodeJS.ProcessEnv): OperatorOptions {
-  let values: Partial<Record<keyof typeof FLAGS, string>>;
+  let values: Values;
   try {
     ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
   } catch (error) {
@@ -63,7 +121,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     );
   }
   const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'quota-system';
-  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+  if (!DNS_LABEL.test(namespace) || namespace.length > 63) {
     throw new OptionsError('namespace', `"${namespace}" is not a namespace name (DNS-1123 label)`);
   }
   const logLevel = values['log-level'] ?? env.LOG_LEVEL ?? 'info';
@@ -78,5 +136,6 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
     logLevel,
+    webhook: webhookSettings(values, env),
   };
 }

@@ -14,7 +14,16 @@ export class OperatorProcess {
 
   constructor(plane: ControlPlane, args: readonly string[] = []) {
     this.#plane = plane;
-    this.#args = ['--leader-elect=false', '--metrics-port=0', '--probe-port=0', '--log-level=info', ...args];
+    // no webhooks by default: a killed operator would fail every quota write (failurePolicy Fail); pass
+    // --enable-webhooks=true --webhook-url-host=127.0.0.1 --webhook-port=0 to serve them
+    this.#args = [
+      '--leader-elect=false',
+      '--metrics-port=0',
+      '--probe-port=0',
+      '--log-level=info',
+      '--enable-webhooks=false',
+      ...args,
+    ];
   }
 
   get pid(): number | undefined {

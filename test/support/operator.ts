@@ -15,9 +15,20 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
   probePort: 0,
   bucketNamespaceExpression: undefined,
   logLevel: 'error',
+  // the webhook as `make run` serves it: https://127.0.0.1:<free port>, self-managed certificate
+  webhook: {
+    port: 0,
+    timeoutSeconds: 10,
+    certDir: undefined,
+    serviceName: 'milo-quota-webhook',
+    urlHost: '127.0.0.1',
+  },
 };
 
-/** Installs the CRDs, creates the operator namespace and starts the operator in this process. */
+/**
+ * Installs the CRDs, creates the operator namespace and starts the operator in this process; resolves once it
+ * leads and its webhook configurations are applied.
+ */
 export async function startTestOperator(
   plane: ControlPlane,
   options: Partial<OperatorOptions> = {},
@@ -33,6 +44,8 @@ export async function startTestOperator(
     },
   );
   await operator.manager.elected;
+  // quota-kind writes are validated from here on
+  await operator.webhooks?.configurations.applied;
   return operator;
 }
 
