@@ -27,6 +27,12 @@ export {
   type WebhookEndpoint,
   type WebhookRule,
 } from './configuration.ts';
+export { type EnforcementOptions, enforcementHandler } from './enforce.ts';
+export {
+  ENFORCEMENT_PATH,
+  ENFORCEMENT_WEBHOOK_NAME,
+  setupEnforcementWebhookController,
+} from './enforcement-webhook.ts';
 export { operatorIdentity } from './identity.ts';
 export { parseAdmissionReview } from './parse.ts';
 export {
@@ -38,3 +44,4 @@ export {
 export * from './review.ts';
 export { WebhookServer, type WebhookServerOptions } from './server.ts';
 export { servingNames, setupWebhooks, type WebhookOptions, type Webhooks } from './setup.ts';
+export { ClaimWaiter } from './waiter.ts';

@@ -1,8 +1,16 @@
 // Builds the operator from its options: one manager with the quota controllers (leader only) and the webhook
 // server (every replica). Used by the container entry point, `make run` and the tests alike.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { setupWebhooks, type Webhooks } from '../admission/index.ts';
+import {
+  ClaimWaiter,
+  ENFORCEMENT_PATH,
+  enforcementHandler,
+  setupEnforcementWebhookController,
+  setupWebhooks,
+  type Webhooks,
+} from '../admission/index.ts';
 import { setupQuotaControllers } from '../controllers/index.ts';
+import { compileBucketNamespace } from '../policy/index.ts';
 import { createLogger, type Logger, Manager } from '../runtime/index.ts';
 import type { OperatorOptions } from './options.ts';
 
@@ -37,10 +45,36 @@ export function startOperator(
     leaderElection: options.leaderElect ? { namespace: options.namespace, name: options.leaseName } : false,
     handleSignals: runtime.handleSignals ?? true,
   });
-  const { caches } = setupQuotaControllers(manager, { bucketNamespace: () => options.namespace });
+  const bucketNamespace = compileBucketNamespace(
+    options.bucketNamespaceExpression ?? JSON.stringify(options.namespace),
+  );
+  const { caches, discovery } = setupQuotaControllers(manager, { bucketNamespace });
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, { ...options.webhook, namespace: options.namespace })
     : undefined;
+  if (webhooks && options.webhook) {
+    const { timeoutSeconds } = options.webhook;
+    webhooks.register(
+      ENFORCEMENT_PATH,
+      enforcementHandler({
+        caches,
+        client: manager.client,
+        waiter: new ClaimWaiter(caches.claims.informer),
+        registry: manager.registry,
+        logger: manager.logger,
+        defaultNamespace: options.namespace,
+        // SPEC §6: the internal wait is 2 s less than the webhook's timeoutSeconds.
+        waitTimeoutMs: Math.max(1, timeoutSeconds - 2) * 1000,
+      }),
+    );
+    setupEnforcementWebhookController(manager, {
+      policies: caches.claimPolicies,
+      discovery,
+      configure: (spec) => webhooks.configure(spec),
+      operatorNamespace: options.namespace,
+      timeoutSeconds,
+    });
+  }
   const abort = new AbortController();
   const stopped = manager.start(abort.signal);
   return {
