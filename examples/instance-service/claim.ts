@@ -2,13 +2,14 @@
 //
 // The claim lives in the Instance's namespace, so its ownerReference is one the garbage collector honours;
 // its name is the client's deterministic `instance-<name>`, so ensureClaim on every pass is a create-or-get.
+import { PLURALS, GROUP as QUOTA_GROUP, VERSION as QUOTA_VERSION } from '../../src/api/index.ts';
 import {
   ANNOTATION_OWNER_UID,
   type ClaimOwner,
   claimNameFor,
   type EnsureClaimOptions,
 } from '../../src/client/index.ts';
-import type { Request } from '../../src/runtime/index.ts';
+import type { Request, ResourceRef } from '../../src/runtime/index.ts';
 import {
   API_VERSION,
   GROUP,
@@ -19,6 +20,14 @@ import {
   RESOURCE_INSTANCES,
   RESOURCE_VCPUS,
 } from './instance.ts';
+
+export const CLAIMS: ResourceRef = {
+  group: QUOTA_GROUP,
+  version: QUOTA_VERSION,
+  plural: PLURALS.ResourceClaim,
+  namespaced: true,
+  kind: 'ResourceClaim',
+};
 
 /** Set on every claim the service makes; its informer watches only these. */
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';

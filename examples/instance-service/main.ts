@@ -18,31 +18,39 @@ function integer(flag: string, value: string | undefined, fallback: number, max:
   return n;
 }
 
+const FLAGS = {
+  'metrics-port': { type: 'string' },
+  'probe-port': { type: 'string' },
+  'provision-ms': { type: 'string' },
+  'log-level': { type: 'string' },
+} as const;
+
+function flags(args: string[]) {
+  try {
+    return parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false });
+  } catch (error) {
+    const known = Object.keys(FLAGS).map((f) => `--${f}`);
+    throw new Error(`${error instanceof Error ? error.message : error}; known flags: ${known.join(', ')}`);
+  }
+}
+
 try {
-  const { values } = parseArgs({
-    options: {
-      'metrics-port': { type: 'string' },
-      'probe-port': { type: 'string' },
-      'provision-ms': { type: 'string' },
-      'log-level': { type: 'string' },
-    },
-    strict: true,
-  });
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  const logger = createLogger({
-    ...(values['log-level'] === undefined ? {} : { level: values['log-level'] }),
-    fields: { component: 'instance-service' },
-  });
-  logger.info('starting', { cluster: kubeConfig.getCurrentCluster()?.server });
-  const service = startInstanceService(kubeConfig, {
-    logger,
+  const { values } = flags(process.argv.slice(2));
+  const options = {
     metricsPort: integer('metrics-port', values['metrics-port'], 8090, 65535),
     probePort: integer('probe-port', values['probe-port'], 8091, 65535),
     provisioner: simulatedProvisioner({
       durationMs: integer('provision-ms', values['provision-ms'], 200, 3_600_000),
     }),
+  };
+  const logger = createLogger({
+    ...(values['log-level'] === undefined ? {} : { level: values['log-level'] }),
+    fields: { component: 'instance-service' },
   });
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromDefault();
+  logger.info('starting', { cluster: kubeConfig.getCurrentCluster()?.server });
+  const service = startInstanceService(kubeConfig, { logger, ...options });
   await service.stopped;
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

@@ -1,26 +1,11 @@
 // Wires the Instance reconciler into the project's runtime: one manager, two shared informers (Instances,
 // and the ResourceClaims this service made), one controller. Used by main.ts and the integration tests.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { GROUP, PLURALS, VERSION } from '../../src/api/index.ts';
-import {
-  enqueueMapped,
-  type KubeObject,
-  type Logger,
-  Manager,
-  type ResourceRef,
-} from '../../src/runtime/index.ts';
-import { CLAIM_SELECTOR, instanceOfClaim } from './claim.ts';
+import { enqueueMapped, type KubeObject, type Logger, Manager } from '../../src/runtime/index.ts';
+import { CLAIM_SELECTOR, CLAIMS, instanceOfClaim } from './claim.ts';
 import { INSTANCES } from './instance.ts';
 import { type Provisioner, simulatedProvisioner } from './provisioner.ts';
 import { instanceReconciler } from './reconciler.ts';
-
-const CLAIMS: ResourceRef = {
-  group: GROUP,
-  version: VERSION,
-  plural: PLURALS.ResourceClaim,
-  namespaced: true,
-  kind: 'ResourceClaim',
-};
 
 export interface ServiceOptions {
   readonly logger: Logger;
