@@ -96,10 +96,9 @@ export class Manager {
     return this.#elector ? this.#elector.isLeader() : true;
   }
 
+  /** Adds a runnable; all of them must be added before `start` (informers and watches may come later). */
   add(runnable: Runnable): void {
-    if (this.#started && runnable.needLeaderElection) {
-      throw new Error('add leader-election runnables before Manager.start');
-    }
+    if (this.#started) throw new Error(`add runnable ${runnable.name ?? ''} before Manager.start, not after`);
     this.#runnables.push(runnable);
   }
 
@@ -131,20 +130,24 @@ export class Manager {
   async start(signal?: AbortSignal): Promise<void> {
     if (this.#started) throw new Error('Manager.start called twice');
     this.#started = true;
+    const servers = await this.#startServers(); // fails fast, e.g. on a port in use
     const stop = new AbortController();
     const onExternal = () => stop.abort(new ShutdownError());
     signal?.addEventListener('abort', onExternal, { once: true });
+    if (signal?.aborted) onExternal();
     const removeSignals = this.#o.handleSignals === false ? () => {} : this.#onSignals(stop);
     let failure: unknown;
     const fail = (err: unknown) => {
       failure ??= err;
       stop.abort(err);
     };
-    const servers = await this.#startServers();
     this.informers.start();
     void this.#watchSync(stop.signal);
     const run = (r: Runnable, s: AbortSignal) => this.#run(r, s, fail);
-    const others = this.#runnables.filter((r) => !r.needLeaderElection).map((r) => run(r, stop.signal));
+    // Webhooks and other non-leader runnables stop only after the controllers have drained: admission keeps
+    // answering (and claim waiters keep getting decisions) during the whole drain.
+    const othersStop = new AbortController();
+    const others = this.#runnables.filter((r) => !r.needLeaderElection).map((r) => run(r, othersStop.signal));
     const leaders = this.#runnables.filter((r) => r.needLeaderElection);
     const leading = leadLoop({
       elector: this.#elector,
@@ -162,6 +165,7 @@ export class Manager {
     this.#stopping = true;
     this.logger.info('stopping', { reason: errorFields(stop.signal.reason).error });
     await leading;
+    othersStop.abort(stop.signal.reason);
     await Promise.all(others);
     await this.informers.stop();
     await Promise.all(servers.map(close));
@@ -185,18 +189,22 @@ export class Manager {
 
   async #startServers(): Promise<Server[]> {
     const servers: Server[] = [];
+    const start = async (what: string, handler: Parameters<typeof serve>[0], address: BindAddress) => {
+      try {
+        const { server, port } = await serve(handler, address);
+        servers.push(server);
+        return port;
+      } catch (err) {
+        await Promise.all(servers.map(close));
+        throw new Error(`${what} server cannot listen on port ${address.port}: ${(err as Error).message}`);
+      }
+    };
     const probes = this.#o.probes ?? { port: 8081 };
-    if (probes) {
-      const { server, port } = await serve(probeHandler(this.#health, this.#ready), probes);
-      this.probePort = port;
-      servers.push(server);
-    }
+    if (probes)
+      this.probePort = await start('probe (options.probes)', probeHandler(this.#health, this.#ready), probes);
     const metrics = this.#o.metrics ?? { port: 8080 };
-    if (metrics) {
-      const { server, port } = await serve(metricsHandler(this.registry), metrics);
-      this.metricsPort = port;
-      servers.push(server);
-    }
+    if (metrics)
+      this.metricsPort = await start('metrics (options.metrics)', metricsHandler(this.registry), metrics);
     this.logger.info('serving', { probePort: this.probePort, metricsPort: this.metricsPort });
     this.#markListening();
     return servers;
