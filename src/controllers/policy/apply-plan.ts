@@ -27,6 +27,8 @@ export interface ApplyResult {
   readonly failures: readonly unknown[];
   /** Some grant could not be written because of another object: try again later. */
   readonly blocked: boolean;
+  /** A write lost a race with the cache: try again shortly. */
+  readonly stale: boolean;
 }
 
 const name = (g: ResourceGrant) => `${g.metadata.namespace}/${g.metadata.name}`;
@@ -40,6 +42,7 @@ export async function applyPlan(
 ): Promise<ApplyResult> {
   const failures: unknown[] = [];
   let blocked = false;
+  let stale = false;
   const event = (type: 'Normal' | 'Warning', reason: string, message: string) => {
     if (eventTarget !== undefined) deps.events.event(eventTarget, type, reason, message);
   };
@@ -77,24 +80,25 @@ export async function applyPlan(
           break;
       }
     } catch (error) {
-      failures.push(error);
-      // A stale cache (409 on update, AlreadyExists on create) is routine: retried without an Event.
-      if (!isConflict(error) && !isAlreadyExists(error)) {
-        const message = error instanceof Error ? error.message : String(error);
-        event(
-          'Warning',
-          'PolicyProcessingFailed',
-          `policy ${action.policy}: ${action.type} failed: ${message}`,
-        );
+      // A stale cache (409 on update, AlreadyExists on create) is routine: retried quietly.
+      if (isConflict(error) || isAlreadyExists(error)) {
+        stale = true;
+        deps.log.debug('grant write raced the cache; retrying', {
+          action: action.type,
+          ...errorFields(error),
+        });
+        continue;
       }
-      deps.log.warn('grant write failed', {
-        action: action.type,
-        policy: action.policy,
-        ...errorFields(error),
-      });
+      failures.push(error);
+      const message = error instanceof Error ? error.message : String(error);
+      event(
+        'Warning',
+        'PolicyProcessingFailed',
+        `policy ${action.policy}: ${action.type} failed: ${message}`,
+      );
     }
   }
-  return { failures, blocked };
+  return { failures, blocked, stale };
 }
 
 /** True if this call deleted it; already gone or replaced by another object (uid mismatch) is not an error. */

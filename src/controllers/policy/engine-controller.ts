@@ -74,6 +74,7 @@ export function setupGrantEngine(
     if (trigger === undefined) lastSeen.delete(parsed.uid);
     // A grant in the way (another trigger's, or one being deleted) may move; evaluation errors wait for a
     // change to the trigger or the policy, which re-queues anyway.
+    if (result.stale) return { requeue: true };
     return result.blocked ? { requeueAfterMs: 10_000 } : {};
   };
 

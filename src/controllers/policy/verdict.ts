@@ -87,6 +87,6 @@ function failed(errors: readonly FieldError[]): PolicyVerdict {
   return {
     ok: false,
     reason: 'ValidationFailed',
-    message: `Validation failed: ${formatFieldErrors(errors)}`,
+    message: formatFieldErrors(errors),
   };
 }
