@@ -46,6 +46,10 @@ export interface AdmissionStatus {
   readonly message: string;
   readonly reason?: string;
   readonly details?: {
+    /** The object refused; kubectl prints `<kind>.<group> "<name>" is invalid: <causes>` from these. */
+    readonly name?: string;
+    readonly group?: string;
+    readonly kind?: string;
     readonly causes?: readonly {
       readonly field?: string;
       readonly message: string;
@@ -86,11 +90,15 @@ export const forbidden = (message: string, details?: AdmissionStatus['details'])
   status: { code: 403, reason: 'Forbidden', message, ...(details ? { details } : {}) },
 });
 
-/** 422 Invalid: the object itself is wrong; `causes` name the fields. */
+/** 422 Invalid: the object itself is wrong; `causes` name the fields, `target` the object (for kubectl). */
 export const invalid = (
   message: string,
   causes: readonly { field: string; message: string; reason?: string }[],
-): Verdict => ({ allowed: false, status: { code: 422, reason: 'Invalid', message, details: { causes } } });
+  target?: { readonly name: string; readonly group: string; readonly kind: string },
+): Verdict => ({
+  allowed: false,
+  status: { code: 422, reason: 'Invalid', message, details: { ...target, causes } },
+});
 
 /** 504 Timeout: retryable, never to be confused with a quota denial. */
 export const timedOut = (message: string, retryAfterSeconds = 1): Verdict => ({

@@ -18,6 +18,7 @@ export function invalidVerdict(kind: string, name: string, errors: readonly Fiel
   return invalid(
     message,
     errors.map((e) => ({ field: e.path, message: e.message, reason: causeReason(e.type) })),
+    { name, group: GROUP, kind },
   );
 }
 
