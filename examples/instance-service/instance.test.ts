@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { type AllowanceBucket, PLURALS, type ResourceClaim } from '../../src/api/index.ts';
+import { ANNOTATION_OWNER_UID } from '../../src/client/index.ts';
 import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
 import { isNotFound } from '../../src/runtime/index.ts';
 import { org } from '../../test/support/builders.ts';
@@ -167,6 +168,43 @@ describe('instance-service: deferred provisioning on a service-managed claim', (
     assert.equal(
       (await getClaim('batch-1')).status?.conditions?.find((c) => c.type === 'Granted')?.status,
       'True',
+    );
+  });
+
+  it('on start, releases claims of Instances deleted while it was down and of earlier same-name Instances', async () => {
+    await createInstance('web-4', 1);
+    await seen().reached(key('web-4'), 'Running');
+    // No ownerReferences, so the garbage collector cannot step in: only the service releases these claims.
+    for (const name of ['web-4', 'web-1']) {
+      await env.client.patch(CLAIMS, NS, claimNameOf(NS, name), 'merge', {
+        metadata: { ownerReferences: null },
+      });
+    }
+    await service?.stop();
+    await env.client.delete(INSTANCES, NS, 'web-4');
+    await env.client.delete(INSTANCES, NS, 'web-1');
+    await eventually('web-1 gone', async () => {
+      try {
+        await getInstance('web-1');
+        return false;
+      } catch (error) {
+        return isNotFound(error);
+      }
+    });
+    const web1 = await createInstance('web-1', 2);
+    assert.equal(await claimGone('web-4'), false, 'nothing released the claim while the service was down');
+    service = startService(plane.current);
+    await eventually('the claim of web-4 to be released', () => claimGone('web-4'), 10_000);
+    const running = await eventually('the new web-1 to run on a claim of its own', async () => {
+      const instance = await getInstance('web-1');
+      return instance.status?.phase === 'Running' ? instance : undefined;
+    });
+    assert.equal(running.metadata.uid, web1.metadata.uid);
+    const claim = await getClaim('web-1');
+    assert.equal(claim.metadata.annotations?.[ANNOTATION_OWNER_UID], web1.metadata.uid);
+    assert.deepEqual(
+      claim.metadata.ownerReferences?.map((o) => o.uid),
+      [web1.metadata.uid],
     );
   });
 
