@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { type GrantCreationPolicy, registrationLookup, statusEqual } from '../../api/index.ts';
+import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
+import { nextPolicyStatus, readyCondition } from './policy-status.ts';
+import type { KindState, WatchedKind } from './trigger-kinds.ts';
+import { policyVerdict } from './verdict.ts';
+
+const NOW = new Date('2025-01-01T00:00:00Z');
+const LATER = new Date('2025-01-01T01:00:00Z');
+const watching: KindState = { state: 'watching', watched: {} as WatchedKind };
+const unavailable: KindState = {
+  state: 'unavailable',
+  message: 'the operator may not list, watch organizations',
+};
+const registered = registrationLookup([makeRegistration()]);
+
+function withGeneration(generation: number, edit: (p: GrantCreationPolicy) => void = () => {}) {
+  const p = makeGrantPolicy();
+  p.metadata.generation = generation;
+  edit(p);
+  return p;
+}
+
+describe('readyCondition', () => {
+  it('is True/PolicyReady only when the verdict is ok and the trigger kind is watched', () => {
+    const verdict = policyVerdict(withGeneration(1), registered);
+    const ready = readyCondition(verdict, watching, 1);
+    assert.deepEqual(
+      [ready.status, ready.reason, ready.message],
+      ['True', 'PolicyReady', 'Policy is ready and active'],
+    );
+    const blocked = readyCondition(verdict, unavailable, 1);
+    assert.deepEqual([blocked.status, blocked.reason], ['False', 'ValidationFailed']);
+    assert.equal(blocked.message, unavailable.message);
+  });
+});
+
+describe('nextPolicyStatus', () => {
+  it('advances observedGeneration even when the conditions stay the same', () => {
+    const first = withGeneration(1);
+    first.status = nextPolicyStatus(first, policyVerdict(first, registered), watching, NOW);
+    const second = withGeneration(2);
+    second.status = first.status;
+    const next = nextPolicyStatus(second, policyVerdict(second, registered), watching, LATER);
+    assert.equal(next.observedGeneration, 2);
+    const ready = next.conditions?.find((c) => c.type === 'Ready');
+    assert.equal(ready?.observedGeneration, 2);
+    assert.equal(ready?.lastTransitionTime, '2025-01-01T00:00:00Z', 'no transition: same status');
+  });
+
+  it('changes nothing when nothing changed (so no write)', () => {
+    const p = withGeneration(3);
+    p.status = nextPolicyStatus(p, policyVerdict(p, registered), watching, NOW);
+    assert.ok(statusEqual(p.status, nextPolicyStatus(p, policyVerdict(p, registered), watching, LATER)));
+  });
+
+  it('sets ParentContextReady=False/ParentContextUnsupported while parentContext is set, and removes it after', () => {
+    const remote = withGeneration(1, (p) => {
+      p.spec.target.parentContext = {
+        apiGroup: 'g.io',
+        kind: 'Project',
+        nameExpression: 'trigger.metadata.name',
+      };
+    });
+    const status = nextPolicyStatus(remote, policyVerdict(remote, registered), undefined, NOW);
+    const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
+    assert.deepEqual(byType, {
+      Ready: ['False', 'ParentContextUnsupported'],
+      ParentContextReady: ['False', 'ParentContextUnsupported'],
+    });
+    const local = withGeneration(2);
+    local.status = status;
+    const after = nextPolicyStatus(local, policyVerdict(local, registered), watching, LATER);
+    assert.deepEqual(
+      after.conditions?.map((c) => c.type),
+      ['Ready'],
+    );
+  });
+
+  it("reports PolicyDisabled with Milo's message", () => {
+    const p = withGeneration(1, (x) => {
+      x.spec.disabled = true;
+      x.spec.trigger.constraints = [];
+    });
+    const ready = nextPolicyStatus(p, policyVerdict(p, registered), undefined, NOW).conditions?.[0];
+    assert.deepEqual(
+      [ready?.status, ready?.reason, ready?.message],
+      ['False', 'PolicyDisabled', 'Policy is disabled'],
+    );
+  });
+});
