@@ -91,8 +91,10 @@ describe('Store', () => {
     store.upsert(moved);
     assert.deepEqual(store.byIndex('owner', 'o1'), []);
     assert.deepEqual(keys(store.byIndex('owner', 'o2')), ['d/pre']);
+    assert.equal(store.list('d').length, 1);
     store.remove(moved);
     assert.deepEqual(store.byIndex('owner', 'o2'), []);
+    assert.deepEqual(store.list('d'), [], 'the namespace index follows removals too');
   });
 
   it('indexes one object under several values and survives a throwing index function', () => {

@@ -21,21 +21,25 @@ interface Index {
 export class Store implements CacheReader {
   readonly #items = new Map<string, KubeObject>();
   readonly #indexes = new Map<string, Index>();
+  // list(namespace) must not scan every object of a 100k-object cache.
+  readonly #namespaces: Index = { fn: (o) => [o.metadata?.namespace ?? ''], values: new Map() };
 
   get(namespace: string, name: string): KubeObject | undefined {
     return this.#items.get(namespace === '' ? name : `${namespace}/${name}`);
   }
 
   list(namespace?: string): KubeObject[] {
-    const all = [...this.#items.values()];
-    return namespace === undefined ? all : all.filter((o) => (o.metadata?.namespace ?? '') === namespace);
+    return namespace === undefined ? [...this.#items.values()] : this.#lookup(this.#namespaces, namespace);
   }
 
   byIndex(index: string, value: string): KubeObject[] {
     const found = this.#indexes.get(index);
-    if (!found)
-      throw new Error(`cache index "${index}" does not exist: register it with addIndex before use`);
-    const keys = found.values.get(value);
+    if (!found) throw new Error(`cache index "${index}" does not exist: add it with addIndex first`);
+    return this.#lookup(found, value);
+  }
+
+  #lookup(index: Index, value: string): KubeObject[] {
+    const keys = index.values.get(value);
     if (!keys) return [];
     const objs: KubeObject[] = [];
     for (const key of keys) {
@@ -72,6 +76,7 @@ export class Store implements CacheReader {
     const old = this.#items.get(key);
     if (old) this.#unindex(key, old);
     this.#items.set(key, obj);
+    this.#indexOne(this.#namespaces, key, obj);
     for (const index of this.#indexes.values()) this.#indexOne(index, key, obj);
     return old;
   }
@@ -98,7 +103,7 @@ export class Store implements CacheReader {
   }
 
   #unindex(key: string, obj: KubeObject): void {
-    for (const index of this.#indexes.values()) {
+    for (const index of [this.#namespaces, ...this.#indexes.values()]) {
       for (const value of safeIndexValues(index.fn, obj)) {
         const keys = index.values.get(value);
         keys?.delete(key);
