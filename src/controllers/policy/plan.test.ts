@@ -51,7 +51,7 @@ function plan(overrides: Partial<PlanInput>): GrantAction[] {
     policiesOfKind: new Set(['a', 'b']),
     existing,
     grantAt: (namespace, name) =>
-      all.find((g) => g.metadata.namespace === namespace && g.metadata.name === name),
+      existing.find((g) => g.metadata.namespace === namespace && g.metadata.name === name),
     isLiveTrigger: (uid) => uid === 'u1',
     ...overrides,
   });
