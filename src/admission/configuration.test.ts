@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { clientConfigFor, renderConfiguration } from './configuration.ts';
+import { quotaValidationConfiguration, quotaWebhookPath } from './quota-webhook.ts';
+import { servingNames } from './setup.ts';
+
+const PEM = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n';
+
+describe('clientConfigFor', () => {
+  it('points at the Service in the cluster, with the CA bundle in base64', () => {
+    const config = clientConfigFor(
+      { kind: 'service', namespace: 'quota-system', name: 'webhook', port: 443 },
+      '/p',
+      9443,
+      PEM,
+    );
+    assert.deepEqual(config, {
+      service: { namespace: 'quota-system', name: 'webhook', path: '/p', port: 443 },
+      caBundle: Buffer.from(PEM).toString('base64'),
+    });
+  });
+
+  it('points at a local URL with the bound port, bracketing IPv6', () => {
+    assert.deepEqual(clientConfigFor({ kind: 'url', host: '127.0.0.1' }, '/p', 40123, undefined), {
+      url: 'https://127.0.0.1:40123/p',
+    });
+    assert.equal(clientConfigFor({ kind: 'url', host: '::1' }, '/p', 1, undefined).url, 'https://[::1]:1/p');
+  });
+});
+
+describe('the quota validating webhook configuration', () => {
+  const rendered = renderConfiguration(quotaValidationConfiguration(), (path) => ({
+    url: `https://h${path}`,
+  }));
+
+  it("has one webhook per quota kind with SPEC's settings", () => {
+    assert.equal(rendered.metadata.name, 'milo-quota-validation');
+    assert.equal(rendered.webhooks.length, 6);
+    for (const webhook of rendered.webhooks) {
+      assert.equal(webhook.failurePolicy, 'Fail');
+      assert.equal(webhook.sideEffects, 'None');
+      assert.equal(webhook.matchPolicy, 'Equivalent');
+      assert.equal(webhook.timeoutSeconds, 10);
+      assert.deepEqual(webhook.admissionReviewVersions, ['v1']);
+      assert.deepEqual(webhook.rules[0]?.operations, ['CREATE', 'UPDATE']);
+      assert.deepEqual(webhook.rules[0]?.apiGroups, ['quota.miloapis.com']);
+    }
+  });
+
+  it('routes each kind to its own path, main resource only (status writes pass)', () => {
+    const claims = rendered.webhooks.find((w) => w.name === 'resourceclaim.validate.quota.miloapis.com');
+    assert.deepEqual(claims?.rules[0]?.resources, ['resourceclaims']);
+    assert.equal(claims?.rules[0]?.scope, 'Namespaced');
+    assert.deepEqual(claims?.clientConfig, {
+      url: 'https://h/validate-quota-miloapis-com-v1alpha1-resourceclaim',
+    });
+    assert.equal(
+      quotaWebhookPath('ResourceRegistration'),
+      '/validate-quota-miloapis-com-v1alpha1-resourceregistration',
+    );
+  });
+});
+
+describe('servingNames', () => {
+  it('covers the Service names, localhost and the URL host', () => {
+    const names = servingNames({ namespace: 'ns', port: 0, serviceName: 'svc', urlHost: 'quota.local' });
+    assert.deepEqual(names.dnsNames, [
+      'svc.ns.svc',
+      'svc.ns.svc.cluster.local',
+      'svc.ns',
+      'svc',
+      'localhost',
+      'quota.local',
+    ]);
+    assert.deepEqual(servingNames({ namespace: 'ns', port: 0, urlHost: '10.1.2.3' }).ips, [
+      '127.0.0.1',
+      '::1',
+      '10.1.2.3',
+    ]);
+  });
+});
