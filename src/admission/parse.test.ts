@@ -41,7 +41,9 @@ describe('parseAdmissionReview', () => {
   });
 
   it('accepts a DELETE without object', () => {
-    const parsed = parseAdmissionReview(review(request({ operation: 'DELETE', object: null, oldObject: {} })));
+    const parsed = parseAdmissionReview(
+      review(request({ operation: 'DELETE', object: null, oldObject: {} })),
+    );
     assert.ok(parsed.ok);
   });
 
@@ -62,7 +64,10 @@ describe('parseAdmissionReview', () => {
     assert.match(failure(review(request({ uid: '' }))), /request\.uid/);
     assert.match(failure(review(request({ kind: { group: 'g', version: 'v' } }))), /request\.kind\.kind/);
     assert.match(failure(review(request({ resource: 'claims' }))), /request\.resource must be an object/);
-    assert.match(failure(review(request({ operation: 'PATCH' }))), /request\.operation must be one of CREATE/);
+    assert.match(
+      failure(review(request({ operation: 'PATCH' }))),
+      /request\.operation must be one of CREATE/,
+    );
     assert.match(failure(review(request({ userInfo: 'alice' }))), /request\.userInfo/);
     assert.match(failure(review(request({ object: [1] }))), /request\.object must be an object/);
   });
