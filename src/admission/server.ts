@@ -89,6 +89,9 @@ export class WebhookServer implements Runnable {
     if (first === undefined) return;
     this.#certificate = first;
     const server = https.createServer({ cert: first.cert, key: first.key, minVersion: 'TLSv1.2' });
+    // Idle connections outlive the apiserver's (Go's 90 s IdleConnTimeout): if the server closed first, a
+    // review POSTed on the dying connection would fail, and failurePolicy Fail would refuse the write.
+    server.keepAliveTimeout = 120_000;
     const inFlight = new Set<Promise<void>>();
     server.on('request', (req, res) => {
       const done = serveRequest(req, res, {
