@@ -6,7 +6,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=readonly
-key=$( { go version; cat "$here/go.mod" "$here/go.sum" "$here/main.go"; } | sha256sum | cut -c1-16)
+key=$( { go version; cat "$here/go.mod" "$here/go.sum" "$here"/*.go; } | sha256sum | cut -c1-16)
 cache_root=${KUBE_BIN_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/milo-quota-kube}
 out="$cache_root/$key/kube"
 if [ -x "$out" ]; then

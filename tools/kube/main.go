@@ -3,6 +3,7 @@
 // and kubectl, all built from the Go modules pinned in go.mod.
 //
 // Usage: kube <component> [flags...]
+// It also holds `kube kstatus`, cli-utils' status computation (kstatus.go).
 // Each component runs in its own process; they share global state (feature
 // gates, klog flags, metrics registries) and must not be combined in one.
 package main
@@ -26,7 +27,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: kube etcd|kube-apiserver|kube-controller-manager|kubectl [flags...]")
+		fmt.Fprintln(os.Stderr, "usage: kube etcd|kube-apiserver|kube-controller-manager|kubectl|kstatus [flags...]")
 		os.Exit(2)
 	}
 	if os.Getenv("KUBE_EXIT_WITH_PARENT") == "1" {
@@ -50,8 +51,10 @@ func main() {
 		if err := cli.RunNoErrOutput(cmd); err != nil {
 			cmdutil.CheckErr(err)
 		}
+	case "kstatus":
+		os.Exit(runKstatus(args))
 	default:
-		fmt.Fprintf(os.Stderr, "kube: unknown component %q (want etcd, kube-apiserver, kube-controller-manager or kubectl)\n", component)
+		fmt.Fprintf(os.Stderr, "kube: unknown component %q (want etcd, kube-apiserver, kube-controller-manager, kubectl or kstatus)\n", component)
 		os.Exit(2)
 	}
 }
