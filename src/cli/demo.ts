@@ -55,6 +55,20 @@ spec:
     name: ${org}
 `;
 
+/** Polls a kubectl read until it prints `expected` (at most 30 s). */
+async function until(
+  ctx: DemoContext,
+  what: string,
+  args: readonly string[],
+  expected: string,
+): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    if ((await run(ctx, args)).out === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  ctx.say(`  (gave up waiting for ${what})`);
+}
+
 export async function installCrds(ctx: DemoContext): Promise<void> {
   await step(ctx, 'the six quota CRDs', ['apply', '-k', 'config/crd']);
   await step(ctx, 'demo Organization and Project CRDs', ['apply', '-k', 'config/samples/resourcemanager']);
@@ -69,7 +83,21 @@ export async function installCrds(ctx: DemoContext): Promise<void> {
 }
 
 export async function runDemo(ctx: DemoContext): Promise<void> {
-  await step(ctx, 'registrations, tier grant policies, the Project claim policy', [
+  const registrations = ['projects', 'vcpus'].map(
+    (r) => `config/samples/quota_v1alpha1_resourceregistration_${r}.yaml`,
+  );
+  await step(ctx, 'what is quota-managed: Projects and vCPUs per Organization', [
+    'apply',
+    ...registrations.flatMap((file) => ['-f', file]),
+  ]);
+  await step(ctx, 'registrations active', [
+    'wait',
+    '--for=condition=Active',
+    '--timeout=60s',
+    'resourceregistrations.quota.miloapis.com',
+    '--all',
+  ]);
+  await step(ctx, 'tier grant policies, the Project claim policy, a manual grant and claim', [
     'apply',
     '-k',
     'config/samples',
@@ -88,6 +116,18 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     'claimcreationpolicies.quota.miloapis.com',
     '--all',
   ]);
+  await until(
+    ctx,
+    'the enforcement webhook to cover Projects',
+    [
+      'get',
+      'validatingwebhookconfiguration',
+      'milo-quota-enforcement',
+      '-o',
+      'jsonpath={.webhooks[0].rules[0].resources[0]}',
+    ],
+    'projects',
+  );
   await step(ctx, 'Organizations acme (Standard) and alice (Personal), Project acme-web', [
     'apply',
     '-k',
