@@ -44,7 +44,13 @@ export interface SelfManagedOptions {
 interface Secret {
   apiVersion?: string;
   kind?: string;
-  metadata?: { name?: string; namespace?: string; resourceVersion?: string; labels?: Record<string, string> };
+  metadata?: {
+    name?: string;
+    namespace?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  };
   type?: string;
   data?: Record<string, string>;
 }
@@ -134,12 +140,10 @@ export class SelfManagedCertificates implements CertificateSource {
         apiVersion: 'v1',
         kind: 'Secret',
         metadata: {
+          ...current?.metadata, // keep others' labels and annotations; resourceVersion makes it optimistic
           name: this.#name,
           namespace,
-          labels: { 'app.kubernetes.io/managed-by': 'milo-quota-operator' },
-          ...(current?.metadata?.resourceVersion
-            ? { resourceVersion: current.metadata.resourceVersion }
-            : {}),
+          labels: { ...current?.metadata?.labels, 'app.kubernetes.io/managed-by': 'milo-quota-operator' },
         },
         type: current?.type ?? 'kubernetes.io/tls', // the type of an existing Secret is immutable
         data: encode(next),

@@ -101,6 +101,34 @@ describe('webhook lifecycle', () => {
     }
   });
 
+  it('reissues an unusable certificate Secret, keeping its other metadata', async () => {
+    await kubectlOk(plane.current, ['delete', ...SECRET]);
+    const broken = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'milo-quota-webhook-tls', namespace: 'quota-system', labels: { team: 'platform' } },
+      type: 'kubernetes.io/tls',
+      stringData: { 'tls.crt': 'not a certificate', 'tls.key': 'not a key' },
+    };
+    await kubectlOk(plane.current, ['create', '-f', '-'], JSON.stringify(broken));
+    operator = await startTestOperator(plane.current, { webhook: LOCAL });
+    try {
+      const stored = await secret();
+      assert.equal(operator.webhooks?.server.certificate?.cert, stored.cert);
+      assert.match(stored.cert, /BEGIN CERTIFICATE/);
+      const labels = await kubectlOk(plane.current, [
+        'get',
+        ...SECRET,
+        '-o',
+        'jsonpath={.metadata.labels.team}',
+      ]);
+      assert.equal(labels, 'platform');
+      await register('reissued');
+    } finally {
+      await operator.stop();
+    }
+  });
+
   it('reloads certificates mounted from a directory without restarting', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'webhook-cert-dir-'));
     const write = async (ca: Awaited<ReturnType<typeof createCertificateAuthority>>) => {
