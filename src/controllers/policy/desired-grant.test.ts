@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup } from '../../api/index.ts';
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
 import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
-import { evaluatePolicy, ownerReferenceFor } from './desired-grant.ts';
+import { evaluatePolicy, mayBelongToKind, ownerReferenceFor } from './desired-grant.ts';
 import { policyVerdict } from './verdict.ts';
 
 const ORGS: ResourceRef = {
@@ -56,6 +56,17 @@ describe('ownerReferenceFor', () => {
   it('owns from a namespaced trigger only in its own namespace', () => {
     assert.equal(ownerReferenceFor(team('team-a'), TEAMS, 'team-a')?.kind, 'Team');
     assert.equal(ownerReferenceFor(team('team-a'), TEAMS, 'quota-system'), undefined);
+  });
+});
+
+describe('mayBelongToKind', () => {
+  it('judges by the controller reference, and cannot rule out a grant without one', () => {
+    const outcome = evaluatePolicy('p', compiled(), org(), ORGS);
+    assert.ok(outcome.kind === 'want');
+    assert.ok(mayBelongToKind(outcome.grant, ORGS));
+    assert.ok(!mayBelongToKind(outcome.grant, TEAMS));
+    const { ownerReferences: _, ...bare } = outcome.grant.metadata;
+    assert.ok(mayBelongToKind({ ...outcome.grant, metadata: bare }, TEAMS));
   });
 });
 

@@ -48,6 +48,17 @@ export function ownerReferenceFor(
   };
 }
 
+/**
+ * Whether a grant may have been made for an object of `ref`'s kind: its controller reference, when it has
+ * one, names that kind. A grant without one (trigger in another namespace) cannot tell, so it may.
+ */
+export function mayBelongToKind(grant: ResourceGrant, ref: ResourceRef): boolean {
+  const controller = grant.metadata.ownerReferences?.find((r) => r.controller === true);
+  return (
+    controller === undefined || (controller.apiVersion === apiVersionOf(ref) && controller.kind === ref.kind)
+  );
+}
+
 /** Evaluates the constraints and renders the grant; every error becomes a `failed` outcome. */
 export function evaluatePolicy(
   policy: string,

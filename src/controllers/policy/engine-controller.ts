@@ -1,30 +1,20 @@
 // The grant-creation engine: one reconcile per trigger object (keyed by kind and uid), covering every policy
 // that targets its kind. It reads the trigger, the policies and the grants from the caches, lets plan.ts
 // decide, and applies the plan. Trigger kinds are watched at run time (trigger-kinds.ts); each new watch
-// replays the kind's objects, and a policy change re-queues every object of its kind, so a policy that
-// becomes Ready processes the existing objects at once instead of on a periodic resync.
-import type { GrantCreationPolicy } from '../../api/index.ts';
-import {
-  eventObjects,
-  type KubeObject,
-  type Manager,
-  type ObjectEvent,
-  type Reconciler,
-  type Request,
-} from '../../runtime/index.ts';
+// replays the kind's objects, and a policy change re-queues every object of its kind (engine-sources.ts),
+// so a policy that becomes Ready processes the existing objects at once instead of on a periodic resync.
+import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
 import type { QuotaCaches } from '../resources.ts';
 import { applyPlan } from './apply-plan.ts';
-import { evaluatePolicy, type PolicyOutcome } from './desired-grant.ts';
-import { addUidIndex, BY_TRIGGER_UID, BY_UID, grantPolicy, grantTriggerUid, objectUid } from './indexes.ts';
+import { evaluatePolicy, mayBelongToKind, type PolicyOutcome } from './desired-grant.ts';
+import { policyKindKey, watchEngineSources } from './engine-sources.ts';
+import { BY_TRIGGER_UID, BY_UID } from './indexes.ts';
 import { planTrigger } from './plan.ts';
-import { kindKey, parseTriggerRequest, triggerKindOf, triggerRequest } from './trigger-kind.ts';
-import type { TriggerKinds, WatchedKind } from './trigger-kinds.ts';
+import { parseTriggerRequest } from './trigger-kind.ts';
+import type { TriggerKinds } from './trigger-kinds.ts';
 import type { PolicyVerdicts } from './verdicts.ts';
 
 export const EVENT_COMPONENT = 'milo-quota-operator';
-
-export const policyKindKey = (p: GrantCreationPolicy): string =>
-  kindKey(triggerKindOf(p.spec.trigger.resource));
 
 export function setupGrantEngine(
   mgr: Manager,
@@ -36,6 +26,9 @@ export function setupGrantEngine(
   // Last state of deleted triggers, so the Events about their grants still name them.
   const lastSeen = new Map<string, KubeObject>();
   const policiesOf = (key: string) => caches.grantPolicies.list().filter((p) => policyKindKey(p) === key);
+  // A uid alive in any watched kind is not a deleted trigger (a policy may have been retargeted).
+  const isLive = (uid: string) =>
+    kinds.all().some((w) => w.informer.hasIndex(BY_UID) && w.informer.byIndex(BY_UID, uid).length > 0);
 
   const reconcile: Reconciler = async (ctx, req) => {
     const parsed = parseTriggerRequest(req);
@@ -44,27 +37,31 @@ export function setupGrantEngine(
     // Before the first list, "not in the cache" does not mean deleted.
     if (!watched.informer.hasSynced()) return { requeueAfterMs: 250 };
     const trigger = watched.informer.byIndex(BY_UID, parsed.uid)[0];
+    if (trigger === undefined && isLive(parsed.uid)) return {};
     const policies = policiesOf(parsed.kindKey);
     const outcomes: PolicyOutcome[] = [];
-    if (trigger !== undefined) {
-      for (const policy of policies) {
-        const verdict = verdicts.of(policy);
-        if (verdict.ok)
-          outcomes.push(evaluatePolicy(policy.metadata.name ?? '', verdict.compiled, trigger, watched.ref));
-      }
+    for (const policy of trigger === undefined ? [] : policies) {
+      const verdict = verdicts.of(policy);
+      const name = policy.metadata.name ?? '';
+      if (verdict.ok && trigger) outcomes.push(evaluatePolicy(name, verdict.compiled, trigger, watched.ref));
     }
+    const existing = caches.grants.byIndex(BY_TRIGGER_UID, parsed.uid);
     const actions = planTrigger({
       trigger,
       outcomes,
       policiesOfKind: new Set(policies.map((p) => p.metadata.name ?? '')),
-      existing: caches.grants.byIndex(BY_TRIGGER_UID, parsed.uid),
+      existing: trigger === undefined ? existing.filter((g) => mayBelongToKind(g, watched.ref)) : existing,
       grantAt: (namespace, name) => caches.grants.get(namespace, name),
-      isLiveTrigger: (uid) => watched.informer.byIndex(BY_UID, uid).length > 0,
+      isLiveTrigger: isLive,
     });
     for (const outcome of outcomes) {
       if (outcome.kind === 'failed' && trigger !== undefined) {
-        const message = `policy ${outcome.policy}: ${outcome.error}`;
-        events.event(trigger, 'Warning', 'PolicyProcessingFailed', message);
+        events.event(
+          trigger,
+          'Warning',
+          'PolicyProcessingFailed',
+          `policy ${outcome.policy}: ${outcome.error}`,
+        );
         ctx.log.warn('policy processing failed', { policy: outcome.policy, error: outcome.error });
       }
     }
@@ -72,9 +69,9 @@ export function setupGrantEngine(
     const result = await applyPlan({ client: mgr.client, events, log: ctx.log }, target, actions, ctx.signal);
     if (result.failures.length > 0) throw result.failures[0];
     if (trigger === undefined) lastSeen.delete(parsed.uid);
+    if (result.stale) return { requeue: true };
     // A grant in the way (another trigger's, or one being deleted) may move; evaluation errors wait for a
     // change to the trigger or the policy, which re-queues anyway.
-    if (result.stale) return { requeue: true };
     return result.blocked ? { requeueAfterMs: 10_000 } : {};
   };
 
@@ -83,59 +80,7 @@ export function setupGrantEngine(
     reconciler: reconcile,
     maxConcurrentReconciles: 4,
   });
-
-  const everyTrigger = (policy: KubeObject): Request[] => {
-    const key = policyKindKey(policy as GrantCreationPolicy);
-    const watched = kinds.watched(key);
-    return watched === undefined
-      ? []
-      : watched.informer
-          .list()
-          .flatMap(objectUid)
-          .map((uid) => triggerRequest(key, uid));
-  };
-  controller.watch({
-    informer: caches.grantPolicies.informer,
-    map: (event) => eventObjects(event).flatMap(everyTrigger),
-    predicates: [policyChanged],
+  watchEngineSources(controller, caches, kinds, (trigger) => {
+    for (const uid of trigger.metadata?.uid ? [trigger.metadata.uid] : []) lastSeen.set(uid, trigger);
   });
-  // A grant changed or deleted by hand is put back; a grant's trigger is named by its labels.
-  controller.watch({
-    informer: caches.grants.informer,
-    map: (event) =>
-      eventObjects(event).flatMap((grant) => {
-        const policy = caches.grantPolicies.get('', grantPolicy(grant)[0] ?? '');
-        const uid = grantTriggerUid(grant)[0];
-        if (policy === undefined || uid === undefined) return [];
-        const key = policyKindKey(policy);
-        return kinds.watched(key) === undefined ? [] : [triggerRequest(key, uid)];
-      }),
-  });
-  // Verdicts read registrations: start only once they are cached (their changes reach us through the
-  // policy status they change).
-  controller.watch({ informer: caches.registrations.informer, map: () => [] });
-
-  kinds.onWatch((watched: WatchedKind) => {
-    addUidIndex(watched.informer);
-    controller.watch({
-      informer: watched.informer,
-      map: (event) => {
-        const uids = objectUid(event.object);
-        if (event.type === 'delete') for (const uid of uids) lastSeen.set(uid, event.object);
-        return uids.map((uid) => triggerRequest(watched.key, uid));
-      },
-    });
-  });
-}
-
-/** Policy events that can change what the engine does: create, delete, a spec change, a Ready change. */
-export function policyChanged(event: ObjectEvent): boolean {
-  if (event.type !== 'update') return true;
-  const before = event.oldObject as GrantCreationPolicy;
-  const after = event.object as GrantCreationPolicy;
-  const ready = (p: GrantCreationPolicy) => {
-    const c = p.status?.conditions?.find((x) => x.type === 'Ready');
-    return `${c?.status}/${c?.reason}`;
-  };
-  return before.metadata.generation !== after.metadata.generation || ready(before) !== ready(after);
 }

@@ -4,7 +4,7 @@ import type { GrantCreationPolicy, GrantCreationPolicyStatus } from '../../api/i
 import { makeGrantPolicy } from '../../api/testing.ts';
 import { requestFromKey, requestKey } from '../../runtime/index.ts';
 import { forbiddenMessage } from './access.ts';
-import { policyChanged } from './engine-controller.ts';
+import { policyChanged } from './engine-sources.ts';
 import { describeKind, kindKey, parseTriggerRequest, triggerKindOf, triggerRequest } from './trigger-kind.ts';
 
 describe('trigger kinds', () => {

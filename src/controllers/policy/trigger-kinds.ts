@@ -38,6 +38,10 @@ export class TriggerKinds {
     return this.#watched.get(key);
   }
 
+  all(): WatchedKind[] {
+    return [...this.#watched.values()];
+  }
+
   /** Called once per kind when its watch starts (the engine attaches its event source here). */
   onWatch(listener: (kind: WatchedKind) => void): void {
     this.#listeners.push(listener);

@@ -3,14 +3,15 @@
 // on registration events, a CRD installed after its policy, namespaced triggers, and grants kept (with an
 // Event) when a policy is disabled or deleted.
 import assert from 'node:assert/strict';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import type { GrantCreationPolicy } from '../../../src/api/index.ts';
 import { RESOURCES } from '../../../src/controllers/index.ts';
+import type { RunningOperator } from '../../../src/operator/operator.ts';
 import type { KubeObject, ResourceRef } from '../../../src/runtime/index.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk } from '../../support/kube.ts';
-import { useOperator } from '../../support/operator.ts';
+import { startTestOperator, useOperator } from '../../support/operator.ts';
 import {
   condition,
   getGrant,
@@ -214,4 +215,26 @@ describe('GrantCreationPolicy status', () => {
     await waitNoGrant(env.client, NS, 'teams-red');
     assert.ok(await getGrant(env.client, NS, 'teams-blue'));
   });
+
+  it('cleans up, after a restart, the grant of a trigger deleted while the operator was down', async () => {
+    await env.client.create(TEAMS, team('team-a', 'green'));
+    await waitGrant(env.client, NS, 'teams-green');
+    const kept = await waitGrant(env.client, NS, 'teams-blue');
+    await env.operator.stop();
+    await env.client.delete(TEAMS, 'team-a', 'green');
+    restarted = await startTestOperator(plane.current, { webhook: false });
+    await waitNoGrant(env.client, NS, 'teams-green');
+    await policyReady(env.client, 'teams');
+    const after = await getGrant(env.client, NS, 'teams-blue');
+    assert.equal(
+      after?.metadata.resourceVersion,
+      kept.metadata.resourceVersion,
+      'a restart rewrites nothing',
+    );
+  });
+});
+
+let restarted: RunningOperator | undefined;
+after(async () => {
+  await restarted?.stop();
 });
