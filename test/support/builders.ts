@@ -9,6 +9,8 @@ import {
 
 export const ORG_GROUP = 'resourcemanager.miloapis.com';
 export const org = (name: string): ConsumerRef => ({ apiGroup: ORG_GROUP, kind: 'Organization', name });
+/** A Project as the object a claim pays for (admission requires one; makeRegistration lets Projects claim). */
+export const project = (name: string) => ({ apiGroup: ORG_GROUP, kind: 'Project', name });
 
 export function makeRegistration(
   name: string,
@@ -55,12 +57,7 @@ export function makeClaim(name: string, namespace: string, consumer: ConsumerRef
     apiVersion: API_VERSION,
     kind: 'ResourceClaim',
     metadata: { name, namespace },
-    // admission requires the object a claim pays for; a Project is among makeRegistration's claimers
-    spec: {
-      consumerRef: consumer,
-      requests: [],
-      resourceRef: { apiGroup: ORG_GROUP, kind: 'Project', name },
-    },
+    spec: { consumerRef: consumer, requests: [] },
   };
   const builder = {
     request(resourceType: string, amount: number) {

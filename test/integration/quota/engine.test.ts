@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../../src/api/index.ts';
 import { RESOURCES } from '../../../src/controllers/index.ts';
 import { bucketName, formatConsumerKey } from '../../../src/quota/index.ts';
-import { makeClaim, makeGrant, makeRegistration, org } from '../../support/builders.ts';
+import { makeClaim, makeGrant, makeRegistration, org, project } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { useOperator } from '../../support/operator.ts';
 
@@ -51,7 +51,7 @@ describe('quota engine on a real control plane', () => {
     for (const name of ['p1', 'p2', 'p3']) {
       await client.create(
         RESOURCES.claims,
-        makeClaim(name, NS, org('acme')).request('example.com/projects', 1).build(),
+        makeClaim(name, NS, org('acme')).request('example.com/projects', 1).for(project(name)).build(),
       );
       await decided(name);
     }
@@ -80,7 +80,7 @@ describe('quota engine on a real control plane', () => {
     );
     await client.create(
       RESOURCES.claims,
-      makeClaim('p4', NS, org('acme')).request('example.com/projects', 1).build(),
+      makeClaim('p4', NS, org('acme')).request('example.com/projects', 1).for(project('p4')).build(),
     );
     assert.equal(granted(await decided('p4'))?.status, 'True');
   });
@@ -113,6 +113,7 @@ describe('quota engine on a real control plane', () => {
     );
     await activeGrant('acme-vcpus');
     const claim = makeClaim('vm-big', NS, org('acme'))
+      .for(project('vm-big'))
       .request('example.com/vcpus', 2)
       .request('example.com/projects', 5);
     await client.create(RESOURCES.claims, claim.build());
