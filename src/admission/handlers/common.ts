@@ -1,7 +1,7 @@
 // What every quota-kind handler shares: one validator per operation, field errors turned into a 422 Invalid
 // whose causes name the fields (Kubernetes' own shape, so kubectl prints them), and waiting for the shared
 // caches before a check that reads them.
-import { causeReason, type FieldError, formatFieldErrors, GROUP } from '../../api/index.ts';
+import { causeReason, type FieldError, formatFieldErrors, GROUP, jsonEqual } from '../../api/index.ts';
 import type { Informer } from '../../runtime/index.ts';
 import {
   type AdmissionHandler,
@@ -27,6 +27,8 @@ export function verdictFor(kind: string, obj: unknown, errors: readonly FieldErr
   const name = (obj as { metadata?: { name?: string } } | undefined)?.metadata?.name ?? '';
   return invalidVerdict(kind, name, errors);
 }
+
+const specOf = (obj: unknown) => (obj as { spec?: unknown } | undefined)?.spec;
 
 /** The checks of one kind: CREATE and UPDATE (others are not routed here; they are allowed). */
 export interface KindValidator<T> {
@@ -58,6 +60,9 @@ export function kindHandler<T>(validator: KindValidator<T>): AdmissionHandler {
     }
     if (request.operation === 'UPDATE') {
       const old = request.oldObject as T;
+      // Ratcheting, as the apiserver does for CRD schemas: an update that leaves the spec alone (labels,
+      // ownerReferences, finalizers) is never blocked by rules the stored object predates.
+      if (jsonEqual(specOf(old), specOf(obj))) return allowed();
       return verdictFor(validator.kind, obj, await validator.update(old, obj, request, signal));
     }
     return allowed();

@@ -60,6 +60,13 @@ describe('ClaimCreationPolicy handler', () => {
       [`${CLAIM_TEMPLATE}.spec.consumerRef.name`],
     );
   });
+  it('lets metadata change on a stored policy that predates the rules (ratcheting)', async () => {
+    const stored = makeClaimPolicy();
+    stored.spec.target.resourceClaimTemplate.metadata.name = 'project-{{ trigger.metadata.name';
+    const labelled = clone(stored);
+    labelled.metadata.labels = { team: 'platform' };
+    assert.equal((await handler(admissionRequest('UPDATE', labelled, stored), signal())).allowed, true);
+  });
 });
 
 describe('GrantCreationPolicy handler', () => {
