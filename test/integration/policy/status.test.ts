@@ -118,6 +118,12 @@ describe('GrantCreationPolicy status', () => {
       async () =>
         (await getGrant(env.client, NS, 'broken-org-a'))?.spec.allowances[0]?.buckets[0]?.amount === 9,
     );
+    const org = await env.client.get(ORGS, '', 'org-a');
+    const updateEvent = await waitEvent(env.client, 'default', org.metadata?.uid ?? '', 'GrantUpdated');
+    assert.match(
+      updateEvent.message ?? '',
+      /Updated ResourceGrant quota-system\/broken-org-a \(policy broken\)/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(
       (await getPolicy('broken')).metadata.resourceVersion,
