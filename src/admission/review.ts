@@ -100,10 +100,13 @@ export const invalid = (
   status: { code: 422, reason: 'Invalid', message, details: { ...target, causes } },
 });
 
-/** 504 Timeout: retryable, never to be confused with a quota denial. */
-export const timedOut = (message: string, retryAfterSeconds = 1): Verdict => ({
+/**
+ * 504 Timeout: retryable, never to be confused with a quota denial. No retryAfterSeconds: client-go would
+ * turn it into a Retry-After and silently retry ten times, keeping a user waiting minutes for an answer.
+ */
+export const timedOut = (message: string): Verdict => ({
   allowed: false,
-  status: { code: 504, reason: 'Timeout', message, details: { retryAfterSeconds } },
+  status: { code: 504, reason: 'Timeout', message },
 });
 
 /** 500: the webhook itself failed (fail closed with the cause). */
