@@ -12,6 +12,8 @@ export interface ControlPlaneHandle {
   readonly current: ControlPlane;
   /** Resolves once it has started: hooks registered later (root hooks run at once) await this. */
   readonly ready: Promise<ControlPlane>;
+  /** Runs `stop` before the control plane stops (an operator must go first, or it logs connection errors). */
+  beforeStop(stop: () => Promise<void>): void;
 }
 
 export function useControlPlane(options: ControlPlaneOptions = {}): ControlPlaneHandle {
@@ -24,11 +26,16 @@ export function useControlPlane(options: ControlPlaneOptions = {}): ControlPlane
     plane = await startControlPlane(options);
     markReady(plane);
   });
+  const dependents: (() => Promise<void>)[] = [];
   after(async () => {
+    for (const stop of dependents.reverse()) await stop();
     await plane?.stop();
   });
   return {
     ready,
+    beforeStop: (stop) => {
+      dependents.push(stop);
+    },
     get current(): ControlPlane {
       if (!plane) throw new Error('the control plane is not started (use it inside a test)');
       return plane;

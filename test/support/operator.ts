@@ -1,5 +1,5 @@
 // Runs the operator in the test process against a test's control plane, with free ports and quiet logs.
-import { after, before } from 'node:test';
+import { before } from 'node:test';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { type RunningOperator, startOperator } from '../../src/operator/operator.ts';
 import type { OperatorOptions } from '../../src/operator/options.ts';
@@ -58,7 +58,7 @@ export function useOperator(plane: ControlPlaneHandle, options: Partial<Operator
     operator = await startTestOperator(started, options);
     client = createClient(started.kubeConfig);
   });
-  after(async () => {
+  plane.beforeStop(async () => {
     await operator?.stop();
   });
   return {
