@@ -152,6 +152,24 @@ const cases: Record<string, { input: ConsumerSnapshot; want: Record<string, stri
     }),
     want: { 'default/a': 'deny:ValidationFailed[cpu=unregistered]' },
   },
+  'a registration not evaluated yet: the claim waits for its verdict (start-up window)': {
+    input: snapshot({
+      grants: [grant('g', { cpu: 9 })],
+      claims: [claim('a', { cpu: 1 }, { at: at(0) })],
+      registrations: new Map([['cpu', { active: false, pending: true, type: 'Allocation' }]]),
+      now: at(2),
+    }),
+    want: { 'default/a': 'wait:awaiting-registration@10' },
+  },
+  'a registration still not evaluated after the window: denied as unregistered': {
+    input: snapshot({
+      grants: [grant('g', { cpu: 9 })],
+      claims: [claim('a', { cpu: 1 }, { at: at(0) })],
+      registrations: new Map([['cpu', { active: false, pending: true, type: 'Allocation' }]]),
+      now: at(10),
+    }),
+    want: { 'default/a': 'deny:ValidationFailed[cpu=unregistered]' },
+  },
   'a resource type requested twice: denied with ValidationFailed': {
     input: snapshot({
       grants: [grant('g', { cpu: 9 })],

@@ -26,7 +26,7 @@ export interface RequestDenial {
   readonly message: string;
 }
 
-export type WaitCause = 'awaiting-grants' | 'behind-waiting-claim';
+export type WaitCause = 'awaiting-grants' | 'awaiting-registration' | 'behind-waiting-claim';
 
 export type Decision =
   | {

@@ -50,6 +50,11 @@ export function awaitingGrantsMessage(resourceTypes: readonly string[], until: n
   return `Awaiting grants for ${types} from a GrantCreationPolicy that targets this consumer; decided by ${time(until)} at the latest`;
 }
 
+export function awaitingRegistrationMessage(resourceTypes: readonly string[], until: number): string {
+  const types = resourceTypes.map((type) => `'${type}'`).join(', ');
+  return `Awaiting the evaluation of the ResourceRegistration for ${types}; decided by ${time(until)} at the latest`;
+}
+
 export function behindWaitingClaimMessage(claimKey: string, until: number): string {
   return `Awaiting the decision on earlier claim ${claimKey}, which requests the same resource types and is awaiting grants; decided by ${time(until)} at the latest`;
 }

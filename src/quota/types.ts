@@ -7,6 +7,11 @@ export type RegistrationType = 'Entity' | 'Allocation';
 /** A ResourceRegistration as the engine sees it. `type` is informational (as in Milo) and not used in decisions. */
 export interface RegistrationInput {
   readonly active: boolean;
+  /**
+   * The registration exists but the operator has not evaluated it yet (no Active condition): claims for
+   * its type wait for the verdict (bounded by the start-up window) instead of being denied as unregistered.
+   */
+  readonly pending?: boolean;
   readonly type: RegistrationType;
 }
 

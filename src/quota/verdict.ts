@@ -89,8 +89,32 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
       message: text.duplicateRequestMessage(resourceType, index),
     });
   }
+  const pending: string[] = [];
   for (const { resourceType } of state.open) {
-    if (ctx.snapshot.registrations.get(resourceType)?.active === true || invalid.has(resourceType)) continue;
+    const registration = ctx.snapshot.registrations.get(resourceType);
+    if (registration?.active === true || invalid.has(resourceType)) continue;
+    if (registration?.pending === true) pending.push(resourceType);
+    else
+      invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });
+  }
+  if (invalid.size > 0) return denyFor(ctx, ref, state, 'ValidationFailed', invalid);
+
+  // A registration created with the claim (one `kubectl apply`, one Argo CD sync) is judged first.
+  const windowMs = ctx.snapshot.startupWait?.windowMs ?? DEFAULT_STARTUP_WAIT_MS;
+  const registrationDeadline = claim.creationTimestamp + windowMs;
+  if (pending.length > 0 && ctx.snapshot.now < registrationDeadline) {
+    block(ctx, claim, state, registrationDeadline);
+    const message = text.awaitingRegistrationMessage(pending, registrationDeadline);
+    return {
+      kind: 'wait',
+      claim: ref,
+      until: registrationDeadline,
+      cause: 'awaiting-registration',
+      resourceTypes: pending,
+      message,
+    };
+  }
+  for (const resourceType of pending) {
     invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });
   }
   if (invalid.size > 0) return denyFor(ctx, ref, state, 'ValidationFailed', invalid);

@@ -2,6 +2,7 @@
 // Kubernetes metadata; everything it decides on passes through here.
 import {
   CONDITION_ACTIVE,
+  findCondition,
   isConditionTrue,
   type ResourceClaim,
   type ResourceGrant,
@@ -25,8 +26,11 @@ export function registrationInputs(
 ): Map<string, RegistrationInput> {
   const byType = new Map<string, RegistrationInput>();
   for (const registration of registrations) {
+    const active = findCondition(registration.status?.conditions, CONDITION_ACTIVE);
     const input: RegistrationInput = {
-      active: isConditionTrue(registration.status?.conditions, CONDITION_ACTIVE),
+      active: active?.status === 'True',
+      // Not evaluated yet: claims for its type wait for the verdict instead of being denied.
+      pending: active === undefined,
       type: registration.spec.type,
     };
     const existing = byType.get(registration.spec.resourceType);

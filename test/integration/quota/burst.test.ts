@@ -63,7 +63,12 @@ async function settle(client: KubeClient, namespace: string, consumer: string) {
     const b = await client.get<AllowanceBucket>(RESOURCES.buckets, 'quota-system', bucketName(key, TYPE));
     return b.status?.allocated === grantedSum ? b : undefined;
   });
-  return { grantedClaims: grantedClaims.length, grantedSum, bucket: bucket.status };
+  const reasons: Record<string, number> = {};
+  for (const c of claims) {
+    const reason = c.status?.conditions?.find((x) => x.type === 'Granted')?.reason ?? 'none';
+    reasons[reason] = (reasons[reason] ?? 0) + 1;
+  }
+  return { grantedClaims: grantedClaims.length, grantedSum, reasons, bucket: bucket.status };
 }
 
 async function prepare(namespace: string, consumer: string): Promise<KubeClient> {
