@@ -1,6 +1,6 @@
 // The package's public surface: the typed claims client for services that manage their own claims, and the
 // quota API types it speaks.
-export * from './client/index.ts';
+
 export type {
   AllowanceBucket,
   ClaimCreationPolicy,
@@ -10,3 +10,4 @@ export type {
   ResourceGrant,
   ResourceRegistration,
 } from './api/index.ts';
+export * from './client/index.ts';
