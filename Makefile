@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: tools run test test-unit test-integration lint typecheck format bench deps kube crds clean
+.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -39,8 +39,13 @@ lint: deps
 format: deps
 	./node_modules/.bin/biome check --write .
 
+# Fault suite (operator kills, apiserver/etcd restarts, watch expiry): minutes long, not part of `make test`.
+test-faults: deps kube
+	bash scripts/test-faults.sh
+
+# All benchmarks, or some: `make bench BENCH=decisions`, `make bench SCALE=small`.
 bench: deps kube
-	$(NODE) bench/run.ts
+	$(NODE) bench/run.ts $(BENCH) $(if $(SCALE),--scale=$(SCALE),)
 
 clean:
 	rm -rf node_modules
