@@ -108,8 +108,9 @@ async function orphaned(
   auto: boolean,
   graceMs: number,
 ): Promise<Step> {
-  // Manual claims are the service's to release; look again later in case their owner appears.
-  if (!auto) return { requeueAfterMs: 10_000 };
+  // Manual claims are the service's to link and release (the client sets the ownerReference itself); no
+  // polling for their owners, which would cost a GET per claim per period at scale. A claim event looks again.
+  if (!auto) return {};
   const age = Date.now() - Date.parse(claim.metadata.creationTimestamp ?? '');
   if (Number.isFinite(age) && age < graceMs)
     return { requeueAfterMs: Math.max(500, Math.min(2_000, graceMs - age)) };

@@ -4,7 +4,7 @@
 // claim's status with a resourceVersion precondition, and derives the buckets. It is the only writer of
 // claim status and bucket objects. Claims' allocations are the source of truth; a crash between the claim
 // and bucket writes heals on the next pass.
-import type { ResourceClaim } from '../../api/index.ts';
+import { CONDITION_ACTIVE, CONDITION_READY, type ResourceClaim } from '../../api/index.ts';
 import {
   type ConsumerIdentity,
   claimKey,
@@ -26,6 +26,7 @@ import {
 } from '../../runtime/index.ts';
 import { settleAll } from '../concurrency.ts';
 import { BY_CONSUMER, bucketConsumer, claimConsumer, grantConsumer } from '../indexes.ts';
+import { specOrCondition } from '../predicates.ts';
 import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { syncBuckets } from './bucket-sync.ts';
@@ -120,8 +121,16 @@ export function setupConsumerController(
         ...caches.grants.informer.list().flatMap(grantConsumer),
       ]),
     ].map(consumerRequest);
-  controller.watch({ informer: caches.registrations.informer, map: everyConsumer });
-  controller.watch({ informer: caches.grantPolicies.informer, map: everyConsumer });
+  controller.watch({
+    informer: caches.registrations.informer,
+    map: everyConsumer,
+    predicates: [specOrCondition(CONDITION_ACTIVE)],
+  });
+  controller.watch({
+    informer: caches.grantPolicies.informer,
+    map: everyConsumer,
+    predicates: [specOrCondition(CONDITION_READY)],
+  });
 }
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
