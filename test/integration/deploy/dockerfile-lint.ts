@@ -25,10 +25,14 @@ export function parseDockerfile(text: string): Instruction[] {
     if (pending !== undefined && trimmed.startsWith('#')) return;
     const continued = trimmed.endsWith('\\');
     const part = continued ? trimmed.slice(0, -1).trim() : trimmed;
-    pending = pending === undefined ? { line: index + 1, text: part } : { ...pending, text: `${pending.text} ${part}` };
+    pending =
+      pending === undefined
+        ? { line: index + 1, text: part }
+        : { ...pending, text: `${pending.text} ${part}` };
     if (continued) return;
     const match = /^(\S+)\s*(.*)$/.exec(pending.text);
-    if (match) out.push({ line: pending.line, keyword: (match[1] ?? '').toUpperCase(), args: match[2] ?? '' });
+    if (match)
+      out.push({ line: pending.line, keyword: (match[1] ?? '').toUpperCase(), args: match[2] ?? '' });
     pending = undefined;
   });
   return out;
@@ -67,7 +71,10 @@ export function lintDockerfile(text: string, options: LintOptions): string[] {
         } else if (resolved === '') {
           at(i, `base image "${image}" is empty; give the ARG a default`);
         } else if (!PINNED_TAG.test(resolved) && !DIGEST.test(resolved)) {
-          at(i, `base image "${resolved}" is not pinned; use an exact version tag (x.y.z) or a @sha256 digest`);
+          at(
+            i,
+            `base image "${resolved}" is not pinned; use an exact version tag (x.y.z) or a @sha256 digest`,
+          );
         } else if (resolved.startsWith('node:') && !resolved.startsWith(`node:${options.nodeMajor}.`)) {
           at(i, `base image "${resolved}" is not Node ${options.nodeMajor} (package.json engines)`);
         }
@@ -83,22 +90,28 @@ export function lintDockerfile(text: string, options: LintOptions): string[] {
       case 'COPY': {
         const from = /--from=(\S+)/.exec(i.args)?.[1];
         if (from !== undefined && !stages.slice(0, -1).includes(from)) {
-          at(i, `--from=${from} is not an earlier stage (stages: ${stages.slice(0, -1).join(', ') || 'none'})`);
+          at(
+            i,
+            `--from=${from} is not an earlier stage (stages: ${stages.slice(0, -1).join(', ') || 'none'})`,
+          );
         }
         break;
       }
       case 'WORKDIR':
-        if (!resolveArgs(i.args, args).startsWith('/')) at(i, `WORKDIR "${i.args}" is relative; use an absolute path`);
+        if (!resolveArgs(i.args, args).startsWith('/'))
+          at(i, `WORKDIR "${i.args}" is relative; use an absolute path`);
         break;
       case 'RUN':
         if (/(^|[;&|]\s*)cd\s/.test(i.args)) at(i, 'use WORKDIR instead of cd');
         if (/\bsudo\b/.test(i.args)) at(i, 'do not use sudo');
         if (/\bnpm (install|i)\b/.test(i.args)) at(i, 'use npm ci (installs exactly package-lock.json)');
-        if (/\bnpm ci\b/.test(i.args) && !/--omit=dev/.test(i.args)) at(i, 'npm ci without --omit=dev ships devDependencies');
+        if (/\bnpm ci\b/.test(i.args) && !/--omit=dev/.test(i.args))
+          at(i, 'npm ci without --omit=dev ships devDependencies');
         if (/\b(curl|wget)\b.*\|\s*(ba)?sh\b/.test(i.args)) at(i, 'do not pipe downloads into a shell');
         break;
       case 'ENV':
-        if (/\b\w*(PASSWORD|SECRET|TOKEN|API_KEY)\w*\s*=/i.test(i.args)) at(i, 'secrets do not belong in ENV');
+        if (/\b\w*(PASSWORD|SECRET|TOKEN|API_KEY)\w*\s*=/i.test(i.args))
+          at(i, 'secrets do not belong in ENV');
         break;
       case 'USER':
         lastUser = i;
@@ -111,14 +124,18 @@ export function lintDockerfile(text: string, options: LintOptions): string[] {
   }
 
   const first = instructions[0];
-  if (stages.length < 2 && first) at(first, `${stages.length} stage(s); build in a separate stage (multi-stage)`);
+  if (stages.length < 2 && first)
+    at(first, `${stages.length} stage(s); build in a separate stage (multi-stage)`);
   const end = instructions.at(-1) ?? { line: 0, keyword: 'EOF', args: '' };
   if (lastUser === undefined) {
     at(end, 'the final stage runs as root; add USER <uid>:<gid> (numeric, so runAsNonRoot can check it)');
   } else {
     const [uid = '', gid] = lastUser.args.trim().split(':');
     if (!/^\d+$/.test(uid) || (gid !== undefined && !/^\d+$/.test(gid))) {
-      at(lastUser, `USER "${lastUser.args}" is not numeric; Kubernetes' runAsNonRoot can only check a numeric uid`);
+      at(
+        lastUser,
+        `USER "${lastUser.args}" is not numeric; Kubernetes' runAsNonRoot can only check a numeric uid`,
+      );
     } else if (Number(uid) === 0) {
       at(lastUser, 'USER 0 is root');
     }

@@ -46,7 +46,11 @@ describe('Dockerfile lint', () => {
     ['no USER', (t) => t.replace('USER 65532:65532\n', ''), /runs as root/],
     ['a user name', (t) => t.replace('USER 65532:65532', 'USER node'), /not numeric/],
     ['root', (t) => t.replace('USER 65532:65532', 'USER 0:0'), /is root/],
-    ['ADD of a URL', (t) => t.replace('WORKDIR /app', 'WORKDIR /app\nADD https://example.invalid/x.tgz /x'), /use COPY/],
+    [
+      'ADD of a URL',
+      (t) => t.replace('WORKDIR /app', 'WORKDIR /app\nADD https://example.invalid/x.tgz /x'),
+      /use COPY/,
+    ],
     ['shell form', (t) => t.replace(/ENTRYPOINT .*/, 'ENTRYPOINT node src/operator/main.ts'), /exec form/],
     ['another command', (t) => t.replace('src/operator/main.ts', 'src/cli/dev.ts'), /expected/],
     ['npm install', (t) => t.replace('npm ci --omit=dev', 'npm install'), /npm ci/],
@@ -87,7 +91,9 @@ function closure(entry: string): { files: Set<string>; packages: Set<string> } {
     for (const spec of importsOf(file)) {
       if (spec.startsWith('.')) todo.push(resolve(dirname(file), spec));
       else if (!spec.startsWith('node:') && !builtinModules.includes(spec)) {
-        packages.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec));
+        packages.add(
+          spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? spec),
+        );
       }
     }
   }
@@ -112,7 +118,10 @@ describe('what the image must contain', () => {
 
   it('needs only production dependencies (npm ci --omit=dev installs nothing else)', () => {
     for (const name of packages) {
-      assert.ok(name in pkg.dependencies, `the operator imports ${name}, which is not in package.json dependencies`);
+      assert.ok(
+        name in pkg.dependencies,
+        `the operator imports ${name}, which is not in package.json dependencies`,
+      );
     }
     assert.ok(packages.has('@kubernetes/client-node'));
   });

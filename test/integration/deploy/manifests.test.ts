@@ -1,0 +1,206 @@
+// What `kubectl kustomize config/default` renders, checked without a cluster: sync waves, the hardened
+// two-replica Deployment, the webhook Service and PDB, RBAC shape, and no GitOps tracking metadata.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import { repoPath } from '../../support/kube.ts';
+import { kustomize, type Manifest } from './support.ts';
+
+let objects: Manifest[] = [];
+const one = (kind: string, name?: string): Record<string, unknown> & Manifest => {
+  const found = objects.filter((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+  assert.equal(found.length, 1, `expected one ${kind} ${name ?? ''}, found ${found.length}`);
+  return found[0] as Record<string, unknown> & Manifest;
+};
+const wave = (o: Manifest) => o.metadata.annotations?.['argocd.argoproj.io/sync-wave'];
+
+interface Container {
+  name: string;
+  args: string[];
+  env: { name: string; value?: string; valueFrom?: { fieldRef?: { fieldPath: string } } }[];
+  ports: { name: string; containerPort: number }[];
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
+  securityContext: Record<string, unknown>;
+  volumeMounts: { name: string; mountPath: string }[];
+}
+interface PodSpec {
+  serviceAccountName: string;
+  securityContext: Record<string, unknown>;
+  containers: Container[];
+  volumes: { name: string; emptyDir?: object }[];
+}
+
+describe('config/default', () => {
+  before(async () => {
+    objects = await kustomize('config/default');
+  });
+
+  it('holds the CRDs, RBAC, Deployment, Services and PDB, all in quota-system', () => {
+    const kinds = objects.map((o) => o.kind).sort();
+    for (const kind of ['CustomResourceDefinition', 'Namespace', 'ServiceAccount', 'Deployment', 'Service']) {
+      assert.ok(kinds.includes(kind), `no ${kind}`);
+    }
+    assert.equal(objects.filter((o) => o.kind === 'CustomResourceDefinition').length, 6);
+    const namespaced = [
+      'ServiceAccount',
+      'Role',
+      'RoleBinding',
+      'Deployment',
+      'Service',
+      'PodDisruptionBudget',
+    ];
+    for (const o of objects.filter((x) => namespaced.includes(x.kind))) {
+      assert.equal(o.metadata.namespace, 'quota-system', `${o.kind} ${o.metadata.name}`);
+    }
+    assert.equal(one('Namespace').metadata.name, 'quota-system');
+  });
+
+  it('puts CRDs in sync wave -2 and everything else of the operator in -1', () => {
+    for (const o of objects) {
+      const expected = o.kind === 'CustomResourceDefinition' ? '-2' : '-1';
+      assert.equal(wave(o), expected, `${o.kind} ${o.metadata.name}`);
+    }
+  });
+
+  it('carries no GitOps tracking metadata (Argo CD adds its own)', () => {
+    for (const o of objects) {
+      const keys = [...Object.keys(o.metadata.labels ?? {}), ...Object.keys(o.metadata.annotations ?? {})];
+      const tracking = keys.filter(
+        (k) =>
+          k === 'app.kubernetes.io/instance' ||
+          k === 'kubectl.kubernetes.io/last-applied-configuration' ||
+          (k.startsWith('argocd.argoproj.io/') && k !== 'argocd.argoproj.io/sync-wave'),
+      );
+      assert.deepEqual(tracking, [], `${o.kind} ${o.metadata.name}`);
+    }
+  });
+
+  it('runs two hardened replicas with probes, resources and the downward-API namespace', () => {
+    const deployment = one('Deployment', 'milo-quota-operator') as Manifest & {
+      spec: { replicas: number; template: { spec: PodSpec } };
+    };
+    assert.equal(deployment.spec.replicas, 2);
+    const pod = deployment.spec.template.spec;
+    assert.equal(pod.serviceAccountName, one('ServiceAccount').metadata.name);
+    assert.equal(pod.securityContext.runAsNonRoot, true);
+    assert.deepEqual(pod.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+    const [c] = pod.containers;
+    assert.ok(c);
+    assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
+    assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+    assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+    const port = (name: string) => c.ports.find((p) => p.name === name)?.containerPort;
+    assert.equal(port('webhook'), 9443);
+    assert.equal(port('metrics'), 8080);
+    assert.equal(port('probes'), 8081);
+    assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 'probes' });
+    assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'probes' });
+    assert.ok(c.resources.requests?.cpu && c.resources.requests.memory && c.resources.limits?.memory);
+    const podNamespace = c.env.find((e) => e.name === 'POD_NAMESPACE');
+    assert.equal(podNamespace?.valueFrom?.fieldRef?.fieldPath, 'metadata.namespace');
+    const tmp = c.volumeMounts.find((m) => m.mountPath === '/tmp');
+    assert.ok(tmp && pod.volumes.find((v) => v.name === tmp.name)?.emptyDir, 'an emptyDir on /tmp');
+    for (const flag of [
+      '--leader-elect=true',
+      '--probe-port=8081',
+      '--metrics-port=8080',
+      '--webhook-port=9443',
+    ]) {
+      assert.ok(c.args.includes(flag), `args lack ${flag}`);
+    }
+  });
+
+  it('runs as the Dockerfile USER', () => {
+    const deployment = one('Deployment') as Manifest & { spec: { template: { spec: PodSpec } } };
+    const user = /^USER (\d+):(\d+)$/m.exec(readFileSync(repoPath('Dockerfile'), 'utf8'));
+    assert.ok(user, 'the Dockerfile has a numeric USER');
+    const ctx = deployment.spec.template.spec.securityContext;
+    assert.equal(ctx.runAsUser, Number(user[1]));
+    assert.equal(ctx.runAsGroup, Number(user[2]));
+  });
+
+  it('fronts the webhook with a Service 443 → 9443 and keeps one pod through disruptions', () => {
+    const deployment = one('Deployment') as Manifest & {
+      spec: { selector: { matchLabels: Record<string, string> }; template: { metadata: { labels: object } } };
+    };
+    const service = one('Service', 'milo-quota-webhook') as Manifest & {
+      spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
+    };
+    assert.deepEqual(
+      service.spec.ports.map((p) => [p.port, p.targetPort]),
+      [[443, 'webhook']],
+    );
+    const podLabels = deployment.spec.template.metadata.labels;
+    for (const [k, v] of Object.entries(service.spec.selector)) assert.equal(podLabels[k as keyof object], v);
+    const pdb = one('PodDisruptionBudget') as Manifest & {
+      spec: { minAvailable: number; selector: { matchLabels: Record<string, string> } };
+    };
+    assert.equal(pdb.spec.minAvailable, 1);
+    assert.deepEqual(pdb.spec.selector.matchLabels, deployment.spec.selector.matchLabels);
+  });
+
+  it('binds the ServiceAccount to an aggregated ClusterRole and a namespaced Role', () => {
+    const role = one('ClusterRole', 'milo-quota-operator') as Manifest & {
+      aggregationRule: { clusterRoleSelectors: { matchLabels: Record<string, string> }[] };
+    };
+    const selector = role.aggregationRule.clusterRoleSelectors[0]?.matchLabels;
+    assert.deepEqual(selector, { 'quota.miloapis.com/aggregate-to-operator': 'true' });
+    assert.equal('rules' in role, false, 'rules belong to the aggregation controller');
+    assert.equal(
+      one('ClusterRole', 'milo-quota-operator-base').metadata.labels?.[Object.keys(selector)[0] ?? ''],
+      'true',
+    );
+    for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+      const binding = one(kind) as Manifest & {
+        subjects: { kind: string; name: string; namespace: string }[];
+      };
+      assert.deepEqual(binding.subjects, [
+        { kind: 'ServiceAccount', name: 'milo-quota-operator', namespace: 'quota-system' },
+      ]);
+    }
+  });
+
+  it('aggregates read access into view, claims into edit, registrations and policies into admin', () => {
+    const label = (name: string, key: string) => one('ClusterRole', name).metadata.labels?.[key];
+    assert.equal(label('milo-quota-viewer', 'rbac.authorization.k8s.io/aggregate-to-view'), 'true');
+    assert.equal(label('milo-quota-editor', 'rbac.authorization.k8s.io/aggregate-to-edit'), 'true');
+    assert.equal(label('milo-quota-admin', 'rbac.authorization.k8s.io/aggregate-to-admin'), 'true');
+    // nobody but the operator writes buckets, and no aggregated role raises quota (grants)
+    for (const o of objects.filter(
+      (x) => x.kind === 'ClusterRole' && x.metadata.name !== 'milo-quota-operator-base',
+    )) {
+      const rules = (o as { rules?: { resources: string[]; verbs: string[] }[] }).rules ?? [];
+      const aggregated = Object.keys(o.metadata.labels ?? {}).some((k) =>
+        k.startsWith('rbac.authorization.k8s.io/'),
+      );
+      for (const rule of rules) {
+        const writes = rule.verbs.some((v) => v !== 'get' && v !== 'list' && v !== 'watch');
+        if (writes)
+          assert.ok(!rule.resources.includes('allowancebuckets'), `${o.metadata.name} writes buckets`);
+        if (writes && aggregated) assert.ok(!rule.resources.includes('resourcegrants'), `${o.metadata.name}`);
+      }
+    }
+  });
+});
+
+describe('sync waves of the samples', () => {
+  it('registrations 0, then policies and grants 1, then claims 2', async () => {
+    const expected: Record<string, string> = {
+      ResourceRegistration: '0',
+      GrantCreationPolicy: '1',
+      ClaimCreationPolicy: '1',
+      ResourceGrant: '1',
+      ResourceClaim: '2',
+    };
+    const samples = await kustomize('config/samples');
+    assert.ok(samples.length >= 5);
+    for (const o of samples) assert.equal(wave(o), expected[o.kind], `${o.kind} ${o.metadata.name}`);
+  });
+
+  it('the webhook cert-manager component renders (Issuer, Certificate, mounted Secret)', async () => {
+    const objects = await kustomize('config/webhook/cert-manager');
+    assert.deepEqual(objects.map((o) => o.kind).sort(), ['Certificate', 'Certificate', 'Issuer', 'Issuer']);
+  });
+});
