@@ -8,9 +8,8 @@ import type { Bench, BenchResult, Scale } from './lib/bench.ts';
 import { describeMachine, formatMachine } from './lib/machine.ts';
 import { formatTable, type Row, writeReport } from './lib/report.ts';
 import { scaleBench } from './scale/index.ts';
-import { memoryBench } from './scale/memory.ts';
 
-const BENCHES: readonly Bench[] = [decisionsBench, admissionBench, scaleBench, memoryBench];
+const BENCHES: readonly Bench[] = [decisionsBench, admissionBench, scaleBench];
 
 function usage(problem: string): never {
   const names = BENCHES.map((b) => `  ${b.name.padEnd(10)} ${b.description}`).join('\n');

@@ -4,7 +4,15 @@
 import { describe, it } from 'node:test';
 import { useControlPlane } from '../support/cluster.ts';
 import { OperatorProcess } from '../support/operator-process.ts';
-import { assertExact, createClaims, FAULTS_ENABLED, SKIP_REASON, settle, setUp } from './support.ts';
+import {
+  assertExact,
+  createClaims,
+  FAULTS_ENABLED,
+  SKIP_REASON,
+  settle,
+  setUp,
+  waitForRoom,
+} from './support.ts';
 
 const CLAIMS = 1000;
 const ROOM = 500;
@@ -18,6 +26,7 @@ describe('claims under operator kills and an apiserver restart', {
     const s = await setUp(plane.current, 'kills', ROOM);
     const operator = new OperatorProcess(plane.current);
     operator.start();
+    await waitForRoom(s);
     const faults: string[] = [];
     try {
       await createClaims(s, { first: 0, count: CLAIMS, concurrency: 50 }, async (created) => {

@@ -4,7 +4,16 @@
 import { describe, it } from 'node:test';
 import { useControlPlane } from '../support/cluster.ts';
 import { OperatorProcess } from '../support/operator-process.ts';
-import { assertExact, createClaims, FAULTS_ENABLED, SKIP_REASON, settle, setUp, sleep } from './support.ts';
+import {
+  assertExact,
+  createClaims,
+  FAULTS_ENABLED,
+  SKIP_REASON,
+  settle,
+  setUp,
+  sleep,
+  waitForRoom,
+} from './support.ts';
 
 const CLAIMS = 600;
 const ROOM = 300;
@@ -17,6 +26,7 @@ describe('etcd paused and restarted during a burst', { skip: FAULTS_ENABLED ? fa
     const s = await setUp(cp, 'etcd', ROOM);
     const operator = new OperatorProcess(cp);
     operator.start();
+    await waitForRoom(s);
     const faults: string[] = [];
     try {
       await createClaims(s, { first: 0, count: CLAIMS, concurrency: 30 }, async (created) => {

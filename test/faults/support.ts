@@ -67,6 +67,17 @@ export async function setUp(plane: ControlPlane, name: string, room: number): Pr
   return { client, namespace: name, consumer, resourceType, room };
 }
 
+/** Waits until the operator has activated the grant: the bucket shows the room (claims before that would be
+ * denied for want of an Active grant, a different test). */
+export async function waitForRoom(s: Setup, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await getBucket(s))?.status?.limit === s.room) return;
+    await sleep(200);
+  }
+  throw new Error(`the bucket never showed a limit of ${s.room} within ${timeoutMs} ms`);
+}
+
 /** Creates claims `first..first+count-1` with `concurrency` clients, retrying through outages; calls
  * `onProgress` after each create (the fault injector) and resolves when all exist. */
 export async function createClaims(

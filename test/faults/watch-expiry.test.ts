@@ -20,6 +20,7 @@ import {
   SKIP_REASON,
   settle,
   setUp,
+  waitForRoom,
 } from './support.ts';
 
 const ROOM = 150;
@@ -73,6 +74,7 @@ describe('watch expiry (410 Gone) on the operator informers', {
     const s = await setUp(cp, 'expiry', ROOM);
     const operator = new OperatorProcess(cp);
     operator.start();
+    await waitForRoom(s);
     try {
       await createClaims(s, { first: 0, count: BEFORE, concurrency: 20 });
       await eventually(

@@ -1,0 +1,186 @@
+// Scale (SPEC §11): 10,000 consumers × 3 resource types with 100,000 claims (`--scale=small`: 1,000 and
+// 10,000). The state is built through the API before the operator starts (see state.ts: creating 100,000
+// claims through the operator would time the decider, not start-up); the operator must still list, cache and
+// index all of it and reconcile every consumer. Measured: set-up time and rate, operator start → /readyz,
+// ready → first full pass done (and the writes it made: 0 expected), RSS, steady-state CPU over 30 s, and
+// heap per cached object (a separate in-process run with --expose-gc, see heap-probe.ts).
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { ControlPlane } from '../../src/envtest/index.ts';
+import { createClient } from '../../src/runtime/index.ts';
+import { repoPath } from '../../test/support/kube.ts';
+import {
+  type Bench,
+  type BenchContext,
+  type BenchResult,
+  createNamespaces,
+  startQuotaPlane,
+} from '../lib/bench.ts';
+import { metricValue, type OperatorHandle, processUsage, spawnOperator } from '../lib/operator.ts';
+import type { Row } from '../lib/report.ts';
+import { round } from '../lib/stats.ts';
+import { buildState, claimNamespace, type StateShape } from './state.ts';
+
+const MiB = 2 ** 20;
+const target = (op: '<=' | '>=', value: number) => ({ op, value, source: 'SPEC §11' });
+
+/** Writes to quota objects the apiserver has served (its own request counter). */
+async function quotaWrites(plane: ControlPlane): Promise<number> {
+  const { body } = await plane.get('/metrics');
+  return body
+    .split('\n')
+    .filter(
+      (l) =>
+        l.startsWith('apiserver_request_total{') &&
+        l.includes('group="quota.miloapis.com"') &&
+        /verb="(POST|PUT|PATCH|DELETE)"/.test(l),
+    )
+    .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Waits until no reconcile ran for two consecutive scrapes 2 s apart; returns ms waited. */
+async function waitQuiet(operator: OperatorHandle, timeoutMs: number): Promise<number> {
+  const t0 = performance.now();
+  let last = -1;
+  while (performance.now() - t0 < timeoutMs) {
+    const text = await operator.metrics();
+    const reconciles = metricValue(text, 'controller_runtime_reconcile_total');
+    if (reconciles === last && metricValue(text, 'controller_runtime_active_workers') === 0)
+      return performance.now() - t0 - 2000;
+    last = reconciles;
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+  throw new Error(`the operator was still reconciling after ${timeoutMs} ms`);
+}
+
+async function heapProbe(
+  plane: ControlPlane,
+): Promise<{ objects: number; heapRunning: number; heapStopped: number }> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['--expose-gc', '--max-old-space-size=4096', repoPath('bench/scale/heap-probe.ts')],
+    { env: { ...process.env, KUBECONFIG: plane.kubeconfigPath }, maxBuffer: 1 << 20, timeout: 900_000 },
+  );
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
+}
+
+async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResult> {
+  const full = ctx.scale === 'full';
+  const shape: StateShape = {
+    consumers: full ? 10_000 : 1_000,
+    resourceTypes: 3,
+    claimsPerConsumer: 10,
+    claimNamespaces: 10,
+  };
+  const scenario = `${shape.consumers} consumers × ${shape.resourceTypes}, ${shape.consumers * shape.claimsPerConsumer} claims`;
+  const client = createClient(plane.kubeConfig);
+  await createNamespaces(
+    client,
+    Array.from({ length: shape.claimNamespaces }, (_, i) => claimNamespace(i)),
+  );
+  ctx.log(`building ${scenario} through the API`);
+  const t0 = performance.now();
+  const requests = await buildState(client, shape, 24, (done) => ctx.log(`  ${done} consumers built`));
+  const setupSeconds = (performance.now() - t0) / 1000;
+  ctx.log(
+    `state built: ${requests} requests in ${round(setupSeconds)} s (${round(requests / setupSeconds)} req/s)`,
+  );
+
+  const writesBefore = await quotaWrites(plane);
+  const operator = await spawnOperator(plane);
+  const rows: Row[] = [];
+  const details: Record<string, unknown> = { shape, setupSeconds, setupRequests: requests };
+  try {
+    const readyMs = await operator.waitReady();
+    ctx.log(`operator ready in ${round(readyMs)} ms; waiting for its first full pass`);
+    const passMs = await waitQuiet(operator, 900_000);
+    const startupWrites = (await quotaWrites(plane)) - writesBefore;
+    const atRest = processUsage(operator.pid);
+    ctx.log(
+      `first pass done ${round(passMs / 1000)} s after ready (${startupWrites} writes); measuring 30 s at rest`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 30_000));
+    const after = processUsage(operator.pid);
+    const cpu = (after.cpuSeconds - atRest.cpuSeconds) / 30;
+    const metrics = await operator.metrics();
+    details.operator = {
+      readyMs,
+      passMs,
+      startupWrites,
+      rss: after.rssBytes,
+      peakRss: after.peakRssBytes,
+      cpu,
+      reconciles: metricValue(metrics, 'controller_runtime_reconcile_total{controller="consumer"'),
+    };
+    rows.push(
+      {
+        bench: 'scale',
+        scenario,
+        metric: 'set-up through the API',
+        value: round(setupSeconds),
+        unit: 's',
+        note: `${requests} requests, ${round(requests / setupSeconds)} req/s, 24 consumers in flight`,
+      },
+      {
+        bench: 'scale',
+        scenario,
+        metric: 'operator start → /readyz',
+        value: round(readyMs / 1000, 2),
+        unit: 's',
+        target: target('<=', 60),
+      },
+      {
+        bench: 'scale',
+        scenario,
+        metric: '/readyz → first pass over every consumer done',
+        value: round(passMs / 1000, 1),
+        unit: 's',
+        note: `${startupWrites} writes during start-up (0 expected: state was consistent)`,
+      },
+      {
+        bench: 'scale',
+        scenario,
+        metric: 'RSS at rest',
+        value: round(after.rssBytes / MiB),
+        unit: 'MiB',
+        target: target('<=', 1024),
+      },
+      {
+        bench: 'scale',
+        scenario,
+        metric: 'peak RSS',
+        value: round(after.peakRssBytes / MiB),
+        unit: 'MiB',
+        target: target('<=', 1024),
+      },
+      { bench: 'scale', scenario, metric: 'CPU at rest (30 s)', value: round(cpu * 1000), unit: 'mCPU' },
+    );
+  } finally {
+    await operator.stop();
+  }
+  ctx.log('heap per cached object (in-process operator, --expose-gc)');
+  const heap = await heapProbe(plane);
+  details.heap = heap;
+  rows.push({
+    bench: 'scale',
+    scenario,
+    metric: 'heap per cached object',
+    value: round((heap.heapRunning - heap.heapStopped) / heap.objects / 1024, 2),
+    unit: 'KiB',
+    note: `${heap.objects} objects, heap ${round(heap.heapRunning / MiB)} MiB running, ${round(heap.heapStopped / MiB)} MiB after stop`,
+  });
+  return { rows, details };
+}
+
+export const scaleBench: Bench = {
+  name: 'scale',
+  description: '10,000 consumers × 3 types, 100,000 claims: start → ready, RSS, CPU at rest, heap per object',
+  async run(ctx) {
+    const plane = await startQuotaPlane();
+    try {
+      return await runAll(plane, ctx);
+    } finally {
+      await plane.stop();
+    }
+  },
+};
