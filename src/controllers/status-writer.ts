@@ -1,5 +1,6 @@
 // Status writes: a JSON merge patch of the status subresource. With `precondition`, the patch carries the
 // cached resourceVersion, so a write based on a stale read fails with 409 instead of landing.
+import { type Condition, type ConditionUpdate, setCondition, statusEqual } from '../api/index.ts';
 import type { KubeClient, KubeObject, ResourceRef } from '../runtime/index.ts';
 
 /** What a status write needs to know about the object. */
@@ -33,4 +34,28 @@ export function writeStatus<T extends KubeObject>(
     fieldManager: FIELD_MANAGER,
     ...(options.signal ? { signal: options.signal } : {}),
   });
+}
+
+interface WithConditions extends ObjectIdentity {
+  readonly metadata: ObjectIdentity['metadata'] & { readonly generation?: number };
+  readonly status?: { readonly conditions?: Condition[]; readonly observedGeneration?: number };
+}
+
+/**
+ * Sets one condition and `observedGeneration` (which always advances, SPEC §3) and writes the status only
+ * if that changed anything. The single writer of the kind's status calls this; no precondition needed.
+ */
+export async function writeCondition(
+  client: KubeClient,
+  ref: ResourceRef,
+  obj: WithConditions,
+  condition: ConditionUpdate,
+  signal: AbortSignal,
+): Promise<void> {
+  const status = {
+    ...obj.status,
+    observedGeneration: obj.metadata.generation ?? 0,
+    conditions: setCondition(obj.status?.conditions, condition, new Date()),
+  };
+  if (!statusEqual(obj.status, status)) await writeStatus(client, ref, obj, status, { signal });
 }

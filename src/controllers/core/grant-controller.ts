@@ -9,14 +9,12 @@ import {
   type RegistrationLookup,
   type ResourceGrant,
   registrationLookup,
-  setCondition,
-  statusEqual,
   validateResourceGrantAgainstRegistrations,
 } from '../../api/index.ts';
 import { eventObjects, type Manager, type Reconciler, requestFor } from '../../runtime/index.ts';
 import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
 import { type QuotaCaches, RESOURCES } from '../resources.ts';
-import { writeStatus } from '../status-writer.ts';
+import { writeCondition } from '../status-writer.ts';
 
 export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup): ConditionUpdate {
   const observedGeneration = grant.metadata.generation ?? 0;
@@ -45,14 +43,7 @@ export function setupGrantController(mgr: Manager, caches: QuotaCaches): void {
     const grant = caches.grants.get(req.namespace, req.name);
     if (grant === undefined) return {};
     const lookup = registrationLookup(caches.registrations.list());
-    const status = {
-      ...grant.status,
-      observedGeneration: grant.metadata.generation ?? 0,
-      conditions: setCondition(grant.status?.conditions, grantCondition(grant, lookup), new Date()),
-    };
-    if (!statusEqual(grant.status, status)) {
-      await writeStatus(mgr.client, RESOURCES.grants, grant, status, { signal: ctx.signal });
-    }
+    await writeCondition(mgr.client, RESOURCES.grants, grant, grantCondition(grant, lookup), ctx.signal);
     return {};
   };
   const controller = mgr.newController({ name: 'resource-grant', reconciler: reconcile });

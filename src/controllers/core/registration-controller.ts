@@ -7,14 +7,12 @@ import {
   formatFieldErrors,
   MESSAGES,
   type ResourceRegistration,
-  setCondition,
-  statusEqual,
   validateRegistrationUnique,
 } from '../../api/index.ts';
 import { eventObjects, type Manager, type Reconciler } from '../../runtime/index.ts';
 import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
 import { type QuotaCaches, RESOURCES } from '../resources.ts';
-import { writeStatus } from '../status-writer.ts';
+import { writeCondition } from '../status-writer.ts';
 
 export function registrationCondition(
   reg: ResourceRegistration,
@@ -46,14 +44,13 @@ export function setupRegistrationController(mgr: Manager, caches: QuotaCaches): 
     const reg = caches.registrations.get('', req.name);
     if (reg === undefined) return {};
     const all = caches.registrations.byIndex(BY_RESOURCE_TYPE, reg.spec.resourceType);
-    const status = {
-      ...reg.status,
-      observedGeneration: reg.metadata.generation ?? 0,
-      conditions: setCondition(reg.status?.conditions, registrationCondition(reg, all), new Date()),
-    };
-    if (!statusEqual(reg.status, status)) {
-      await writeStatus(mgr.client, RESOURCES.registrations, reg, status, { signal: ctx.signal });
-    }
+    await writeCondition(
+      mgr.client,
+      RESOURCES.registrations,
+      reg,
+      registrationCondition(reg, all),
+      ctx.signal,
+    );
     return {};
   };
   const controller = mgr.newController({ name: 'resource-registration', reconciler: reconcile });

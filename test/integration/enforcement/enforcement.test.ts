@@ -10,12 +10,22 @@ import { review } from '../../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../../support/kube.ts';
+import { project } from '../../support/manifests.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const plane = useControlPlane();
 const env = useOperator(plane);
 const kubectl = (...args: string[]) => kubectlOk(plane.current, args);
 const NS = 'quota-system';
+const grantActive = (name: string) =>
+  kubectl(
+    'wait',
+    '--for=condition=Active',
+    '--timeout=60s',
+    '-n',
+    NS,
+    `resourcegrant.quota.miloapis.com/${name}`,
+  );
 
 const claimPolicy = (name: string, resourceType: string, claimName: string) => `
 apiVersion: quota.miloapis.com/v1alpha1
@@ -40,17 +50,6 @@ spec:
         requests:
           - resourceType: ${resourceType}
             amount: 1
-`;
-
-const project = (name: string, orgName = 'acme') => `
-apiVersion: resourcemanager.miloapis.com/v1alpha1
-kind: Project
-metadata:
-  name: ${name}
-spec:
-  ownerRef:
-    kind: Organization
-    name: ${orgName}
 `;
 
 async function claims(): Promise<ResourceClaim[]> {
@@ -93,22 +92,8 @@ describe('enforcement', () => {
         `claimcreationpolicy.quota.miloapis.com/${name}`,
       );
     }
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
-      NS,
-      'resourcegrant.quota.miloapis.com/acme-seats',
-    );
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
-      NS,
-      'resourcegrant.quota.miloapis.com/acme-projects',
-    );
+    await grantActive('acme-seats');
+    await grantActive('acme-projects');
   });
 
   it('admits a create only when every policy grants, and keeps nothing reserved when one refuses', async () => {
@@ -163,14 +148,7 @@ describe('enforcement', () => {
       RESOURCES.grants,
       makeGrant('other-projects', NS, org('other')).allow('example.com/projects', 5).build(),
     );
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
-      NS,
-      'resourcegrant.quota.miloapis.com/other-projects',
-    );
+    await grantActive('other-projects');
     const denied = await review(env.operator, '/enforce-quota', admission('req-1'));
     assert.equal(denied.allowed, false);
     assert.equal(denied.status?.code, 403);
@@ -178,14 +156,7 @@ describe('enforcement', () => {
       RESOURCES.grants,
       makeGrant('other-seats', NS, org('other')).allow('example.com/seats', 5).build(),
     );
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
-      NS,
-      'resourcegrant.quota.miloapis.com/other-seats',
-    );
+    await grantActive('other-seats');
     const first = await review(env.operator, '/enforce-quota', admission('req-2'));
     assert.equal(first.allowed, true, first.status?.message);
     const uids = async () =>

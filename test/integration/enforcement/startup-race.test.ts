@@ -8,31 +8,13 @@ import { RESOURCES } from '../../../src/controllers/index.ts';
 import { kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
 import { useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';
+import { organization, project } from '../../support/manifests.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const plane = useControlPlane();
 const env = useOperator(plane);
 const kubectl = (...args: string[]) => kubectlOk(plane.current, args);
 const sample = (name: string) => repoPath('config/samples', name);
-
-const organization = (name: string, type = 'Standard') => `
-apiVersion: resourcemanager.miloapis.com/v1alpha1
-kind: Organization
-metadata:
-  name: ${name}
-spec:
-  type: ${type}
-`;
-const project = (name: string, org: string) => `
-apiVersion: resourcemanager.miloapis.com/v1alpha1
-kind: Project
-metadata:
-  name: ${name}
-spec:
-  ownerRef:
-    kind: Organization
-    name: ${org}
-`;
 
 describe('the start-up race', () => {
   it('sets up the sample registrations and policies', async () => {
