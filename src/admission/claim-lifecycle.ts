@@ -40,7 +40,11 @@ export async function createAndWait(
     const sameObject = existing.metadata.labels?.[LABEL_RESOURCE_UID] === uid;
     if (sameObject && outcome === 'granted') return { kind: 'granted', claim: existing, created: false };
     if (sameObject && outcome === 'pending') return wait(deps, existing, undefined, signal, false);
-    if (!sameObject && outcome === 'granted' && (await objectExists(deps.client, request)))
+    if (
+      !sameObject &&
+      outcome === 'granted' &&
+      (await objectExists(deps.client, request, claim.spec.resourceRef?.name ?? ''))
+    )
       return { kind: 'duplicate' };
     replaced = existing.metadata.uid;
     await deleteClaim(deps.client, existing);
@@ -111,15 +115,16 @@ async function getClaim(
   }
 }
 
-/** Whether an object with the request's name already exists (so this create will fail as a duplicate). */
-async function objectExists(client: KubeClient, request: AdmissionRequest): Promise<boolean> {
+/** Whether an object of the request's kind named `name` exists (so this create will fail as a duplicate). The
+ * name is the object's, which the apiserver has generated before admission for a generateName create. */
+async function objectExists(client: KubeClient, request: AdmissionRequest, name: string): Promise<boolean> {
   const { group, version, resource } = request.resource;
   const namespace = request.namespace ?? '';
   const ref = { group, version, plural: resource, namespaced: namespace !== '' };
   try {
     await kubeRequest(client.kubeConfig, {
       method: 'GET',
-      path: resourcePath(ref, namespace, request.name ?? ''),
+      path: resourcePath(ref, namespace, name),
     });
     return true;
   } catch (error) {
