@@ -106,3 +106,14 @@ spec:
     name: ${organization}
 `;
 }
+
+/** A demo Organization of the given tier. */
+export function organizationYaml(name: string, type: 'Personal' | 'Standard'): string {
+  return `apiVersion: resourcemanager.miloapis.com/v1alpha1
+kind: Organization
+metadata:
+  name: ${name}
+spec:
+  type: ${type}
+`;
+}

@@ -18,6 +18,7 @@ import {
   isReconciled,
   type KubeItem,
   managedByOperator,
+  organizationYaml,
   projectYaml,
   SAMPLE_KINDS,
   trackingKeys,
@@ -36,6 +37,7 @@ const plane = useControlPlane();
 const TRACKED_SAMPLES = 'test/integration/deploy/fixtures/tracked-samples';
 const TRACKED_TENANTS = 'test/integration/deploy/fixtures/tracked-tenants';
 let operator: OperatorUnderTest | undefined;
+const everyOperator: OperatorUnderTest[] = [];
 let beforeOperator: KstatusLine[] = [];
 let starts = 0;
 
@@ -51,6 +53,7 @@ async function startOperator(): Promise<OperatorUnderTest> {
     '--log-level=info',
   ];
   const started = new OperatorUnderTest(kubeconfig, args, join(cp.dir, `operator-sa-${starts++}.log`));
+  everyOperator.push(started);
   // serving: the quota-kind webhook configuration carries the CA bundle of the self-managed certificate
   await eventually(
     'the operator applied its webhook configuration',
@@ -273,10 +276,36 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     assert.equal(diff.code, 0, `kubectl diff -k config/samples:\n${diff.stdout}${diff.stderr}`);
   });
 
-  it('the operator never hit a permission it lacks (no 403 in its log)', () => {
-    const log = operator?.log() ?? '';
-    assert.ok(log.includes('"level"'), 'the operator logged (JSON lines)');
-    assert.deepEqual(forbiddenLines(log), []);
+  it('a second replica stands by, then leads when the first stops', async () => {
+    const cp = plane.current;
+    const standby = await startOperator();
+    await eventually('the standby synced its caches and campaigns', () => {
+      const log = standby.log();
+      return log.includes('caches synced') && log.includes('campaigning for leadership');
+    });
+    await operator?.stop(); // SIGTERM releases the Lease
+    operator = standby;
+    await eventually('the standby leads', () => standby.log().includes('became leader'), 60_000);
+    // and its controllers act: a new Organization gets its grant
+    await kubectlOk(cp, ['create', '-f', '-'], organizationYaml('gamma', 'Personal'));
+    await eventually('personal-tier-gamma is Active', async () => {
+      const g = await getJson(cp, [
+        'resourcegrants.quota.miloapis.com',
+        '-n',
+        OPERATOR_NS,
+        'personal-tier-gamma',
+      ]).catch(() => undefined);
+      return g?.status?.conditions?.find((c) => c.type === 'Active')?.status === 'True';
+    });
+  });
+
+  it("the operator never hit a permission it lacks (no 403 in any replica's log)", () => {
+    assert.equal(everyOperator.length, 2);
+    for (const replica of everyOperator) {
+      const log = replica.log();
+      assert.ok(log.includes('"level"'), 'the operator logged (JSON lines)');
+      assert.deepEqual(forbiddenLines(log), [], replica.logPath);
+    }
   });
 
   it('negative control: with one rule removed, the same check finds the 403', async () => {
@@ -302,11 +331,7 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     );
     operator = await startOperator();
     // a new consumer needs new buckets
-    await kubectlOk(
-      cp,
-      ['create', '-f', '-'],
-      'apiVersion: resourcemanager.miloapis.com/v1alpha1\nkind: Organization\nmetadata:\n  name: beta\nspec:\n  type: Personal\n',
-    );
+    await kubectlOk(cp, ['create', '-f', '-'], organizationYaml('beta', 'Personal'));
     const lines = await eventually('a 403 in the log', () => {
       const found = forbiddenLines(operator?.log() ?? '');
       return found.length > 0 && found;
