@@ -142,8 +142,27 @@ describe('ResourceClaim handler', () => {
       statusOf(verdict)?.message ?? '',
       /Resource type 'resourcemanager\.miloapis\.com\/projects' is not available for quota management/,
     );
-    const inactive = resourceClaimHandler(listView([makeRegistration('projects', PROJECTS, false)]));
+    const refused = {
+      ...makeRegistration('projects', PROJECTS, false),
+      status: {
+        conditions: [
+          {
+            type: 'Active',
+            status: 'False' as const,
+            reason: 'ValidationFailed',
+            message: 'duplicate',
+            lastTransitionTime: '2024-01-01T00:00:00Z',
+          },
+        ],
+      },
+    };
+    const inactive = resourceClaimHandler(listView([refused]));
     assert.equal((await inactive(admissionRequest('CREATE', makeClaim()), signal())).allowed, false);
+  });
+
+  it('admits a claim whose registration exists but has no verdict yet (created in the same apply)', async () => {
+    const pending = resourceClaimHandler(listView([makeRegistration('projects', PROJECTS, false)]));
+    assert.equal((await pending(admissionRequest('CREATE', makeClaim()), signal())).allowed, true);
   });
 
   it('applies the claiming rules: consumer type and claiming kind', async () => {

@@ -1,7 +1,9 @@
 // ResourceClaim validation beyond the CRD schema, with Milo's admission messages: unique resource types,
 // amounts of at least 1, consumerRef and resourceRef present; an immutable spec; and, against API state,
 // registered Active types, the consumer type and the claiming rules.
+import { findCondition } from '../conditions.ts';
 import { consumerMatchesType, isClaimingResource } from '../consumer.ts';
+import { CONDITION_ACTIVE } from '../reasons.ts';
 import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
 import { checkKindSchema, hasSpec, immutable } from './common.ts';
 import { at, duplicate, type FieldError, invalid, required } from './field-error.ts';
@@ -94,7 +96,13 @@ export function validateResourceClaimAgainstRegistrations(
   const errors: FieldError[] = [];
   const { consumerRef, resourceRef } = claim.spec;
   claim.spec.requests.forEach((r, i) => {
-    const found = registrationOrError(lookup, r.resourceType, `${at('spec.requests', i)}.resourceType`);
+    // A registration created together with the claim (one apply, one Argo CD sync) has no verdict yet: the
+    // claim is admitted and the operator decides it once the registration is judged (SPEC §4.6 spirit).
+    const pending = lookup.get(r.resourceType);
+    const found =
+      pending !== undefined && findCondition(pending.status?.conditions, CONDITION_ACTIVE) === undefined
+        ? { registration: pending }
+        : registrationOrError(lookup, r.resourceType, `${at('spec.requests', i)}.resourceType`);
     if ('error' in found) {
       errors.push(found.error);
       return;
