@@ -100,7 +100,7 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     });
   });
   after(async () => {
-    await operator?.stop();
+    await Promise.all(everyOperator.map((o) => o.stop()));
   });
 
   it('kubectl apply -k config/default is accepted, again server-side', async () => {

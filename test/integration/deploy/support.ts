@@ -97,10 +97,12 @@ export class OperatorUnderTest {
     return readFileSync(this.logPath, 'utf8');
   }
 
-  /** SIGTERM, as the kubelet stops a pod; waits for the exit. */
-  async stop(): Promise<void> {
+  /** SIGTERM, as the kubelet stops a pod, and SIGKILL after the pod's grace period; waits for the exit. */
+  async stop(graceMs = 30_000): Promise<void> {
     if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGTERM');
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);
     await this.#exited;
+    clearTimeout(timer);
   }
 }
 
