@@ -39,6 +39,7 @@ const TRACKED_TENANTS = 'test/integration/deploy/fixtures/tracked-tenants';
 let operator: OperatorUnderTest | undefined;
 const everyOperator: OperatorUnderTest[] = [];
 let beforeOperator: KstatusLine[] = [];
+let applyWarnings = '';
 let starts = 0;
 
 async function startOperator(): Promise<OperatorUnderTest> {
@@ -88,7 +89,9 @@ async function can(verb: string, resource: string, namespace?: string): Promise<
 describe('deploying config/default and running the operator as its ServiceAccount', () => {
   before(async () => {
     const cp = await plane.ready;
-    await kubectlOk(cp, ['apply', '-k', repoPath('config/default')]);
+    const applied = await cp.kubectl(['apply', '-k', repoPath('config/default')]);
+    assert.equal(applied.code, 0, applied.stderr);
+    applyWarnings = applied.stderr;
     await kubectlOk(cp, ['apply', '-k', repoPath('config/samples/resourcemanager')]);
     await kubectlOk(cp, ['apply', '-k', repoPath('config/rbac/demo')]);
     await kubectlOk(cp, ['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
@@ -135,6 +138,26 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     // Kubernetes' own view role picked up ours
     const view = await kubectlOk(cp, ['get', 'clusterrole', 'view', '-o', 'json']);
     assert.match(view, /allowancebuckets/);
+  });
+
+  it('the Deployment passes the restricted Pod Security level the namespace enforces', async () => {
+    const cp = plane.current;
+    assert.doesNotMatch(applyWarnings, /PodSecurity/);
+    // its pod template, created as a Pod (server-side dry run): Pod Security admission enforces, not warns
+    const deployment = JSON.parse(
+      await kubectlOk(cp, ['get', 'deployment', '-n', OPERATOR_NS, 'milo-quota-operator', '-o', 'json']),
+    ) as { spec: { template: { spec: object } } };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'template', namespace: OPERATOR_NS } };
+    const asPod = JSON.stringify({ ...pod, spec: deployment.spec.template.spec });
+    await kubectlOk(cp, ['create', '--dry-run=server', '-f', '-'], asPod);
+    // and a pod that breaks the level is refused there (so the check above can fail)
+    const privileged = { containers: [{ name: 'c', image: 'x', securityContext: { privileged: true } }] };
+    const refused = await kubectlFails(
+      cp,
+      ['create', '--dry-run=server', '-f', '-'],
+      JSON.stringify({ ...pod, spec: privileged }),
+    );
+    assert.match(refused, /violates PodSecurity "restricted/);
   });
 
   it('the least-privilege role is what the operator gets (and no more)', async () => {
