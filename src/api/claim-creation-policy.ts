@@ -6,7 +6,12 @@ import type { QuotaObject } from './meta.ts';
 import { CONDITION_READY, POLICY_READY_REASONS } from './reasons.ts';
 import { resourceClaimSpecSchema } from './resource-claim.ts';
 import { boolean, type Infer, object, optional } from './schema/builder.ts';
-import { conditionsSchema, objectMetaTemplateSchema, observedGenerationSchema } from './schema/common.ts';
+import {
+  conditionsSchema,
+  objectMetaTemplateSchema,
+  observedGenerationSchema,
+  UNOBSERVED,
+} from './schema/common.ts';
 
 export const CLAIM_CREATION_POLICY = 'ClaimCreationPolicy';
 
@@ -54,7 +59,7 @@ export const claimCreationPolicyStatusSchema = object(
       conditionsSchema('Ready=True when the policy is valid, enabled and enforced.', REASONS),
     ),
   },
-  { description: 'Observed state of the policy, written by the operator.' },
+  { description: 'Observed state of the policy, written by the operator.', default: UNOBSERVED },
 );
 
 export type ClaimCreationPolicySpec = Infer<typeof specSchema>;

@@ -15,6 +15,7 @@ import {
   conditionsSchema,
   objectMetaTemplateSchema,
   observedGenerationSchema,
+  UNOBSERVED,
 } from './schema/common.ts';
 import { API_GROUP_PATTERN, API_VERSION_PATTERN, KIND_PATTERN } from './schema/patterns.ts';
 
@@ -140,6 +141,7 @@ export const grantCreationPolicyStatusSchema = object(
   },
   {
     description: 'Observed state of the policy, written by the operator.',
+    default: UNOBSERVED,
   },
 );
 

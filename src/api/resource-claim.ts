@@ -11,6 +11,7 @@ import {
   objectRefSchema,
   observedGenerationSchema,
   resourceTypeSchema,
+  UNOBSERVED,
 } from './schema/common.ts';
 
 export const RESOURCE_CLAIM = 'ResourceClaim';
@@ -70,6 +71,7 @@ const allocationSchema = object(
 );
 
 const pendingDefault = {
+  ...UNOBSERVED,
   conditions: [
     {
       type: CONDITION_GRANTED,

@@ -10,6 +10,7 @@ import {
   consumerRef,
   observedGenerationSchema,
   resourceTypeSchema,
+  UNOBSERVED,
 } from './schema/common.ts';
 
 export const RESOURCE_GRANT = 'ResourceGrant';
@@ -74,7 +75,7 @@ export const resourceGrantStatusSchema = object(
       ),
     ),
   },
-  { description: 'Observed state of the grant, written by the operator.' },
+  { description: 'Observed state of the grant, written by the operator.', default: UNOBSERVED },
 );
 
 export type ResourceGrantSpec = Infer<typeof specSchema>;

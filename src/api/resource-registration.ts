@@ -12,6 +12,7 @@ import {
   consumerTypeSchema,
   observedGenerationSchema,
   resourceTypeSchema,
+  UNOBSERVED,
 } from './schema/common.ts';
 
 export const RESOURCE_REGISTRATION = 'ResourceRegistration';
@@ -80,7 +81,7 @@ export const resourceRegistrationStatusSchema = object(
       conditionsSchema('Active=True once grants and claims may use this resource type.', REASONS),
     ),
   },
-  { description: 'Observed state of the registration, written by the operator.' },
+  { description: 'Observed state of the registration, written by the operator.', default: UNOBSERVED },
 );
 
 export type ResourceRegistrationSpec = Infer<typeof resourceRegistrationSpecSchema>;

@@ -201,3 +201,10 @@ export const objectMetaTemplateSchema = object(
   },
   { description: 'Metadata for generated objects. String values may contain {{ CEL }} templates.' },
 );
+
+/**
+ * The status every kind starts with: observedGeneration 0, below any generation, so kstatus, Flux and
+ * Argo CD read a new object as InProgress until the operator has observed it (an absent status reads as
+ * Current). Buckets have none: the operator creates them and writes their status at once.
+ */
+export const UNOBSERVED = { observedGeneration: 0 } as const;
