@@ -35,7 +35,7 @@ export interface StateShape {
 }
 
 export const claimNamespace = (i: number) => `claims-${i}`;
-const typeName = (t: number) => `scale.example.com/resource-${t}`;
+export const typeName = (t: number) => `scale.example.com/resource-${t}`;
 
 async function status<T extends { metadata: { namespace?: string; name?: string } }>(
   client: KubeClient,
@@ -55,7 +55,10 @@ async function status<T extends { metadata: { namespace?: string; name?: string 
   );
 }
 
-async function createRegistrations(client: KubeClient, shape: StateShape): Promise<ResourceRegistration[]> {
+export async function createRegistrations(
+  client: KubeClient,
+  shape: StateShape,
+): Promise<ResourceRegistration[]> {
   const created: ResourceRegistration[] = [];
   for (let t = 0; t < shape.resourceTypes; t++) {
     created.push(await client.create(RESOURCES.registrations, makeRegistration(`scale-${t}`, typeName(t))));
