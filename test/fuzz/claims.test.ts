@@ -14,7 +14,7 @@ import { type ConsumerSnapshot, decide, QuotaInputError } from '../../src/quota/
 import { snapshotArb } from '../../src/quota/test-arbitraries.ts';
 import { isFieldPath, mutated, typedMutated } from './mutate.ts';
 
-const RUNS = { numRuns: 300 };
+const RUNS = { numRuns: 1000 };
 
 function assertFieldErrors(errors: unknown): asserts errors is FieldError[] {
   assert.ok(Array.isArray(errors), 'validators return an array');

@@ -18,7 +18,7 @@ import {
 } from '../../src/policy/index.ts';
 import { isFieldPath, typedMutated } from './mutate.ts';
 
-const RUNS = { numRuns: 200 };
+const RUNS = { numRuns: 1000 };
 const grantEnv = createEnvironment('GrantCreationPolicy');
 const claimEnv = createEnvironment('ClaimCreationPolicy');
 
