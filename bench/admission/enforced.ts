@@ -1,20 +1,138 @@
-// The enforced side of the admission benchmark. TODO(admission): once the enforcement webhook lands
-// (src/admission enforce.ts + the operator serving it), this should:
-//   1. start the operator with its webhook server (every replica serves) on 127.0.0.1 and wait for
-//      the ValidatingWebhookConfiguration it manages to list the trigger kind;
-//   2. apply a registration for `configmaps` per namespace consumer, a grant with ample room and a
-//      ClaimCreationPolicy whose trigger is core/v1 ConfigMap (constraint: namespace == "enforced");
-//   3. run measureCreates() on ConfigMaps in namespace "enforced" with the same counts as the baselines,
-//      and return the figures. The caller already prints them against SPEC §11 (p50 ≤ 30 ms, p99 ≤ 300 ms,
-//      ≤ 3× the ResourceQuota figure).
-// Until then it says so, and the report shows "not measured" instead of a number.
+// The enforced side of the admission benchmark: ConfigMaps in namespace "enforced" under a ClaimCreationPolicy
+// (one claim of 1 per ConfigMap, ample room), with the operator serving its webhooks on 127.0.0.1 as `make run`
+// does. Measured after the two baselines, so the enforcement webhook (which the apiserver calls for every
+// ConfigMap create once the policy is Ready, whatever the namespace) is not on the baselines' path.
+
+import type { ResourceClaim } from '../../src/api/index.ts';
+import { RESOURCES } from '../../src/controllers/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
-import type { CreateFigures } from './measure.ts';
+import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
+import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts';
+import { createNamespaces, QUOTA_NAMESPACE } from '../lib/bench.ts';
+import { outcomeOf } from '../lib/claim-watch.ts';
+import { type CpuSplit, cpuMeter } from '../lib/cpu.ts';
+import { type OperatorHandle, spawnOperator } from '../lib/operator.ts';
+import { CONFIGMAPS, type CreateFigures, measureCreates, WARM_UP } from './measure.ts';
 
 export type EnforcedOutcome =
   | { measured: true; figures: CreateFigures }
   | { measured: false; reason: string };
 
-export async function measureEnforced(_plane: ControlPlane): Promise<EnforcedOutcome> {
-  return { measured: false, reason: 'not measured yet (enforcement webhook missing)' };
+export const ENFORCED_NAMESPACE = 'enforced';
+const RESOURCE_TYPE = 'bench.example.com/configmaps';
+
+const POLICY = `apiVersion: quota.miloapis.com/v1alpha1
+kind: ClaimCreationPolicy
+metadata:
+  name: configmaps
+spec:
+  trigger:
+    resource:
+      apiVersion: v1
+      kind: ConfigMap
+    constraints:
+      - expression: trigger.metadata.namespace == "${ENFORCED_NAMESPACE}"
+  target:
+    resourceClaimTemplate:
+      metadata:
+        name: "cm-{{trigger.metadata.namespace}}-{{trigger.metadata.name}}"
+        namespace: ${QUOTA_NAMESPACE}
+      spec:
+        consumerRef:
+          apiGroup: resourcemanager.miloapis.com
+          kind: Organization
+          name: acme
+        requests:
+          - resourceType: ${RESOURCE_TYPE}
+            amount: 1
+`;
+
+async function kubectl(plane: ControlPlane, args: string[], input?: string): Promise<string> {
+  const result = await plane.kubectl(args, input === undefined ? {} : { input });
+  if (result.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${result.stderr}`);
+  return result.stdout;
+}
+
+async function until(what: string, probe: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function setUpPolicy(plane: ControlPlane, client: KubeClient): Promise<void> {
+  await createNamespaces(client, [ENFORCED_NAMESPACE]);
+  await client.create(
+    RESOURCES.registrations,
+    makeRegistration('bench-configmaps', RESOURCE_TYPE, undefined, [{ apiGroup: '', kind: 'ConfigMap' }]),
+  );
+  await client.create(
+    RESOURCES.grants,
+    makeGrant('acme-configmaps', QUOTA_NAMESPACE, org('acme')).allow(RESOURCE_TYPE, 1_000_000).build(),
+  );
+  await kubectl(plane, ['apply', '-f', '-'], POLICY);
+  await kubectl(plane, [
+    'wait',
+    '--for=condition=Active',
+    '--timeout=120s',
+    '-n',
+    QUOTA_NAMESPACE,
+    'resourcegrant.quota.miloapis.com/acme-configmaps',
+  ]);
+  await kubectl(plane, [
+    'wait',
+    '--for=condition=Ready',
+    '--timeout=120s',
+    'claimcreationpolicy.quota.miloapis.com/configmaps',
+  ]);
+  await until('the enforcement webhook to cover ConfigMaps', async () => {
+    const out = await kubectl(plane, [
+      'get',
+      'validatingwebhookconfiguration',
+      'milo-quota-enforcement',
+      '-o',
+      'jsonpath={.webhooks[*].rules[*].resources[*]}',
+    ]);
+    return out.split(/\s+/).includes('configmaps');
+  });
+}
+
+export async function measureEnforced(
+  plane: ControlPlane,
+  counts: { sequential: number; burst: number; concurrency: number },
+  log: (message: string) => void,
+): Promise<EnforcedOutcome> {
+  const client = createClient(plane.kubeConfig);
+  let operator: OperatorHandle | undefined;
+  try {
+    operator = await spawnOperator(plane, {
+      args: ['--enable-webhooks=true', '--webhook-url-host=127.0.0.1', '--webhook-port=0'],
+    });
+    await operator.waitReady();
+    await setUpPolicy(plane, client);
+    log('ConfigMaps under a ClaimCreationPolicy (enforced by the operator webhook)');
+    const cpu = cpuMeter(plane, operator.pid);
+    const figures = await measureCreates(client, CONFIGMAPS, ENFORCED_NAMESPACE, counts);
+    const cpuSeconds = cpu();
+    // Proof that every timed create went through enforcement: one Granted claim per ConfigMap.
+    const claims = await kubeRequest<{ items: ResourceClaim[] }>(plane.kubeConfig, {
+      method: 'GET',
+      path: resourcePath(RESOURCES.claims, QUOTA_NAMESPACE),
+    });
+    const granted = claims.items.filter(
+      (c) => c.metadata.name?.startsWith(`cm-${ENFORCED_NAMESPACE}-`) && outcomeOf(c) === 'granted',
+    ).length;
+    const expected = WARM_UP + counts.sequential + counts.burst;
+    if (granted !== expected) throw new Error(`${granted} granted claims for ${expected} enforced creates`);
+    return { measured: true, figures, cpuSeconds };
+  } catch (error) {
+    return {
+      measured: false,
+      reason: `not measured: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  } finally {
+    await operator?.stop();
+  }
 }

@@ -13,6 +13,9 @@ export const CONFIGMAPS: ResourceRef = {
   kind: 'ConfigMap',
 };
 
+/** Untimed creates first (connections, caches, JIT). */
+export const WARM_UP = 20;
+
 export interface CreateFigures {
   readonly sequentialMs: LatencySummary;
   readonly burstMs: LatencySummary;
@@ -36,7 +39,7 @@ export async function measureCreates(
     await client.create(ref, { ...body(name), metadata: { name, namespace } });
     return performance.now() - t0;
   };
-  for (let i = 0; i < 20; i++) await timed(`warm-${i}`);
+  for (let i = 0; i < WARM_UP; i++) await timed(`warm-${i}`);
   const sequential: number[] = [];
   for (let i = 0; i < counts.sequential; i++) sequential.push(await timed(`seq-${i}`));
   const concurrent: number[] = [];
