@@ -15,7 +15,7 @@ import { type OperatorHandle, spawnOperator } from '../lib/operator.ts';
 import { CONFIGMAPS, type CreateFigures, measureCreates, WARM_UP } from './measure.ts';
 
 export type EnforcedOutcome =
-  | { measured: true; figures: CreateFigures }
+  | { measured: true; figures: CreateFigures; cpuSeconds: CpuSplit }
   | { measured: false; reason: string };
 
 export const ENFORCED_NAMESPACE = 'enforced';
