@@ -3,13 +3,24 @@
 import { type Condition, type ConditionUpdate, setCondition, statusEqual } from '../api/index.ts';
 import type { KubeClient, KubeObject, ResourceRef } from '../runtime/index.ts';
 
-/** What a status write needs to know about the object. */
+/** What a status write needs to know about the object: its identity and the status it has now. */
 export interface ObjectIdentity {
   readonly metadata: {
     readonly namespace?: string;
     readonly name?: string;
     readonly resourceVersion?: string;
   };
+  readonly status?: object;
+}
+
+/**
+ * `next` as a JSON merge patch over `current`: a field `next` drops is sent as null, or the merge would keep
+ * it (a bucket's `overcommitted` would outlive the over-commit, and every pass would write again).
+ */
+export function statusPatch(current: object | undefined, next: object): Record<string, unknown> {
+  const patch: Record<string, unknown> = { ...next };
+  for (const key of Object.keys(current ?? {})) if (!(key in next)) patch[key] = null;
+  return patch;
 }
 
 export const FIELD_MANAGER = 'milo-quota-operator';
@@ -28,7 +39,8 @@ export function writeStatus<T extends KubeObject>(
   options: StatusWriteOptions = {},
 ): Promise<T> {
   const { namespace = '', name = '', resourceVersion } = obj.metadata;
-  const body = options.precondition ? { metadata: { resourceVersion }, status } : { status };
+  const patch = statusPatch(obj.status, status);
+  const body = options.precondition ? { metadata: { resourceVersion }, status: patch } : { status: patch };
   return client.patch<T>(ref, namespace, name, 'merge', body, {
     subresource: 'status',
     fieldManager: FIELD_MANAGER,

@@ -58,3 +58,16 @@ export function immutable(oldValue: unknown, newValue: unknown, path: string, me
 export function hasSpec<T extends { spec?: unknown }>(obj: T): obj is T & { spec: NonNullable<T['spec']> } {
   return typeof obj.spec === 'object' && obj.spec !== null;
 }
+
+/**
+ * Runs the checks that go beyond the schema. They read the object as its type says; on an object the schema
+ * already refused (a null where a list belongs) they could throw, and then the schema's errors are the answer.
+ */
+export function beyondSchema(schemaErrors: FieldError[], deeper: () => FieldError[]): FieldError[] {
+  try {
+    return [...schemaErrors, ...deeper()];
+  } catch (error) {
+    if (schemaErrors.length > 0 && error instanceof TypeError) return schemaErrors;
+    throw error;
+  }
+}

@@ -5,7 +5,7 @@ import { findCondition } from '../conditions.ts';
 import { consumerMatchesType, isClaimingResource } from '../consumer.ts';
 import { CONDITION_ACTIVE } from '../reasons.ts';
 import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
-import { checkKindSchema, hasSpec, immutable } from './common.ts';
+import { beyondSchema, checkKindSchema, hasSpec, immutable } from './common.ts';
 import { at, duplicate, type FieldError, invalid, required } from './field-error.ts';
 import { claimingRuleError, consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
 import type { RegistrationLookup } from './registrations.ts';
@@ -37,9 +37,13 @@ export function requestErrors(requests: readonly ResourceRequest[], path: string
 }
 
 export function validateResourceClaim(claim: ResourceClaim): FieldError[] {
-  const errors = checkKindSchema(resourceClaimDefinition, claim);
-  if (!hasSpec(claim)) return errors;
-  const spec = claim.spec;
+  const schemaErrors = checkKindSchema(resourceClaimDefinition, claim);
+  if (!hasSpec(claim)) return schemaErrors;
+  return beyondSchema(schemaErrors, () => claimSpecErrors(claim.spec));
+}
+
+function claimSpecErrors(spec: ResourceClaim['spec']): FieldError[] {
+  const errors: FieldError[] = [];
   errors.push(...requestErrors(Array.isArray(spec.requests) ? spec.requests : [], 'spec.requests'));
   if (spec.consumerRef === undefined) {
     errors.push(

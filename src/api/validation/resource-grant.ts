@@ -4,7 +4,7 @@
 import { isAmount, MAX_AMOUNT } from '../amount.ts';
 import { type ConsumerRef, consumerMatchesType } from '../consumer.ts';
 import { type ResourceGrant, resourceGrantDefinition } from '../resource-grant.ts';
-import { checkKindSchema, hasSpec } from './common.ts';
+import { beyondSchema, checkKindSchema, hasSpec } from './common.ts';
 import { at, type FieldError, invalid } from './field-error.ts';
 import { consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
 import type { RegistrationLookup } from './registrations.ts';
@@ -39,7 +39,7 @@ export function allowanceTotalErrors(allowances: readonly AllowanceLike[], path:
 export function validateResourceGrant(grant: ResourceGrant): FieldError[] {
   const errors = checkKindSchema(resourceGrantDefinition, grant);
   if (!hasSpec(grant)) return errors;
-  return [...errors, ...allowanceTotalErrors(grant.spec.allowances ?? [], 'spec.allowances')];
+  return beyondSchema(errors, () => allowanceTotalErrors(grant.spec.allowances ?? [], 'spec.allowances'));
 }
 
 /** Grants are mutable (policies update them), so an update is checked like a create. */

@@ -104,6 +104,26 @@ describe('quota engine on a real control plane', () => {
     for (const name of ['p2', 'p4']) assert.equal(granted(await decided(name))?.status, 'True');
   });
 
+  it('shows an over-commit while the limit is below the allocation, and clears it when the limit returns', async () => {
+    const { client } = env;
+    await client.delete(RESOURCES.grants, NS, 'acme-more');
+    const over = await eventually('over-commit of 2', async () => {
+      const b = await bucket('acme', 'example.com/projects');
+      return b.status?.overcommitted === 2 ? b.status : undefined;
+    });
+    assert.deepEqual([over.limit, over.allocated, over.available], [0, 2, 0]);
+    await client.create(
+      RESOURCES.grants,
+      makeGrant('acme-back', NS, org('acme')).allow('example.com/projects', 3).build(),
+    );
+    await activeGrant('acme-back');
+    const healed = await eventually('limit 3 and no over-commit field', async () => {
+      const b = await bucket('acme', 'example.com/projects');
+      return b.status?.limit === 3 ? b.status : undefined;
+    });
+    assert.equal(healed.overcommitted, undefined);
+  });
+
   it('holds nothing anywhere for a multi-request claim that does not fit', async () => {
     const { client } = env;
     await client.create(RESOURCES.registrations, makeRegistration('vcpus', 'example.com/vcpus'));
