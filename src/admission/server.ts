@@ -149,10 +149,14 @@ export class WebhookServer implements Runnable {
   }
 }
 
+/**
+ * `reusePort` (SO_REUSEPORT): replicas on one host can share a fixed port, as they share a Service in a cluster,
+ * so every replica writes the same URL into the webhook configurations and the kernel spreads the calls.
+ */
 function listen(server: https.Server, port: number, host: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => {
+    server.listen({ port, host, reusePort: port !== 0 }, () => {
       server.off('error', reject);
       resolve();
     });
