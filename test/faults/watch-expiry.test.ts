@@ -119,11 +119,4 @@ describe('watch expiry (410 Gone) on the operator informers', {
       await operator.stop();
     }
   });
-
-  it.todo(
-    'enforcement with two operator replicas and leader changes (kill the leader mid-burst of enforced creates, ' +
-      'exactly `room` objects admitted): blocked locally because in url mode every replica writes its own ' +
-      'https://127.0.0.1:<port> into the webhook configurations, so two replicas on one host overwrite each ' +
-      "other's endpoint; needs a shared endpoint (an advertised URL/port option, or a Service in a real cluster)",
-  );
 });
