@@ -13,6 +13,7 @@ import type { QuotaCaches, TypedCache } from './resources.ts';
 
 export const BY_CONSUMER = 'consumer';
 export const BY_RESOURCE_TYPE = 'resourceType';
+export const BY_RESOURCE_REF = 'resourceRef';
 
 /** The consumer key of a reference, or undefined when the reference cannot name a consumer. */
 export function consumerKeyOf(ref: ConsumerRef | undefined): string | undefined {
@@ -40,6 +41,18 @@ export function bucketConsumer(obj: KubeObject): string[] {
   return keyList(consumerKeyOf(spec<AllowanceBucket['spec']>(obj)?.consumerRef));
 }
 
+/** `group/kind/namespace/name` of the object a claim pays for (namespace as written in the resourceRef). */
+export function resourceRefKey(group: string, kind: string, namespace: string, name: string): string {
+  return `${group}/${kind}/${namespace}/${name}`;
+}
+
+/** Claims not linked to their object yet, by the object they name; linked claims need no lookup. */
+export function claimResourceRef(obj: KubeObject): string[] {
+  const ref = spec<ResourceClaim['spec']>(obj)?.resourceRef;
+  if (ref === undefined || (obj.metadata?.ownerReferences ?? []).length > 0) return [];
+  return [resourceRefKey(ref.apiGroup ?? '', ref.kind, ref.namespace ?? '', ref.name)];
+}
+
 export function grantResourceTypes(obj: KubeObject): string[] {
   return [...new Set((spec<ResourceGrant['spec']>(obj)?.allowances ?? []).map((a) => a.resourceType))];
 }
@@ -55,6 +68,7 @@ export function addIndexes(caches: QuotaCaches): void {
     if (!cache.informer.hasIndex(name)) cache.informer.addIndex(name, fn);
   };
   add(caches.claims, BY_CONSUMER, claimConsumer);
+  add(caches.claims, BY_RESOURCE_REF, claimResourceRef);
   add(caches.grants, BY_CONSUMER, grantConsumer);
   add(caches.buckets, BY_CONSUMER, bucketConsumer);
   add(caches.grants, BY_RESOURCE_TYPE, grantResourceTypes);

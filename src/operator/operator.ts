@@ -48,7 +48,11 @@ export function startOperator(
   const bucketNamespace = compileBucketNamespace(
     options.bucketNamespaceExpression ?? JSON.stringify(options.namespace),
   );
-  const { caches, discovery } = setupQuotaControllers(manager, { bucketNamespace });
+  const { caches, discovery } = setupQuotaControllers(manager, {
+    bucketNamespace,
+    bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
+    orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
+  });
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, { ...options.webhook, namespace: options.namespace })
     : undefined;

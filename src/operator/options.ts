@@ -10,6 +10,10 @@ export interface OperatorOptions {
   readonly metricsPort: number;
   readonly probePort: number;
   readonly bucketNamespaceExpression: string | undefined;
+  /** How long a bucket nothing refers to is kept before it is deleted. Default 60 s. */
+  readonly bucketGracePeriodSeconds: number;
+  /** How long an auto-created claim may wait for its object before it is deleted as an orphan. Default 30 s. */
+  readonly orphanGracePeriodSeconds: number;
   readonly logLevel: string;
   /** The webhook server (every replica); false runs the controllers alone (`--enable-webhooks=false`). */
   readonly webhook: WebhookSettings | false;
@@ -42,6 +46,8 @@ const FLAGS = {
   'metrics-port': { type: 'string' },
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
+  'bucket-grace-period-seconds': { type: 'string' },
+  'orphan-grace-period-seconds': { type: 'string' },
   'log-level': { type: 'string' },
   'enable-webhooks': { type: 'string' },
   'webhook-port': { type: 'string' },
@@ -61,6 +67,15 @@ function port(flag: string, value: string | undefined, fallback: number): number
       flag,
       `"${value}" is not a port; give an integer from 0 to 65535 (0 picks a free one)`,
     );
+  }
+  return n;
+}
+
+function seconds(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 86_400) {
+    throw new OptionsError(flag, `"${value}" is not a number of seconds; give an integer from 0 to 86400`);
   }
   return n;
 }
@@ -135,6 +150,16 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     metricsPort: port('metrics-port', values['metrics-port'], 8080),
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
+    bucketGracePeriodSeconds: seconds(
+      'bucket-grace-period-seconds',
+      values['bucket-grace-period-seconds'],
+      60,
+    ),
+    orphanGracePeriodSeconds: seconds(
+      'orphan-grace-period-seconds',
+      values['orphan-grace-period-seconds'],
+      30,
+    ),
     logLevel,
     webhook: webhookSettings(values, env),
   };

@@ -14,6 +14,8 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
   metricsPort: 0,
   probePort: 0,
   bucketNamespaceExpression: undefined,
+  bucketGracePeriodSeconds: 60,
+  orphanGracePeriodSeconds: 30,
   logLevel: 'error',
   // the webhook as `make run` serves it: https://127.0.0.1:<free port>, self-managed certificate
   webhook: {

@@ -14,16 +14,22 @@ import {
 } from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
+  eventObjects,
   isNotFound,
   type KubeClient,
   type KubeObject,
   kubeRequest,
   type Manager,
   type Reconciler,
+  type ResourceRef,
+  requestFor,
+  resourceId,
   resourcePath,
 } from '../../runtime/index.ts';
 import { deleteClaim } from '../claims.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
+import { BY_RESOURCE_REF, resourceRefKey } from '../indexes.ts';
+import { AccessChecker } from '../policy/access.ts';
 import { type QuotaCaches, RESOURCES } from '../resources.ts';
 
 export interface ClaimLifecycleOptions {
@@ -40,6 +46,36 @@ export function setupClaimLifecycleController(
   options: ClaimLifecycleOptions = {},
 ): void {
   const grace = options.orphanGracePeriodMs ?? 30_000;
+  const watching = new Map<string, Promise<boolean>>();
+  const access = new AccessChecker(mgr.client.kubeConfig);
+  // A claim whose object does not exist yet is looked at again when an object of that kind appears: one
+  // shared watch per owner kind, mapped back to the claims naming the object. Only with permission to watch
+  // the kind: an informer that may not list retries forever and keeps /readyz false.
+  const watchOwners = (resource: ResourceRef): Promise<boolean> => {
+    const id = resourceId(resource);
+    const known = watching.get(id);
+    if (known !== undefined) return known;
+    const started = access.missingVerbs(resource).then((missing) => {
+      if (missing.length > 0) {
+        mgr.logger.warn('claims naming this kind are linked to their objects only on claim events', {
+          kind: id,
+          missing,
+        });
+        return false;
+      }
+      startOwnerWatch(resource);
+      return true;
+    });
+    watching.set(id, started);
+    return started;
+  };
+  const startOwnerWatch = (resource: ResourceRef) => {
+    controller.watch({
+      informer: mgr.informers.informerFor(resource),
+      map: (event) =>
+        eventObjects(event).flatMap((owner) => claimsNaming(caches, resource, owner).map(requestFor)),
+    });
+  };
   const reconcile: Reconciler = async (ctx, req) => {
     const claim = caches.claims.get(req.namespace, req.name);
     if (claim === undefined || claim.metadata.deletionTimestamp !== undefined) return {};
@@ -56,6 +92,7 @@ export function setupClaimLifecycleController(
       resource && (await getObject(mgr.client, resourcePath(resource, namespace, ref.name), ctx.signal));
     const wantedUid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
     const found = owner !== undefined && (wantedUid === undefined || owner.metadata?.uid === wantedUid);
+    if (!found && resource !== undefined) await watchOwners(resource);
     const step: Step = found
       ? await adopt(mgr.client, claim, owner, resource?.namespaced === true)
       : await orphaned(mgr.client, claim, auto, grace);
@@ -73,6 +110,21 @@ export function setupClaimLifecycleController(
       },
     ],
   });
+}
+
+/** The claims whose resourceRef names `owner` (explicitly by namespace, or implicitly by the claim's own). */
+function claimsNaming(caches: QuotaCaches, resource: ResourceRef, owner: KubeObject): ResourceClaim[] {
+  const namespace = owner.metadata?.namespace ?? '';
+  const name = owner.metadata?.name ?? '';
+  const explicit = caches.claims.byIndex(
+    BY_RESOURCE_REF,
+    resourceRefKey(resource.group, resource.kind ?? '', namespace, name),
+  );
+  if (namespace === '') return explicit;
+  const implicit = caches.claims
+    .byIndex(BY_RESOURCE_REF, resourceRefKey(resource.group, resource.kind ?? '', '', name))
+    .filter((claim) => claim.metadata.namespace === namespace);
+  return [...explicit, ...implicit];
 }
 
 async function adopt(
