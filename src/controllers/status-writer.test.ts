@@ -6,7 +6,12 @@ describe('statusPatch', () => {
   it('clears, with null, the fields the new status no longer has (merge patches keep absent keys)', () => {
     const stored = { limit: 0, allocated: 1, available: 0, overcommitted: 1 };
     const next = { limit: 5, allocated: 1, available: 4 };
-    assert.deepEqual(statusPatch(stored, next), { limit: 5, allocated: 1, available: 4, overcommitted: null });
+    assert.deepEqual(statusPatch(stored, next), {
+      limit: 5,
+      allocated: 1,
+      available: 4,
+      overcommitted: null,
+    });
   });
 
   it('is the new status itself when nothing was dropped', () => {

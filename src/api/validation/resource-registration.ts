@@ -2,7 +2,7 @@
 // (on create and update, which Milo forgot), immutability, and resourceType uniqueness (API state).
 import { groupKindString } from '../consumer.ts';
 import { type ResourceRegistration, resourceRegistrationDefinition } from '../resource-registration.ts';
-import { checkKindSchema, hasSpec, immutable } from './common.ts';
+import { beyondSchema, checkKindSchema, hasSpec, immutable } from './common.ts';
 import { at, duplicate, type FieldError } from './field-error.ts';
 
 function duplicateClaimingResources(reg: ResourceRegistration): FieldError[] {
@@ -28,7 +28,7 @@ function duplicateClaimingResources(reg: ResourceRegistration): FieldError[] {
 export function validateResourceRegistration(reg: ResourceRegistration): FieldError[] {
   const errors = checkKindSchema(resourceRegistrationDefinition, reg);
   if (!hasSpec(reg)) return errors;
-  return [...errors, ...duplicateClaimingResources(reg)];
+  return beyondSchema(errors, () => duplicateClaimingResources(reg));
 }
 
 /** Errors in an update: the new object's errors plus changed immutable fields. */
