@@ -1,0 +1,34 @@
+# Shared by scripts/test.sh and scripts/test-faults.sh (source it): a private directory for every control plane
+# of the run, one node test run over the given patterns, and the check that nothing outlived the run.
+node=./node_modules/.bin/node
+
+# start_run NAME: sets run_root and the environment the harness reads; fails if the binary cannot be built.
+start_run() {
+  run_root=$(mktemp -d -t "milo-quota-$1-XXXXXX")
+  export MQ_ENVTEST_TMPDIR=$run_root
+  KUBE_BIN=${KUBE_BIN:-$(bash tools/kube/build.sh)} || { echo "control-plane build failed"; return 1; }
+  export KUBE_BIN
+}
+
+# run_tests PATTERN...: one node --test run, files one at a time (each integration file starts a control plane).
+run_tests() {
+  echo "== tests: $*"
+  "$node" --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "$@"
+}
+
+# check_leftovers: fails when a control-plane process or temporary directory outlived the tests.
+check_leftovers() {
+  local ok=0
+  echo "== leftovers"
+  sleep 1
+  if pgrep -f -- "$run_root" >/dev/null; then
+    echo "control-plane processes outlived the tests:"; pgrep -af -- "$run_root"; ok=1
+    pkill -9 -f -- "$run_root"
+  fi
+  if [ -n "$(ls -A "$run_root")" ]; then
+    echo "temporary directories outlived the tests:"; ls -A "$run_root"; ok=1
+  fi
+  rm -rf "$run_root"
+  [ $ok -eq 0 ] && echo "no control-plane process or temporary directory left behind"
+  return $ok
+}
