@@ -1,11 +1,14 @@
-// Generates config/argocd/argocd-cm-patch.yaml (one `resource.customizations.health.<group>_<Kind>` key per
-// health.lua) and config/argocd/kustomization.yaml from config/argocd/resource_customizations.
+// Generates, from config/argocd/health/<Kind>.lua (a line `-- {{prelude}}` stands for health/prelude.lua, the
+// helpers every kind shares: Argo CD runs each script on its own, so they are spliced in, not imported):
+// - resource_customizations/quota.miloapis.com/<Kind>/health.lua, Argo CD's own layout (tests run these);
+// - argocd-cm-patch.yaml (one `resource.customizations.health.<group>_<Kind>` key per health.lua) and
+//   kustomization.yaml.
 //
 //   node scripts/gen-argocd-cm.ts            write both files
 //   node scripts/gen-argocd-cm.ts --check    exit 1 if either file differs from what would be written
 //   --dir <path>                             use another config/argocd directory (tests use a copy)
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const GROUP = 'quota.miloapis.com';
@@ -24,18 +27,24 @@ export function healthKey(kind: string): string {
   return `resource.customizations.health.${GROUP}_${kind}`;
 }
 
-/** Reads every `<Kind>/health.lua` under `<dir>/resource_customizations/quota.miloapis.com`, by kind name. */
-export function readHealthScripts(dir: string): HealthScript[] {
-  const groupDir = join(dir, 'resource_customizations', GROUP);
-  const kinds = readdirSync(groupDir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
-  return kinds.map((kind) => {
-    const file = join(groupDir, kind, 'health.lua');
-    if (!existsSync(file)) throw new Error(`${file} is missing: every kind directory needs a health.lua`);
-    return { kind, source: readFileSync(file, 'utf8') };
-  });
+export const SOURCE_DIR = 'health';
+const PRELUDE_MARKER = '-- {{prelude}}\n';
+
+/** Every kind's health.lua as rendered from its source, by kind name. */
+export function renderHealthScripts(dir: string): HealthScript[] {
+  const sources = join(dir, SOURCE_DIR);
+  const prelude = readFileSync(join(sources, 'prelude.lua'), 'utf8');
+  return readdirSync(sources)
+    .filter((f) => f.endsWith('.lua') && f !== 'prelude.lua')
+    .sort()
+    .map((file) => ({
+      kind: file.slice(0, -'.lua'.length),
+      source: readFileSync(join(sources, file), 'utf8').replace(PRELUDE_MARKER, prelude),
+    }));
+}
+
+function healthFile(dir: string, kind: string): string {
+  return join(dir, 'resource_customizations', GROUP, kind, 'health.lua');
 }
 
 // A YAML literal block (`|`, clip chomping) reproduces the script byte for byte only if the script ends
@@ -78,18 +87,21 @@ patches:
 
 /** Writes (or with `check`, compares) the generated files; returns the relative paths that drifted. */
 export function generate(dir: string, check: boolean): string[] {
-  const scripts = readHealthScripts(dir);
+  const scripts = renderHealthScripts(dir);
   const wanted = new Map([
-    [PATCH_FILE, renderPatch(scripts)],
-    [KUSTOMIZATION_FILE, renderKustomization()],
+    ...scripts.map(({ kind, source }) => [healthFile(dir, kind), source] as const),
+    [join(dir, PATCH_FILE), renderPatch(scripts)],
+    [join(dir, KUSTOMIZATION_FILE), renderKustomization()],
   ]);
   const drifted: string[] = [];
-  for (const [name, content] of wanted) {
-    const file = join(dir, name);
+  for (const [file, content] of wanted) {
     const current = existsSync(file) ? readFileSync(file, 'utf8') : undefined;
     if (current === content) continue;
     drifted.push(relative(process.cwd(), file));
-    if (!check) writeFileSync(file, content);
+    if (!check) {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
   }
   return drifted;
 }

@@ -26,20 +26,32 @@ describe('scripts/gen-argocd-cm.ts', () => {
     assert.equal(run.status, 0, `${run.stderr}${run.stdout}`);
   });
 
-  it('--check fails when a health.lua changed without regenerating, and regenerating fixes it', () => {
+  it('--check fails when a source changed without regenerating, and regenerating fixes it', () => {
     const copy = join(scratch, 'argocd');
     cpSync(ARGOCD_DIR, copy, { recursive: true });
-    appendFileSync(
-      join(copy, 'resource_customizations', 'quota.miloapis.com', 'ResourceClaim', 'health.lua'),
-      '-- x\n',
-    );
+    appendFileSync(join(copy, 'health', 'ResourceClaim.lua'), '-- x\n');
     const drift = generator('--check', '--dir', copy);
     assert.equal(drift.status, 1);
-    assert.match(drift.stderr, /out of date: .*argocd-cm-patch\.yaml.*run node scripts\/gen-argocd-cm\.ts/);
+    assert.match(
+      drift.stderr,
+      /out of date: .*ResourceClaim\/health\.lua.*argocd-cm-patch\.yaml.*run node scripts\/gen-argocd-cm\.ts/,
+    );
     assert.equal(generator('--dir', copy).status, 0);
     const fixed = generator('--check', '--dir', copy);
     assert.equal(fixed.status, 0, fixed.stderr);
     assert.match(readFileSync(join(copy, PATCH_FILE), 'utf8'), /^ {4}-- x$/m);
+    const health = join(copy, 'resource_customizations', 'quota.miloapis.com', 'ResourceClaim', 'health.lua');
+    assert.match(readFileSync(health, 'utf8'), /^local function num\(n\)$/m, 'the prelude is spliced in');
+  });
+
+  it('--check fails when a generated health.lua was edited by hand', () => {
+    const copy = join(scratch, 'argocd-hand');
+    cpSync(ARGOCD_DIR, copy, { recursive: true });
+    appendFileSync(
+      join(copy, 'resource_customizations', 'quota.miloapis.com', 'ResourceGrant', 'health.lua'),
+      '-- y\n',
+    );
+    assert.equal(generator('--check', '--dir', copy).status, 1);
   });
 
   it('carries every health.lua into its argocd-cm key unchanged', () => {

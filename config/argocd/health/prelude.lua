@@ -1,0 +1,50 @@
+
+-- Decimal text of a whole number. Plain `..` prints large numbers as 9.007199254741e+15 under
+-- PUC Lua 5.1 but exactly under gopher-lua; this prints the same digits in both.
+local function num(n)
+  if type(n) ~= "number" or n < 0 or n % 1 ~= 0 then return tostring(n) end
+  if n < 10 then return "" .. n end
+  local digit = n % 10
+  return num((n - digit) / 10) .. digit
+end
+
+local function stale(observed, generation)
+  return type(generation) == "number" and type(observed) == "number" and observed < generation
+end
+
+local function waiting(observed, generation)
+  return { status = "Progressing",
+    message = "Waiting for the quota operator to observe generation " .. num(generation) ..
+      " (observed " .. num(observed) .. ")" }
+end
+
+local function find(conditions, kind)
+  if type(conditions) ~= "table" then return nil end
+  for _, c in ipairs(conditions) do
+    if type(c) == "table" and c.type == kind then return c end
+  end
+  return nil
+end
+
+-- "Reason: message", or whichever of the two is set.
+local function describe(c)
+  local reason, message = c.reason or "", c.message or ""
+  if reason ~= "" and message ~= "" then return reason .. ": " .. message end
+  if reason ~= "" then return reason end
+  if message ~= "" then return message end
+  if c.type == nil then return tostring(c.status) end
+  return tostring(c.type) .. " is " .. tostring(c.status)
+end
+
+local function deleting(meta)
+  local message = "Deleting"
+  if type(meta.finalizers) == "table" and meta.finalizers[1] ~= nil then
+    message = message .. ", waiting for finalizers:"
+    for i, f in ipairs(meta.finalizers) do
+      message = message .. (i == 1 and " " or ", ") .. tostring(f)
+    end
+  end
+  return { status = "Progressing", message = message }
+end
+
+local meta = obj.metadata or {}
