@@ -3,27 +3,7 @@
 -- amount is reported as over-committed.
 -- Argo CD runs argocd-cm scripts without Lua's standard libraries, so only base functions are used.
 
--- Decimal text of a whole number. Plain `..` prints large numbers as 9.007199254741e+15 under
--- PUC Lua 5.1 but exactly under gopher-lua; this prints the same digits in both.
-local function num(n)
-  if type(n) ~= "number" or n < 0 or n % 1 ~= 0 then return tostring(n) end
-  if n < 10 then return "" .. n end
-  local digit = n % 10
-  return num((n - digit) / 10) .. digit
-end
-
-local function deleting(meta)
-  local message = "Deleting"
-  if type(meta.finalizers) == "table" and meta.finalizers[1] ~= nil then
-    message = message .. ", waiting for finalizers:"
-    for i, f in ipairs(meta.finalizers) do
-      message = message .. (i == 1 and " " or ", ") .. tostring(f)
-    end
-  end
-  return { status = "Progressing", message = message }
-end
-
-local meta = obj.metadata or {}
+-- {{prelude}}
 if meta.deletionTimestamp ~= nil then return deleting(meta) end
 local generation = meta.generation
 local status = obj.status

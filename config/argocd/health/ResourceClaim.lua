@@ -1,16 +1,9 @@
 -- Argo CD health for quota.miloapis.com/ResourceClaim: the `Granted` condition decides.
 -- Argo CD runs argocd-cm scripts without Lua's standard libraries, so only base functions are used.
 -- {{prelude}}
-if meta.deletionTimestamp ~= nil then return deleting(meta) end
-local generation = meta.generation
+local early, granted = gate(meta, obj.status, "Granted")
+if early ~= nil then return early end
 local status = obj.status
-if type(status) ~= "table" then
-  return { status = "Progressing", message = "Waiting for the quota operator to report status" }
-end
-if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
-local granted = find(status.conditions, "Granted")
-if granted == nil then return { status = "Progressing", message = "Waiting for condition Granted" } end
-if stale(granted.observedGeneration, generation) then return waiting(granted.observedGeneration, generation) end
 
 if granted.status == "True" then return { status = "Healthy", message = describe(granted) } end
 -- PendingEvaluation (the CRD's default status) means "not decided yet"; a decided claim is final, so

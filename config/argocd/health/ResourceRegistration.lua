@@ -1,16 +1,8 @@
 -- Argo CD health for quota.miloapis.com/ResourceRegistration: the `Active` condition decides.
 -- Argo CD runs argocd-cm scripts without Lua's standard libraries, so only base functions are used.
 -- {{prelude}}
-if meta.deletionTimestamp ~= nil then return deleting(meta) end
-local generation = meta.generation
-local status = obj.status
-if type(status) ~= "table" then
-  return { status = "Progressing", message = "Waiting for the quota operator to report status" }
-end
-if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
-local active = find(status.conditions, "Active")
-if active == nil then return { status = "Progressing", message = "Waiting for condition Active" } end
-if stale(active.observedGeneration, generation) then return waiting(active.observedGeneration, generation) end
+local early, active = gate(meta, obj.status, "Active")
+if early ~= nil then return early end
 
 if active.status == "True" then return { status = "Healthy", message = describe(active) } end
 -- RegistrationPending is the only transient reason; anything else that is False (ValidationFailed, e.g.

@@ -47,4 +47,20 @@ local function deleting(meta)
   return { status = "Progressing", message = message }
 end
 
+-- The checks every kind with a deciding condition makes first: deletion, no status yet, a generation the
+-- operator has not observed (on the status or on the condition). Returns a health to report at once, or nil
+-- and the condition.
+local function gate(meta, status, conditionType)
+  if meta.deletionTimestamp ~= nil then return deleting(meta) end
+  local generation = meta.generation
+  if type(status) ~= "table" then
+    return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+  end
+  if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
+  local condition = find(status.conditions, conditionType)
+  if condition == nil then return { status = "Progressing", message = "Waiting for condition " .. conditionType } end
+  if stale(condition.observedGeneration, generation) then return waiting(condition.observedGeneration, generation) end
+  return nil, condition
+end
+
 local meta = obj.metadata or {}

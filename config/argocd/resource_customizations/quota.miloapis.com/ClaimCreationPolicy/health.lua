@@ -49,17 +49,25 @@ local function deleting(meta)
   return { status = "Progressing", message = message }
 end
 
-local meta = obj.metadata or {}
-if meta.deletionTimestamp ~= nil then return deleting(meta) end
-local generation = meta.generation
-local status = obj.status
-if type(status) ~= "table" then
-  return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+-- The checks every kind with a deciding condition makes first: deletion, no status yet, a generation the
+-- operator has not observed (on the status or on the condition). Returns a health to report at once, or nil
+-- and the condition.
+local function gate(meta, status, conditionType)
+  if meta.deletionTimestamp ~= nil then return deleting(meta) end
+  local generation = meta.generation
+  if type(status) ~= "table" then
+    return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+  end
+  if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
+  local condition = find(status.conditions, conditionType)
+  if condition == nil then return { status = "Progressing", message = "Waiting for condition " .. conditionType } end
+  if stale(condition.observedGeneration, generation) then return waiting(condition.observedGeneration, generation) end
+  return nil, condition
 end
-if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
-local ready = find(status.conditions, "Ready")
-if ready == nil then return { status = "Progressing", message = "Waiting for condition Ready" } end
-if stale(ready.observedGeneration, generation) then return waiting(ready.observedGeneration, generation) end
+
+local meta = obj.metadata or {}
+local early, ready = gate(meta, obj.status, "Ready")
+if early ~= nil then return early end
 
 if ready.status == "True" then return { status = "Healthy", message = describe(ready) } end
 -- spec.disabled is a deliberate pause by the admin, not a fault: Suspended, as Argo CD shows a

@@ -49,17 +49,25 @@ local function deleting(meta)
   return { status = "Progressing", message = message }
 end
 
-local meta = obj.metadata or {}
-if meta.deletionTimestamp ~= nil then return deleting(meta) end
-local generation = meta.generation
-local status = obj.status
-if type(status) ~= "table" then
-  return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+-- The checks every kind with a deciding condition makes first: deletion, no status yet, a generation the
+-- operator has not observed (on the status or on the condition). Returns a health to report at once, or nil
+-- and the condition.
+local function gate(meta, status, conditionType)
+  if meta.deletionTimestamp ~= nil then return deleting(meta) end
+  local generation = meta.generation
+  if type(status) ~= "table" then
+    return { status = "Progressing", message = "Waiting for the quota operator to report status" }
+  end
+  if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
+  local condition = find(status.conditions, conditionType)
+  if condition == nil then return { status = "Progressing", message = "Waiting for condition " .. conditionType } end
+  if stale(condition.observedGeneration, generation) then return waiting(condition.observedGeneration, generation) end
+  return nil, condition
 end
-if stale(status.observedGeneration, generation) then return waiting(status.observedGeneration, generation) end
-local active = find(status.conditions, "Active")
-if active == nil then return { status = "Progressing", message = "Waiting for condition Active" } end
-if stale(active.observedGeneration, generation) then return waiting(active.observedGeneration, generation) end
+
+local meta = obj.metadata or {}
+local early, active = gate(meta, obj.status, "Active")
+if early ~= nil then return early end
 
 if active.status == "True" then return { status = "Healthy", message = describe(active) } end
 -- RegistrationPending is the only transient reason; anything else that is False (ValidationFailed, e.g.
