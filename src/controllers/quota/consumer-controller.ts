@@ -21,6 +21,7 @@ import {
   KubeApiError,
   type KubeObject,
   type Manager,
+  type ObjectEvent,
   type Reconciler,
   type Request,
 } from '../../runtime/index.ts';
@@ -105,9 +106,7 @@ export function setupConsumerController(
   controller.watch({
     informer: caches.claims.informer,
     map: (event) => {
-      if (event.type === 'create' && event.object.metadata?.uid)
-        firstSeen.set(event.object.metadata.uid, performance.now());
-      if (event.type === 'delete' && event.object.metadata?.uid) firstSeen.delete(event.object.metadata.uid);
+      trackFirstSeen(firstSeen, event);
       return toRequests(claimConsumer)(event);
     },
   });
@@ -131,6 +130,19 @@ export function setupConsumerController(
     map: everyConsumer,
     predicates: [specOrCondition(CONDITION_READY)],
   });
+}
+
+/**
+ * When each undecided claim was first seen, for the decision latency metric. An entry goes when the claim is
+ * decided (by this replica or, seen through the watch, by another) or deleted, so a standby replica that
+ * never decides does not keep one per claim.
+ */
+function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): void {
+  const uid = event.object.metadata?.uid;
+  if (uid === undefined) return;
+  const decided = ((event.object as ResourceClaim).status?.allocations ?? []).length > 0;
+  if (event.type === 'create' && !decided) firstSeen.set(uid, performance.now());
+  else if (event.type === 'delete' || decided) firstSeen.delete(uid);
 }
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
@@ -158,6 +170,9 @@ function claimWriter(
     });
     return settleAll(work, concurrency, async ({ claim, decision, status }) => {
       const undo = decision === undefined ? () => {} : ledger.assumeDecision(decision);
+      const uid = claim.metadata.uid ?? '';
+      // Read before the write: its own watch event may drop the entry before the response arrives.
+      const seen = firstSeen.get(uid);
       try {
         await writeStatus(mgr.client, RESOURCES.claims, claim, status, {
           precondition: true,
@@ -168,8 +183,6 @@ function claimWriter(
         throw error;
       }
       if (decision === undefined || decision.kind === 'wait') return;
-      const uid = claim.metadata.uid ?? '';
-      const seen = firstSeen.get(uid);
       firstSeen.delete(uid);
       const result = decision.kind === 'grant' ? 'granted' : 'denied';
       metrics.decision(result, seen === undefined ? undefined : (performance.now() - seen) / 1000);
