@@ -3,7 +3,7 @@
 // one is replaced. A claim held by another object uid is replaced if that object is gone; if it still
 // exists, this create is a duplicate the apiserver will refuse, so no claim is made for it.
 import { LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
-import { deleteClaim, RESOURCES } from '../controllers/index.ts';
+import { deleteClaim, RESOURCES, type TypedCache } from '../controllers/index.ts';
 import { claimOutcome } from '../quota/index.ts';
 import { isAlreadyExists, isNotFound, type KubeClient, kubeRequest, resourcePath } from '../runtime/index.ts';
 import type { AdmissionRequest } from './review.ts';
@@ -17,9 +17,13 @@ export type ClaimResult =
 
 interface Deps {
   readonly client: KubeClient;
+  readonly caches: { readonly claims: TypedCache<ResourceClaim> };
   readonly waiter: ClaimWaiter;
   readonly waitTimeoutMs?: number;
 }
+
+/** wait()'s answer when the create found a claim of that name the cache did not show yet. */
+type Attempt = ClaimResult | { readonly kind: 'exists' };
 
 const outcomeOf = (claim: ResourceClaim) =>
   claimOutcome(claim.spec.requests, claim.status?.allocations ?? []);
@@ -30,6 +34,27 @@ export async function createAndWait(
   claim: ResourceClaim,
   signal: AbortSignal,
 ): Promise<ClaimResult> {
+  const namespace = claim.metadata.namespace ?? '';
+  const name = claim.metadata.name ?? '';
+  // The usual case costs no read: the shared cache shows no claim of this name, so create it. If the cache
+  // is behind, the create says AlreadyExists and the claim is read and handled as below.
+  if (deps.caches.claims.get(namespace, name) === undefined) {
+    const first = await wait(deps, claim, undefined, signal, true);
+    if (first.kind !== 'exists') return first;
+  }
+  const result = await handleExisting(deps, request, claim, signal);
+  return result.kind === 'exists'
+    ? { kind: 'error', message: `claim ${namespace}/${name} was created concurrently; retry` }
+    : result;
+}
+
+/** SPEC §6's rules for a claim name that is already taken (read live: the decision is about its state now). */
+async function handleExisting(
+  deps: Deps,
+  request: AdmissionRequest,
+  claim: ResourceClaim,
+  signal: AbortSignal,
+): Promise<Attempt> {
   const namespace = claim.metadata.namespace ?? '';
   const name = claim.metadata.name ?? '';
   const uid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
@@ -58,7 +83,7 @@ async function wait(
   ignoreUid: string | undefined,
   signal: AbortSignal,
   create: boolean,
-): Promise<ClaimResult> {
+): Promise<Attempt> {
   const namespace = claim.metadata.namespace ?? '';
   const name = claim.metadata.name ?? '';
   const waiting = deps.waiter.register(namespace, name, deps.waitTimeoutMs ?? 8_000, signal, ignoreUid);
@@ -74,8 +99,7 @@ async function wait(
   } catch (error) {
     waiting.cancel();
     const message = error instanceof Error ? error.message : String(error);
-    if (isAlreadyExists(error))
-      return { kind: 'error', message: `claim ${namespace}/${name} was created concurrently; retry` };
+    if (isAlreadyExists(error)) return { kind: 'exists' };
     return { kind: 'error', message: `creating claim ${namespace}/${name}: ${message}` };
   }
   const result = await waiting.result;
