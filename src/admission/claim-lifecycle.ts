@@ -1,25 +1,44 @@
 // Creating an admission claim and waiting for its decision, with SPEC §6's retry rules for a claim name that
 // already exists: a Granted claim for the same object uid is re-used, a Pending one is waited on, a Denied
-// one is replaced. A claim held by another object uid is replaced if that object is gone; if it still
-// exists, this create is a duplicate the apiserver will refuse, so no claim is made for it.
+// one is replaced. A claim held for another object is replaced only when that object is certainly gone (read
+// live: never on the word of the review body); otherwise this create is refused with a retryable conflict, so
+// no race can admit an object without a Granted claim for its uid.
 import { LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
-import { deleteClaim, RESOURCES, type TypedCache } from '../controllers/index.ts';
+import {
+  type ClaimObject,
+  deleteClaim,
+  RESOURCES,
+  recordedUid,
+  type TypedCache,
+} from '../controllers/index.ts';
 import { claimOutcome } from '../quota/index.ts';
-import { isAlreadyExists, isNotFound, type KubeClient, kubeRequest, resourcePath } from '../runtime/index.ts';
-import type { AdmissionRequest } from './review.ts';
+import { isAlreadyExists, isNotFound, type KubeClient } from '../runtime/index.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export type ClaimResult =
-  | { readonly kind: 'granted' | 'denied'; readonly claim: ResourceClaim; readonly created: boolean }
-  | { readonly kind: 'timeout'; readonly claim: ResourceClaim }
-  | { readonly kind: 'duplicate' }
-  | { readonly kind: 'error'; readonly message: string; readonly claim?: ResourceClaim };
+  | {
+      readonly kind: 'granted' | 'denied' | 'timeout';
+      readonly claim: ResourceClaim;
+      readonly created: boolean;
+    }
+  /** The claim name is held for another object (or another create in flight): refuse, retryable. */
+  | { readonly kind: 'held'; readonly message: string }
+  | {
+      readonly kind: 'error';
+      readonly message: string;
+      readonly claim?: ResourceClaim;
+      readonly created?: boolean;
+    };
 
-interface Deps {
+export interface ClaimLifecycleDeps {
   readonly client: KubeClient;
   readonly caches: { readonly claims: TypedCache<ResourceClaim> };
   readonly waiter: ClaimWaiter;
+  /** The object a claim pays for, read live. */
+  readonly findObject: (claim: ResourceClaim, signal: AbortSignal) => Promise<ClaimObject>;
   readonly waitTimeoutMs?: number;
+  /** How long a Granted claim whose object has not appeared may still be an admitted create being stored. */
+  readonly orphanGraceMs?: number;
 }
 
 /** wait()'s answer when the create found a claim of that name the cache did not show yet. */
@@ -28,57 +47,89 @@ type Attempt = ClaimResult | { readonly kind: 'exists' };
 const outcomeOf = (claim: ResourceClaim) =>
   claimOutcome(claim.spec.requests, claim.status?.allocations ?? []);
 
+const keyOf = (claim: ResourceClaim) => `${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''}`;
+
 export async function createAndWait(
-  deps: Deps,
-  request: AdmissionRequest,
+  deps: ClaimLifecycleDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
 ): Promise<ClaimResult> {
-  const namespace = claim.metadata.namespace ?? '';
-  const name = claim.metadata.name ?? '';
   // The usual case costs no read: the shared cache shows no claim of this name, so create it. If the cache
   // is behind, the create says AlreadyExists and the claim is read and handled as below.
-  if (deps.caches.claims.get(namespace, name) === undefined) {
+  if (deps.caches.claims.get(claim.metadata.namespace ?? '', claim.metadata.name ?? '') === undefined) {
     const first = await wait(deps, claim, undefined, signal, true);
     if (first.kind !== 'exists') return first;
   }
-  const result = await handleExisting(deps, request, claim, signal);
+  const result = await handleExisting(deps, claim, signal);
   return result.kind === 'exists'
-    ? { kind: 'error', message: `claim ${namespace}/${name} was created concurrently; retry` }
+    ? {
+        kind: 'held',
+        message: `another create made claim ${keyOf(claim)} at the same moment; retry the request`,
+      }
     : result;
 }
 
 /** SPEC §6's rules for a claim name that is already taken (read live: the decision is about its state now). */
 async function handleExisting(
-  deps: Deps,
-  request: AdmissionRequest,
+  deps: ClaimLifecycleDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
 ): Promise<Attempt> {
-  const namespace = claim.metadata.namespace ?? '';
-  const name = claim.metadata.name ?? '';
   const uid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
   let replaced: string | undefined;
-  const existing = await getClaim(deps.client, namespace, name);
+  const existing = await getClaim(deps.client, claim.metadata.namespace ?? '', claim.metadata.name ?? '');
   if (existing !== undefined) {
     const outcome = outcomeOf(existing);
-    const sameObject = existing.metadata.labels?.[LABEL_RESOURCE_UID] === uid;
+    const sameObject = recordedUid(existing) === uid;
     if (sameObject && outcome === 'granted') return { kind: 'granted', claim: existing, created: false };
     if (sameObject && outcome === 'pending') return wait(deps, existing, undefined, signal, false);
-    if (
-      !sameObject &&
-      outcome === 'granted' &&
-      (await objectExists(deps.client, request, claim.spec.resourceRef?.name ?? ''))
-    )
-      return { kind: 'duplicate' };
+    if (!sameObject && outcome !== 'denied') {
+      const held = await heldFor(deps, existing, outcome, signal);
+      if (held !== undefined) return { kind: 'held', message: held };
+    }
     replaced = existing.metadata.uid;
     await deleteClaim(deps.client, existing);
   }
   return wait(deps, claim, replaced, signal, true);
 }
 
+/**
+ * Why another object's claim must stay, or undefined when its object is certainly gone: it existed (the claim
+ * was linked to it) and no longer does, or it never appeared within the orphan grace period. A younger
+ * unlinked claim may belong to a create the apiserver admitted and is still storing.
+ */
+async function heldFor(
+  deps: ClaimLifecycleDeps,
+  existing: ResourceClaim,
+  outcome: 'granted' | 'pending',
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const ref = existing.spec.resourceRef;
+  const what = `${ref?.kind ?? 'object'} "${ref?.name ?? ''}"`;
+  if (outcome === 'pending') {
+    return `another create of ${what} is waiting for its quota decision (claim ${keyOf(existing)}); retry the request`;
+  }
+  const uid = recordedUid(existing);
+  const { object } = await deps.findObject(existing, signal);
+  if (object !== undefined) {
+    return (
+      `${what} already exists (uid ${object.metadata?.uid ?? ''}) and holds claim ${keyOf(existing)}; ` +
+      'if it is being deleted, retry once it is gone'
+    );
+  }
+  const linked = uid !== undefined && (existing.metadata.ownerReferences ?? []).some((o) => o.uid === uid);
+  const age = Date.now() - Date.parse(existing.metadata.creationTimestamp ?? '');
+  const grace = deps.orphanGraceMs ?? 30_000;
+  if (linked || !(age < grace)) return undefined;
+  const seconds = Math.ceil((grace - age) / 1000);
+  return (
+    `claim ${keyOf(existing)} was granted to an earlier create of ${what} (uid ${uid ?? 'unknown'}) that may ` +
+    `still be stored; it is released within ${seconds} s if that object never appears: retry then`
+  );
+}
+
 async function wait(
-  deps: Deps,
+  deps: ClaimLifecycleDeps,
   claim: ResourceClaim,
   ignoreUid: string | undefined,
   signal: AbortSignal,
@@ -113,17 +164,23 @@ async function wait(
         message: `claim ${namespace}/${name} was deleted while waiting for its decision`,
       };
     default:
-      return { kind: 'timeout', claim: current };
+      return { kind: 'timeout', claim: current, created: create };
   }
 }
 
-/** Deletes every claim a refused create made or re-used: granted siblings, pending and denied ones. */
+/**
+ * Deletes the claims a refused create made: granted siblings, pending and denied ones. A claim it only
+ * re-used stays: it may pay for an object that exists (a replayed review), and the orphan cleanup frees it
+ * after the grace period if not.
+ */
 export async function releaseClaims(
   deps: { readonly client: KubeClient },
   results: readonly ClaimResult[],
 ): Promise<void> {
-  const claims = results.flatMap((r) => ('claim' in r && r.claim !== undefined ? [r.claim] : []));
-  await Promise.all(claims.map((claim) => deleteClaim(deps.client, claim).catch(() => {})));
+  const made = results.flatMap((r) =>
+    'claim' in r && r.claim !== undefined && r.created === true ? [r.claim] : [],
+  );
+  await Promise.all(made.map((claim) => deleteClaim(deps.client, claim).catch(() => {})));
 }
 
 async function getClaim(
@@ -135,24 +192,6 @@ async function getClaim(
     return await client.get<ResourceClaim>(RESOURCES.claims, namespace, name);
   } catch (error) {
     if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
-/** Whether an object of the request's kind named `name` exists (so this create will fail as a duplicate). The
- * name is the object's, which the apiserver has generated before admission for a generateName create. */
-async function objectExists(client: KubeClient, request: AdmissionRequest, name: string): Promise<boolean> {
-  const { group, version, resource } = request.resource;
-  const namespace = request.namespace ?? '';
-  const ref = { group, version, plural: resource, namespaced: namespace !== '' };
-  try {
-    await kubeRequest(client.kubeConfig, {
-      method: 'GET',
-      path: resourcePath(ref, namespace, name),
-    });
-    return true;
-  } catch (error) {
-    if (isNotFound(error)) return false;
     throw error;
   }
 }

@@ -42,7 +42,12 @@ describe('the quota validating webhook configuration', () => {
       assert.equal(webhook.matchPolicy, 'Equivalent');
       assert.equal(webhook.timeoutSeconds, 10);
       assert.deepEqual(webhook.admissionReviewVersions, ['v1']);
-      assert.deepEqual(webhook.rules[0]?.operations, ['CREATE', 'UPDATE']);
+      // claims also on DELETE: freeing capacity still in use is an authorization
+      const claims = webhook.name === 'resourceclaim.validate.quota.miloapis.com';
+      assert.deepEqual(
+        webhook.rules[0]?.operations,
+        claims ? ['CREATE', 'UPDATE', 'DELETE'] : ['CREATE', 'UPDATE'],
+      );
       assert.deepEqual(webhook.rules[0]?.apiGroups, ['quota.miloapis.com']);
     }
   });

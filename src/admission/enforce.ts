@@ -1,13 +1,15 @@
 // The enforcement webhook (SPEC §6): for a create that Ready ClaimCreationPolicies match, evaluate their
 // constraints (fail closed), render one claim per policy, register the waiters, create the claims, wait for
-// the decisions and allow only if every claim is granted. Whatever this request created or reused is
-// deleted when the create is refused, so nothing stays reserved. Dry-runs are evaluated read-only.
+// the decisions and allow only if every claim is granted. Whatever this request created is deleted when the
+// create is refused, so nothing stays reserved. Dry-runs are evaluated read-only. An UPDATE is rendered
+// before and after, and refused if it would change what the object is charged to (charge-change.ts).
 import type { Registry } from 'prom-client';
-import type { ResourceClaim } from '../api/index.ts';
-import type { QuotaCaches } from '../controllers/index.ts';
+import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
+import type { ClaimObject, QuotaCaches } from '../controllers/index.ts';
 import { evaluateConstraints, type JsonObject, PolicyError } from '../policy/index.ts';
 import type { KubeClient, Logger } from '../runtime/index.ts';
 import { admissionMetrics } from './admission-metrics.ts';
+import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
 import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
@@ -16,7 +18,9 @@ import { denialFor, dryRunVerdict } from './figures.ts';
 import {
   type AdmissionHandler,
   type AdmissionRequest,
+  type AdmissionUserInfo,
   allowed,
+  conflict,
   errored,
   forbidden,
   timedOut,
@@ -36,6 +40,19 @@ export interface EnforcementOptions {
   readonly waitTimeoutMs?: number;
   /** The start-up race window used by dry-run simulations. Default 10 s. */
   readonly startupWaitMs?: number;
+  /** The object a claim pays for, read live (retried creates: is an existing claim's object still there?). */
+  readonly findObject: (claim: ResourceClaim, signal: AbortSignal) => Promise<ClaimObject>;
+  /** How long a Granted claim whose object has not appeared is kept for it. Default 30 s. */
+  readonly orphanGraceMs?: number;
+  /**
+   * `--authorize-trigger-consumer`: also require the requester to hold `claim` on the consumer each policy
+   * renders; returns the refusal, or undefined. Unset: the platform's authorization of the create decides.
+   */
+  readonly chargeRefusal?: (
+    user: AdmissionUserInfo,
+    consumer: ConsumerRef,
+    signal: AbortSignal,
+  ) => Promise<string | undefined>;
 }
 
 interface PlannedClaim {
@@ -47,30 +64,74 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
   const policies = new ClaimPolicies(options.caches.claimPolicies);
   const metrics = admissionMetrics(options.registry);
   return async (request, signal) => {
-    if (request.operation !== 'CREATE' || typeof request.object !== 'object' || request.object === null) {
-      return allowed();
-    }
+    const object = request.object;
+    if (typeof object !== 'object' || object === null) return allowed();
+    if (request.operation === 'UPDATE')
+      return updateVerdict(request, object as JsonObject, policies, options);
+    if (request.operation !== 'CREATE') return allowed();
     const labels = { resource_group: request.kind.group, resource_kind: request.kind.kind };
-    const planned = plan(request, request.object as JsonObject, policies, options);
+    const planned = plan(request, object as JsonObject, policies, options);
     if (!Array.isArray(planned)) {
       metrics.result('denied', planned.policy, labels);
       return planned.verdict;
     }
     if (planned.length === 0) return allowed();
     const policyNames = planned.map((p) => p.policy).join(',');
+    const unauthorized = await requesterRefusal(options, request, planned, signal);
+    if (unauthorized !== undefined) {
+      metrics.result('denied', policyNames, labels);
+      return forbidden(unauthorized);
+    }
     if (request.dryRun === true) {
       const verdict = dryRunVerdict(options, planned, Date.now());
       metrics.result(verdict.allowed ? 'granted' : 'denied', policyNames, labels);
       return verdict;
     }
     const started = performance.now();
-    const results = await Promise.all(planned.map((p) => createAndWait(options, request, p.claim, signal)));
+    const results = await Promise.all(planned.map((p) => createAndWait(options, p.claim, signal)));
     const verdict = decideVerdict(options, planned, results);
     metrics.wait(verdict.allowed ? 'granted' : verdictResult(verdict), (performance.now() - started) / 1000);
     metrics.result(verdict.allowed ? 'granted' : verdictResult(verdict), policyNames, labels);
     if (!verdict.allowed) await releaseClaims(options, results);
     return verdict;
   };
+}
+
+/** An UPDATE goes through only if every policy charges the same consumer and amounts before and after. */
+function updateVerdict(
+  request: AdmissionRequest,
+  object: JsonObject,
+  policies: ClaimPolicies,
+  options: EnforcementOptions,
+): Verdict {
+  const old = request.oldObject;
+  if (typeof old !== 'object' || old === null) return allowed();
+  const after = plan(request, object, policies, options);
+  if (!Array.isArray(after)) return after.verdict;
+  if (after.length === 0) return allowed();
+  const before = plan(request, old as JsonObject, policies, options);
+  // A policy the old object cannot be evaluated against charged nothing before: any charge now is new.
+  const changes = chargeChanges(Array.isArray(before) ? before : [], after);
+  if (changes.length === 0) return allowed();
+  return forbidden(chargeChangeMessage(request.kind.kind, request.name ?? '', changes));
+}
+
+/** With --authorize-trigger-consumer: the requester must hold `claim` on every consumer charged. */
+async function requesterRefusal(
+  options: EnforcementOptions,
+  request: AdmissionRequest,
+  planned: readonly PlannedClaim[],
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const check = options.chargeRefusal;
+  if (check === undefined) return undefined;
+  for (const { claim } of planned) {
+    const consumer = claim.spec.consumerRef;
+    if (consumer === undefined) continue; // the claim webhook refuses a claim without a consumer
+    const refusal = await check(request.userInfo, consumer, signal);
+    if (refusal !== undefined) return refusal;
+  }
+  return undefined;
 }
 
 type PlanFailure = { readonly policy: string; readonly verdict: Verdict };
@@ -125,6 +186,8 @@ function decideVerdict(
       denialMessage(denied.map(({ result, policy }) => denialFor(options, result.claim, policy))),
     );
   }
+  const held = results.find((r) => r.kind === 'held');
+  if (held?.kind === 'held') return conflict(held.message);
   const failed = results.find((r) => r.kind === 'error');
   if (failed?.kind === 'error') return errored(`could not claim quota: ${failed.message}`);
   if (results.some((r) => r.kind === 'timeout')) {

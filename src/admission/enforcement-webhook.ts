@@ -1,6 +1,6 @@
 // The enforcement ValidatingWebhookConfiguration (SPEC §6): its rules are kept equal to the set of Ready
-// ClaimCreationPolicies' trigger kinds (CREATE only, any version), so the apiserver calls the webhook for
-// those creates and no others. kube-system and the operator's namespace are excluded; failurePolicy Fail.
+// ClaimCreationPolicies' trigger kinds (CREATE, and UPDATE so an object cannot move to another consumer after
+// its claim was made; any version), so the apiserver calls the webhook for those writes and no others. kube-system and the operator's namespace are excluded; failurePolicy Fail.
 import type { ClaimCreationPolicy } from '../api/index.ts';
 import type { ResourceDiscovery, TypedCache } from '../controllers/index.ts';
 import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
@@ -35,7 +35,7 @@ export async function enforcementRules(
       apiGroups: [resource.group],
       apiVersions: ['*'],
       resources: [resource.plural],
-      operations: ['CREATE'],
+      operations: ['CREATE', 'UPDATE'],
       scope: '*',
     });
   }

@@ -18,6 +18,15 @@ export {
 export { SelfManagedCertificates, type SelfManagedOptions } from './certs/self-managed.ts';
 export type { CertificateSource, ServingCertificate } from './certs/source.ts';
 export {
+  type ClaimGuardDeps,
+  chargeRefusal,
+  PROTECTED_LABELS,
+  protectedChanges,
+  RELEASER_ROLE,
+  releaseRefusal,
+  relinkRefusal,
+} from './claim-guard.ts';
+export {
   type ClientConfig,
   clientConfigFor,
   renderConfiguration,
@@ -41,7 +50,9 @@ export {
   quotaValidationConfiguration,
   quotaWebhookPath,
 } from './quota-webhook.ts';
+export { RequesterAccess, type RequesterChecks, SYSTEM_CONTROLLERS } from './requester-access.ts';
 export * from './review.ts';
+export { conflict } from './review.ts';
 export { WebhookServer, type WebhookServerOptions } from './server.ts';
 export { servingNames, setupWebhooks, type WebhookOptions, type Webhooks } from './setup.ts';
 export { ClaimWaiter } from './waiter.ts';

@@ -3,6 +3,7 @@
 // only (status writes go to the status subresource and are not intercepted), failurePolicy Fail.
 import { GROUP, KIND_DEFINITIONS, type QuotaKind, type ResourceRegistration, VERSION } from '../api/index.ts';
 import type { QuotaCaches } from '../controllers/index.ts';
+import type { ClaimGuardDeps } from './claim-guard.ts';
 import type { WebhookConfigurationSpec } from './configuration.ts';
 import { allowanceBucketHandler } from './handlers/allowance-bucket.ts';
 import { claimCreationPolicyHandler } from './handlers/claim-creation-policy.ts';
@@ -23,13 +24,16 @@ export interface QuotaWebhookDeps {
   readonly registrations: CacheView<ResourceRegistration>;
   /** The operator's own username: the only writer of AllowanceBuckets. */
   readonly operatorIdentity: () => Promise<string>;
+  /** Who may charge consumers and free claims (SPEC §12). */
+  readonly claimGuard: ClaimGuardDeps;
 }
 
 export function quotaWebhookDeps(
   caches: QuotaCaches,
   operatorIdentity: () => Promise<string>,
+  claimGuard: ClaimGuardDeps,
 ): QuotaWebhookDeps {
-  return { registrations: cacheView(caches.registrations), operatorIdentity };
+  return { registrations: cacheView(caches.registrations), operatorIdentity, claimGuard };
 }
 
 /** The handler of each quota kind. */
@@ -38,7 +42,7 @@ export function quotaHandlers(deps: QuotaWebhookDeps): Record<QuotaKind, Admissi
     ResourceRegistration: resourceRegistrationHandler(deps.registrations),
     ResourceGrant: resourceGrantHandler(),
     AllowanceBucket: allowanceBucketHandler(deps.operatorIdentity),
-    ResourceClaim: resourceClaimHandler(deps.registrations),
+    ResourceClaim: resourceClaimHandler(deps.registrations, deps.claimGuard),
     GrantCreationPolicy: grantCreationPolicyHandler(),
     ClaimCreationPolicy: claimCreationPolicyHandler(),
   };
@@ -55,7 +59,8 @@ export function quotaValidationConfiguration(timeoutSeconds = 10): WebhookConfig
         {
           apiGroups: [GROUP],
           apiVersions: ['*'],
-          operations: ['CREATE', 'UPDATE'],
+          // DELETE of claims too: freeing capacity still in use is an authorization (claim-guard.ts)
+          operations: def.kind === 'ResourceClaim' ? ['CREATE', 'UPDATE', 'DELETE'] : ['CREATE', 'UPDATE'],
           resources: [def.plural],
           scope: def.scope,
         },

@@ -109,6 +109,12 @@ export const timedOut = (message: string): Verdict => ({
   status: { code: 504, reason: 'Timeout', message },
 });
 
+/** 409 Conflict: retryable; another object or another create holds what this request needs right now. */
+export const conflict = (message: string): Verdict => ({
+  allowed: false,
+  status: { code: 409, reason: 'Conflict', message },
+});
+
 /** 500: the webhook itself failed (fail closed with the cause). */
 export const errored = (message: string): Verdict => ({
   allowed: false,

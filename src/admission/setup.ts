@@ -2,11 +2,12 @@
 // mounted files), the HTTPS server with the quota-kind handlers, the webhook configurations, and the
 // readiness check. Other webhooks (enforcement) register their handlers and configurations on the result.
 import { isIP } from 'node:net';
-import type { QuotaCaches } from '../controllers/index.ts';
+import { findClaimObject, type QuotaCaches, type ResourceDiscovery } from '../controllers/index.ts';
 import type { Manager } from '../runtime/index.ts';
 import { FileCertificates } from './certs/files.ts';
 import { SelfManagedCertificates } from './certs/self-managed.ts';
 import type { CertificateSource } from './certs/source.ts';
+import type { ClaimGuardDeps } from './claim-guard.ts';
 import {
   type WebhookConfigurationSpec,
   WebhookConfigurations,
@@ -19,6 +20,7 @@ import {
   quotaWebhookDeps,
   quotaWebhookPath,
 } from './quota-webhook.ts';
+import { RequesterAccess } from './requester-access.ts';
 import type { AdmissionHandler } from './review.ts';
 import { WebhookServer } from './server.ts';
 
@@ -50,6 +52,8 @@ export interface WebhookOptions {
 export interface Webhooks {
   readonly server: WebhookServer;
   readonly configurations: WebhookConfigurations;
+  /** Who may charge consumers and free claims, shared with the enforcement webhook. */
+  readonly claimGuard: ClaimGuardDeps;
   /** Serves another webhook from the same server (before the manager starts). */
   register(path: string, handler: AdmissionHandler): void;
   /** Keeps another configuration applied with this server's client config. */
@@ -93,7 +97,25 @@ function endpointOf(options: WebhookOptions): WebhookEndpoint {
   };
 }
 
-export function setupWebhooks(mgr: Manager, caches: QuotaCaches, options: WebhookOptions): Webhooks {
+/** The claim guards over the operator's client: live reads of claims' objects, SubjectAccessReviews. */
+export function claimGuardFor(
+  mgr: Manager,
+  discovery: ResourceDiscovery,
+  identity: () => Promise<string>,
+): ClaimGuardDeps {
+  return {
+    access: new RequesterAccess(mgr.client.kubeConfig, identity),
+    resolveKind: (group, kind) => discovery.resolveGroupKind(group, kind),
+    findObject: (claim, signal) => findClaimObject(mgr.client, discovery, claim, signal),
+  };
+}
+
+export function setupWebhooks(
+  mgr: Manager,
+  caches: QuotaCaches,
+  discovery: ResourceDiscovery,
+  options: WebhookOptions,
+): Webhooks {
   const server = new WebhookServer({
     port: options.port,
     certificates: certificateSource(mgr, options),
@@ -101,7 +123,9 @@ export function setupWebhooks(mgr: Manager, caches: QuotaCaches, options: Webhoo
     registry: mgr.registry,
     defaultTimeoutMs: (options.timeoutSeconds ?? 10) * 1000,
   });
-  const handlers = quotaHandlers(quotaWebhookDeps(caches, operatorIdentity(mgr.client)));
+  const identity = operatorIdentity(mgr.client);
+  const claimGuard = claimGuardFor(mgr, discovery, identity);
+  const handlers = quotaHandlers(quotaWebhookDeps(caches, identity, claimGuard));
   for (const [kind, handler] of Object.entries(handlers)) {
     server.register(quotaWebhookPath(kind as keyof typeof handlers), handler);
   }
@@ -118,6 +142,7 @@ export function setupWebhooks(mgr: Manager, caches: QuotaCaches, options: Webhoo
   return {
     server,
     configurations,
+    claimGuard,
     register: (path, handler) => server.register(path, handler),
     configure: (spec) => configurations.set(spec),
   };

@@ -25,6 +25,9 @@ export const CREATED_BY_CLAIM_PLUGIN = 'claim-creation-plugin';
 
 /** Label on auto-created claims: uid of the object the claim pays for (orphan detection, retried creates). */
 export const LABEL_RESOURCE_UID = 'quota.miloapis.com/resource-uid';
+/** Annotation on service-managed claims (the client's): uid of the owner object the claim pays for, so a
+ * claim left by an earlier object of the same name is spotted. */
+export const ANNOTATION_OWNER_UID = 'quota.miloapis.com/owner-uid';
 /** Label on policy-made grants: uid of the trigger object, so grants can be found and cleaned up per trigger. */
 export const LABEL_TRIGGER_UID = 'quota.miloapis.com/trigger-uid';
 

@@ -1,5 +1,6 @@
 // The claim ensureClaim wants, built and checked without I/O, and how an existing claim differs from it.
 import {
+  ANNOTATION_OWNER_UID,
   API_VERSION,
   type ConsumerRef,
   dnsLabelProblem,
@@ -20,8 +21,7 @@ import {
 import { InvalidClaimError } from './errors.ts';
 import { claimNameFor, groupOf, type OwnerIdentity } from './naming.ts';
 
-/** Annotation recording the owner's uid, so a claim left by an earlier object of the same name is spotted. */
-export const ANNOTATION_OWNER_UID = 'quota.miloapis.com/owner-uid';
+export { ANNOTATION_OWNER_UID };
 
 export interface ClaimOwner extends OwnerIdentity {
   readonly uid: string;

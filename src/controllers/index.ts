@@ -1,6 +1,6 @@
 // Public surface of the controllers: the setup function the operator calls, and what tests need to reach.
 
-export { deleteClaim } from './claims.ts';
+export { type ClaimObject, deleteClaim, findClaimObject, recordedUid } from './claims.ts';
 export { ResourceDiscovery } from './discovery.ts';
 export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
 export { consumerSnapshot } from './quota/snapshot.ts';

@@ -3,6 +3,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   ClaimWaiter,
+  chargeRefusal,
   ENFORCEMENT_PATH,
   enforcementHandler,
   setupEnforcementWebhookController,
@@ -54,7 +55,7 @@ export function startOperator(
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
   });
   const webhooks = options.webhook
-    ? setupWebhooks(manager, caches, { ...options.webhook, namespace: options.namespace })
+    ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })
     : undefined;
   if (webhooks && options.webhook) {
     const { timeoutSeconds } = options.webhook;
@@ -67,6 +68,14 @@ export function startOperator(
         registry: manager.registry,
         logger: manager.logger,
         defaultNamespace: options.namespace,
+        findObject: webhooks.claimGuard.findObject,
+        orphanGraceMs: options.orphanGracePeriodSeconds * 1000,
+        ...(options.webhook.authorizeTriggerConsumer
+          ? {
+              chargeRefusal: (user, consumer, signal) =>
+                chargeRefusal(webhooks.claimGuard, user, consumer, signal),
+            }
+          : {}),
         // SPEC §6: the internal wait is 2 s less than the webhook's timeoutSeconds.
         waitTimeoutMs: Math.max(1, timeoutSeconds - 2) * 1000,
       }),

@@ -12,7 +12,17 @@ describe('webhook options', () => {
       certDir: undefined,
       serviceName: 'milo-quota-webhook',
       urlHost: undefined,
+      authorizeTriggerConsumer: false,
     });
+  });
+
+  it('checks the requester against the consumer of enforced creates only when asked', () => {
+    const on = parse(['--authorize-trigger-consumer=true']).webhook;
+    assert.equal(on === false ? undefined : on.authorizeTriggerConsumer, true);
+    assert.throws(
+      () => parse(['--authorize-trigger-consumer=yes']),
+      /--authorize-trigger-consumer: "yes" is not a boolean/,
+    );
   });
 
   it('reads the local url mode, external certificates and the timeout', () => {
@@ -29,6 +39,7 @@ describe('webhook options', () => {
       certDir: '/tmp/k8s-webhook-server/serving-certs',
       serviceName: 'quota-webhook',
       urlHost: '127.0.0.1',
+      authorizeTriggerConsumer: false,
     });
     const ipv6 = parse(['--webhook-url-host=[::1]']).webhook;
     assert.equal(ipv6 === false ? undefined : ipv6.urlHost, '::1');

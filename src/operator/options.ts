@@ -30,6 +30,12 @@ export interface WebhookSettings {
   readonly serviceName: string;
   /** Local mode: the apiserver calls https://<host>:<port>/... instead of the Service (e.g. 127.0.0.1). */
   readonly urlHost: string | undefined;
+  /**
+   * Whether an enforced create also needs the requester to hold `claim` on the consumer its policies charge
+   * (`--authorize-trigger-consumer`). Default false, as Milo: the platform's authorization of the create
+   * (and of the fields that name the consumer) decides.
+   */
+  readonly authorizeTriggerConsumer: boolean;
 }
 
 export class OptionsError extends Error {
@@ -55,6 +61,7 @@ const FLAGS = {
   'webhook-cert-dir': { type: 'string' },
   'webhook-service-name': { type: 'string' },
   'webhook-url-host': { type: 'string' },
+  'authorize-trigger-consumer': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
@@ -119,6 +126,7 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSetting
     certDir,
     serviceName,
     urlHost: rawHost?.replace(/^\[(.*)\]$/, '$1'),
+    authorizeTriggerConsumer: bool('authorize-trigger-consumer', values['authorize-trigger-consumer'], false),
   };
 }
 

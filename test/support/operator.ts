@@ -24,6 +24,7 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
     certDir: undefined,
     serviceName: 'milo-quota-webhook',
     urlHost: '127.0.0.1',
+    authorizeTriggerConsumer: false,
   },
 };
 

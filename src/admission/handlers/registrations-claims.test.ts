@@ -4,7 +4,15 @@ import { clone, makeClaim, makeGrant, makeRegistration, PROJECTS } from '../../a
 import { resourceClaimHandler } from './resource-claim.ts';
 import { resourceGrantHandler } from './resource-grant.ts';
 import { resourceRegistrationHandler } from './resource-registration.ts';
-import { admissionRequest, causes, listView, noRegistrations, signal, statusOf } from './testing.ts';
+import {
+  admissionRequest,
+  causes,
+  listView,
+  noRegistrations,
+  signal,
+  statusOf,
+  testGuard,
+} from './testing.ts';
 
 describe('ResourceRegistration handler', () => {
   const existing = makeRegistration('projects', PROJECTS, false);
@@ -87,7 +95,7 @@ describe('ResourceRegistration handler', () => {
 });
 
 describe('ResourceClaim handler', () => {
-  const handler = resourceClaimHandler(listView([makeRegistration()]));
+  const handler = resourceClaimHandler(listView([makeRegistration()]), testGuard({ grants: () => true }));
   const create = (claim: ReturnType<typeof makeClaim>) =>
     handler(admissionRequest('CREATE', claim), signal());
 
@@ -134,7 +142,7 @@ describe('ResourceClaim handler', () => {
   });
 
   it('refuses a type without an Active registration', async () => {
-    const verdict = await resourceClaimHandler(noRegistrations)(
+    const verdict = await resourceClaimHandler(noRegistrations, testGuard({ grants: () => true }))(
       admissionRequest('CREATE', makeClaim()),
       signal(),
     );
@@ -156,12 +164,15 @@ describe('ResourceClaim handler', () => {
         ],
       },
     };
-    const inactive = resourceClaimHandler(listView([refused]));
+    const inactive = resourceClaimHandler(listView([refused]), testGuard({ grants: () => true }));
     assert.equal((await inactive(admissionRequest('CREATE', makeClaim()), signal())).allowed, false);
   });
 
   it('admits a claim whose registration exists but has no verdict yet (created in the same apply)', async () => {
-    const pending = resourceClaimHandler(listView([makeRegistration('projects', PROJECTS, false)]));
+    const pending = resourceClaimHandler(
+      listView([makeRegistration('projects', PROJECTS, false)]),
+      testGuard({ grants: () => true }),
+    );
     assert.equal((await pending(admissionRequest('CREATE', makeClaim()), signal())).allowed, true);
   });
 

@@ -2,7 +2,10 @@
 // consumerRef and resourceRef present, and against the shared registration cache: each resource type has an
 // Active registration, the consumer is of its consumerType, and the resourceRef's kind is one of its
 // claimingResources. Updates may not change the spec (a decided claim is final).
+// Before those, the tenancy guards of ../claim-guard.ts: charging a consumer and freeing capacity still in
+// use are authorizations (CREATE, DELETE, and UPDATEs of the metadata that ties a claim to its object).
 import {
+  GROUP,
   type ResourceClaim,
   type ResourceRegistration,
   registrationLookup,
@@ -10,11 +13,15 @@ import {
   validateResourceClaimAgainstRegistrations,
   validateResourceClaimUpdate,
 } from '../../api/index.ts';
-import type { AdmissionHandler } from '../review.ts';
+import { type ClaimGuardDeps, chargeRefusal, releaseRefusal, relinkRefusal } from '../claim-guard.ts';
+import { type AdmissionHandler, type AdmissionRequest, forbidden } from '../review.ts';
 import { type CacheView, kindHandler } from './common.ts';
 
-export function resourceClaimHandler(registrations: CacheView<ResourceRegistration>): AdmissionHandler {
-  return kindHandler<ResourceClaim>({
+export function resourceClaimHandler(
+  registrations: CacheView<ResourceRegistration>,
+  guard: ClaimGuardDeps,
+): AdmissionHandler {
+  const validate = kindHandler<ResourceClaim>({
     kind: 'ResourceClaim',
     async create(claim, _request, signal) {
       const errors = validateResourceClaim(claim);
@@ -24,4 +31,35 @@ export function resourceClaimHandler(registrations: CacheView<ResourceRegistrati
     },
     update: (old, next) => validateResourceClaimUpdate(old, next),
   });
+  return async (request, signal) => {
+    const isClaim = request.kind.group === GROUP && request.kind.kind === 'ResourceClaim';
+    if (isClaim) {
+      const refusal = await guardRefusal(guard, request, signal);
+      if (refusal !== undefined) return forbidden(refusal);
+    }
+    return validate(request, signal);
+  };
+}
+
+async function guardRefusal(
+  guard: ClaimGuardDeps,
+  request: AdmissionRequest,
+  signal: AbortSignal,
+): Promise<string | undefined> {
+  const claim = request.object as ResourceClaim | undefined;
+  const old = request.oldObject as ResourceClaim | undefined;
+  switch (request.operation) {
+    case 'CREATE':
+      return claim?.spec?.consumerRef === undefined
+        ? undefined // schema errors are the validator's to report
+        : chargeRefusal(guard, request.userInfo, claim.spec.consumerRef, signal);
+    case 'UPDATE':
+      return claim === undefined || old === undefined
+        ? undefined
+        : relinkRefusal(guard, request, old, claim, signal);
+    case 'DELETE':
+      return old === undefined ? undefined : releaseRefusal(guard, request, old, signal);
+    default:
+      return undefined;
+  }
 }

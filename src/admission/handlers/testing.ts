@@ -1,7 +1,9 @@
 // Builders for handler tests: an AdmissionRequest for a quota object, a cache view over a plain list, and the
 // verdict's causes in a form easy to assert on.
 import type { ResourceRegistration } from '../../api/index.ts';
-import type { AdmissionRequest, Operation, Verdict } from '../review.ts';
+import type { ClaimGuardDeps } from '../claim-guard.ts';
+import { type AccessAttributes, SYSTEM_CONTROLLERS } from '../requester-access.ts';
+import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../review.ts';
 import type { CacheView } from './common.ts';
 
 export function admissionRequest(
@@ -39,4 +41,42 @@ export function causes(verdict: Verdict): [string, string, string][] {
 
 export function statusOf(verdict: Verdict): { code: number; message: string } | undefined {
   return verdict.allowed ? undefined : { code: verdict.status.code, message: verdict.status.message };
+}
+
+/** Claim guards for handler tests: `operator` is the operator's name; `grants` answers access reviews. */
+export function testGuard(
+  options: {
+    readonly operator?: string;
+    readonly grants?: (user: AdmissionUserInfo, attributes: AccessAttributes) => boolean;
+    /** Whether the object each claim pays for exists. Default false. */
+    readonly objectExists?: boolean;
+  } = {},
+): ClaimGuardDeps & { readonly reviews: AccessAttributes[] } {
+  const operator = options.operator ?? 'system:serviceaccount:quota-system:milo-quota-operator';
+  const reviews: AccessAttributes[] = [];
+  return {
+    reviews,
+    access: {
+      isOperator: async (user) => user.username === operator,
+      isTrustedController: async (user) =>
+        user.username === operator || SYSTEM_CONTROLLERS.includes(user.username ?? ''),
+      allowed: async (user, attributes) => {
+        reviews.push(attributes);
+        return options.grants?.(user, attributes) ?? false;
+      },
+    },
+    resolveKind: async (group, kind) => ({
+      group,
+      version: 'v1alpha1',
+      plural: `${kind.toLowerCase()}s`,
+      namespaced: false,
+      kind,
+    }),
+    findObject: async (claim) => ({
+      resource: undefined,
+      object: options.objectExists
+        ? { metadata: { name: claim.spec.resourceRef?.name ?? '', uid: 'object-uid' } }
+        : undefined,
+    }),
+  };
 }

@@ -6,27 +6,19 @@
 // - an auto-created claim that was denied is deleted (the enforcement webhook does this at once; this is
 //   the safety net when the webhook could not).
 // Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once.
-import {
-  LABEL_AUTO_CREATED,
-  LABEL_RESOURCE_UID,
-  type OwnerReference,
-  type ResourceClaim,
-} from '../../api/index.ts';
+import { LABEL_AUTO_CREATED, type OwnerReference, type ResourceClaim } from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
   eventObjects,
-  isNotFound,
   type KubeClient,
   type KubeObject,
-  kubeRequest,
   type Manager,
   type Reconciler,
   type ResourceRef,
   requestFor,
   resourceId,
-  resourcePath,
 } from '../../runtime/index.ts';
-import { deleteClaim } from '../claims.ts';
+import { deleteClaim, findClaimObject } from '../claims.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
 import { BY_RESOURCE_REF, resourceRefKey } from '../indexes.ts';
 import { AccessChecker } from '../policy/access.ts';
@@ -86,12 +78,8 @@ export function setupClaimLifecycleController(
     }
     const ref = claim.spec.resourceRef;
     if (ref === undefined || (claim.metadata.ownerReferences ?? []).length > 0) return {};
-    const resource = await discovery.resolveGroupKind(ref.apiGroup ?? '', ref.kind);
-    const namespace = resource?.namespaced ? (ref.namespace ?? claim.metadata.namespace ?? '') : '';
-    const owner =
-      resource && (await getObject(mgr.client, resourcePath(resource, namespace, ref.name), ctx.signal));
-    const wantedUid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
-    const found = owner !== undefined && (wantedUid === undefined || owner.metadata?.uid === wantedUid);
+    const { resource, object: owner } = await findClaimObject(mgr.client, discovery, claim, ctx.signal);
+    const found = owner !== undefined;
     if (!found && resource !== undefined) await watchOwners(resource);
     const step: Step = found
       ? await adopt(mgr.client, claim, owner, resource?.namespaced === true)
@@ -168,17 +156,4 @@ async function orphaned(
     return { requeueAfterMs: Math.max(500, Math.min(2_000, graceMs - age)) };
   await deleteClaim(client, claim);
   return {};
-}
-
-async function getObject(
-  client: KubeClient,
-  path: string,
-  signal: AbortSignal,
-): Promise<KubeObject | undefined> {
-  try {
-    return await kubeRequest<KubeObject>(client.kubeConfig, { method: 'GET', path, signal });
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }

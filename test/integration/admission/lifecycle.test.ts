@@ -28,6 +28,7 @@ const LOCAL: WebhookSettings = {
   certDir: undefined,
   serviceName: 'milo-quota-webhook',
   urlHost: '127.0.0.1',
+  authorizeTriggerConsumer: false,
 };
 let counter = 0;
 const register = (what: string) =>

@@ -1,0 +1,121 @@
+// Whether the user behind an admission request may do a quota-specific thing, asked with a
+// SubjectAccessReview on the request's userInfo (Kubernetes' own pattern for verbs beyond CRUD: `bind` and
+// `escalate` on roles, `approve` on signers):
+// - `claim` on a consumer object (e.g. organizations/acme) before a ResourceClaim charges it;
+// - `release` on resourceclaims before capacity that an existing object still uses is freed.
+// The built-in controllers that must always get through (garbage collector, namespace controller) and the
+// operator itself are recognised by name, with no API call. Answers are cached for a few seconds (bounded),
+// so a burst of requests from one service costs one review.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { kubeRequest } from '../runtime/index.ts';
+import type { AdmissionUserInfo } from './review.ts';
+
+/** What a SubjectAccessReview asks about: RBAC's resourceAttributes. */
+export interface AccessAttributes {
+  readonly verb: string;
+  readonly group: string;
+  readonly resource: string;
+  readonly name?: string;
+  readonly namespace?: string;
+}
+
+/** Controllers that delete or re-own claims as part of Kubernetes' own machinery. */
+export const SYSTEM_CONTROLLERS: readonly string[] = [
+  'system:serviceaccount:kube-system:generic-garbage-collector',
+  'system:serviceaccount:kube-system:namespace-controller',
+];
+
+interface AccessReview {
+  status?: { allowed?: boolean; denied?: boolean; reason?: string };
+}
+
+export interface RequesterAccessOptions {
+  /** How long an answer is reused. Default 5 s. */
+  readonly ttlMs?: number;
+  /** Cached answers kept at most (oldest dropped first). Default 10,000. */
+  readonly maxEntries?: number;
+}
+
+/** What the admission guards ask about a requester (RequesterAccess; tests pass a plain object). */
+export interface RequesterChecks {
+  isOperator(user: AdmissionUserInfo): Promise<boolean>;
+  isTrustedController(user: AdmissionUserInfo): Promise<boolean>;
+  allowed(user: AdmissionUserInfo, attributes: AccessAttributes, signal?: AbortSignal): Promise<boolean>;
+}
+
+export class RequesterAccess implements RequesterChecks {
+  readonly #kc: KubeConfig;
+  readonly #operator: () => Promise<string>;
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #answers = new Map<string, { at: number; allowed: Promise<boolean> }>();
+
+  constructor(
+    kubeConfig: KubeConfig,
+    operatorIdentity: () => Promise<string>,
+    options: RequesterAccessOptions = {},
+  ) {
+    this.#kc = kubeConfig;
+    this.#operator = operatorIdentity;
+    this.#ttlMs = options.ttlMs ?? 5_000;
+    this.#max = options.maxEntries ?? 10_000;
+  }
+
+  /** The operator's own requests (claims it creates for the enforcement webhook, orphan cleanup). */
+  async isOperator(user: AdmissionUserInfo): Promise<boolean> {
+    return user.username !== undefined && user.username === (await this.#operator());
+  }
+
+  /** The operator or one of Kubernetes' own controllers that manage dependents. */
+  async isTrustedController(user: AdmissionUserInfo): Promise<boolean> {
+    return SYSTEM_CONTROLLERS.includes(user.username ?? '') || (await this.isOperator(user));
+  }
+
+  /** Whether RBAC (or whatever authorizer the cluster runs) lets `user` do `attributes`. */
+  allowed(user: AdmissionUserInfo, attributes: AccessAttributes, signal?: AbortSignal): Promise<boolean> {
+    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]);
+    const now = Date.now();
+    const cached = this.#answers.get(key);
+    if (cached !== undefined && now - cached.at < this.#ttlMs) return cached.allowed;
+    const answer = this.#review(user, attributes, signal);
+    // A failed review is not remembered: the next request asks again.
+    answer.catch(() => this.#answers.delete(key));
+    this.#answers.delete(key);
+    this.#answers.set(key, { at: now, allowed: answer });
+    while (this.#answers.size > this.#max) {
+      const oldest = this.#answers.keys().next().value;
+      if (oldest === undefined) break;
+      this.#answers.delete(oldest);
+    }
+    return answer;
+  }
+
+  async #review(
+    user: AdmissionUserInfo,
+    attributes: AccessAttributes,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    const review = await kubeRequest<AccessReview>(this.#kc, {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SubjectAccessReview',
+        spec: {
+          user: user.username,
+          uid: user.uid,
+          groups: user.groups,
+          extra: user.extra,
+          resourceAttributes: attributes,
+        },
+      },
+      ...(signal ? { signal } : {}),
+    });
+    return review.status?.allowed === true;
+  }
+}
+
+/** `resource.group` as RBAC and kubectl name it (`organizations.resourcemanager.miloapis.com`). */
+export function qualifiedResource(attributes: AccessAttributes): string {
+  return attributes.group === '' ? attributes.resource : `${attributes.resource}.${attributes.group}`;
+}
