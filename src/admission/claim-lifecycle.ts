@@ -12,7 +12,7 @@ import {
   type TypedCache,
 } from '../controllers/index.ts';
 import { claimOutcome } from '../quota/index.ts';
-import { isAlreadyExists, isNotFound, type KubeClient } from '../runtime/index.ts';
+import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from '../runtime/index.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export type ClaimResult =
@@ -88,7 +88,16 @@ async function handleExisting(
       if (held !== undefined) return { kind: 'held', message: held };
     }
     replaced = existing.metadata.uid;
-    await deleteClaim(deps.client, existing);
+    try {
+      await deleteClaim(deps.client, existing);
+    } catch (error) {
+      // The uid precondition failed: another create replaced the claim between our read and the delete.
+      if (!isConflict(error)) throw error;
+      return {
+        kind: 'held',
+        message: `another create replaced claim ${keyOf(existing)} at the same moment; retry the request`,
+      };
+    }
   }
   return wait(deps, claim, replaced, signal, true);
 }
