@@ -120,3 +120,36 @@ export async function assertQuotaInvariants(
     250,
   );
 }
+
+/** Every Project claims one example.com/projects from the Organization in spec.ownerRef. */
+export const projectsPolicy = (namespace: string) => `
+apiVersion: quota.miloapis.com/v1alpha1
+kind: ClaimCreationPolicy
+metadata: {name: projects-policy}
+spec:
+  trigger:
+    resource: {apiVersion: resourcemanager.miloapis.com/v1alpha1, kind: Project}
+  target:
+    resourceClaimTemplate:
+      metadata: {name: "project-{{trigger.metadata.name}}", namespace: ${namespace}}
+      spec:
+        consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: "{{trigger.spec.ownerRef.name}}"}
+        requests: [{resourceType: example.com/projects, amount: 1}]
+`;
+
+/** What a tenant's platform lets `user` do with Projects (not a quota role). */
+export const platformProjects = (user: string) => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: platform-projects}
+rules:
+  - apiGroups: [resourcemanager.miloapis.com]
+    resources: [projects]
+    verbs: [get, list, watch, create, update, patch, delete]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${user}-projects}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: platform-projects}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
+`;

@@ -13,7 +13,14 @@ import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';
 import { project } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
-import { assertQuotaInvariants, type EnforcedKind, kubectlAs, makeTenant } from './support.ts';
+import {
+  assertQuotaInvariants,
+  type EnforcedKind,
+  kubectlAs,
+  makeTenant,
+  platformProjects,
+  projectsPolicy,
+} from './support.ts';
 
 const plane = useControlPlane();
 const env = useOperator(plane);
@@ -42,20 +49,6 @@ const ENFORCED: EnforcedKind[] = [
 ];
 const invariants = () => assertQuotaInvariants(env.client, ENFORCED);
 
-const projectsPolicy = `
-apiVersion: quota.miloapis.com/v1alpha1
-kind: ClaimCreationPolicy
-metadata: {name: projects-policy}
-spec:
-  trigger:
-    resource: {apiVersion: resourcemanager.miloapis.com/v1alpha1, kind: Project}
-  target:
-    resourceClaimTemplate:
-      metadata: {name: "project-{{trigger.metadata.name}}", namespace: ${NS}}
-      spec:
-        consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: "{{trigger.spec.ownerRef.name}}"}
-        requests: [{resourceType: example.com/projects, amount: 1}]
-`;
 const configMapsPolicy = `
 apiVersion: quota.miloapis.com/v1alpha1
 kind: ClaimCreationPolicy
@@ -71,23 +64,6 @@ spec:
         consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: alice-org}
         requests: [{resourceType: example.com/configmaps, amount: 1}]
 `;
-// What alice's platform lets her do with Projects (not a quota role).
-const platformProjects = `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: platform-projects}
-rules:
-  - apiGroups: [resourcemanager.miloapis.com]
-    resources: [projects]
-    verbs: [get, list, watch, create, update, patch, delete]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: alice-projects}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: platform-projects}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
-`;
-
 async function teamClaims(): Promise<ResourceClaim[]> {
   const out = await admin('get', 'resourceclaims.quota.miloapis.com', '-n', TEAM, '-o', 'json');
   return (JSON.parse(out) as { items: ResourceClaim[] }).items;
@@ -126,7 +102,7 @@ describe('a tenant cannot get around quota', () => {
     await kubectlOk(
       plane.current,
       ['apply', '-f', '-'],
-      `${platformProjects}---${projectsPolicy}---${configMapsPolicy}`,
+      `${platformProjects('alice')}---${projectsPolicy(NS)}---${configMapsPolicy}`,
     );
     for (const policy of ['projects-policy', 'configmaps-policy'])
       await admin(
