@@ -174,15 +174,12 @@ describe('instance-service: deferred provisioning on a service-managed claim', (
   it('on start, releases claims of Instances deleted while it was down and of earlier same-name Instances', async () => {
     await createInstance('web-4', 1);
     await seen().reached(key('web-4'), 'Running');
-    // No ownerReferences, so the garbage collector cannot step in: only the service releases these claims.
-    for (const name of ['web-4', 'web-1']) {
-      await env.client.patch(CLAIMS, NS, claimNameOf(NS, name), 'merge', {
-        metadata: { ownerReferences: null },
-      });
-    }
     await service?.stop();
-    await env.client.delete(INSTANCES, NS, 'web-4');
-    await env.client.delete(INSTANCES, NS, 'web-1');
+    // Orphan deletion: the garbage collector strips the claims' ownerReferences instead of deleting them, so
+    // only the service releases these claims (dropping the references by hand raced the operator re-linking
+    // them while the Instances still existed).
+    for (const name of ['web-4', 'web-1'])
+      await kubectlOk(plane.current, ['delete', 'instance', name, '-n', NS, '--cascade=orphan']);
     await eventually('web-1 gone', async () => {
       try {
         await getInstance('web-1');
