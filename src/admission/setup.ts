@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import type { QuotaCaches } from '../controllers/index.ts';
 import type { Manager } from '../runtime/index.ts';
+import { ClientCaFile } from './certs/client-ca.ts';
 import { FileCertificates } from './certs/files.ts';
 import { SelfManagedCertificates } from './certs/self-managed.ts';
 import type { CertificateSource } from './certs/source.ts';
@@ -20,7 +21,7 @@ import {
   quotaWebhookPath,
 } from './quota-webhook.ts';
 import type { AdmissionHandler } from './review.ts';
-import { WebhookServer } from './server.ts';
+import { type ClientAuthentication, WebhookServer } from './server.ts';
 
 export interface WebhookOptions {
   /** The operator's namespace: the Service's and the certificate Secret's. */
@@ -35,6 +36,10 @@ export interface WebhookOptions {
   readonly urlHost?: string | undefined;
   /** Serve `tls.crt`/`tls.key` from this directory (cert-manager) instead of a self-managed Secret. */
   readonly certDir?: string | undefined;
+  /** Only callers with a client certificate chaining to this PEM bundle are served (the apiserver). */
+  readonly clientCaFile?: string | undefined;
+  /** With clientCaFile: the accepted client certificates' common names; empty or unset accepts any. */
+  readonly clientNames?: readonly string[] | undefined;
   /** The self-managed Secret. Default `milo-quota-webhook-tls`. */
   readonly secretName?: string;
   /** The webhooks' timeoutSeconds. Default 10. */
@@ -83,6 +88,14 @@ function certificateSource(mgr: Manager, options: WebhookOptions): CertificateSo
   });
 }
 
+function clientAuthentication(mgr: Manager, options: WebhookOptions): ClientAuthentication | undefined {
+  if (options.clientCaFile === undefined) return undefined;
+  return {
+    ca: new ClientCaFile({ path: options.clientCaFile, logger: mgr.logger }),
+    names: options.clientNames,
+  };
+}
+
 function endpointOf(options: WebhookOptions): WebhookEndpoint {
   if (options.urlHost !== undefined) return { kind: 'url', host: options.urlHost };
   return {
@@ -97,6 +110,7 @@ export function setupWebhooks(mgr: Manager, caches: QuotaCaches, options: Webhoo
   const server = new WebhookServer({
     port: options.port,
     certificates: certificateSource(mgr, options),
+    clientAuth: clientAuthentication(mgr, options),
     logger: mgr.logger,
     registry: mgr.registry,
     defaultTimeoutMs: (options.timeoutSeconds ?? 10) * 1000,
