@@ -123,7 +123,10 @@ describe('webhook client authentication options', () => {
           return true;
         },
       );
-      assert.throws(() => parse([], { WEBHOOK_CLIENT_CA_FILE: file }), /^OptionsError: --webhook-client-ca-file: /);
+      assert.throws(
+        () => parse([], { WEBHOOK_CLIENT_CA_FILE: file }),
+        /^OptionsError: --webhook-client-ca-file: /,
+      );
     }
     assert.throws(() => parse(['--webhook-client-ca-file=']), /--webhook-client-ca-file: give the path/);
   });
