@@ -28,6 +28,8 @@ const LOCAL: WebhookSettings = {
   certDir: undefined,
   serviceName: 'milo-quota-webhook',
   urlHost: '127.0.0.1',
+  clientCaFile: undefined, // startTestOperator trusts the plane's webhook-client CA
+  clientNames: [],
 };
 let counter = 0;
 const register = (what: string) =>
