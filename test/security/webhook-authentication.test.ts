@@ -1,14 +1,16 @@
 // The webhook authenticates its caller (mutual TLS), on a real apiserver that presents its webhook client
 // certificate (src/envtest's AdmissionConfiguration): a hand-made AdmissionReview without a certificate, or
 // with one from another CA, is refused at the TLS handshake and changes nothing, while the apiserver's own
-// calls still reach the handlers. The first test is the control: the same forged review, against an operator
-// started without the client CA, is acted on (a ResourceClaim appears).
+// calls still reach the handlers (and, with --webhook-client-names, only when its certificate's name is
+// listed). The first test is the control: the same forged review, against an operator started without the
+// client CA, is acted on (a ResourceClaim appears).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { createCertificateAuthority, issueLeaf, quotaWebhookPath } from '../../src/admission/index.ts';
 import type { ResourceClaim } from '../../src/api/index.ts';
 import { RESOURCES } from '../../src/controllers/index.ts';
+import { WEBHOOK_CLIENT_NAME } from '../../src/envtest/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { postReview } from '../support/admission.ts';
@@ -16,7 +18,7 @@ import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../support/kube.ts';
 import { project } from '../support/manifests.ts';
-import { startTestOperator } from '../support/operator.ts';
+import { startTestOperator, TEST_OPERATOR_OPTIONS } from '../support/operator.ts';
 
 const plane = useControlPlane({ controllerManager: false });
 const NS = 'quota-system';
@@ -228,5 +230,22 @@ describe('the webhook authenticates the apiserver', () => {
     assert.deepEqual(await claimNames(), ['project-api', 'project-web']);
     const op = operator as RunningOperator;
     assert.ok((await served(op, ENFORCE)) >= 3, 'the enforcement handler served the apiserver');
+  });
+
+  it("with --webhook-client-names, serves the apiserver only when its certificate's name is listed", async () => {
+    const restart = async (clientNames: string[]) => {
+      await operator?.stop();
+      const webhook = TEST_OPERATOR_OPTIONS.webhook;
+      assert.ok(webhook);
+      operator = await startTestOperator(plane.current, { webhook: { ...webhook, clientNames } });
+      return operator;
+    };
+    const registration = (name: string) => JSON.stringify(makeRegistration(name, `example.com/${name}`));
+    const pinned = await restart(['someone-else']);
+    const refused = await kubectlFails(plane.current, ['apply', '-f', '-'], registration('named-refused'));
+    assert.match(refused, /failed calling webhook "resourceregistration\.validate\.quota\.miloapis\.com"/);
+    assert.ok((await rejected(pinned, 'client_name_not_allowed')) >= 1);
+    await restart([WEBHOOK_CLIENT_NAME]);
+    await kubectlOk(plane.current, ['apply', '-f', '-'], registration('named-admitted'));
   });
 });
