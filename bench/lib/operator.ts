@@ -35,6 +35,8 @@ export async function spawnOperator(
     // The decision path only: the quota-kind validation webhook (failurePolicy Fail) would also sit on every
     // claim create; the admission benchmark measures webhooks.
     '--enable-webhooks=false',
+    // when a benchmark turns webhooks on, only the apiserver may call them, as in production
+    `--webhook-client-ca-file=${plane.webhookClientCaFile}`,
     ...(options.args ?? []),
   ];
   const startedAt = performance.now();

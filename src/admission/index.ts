@@ -6,6 +6,12 @@ export {
   servingProblem,
   splitPemBundle,
 } from './certs/check.ts';
+export {
+  ClientCaFile,
+  type ClientCaSource,
+  caBundleProblem,
+  readCaBundleSync,
+} from './certs/client-ca.ts';
 export { FileCertificates, type FileCertificatesOptions } from './certs/files.ts';
 export {
   type CertificateAuthority,
@@ -53,6 +59,6 @@ export {
 export { RequesterAccess, type RequesterChecks, SYSTEM_CONTROLLERS } from './requester-access.ts';
 export * from './review.ts';
 export { conflict } from './review.ts';
-export { WebhookServer, type WebhookServerOptions } from './server.ts';
+export { type ClientAuthentication, WebhookServer, type WebhookServerOptions } from './server.ts';
 export { servingNames, setupWebhooks, type WebhookOptions, type Webhooks } from './setup.ts';
 export { ClaimWaiter } from './waiter.ts';

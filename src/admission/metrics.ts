@@ -7,7 +7,17 @@ export interface WebhookMetrics {
   readonly requests: Counter<'webhook' | 'code'>;
   readonly latency: Histogram<'webhook'>;
   readonly inFlight: Gauge<'webhook'>;
+  /** Refused TLS handshakes; `reason` is one of HANDSHAKE_REJECTIONS (bounded, never a peer's value). */
+  readonly handshakeRejections: Counter<'reason'>;
 }
+
+export const HANDSHAKE_REJECTIONS = [
+  'no_client_certificate',
+  'client_certificate_not_trusted',
+  'client_name_not_allowed',
+  'other',
+] as const;
+export type HandshakeRejection = (typeof HANDSHAKE_REJECTIONS)[number];
 
 export function webhookMetrics(registry: Registry): WebhookMetrics {
   return {
@@ -26,6 +36,11 @@ export function webhookMetrics(registry: Registry): WebhookMetrics {
       name: 'controller_runtime_webhook_requests_in_flight',
       help: 'Current number of admission requests being served.',
       labelNames: ['webhook'],
+    }),
+    handshakeRejections: counter(registry, {
+      name: 'milo_quota_webhook_tls_handshake_rejections_total',
+      help: 'TLS handshakes the webhook server refused, by reason (no or untrusted client certificate, name not allowed, other).',
+      labelNames: ['reason'],
     }),
   };
 }

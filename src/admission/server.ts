@@ -1,15 +1,26 @@
 // The webhook server: HTTPS on node:https, one AdmissionHandler per path, run by the manager on every
 // replica (needLeaderElection false: the Service spreads admission calls over all pods). The certificate
 // comes from a CertificateSource and is swapped in place (setSecureContext) when it changes; listeners
-// (the webhook configurations' caBundle) hear about every change.
+// (the webhook configurations' caBundle) hear about every change. With client authentication on, only a
+// caller presenting a certificate that chains to the client CA completes the handshake (Node's
+// requestCert + rejectUnauthorized): nothing of an unauthenticated request is read or parsed.
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
 import { Backoff, type Check, errorFields, type Logger, type Runnable, sleep } from '../runtime/index.ts';
+import type { ClientCaSource } from './certs/client-ca.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 import { serveRequest } from './http.ts';
-import { type WebhookMetrics, webhookMetrics } from './metrics.ts';
+import { type HandshakeRejection, type WebhookMetrics, webhookMetrics } from './metrics.ts';
 import type { AdmissionHandler } from './review.ts';
+
+/** Who may call the server: a client certificate chaining to `ca`, optionally with one of `names` as CN. */
+export interface ClientAuthentication {
+  readonly ca: ClientCaSource;
+  /** Accepted subject common names; undefined or empty accepts any certificate that chains to `ca`. */
+  readonly names?: readonly string[] | undefined;
+}
 
 export interface WebhookServerOptions {
   /** Default 9443; 0 picks a free port (read it from `port` once `listening` resolves). */
@@ -17,6 +28,8 @@ export interface WebhookServerOptions {
   /** Default 0.0.0.0. */
   readonly host?: string;
   readonly certificates: CertificateSource;
+  /** Require a client certificate (mutual TLS). Undefined: any client that can reach the port may call. */
+  readonly clientAuth?: ClientAuthentication | undefined;
   readonly logger: Logger;
   readonly registry: Registry;
   /** Deadline when the apiserver sends no `?timeout=`. Default 10 s (the webhooks' timeoutSeconds). */
@@ -41,6 +54,7 @@ export class WebhookServer implements Runnable {
   #markListening: (port: number) => void = () => {};
   #port: number | undefined;
   #certificate: ServingCertificate | undefined;
+  #clientCa: string | undefined;
 
   constructor(options: WebhookServerOptions) {
     this.#o = options;
@@ -85,13 +99,46 @@ export class WebhookServer implements Runnable {
   };
 
   async start(signal: AbortSignal): Promise<void> {
-    const first = await this.#loadCertificate(signal);
-    if (first === undefined) return;
+    const first = await this.#retry(signal, 'webhook certificate', this.#o.certificates);
+    const auth = this.#o.clientAuth;
+    const clientCa = auth && (await this.#retry(signal, 'webhook client CA', auth.ca));
+    if (first === undefined || (auth !== undefined && clientCa === undefined)) return;
     this.#certificate = first;
-    const server = https.createServer({ cert: first.cert, key: first.key, minVersion: 'TLSv1.2' });
+    this.#clientCa = clientCa;
+    const server = https.createServer({
+      ...this.#secureContext(),
+      ...(auth ? { requestCert: true, rejectUnauthorized: true } : {}),
+    });
     // Idle connections outlive the apiserver's (Go's 90 s IdleConnTimeout): if the server closed first, a
     // review POSTed on the dying connection would fail, and failurePolicy Fail would refuse the write.
     server.keepAliveTimeout = 120_000;
+    const inFlight = this.#serve(server, signal);
+    this.#guardHandshakes(server);
+    await listen(server, this.#o.port ?? 9443, this.#o.host ?? '0.0.0.0');
+    this.#port = (server.address() as AddressInfo).port;
+    this.#o.logger.info('webhook server listening', {
+      port: this.#port,
+      paths: this.paths(),
+      certificate: this.#o.certificates.description,
+      clientCa: auth?.ca.description ?? 'none (any caller is served)',
+    });
+    this.#markListening(this.#port);
+    await Promise.all([this.#watchCertificate(server, signal, first), this.#watchClientCa(server, signal)]);
+    server.close();
+    const drained = new AbortController();
+    const grace = sleep(this.#o.shutdownGraceMs ?? 10_000, drained.signal);
+    await Promise.race([Promise.allSettled([...inFlight]), grace]);
+    drained.abort();
+    server.closeAllConnections();
+  }
+
+  #secureContext(): SecureContextOptions {
+    const cert = this.#certificate;
+    const ca = this.#clientCa === undefined ? {} : { ca: this.#clientCa };
+    return { cert: cert?.cert, key: cert?.key, minVersion: 'TLSv1.2', ...ca };
+  }
+
+  #serve(server: https.Server, signal: AbortSignal): Set<Promise<void>> {
     const inFlight = new Set<Promise<void>>();
     server.on('request', (req, res) => {
       const done = serveRequest(req, res, {
@@ -106,40 +153,67 @@ export class WebhookServer implements Runnable {
       inFlight.add(done);
       void done.finally(() => inFlight.delete(done));
     });
-    server.on('tlsClientError', (error) =>
-      this.#o.logger.debug('webhook TLS handshake failed', errorFields(error)),
+    return inFlight;
+  }
+
+  /** Counts and logs refused handshakes; closes verified connections whose name is not allowed. */
+  #guardHandshakes(server: https.Server): void {
+    server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: TLSSocket) =>
+      this.#rejected(handshakeRejection(error, socket), {
+        ...errorFields(error),
+        ...(socket.authorizationError ? { authorizationError: String(socket.authorizationError) } : {}),
+      }),
     );
-    await listen(server, this.#o.port ?? 9443, this.#o.host ?? '0.0.0.0');
-    this.#port = (server.address() as AddressInfo).port;
-    this.#o.logger.info('webhook server listening', {
-      port: this.#port,
-      paths: this.paths(),
-      certificate: this.#o.certificates.description,
+    const names = this.#o.clientAuth?.names ?? [];
+    if (names.length === 0) return;
+    // Ahead of the HTTP listener (which may parse already-received bytes at once): nothing is read.
+    server.prependListener('secureConnection', (socket: TLSSocket) => {
+      const name = commonName(socket);
+      if (name !== undefined && names.includes(name)) return;
+      socket.destroy();
+      this.#rejected('client_name_not_allowed', { commonName: name ?? '(none)', allowed: names });
     });
-    this.#markListening(this.#port);
-    await this.#o.certificates.watch(signal, first, (next) => {
-      server.setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+  }
+
+  #rejected(reason: HandshakeRejection, fields: Record<string, unknown>): void {
+    this.#metrics.handshakeRejections.inc({ reason });
+    // debug for probes and scanners; a refused client certificate is worth a warning
+    const level = reason === 'other' ? 'debug' : 'warn';
+    this.#o.logger[level]('webhook TLS handshake refused', { reason, ...fields });
+  }
+
+  #watchCertificate(server: https.Server, signal: AbortSignal, first: ServingCertificate): Promise<void> {
+    return this.#o.certificates.watch(signal, first, (next) => {
       this.#certificate = next;
+      server.setSecureContext(this.#secureContext());
       this.#o.logger.info('webhook certificate reloaded', { certificate: this.#o.certificates.description });
       for (const listener of this.#listeners) listener(next);
     });
-    server.close();
-    const drained = new AbortController();
-    const grace = sleep(this.#o.shutdownGraceMs ?? 10_000, drained.signal);
-    await Promise.race([Promise.allSettled([...inFlight]), grace]);
-    drained.abort();
-    server.closeAllConnections();
   }
 
-  /** Loads the first certificate, retrying with backoff (the Secret or files may not exist yet). */
-  async #loadCertificate(signal: AbortSignal): Promise<ServingCertificate | undefined> {
+  async #watchClientCa(server: https.Server, signal: AbortSignal): Promise<void> {
+    const auth = this.#o.clientAuth;
+    if (auth === undefined || this.#clientCa === undefined) return;
+    await auth.ca.watch(signal, this.#clientCa, (next) => {
+      this.#clientCa = next;
+      server.setSecureContext(this.#secureContext());
+      this.#o.logger.info('webhook client CA reloaded', { clientCa: auth.ca.description });
+    });
+  }
+
+  /** Loads `what` (the first certificate, the client CA), retrying with backoff: files or Secret may come later. */
+  async #retry<T>(
+    signal: AbortSignal,
+    what: string,
+    source: { readonly description: string; load(signal: AbortSignal): Promise<T> },
+  ): Promise<T | undefined> {
     const backoff = new Backoff({ initialMs: 500, maxMs: 30_000 });
     while (!signal.aborted) {
       try {
-        return await this.#o.certificates.load(signal);
+        return await source.load(signal);
       } catch (error) {
-        this.#o.logger.error('cannot load the webhook certificate; retrying', {
-          certificate: this.#o.certificates.description,
+        this.#o.logger.error(`cannot load the ${what}; retrying`, {
+          source: source.description,
           ...errorFields(error),
         });
         await sleep(backoff.next(), signal);
@@ -147,6 +221,19 @@ export class WebhookServer implements Runnable {
     }
     return undefined;
   }
+}
+
+/** Why a handshake failed, as a bounded label. */
+function handshakeRejection(error: NodeJS.ErrnoException, socket: TLSSocket): HandshakeRejection {
+  if (error.code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return 'no_client_certificate';
+  // Node verifies the client's chain after the handshake and destroys the socket, setting this
+  if (socket.authorizationError) return 'client_certificate_not_trusted';
+  return 'other';
+}
+
+function commonName(socket: TLSSocket): string | undefined {
+  const cn: unknown = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' ? cn : undefined;
 }
 
 /**

@@ -4,6 +4,7 @@
 import { isIP } from 'node:net';
 import { findClaimObject, type QuotaCaches, type ResourceDiscovery } from '../controllers/index.ts';
 import type { Manager } from '../runtime/index.ts';
+import { ClientCaFile } from './certs/client-ca.ts';
 import { FileCertificates } from './certs/files.ts';
 import { SelfManagedCertificates } from './certs/self-managed.ts';
 import type { CertificateSource } from './certs/source.ts';
@@ -22,7 +23,7 @@ import {
 } from './quota-webhook.ts';
 import { RequesterAccess } from './requester-access.ts';
 import type { AdmissionHandler } from './review.ts';
-import { WebhookServer } from './server.ts';
+import { type ClientAuthentication, WebhookServer } from './server.ts';
 
 export interface WebhookOptions {
   /** The operator's namespace: the Service's and the certificate Secret's. */
@@ -37,6 +38,10 @@ export interface WebhookOptions {
   readonly urlHost?: string | undefined;
   /** Serve `tls.crt`/`tls.key` from this directory (cert-manager) instead of a self-managed Secret. */
   readonly certDir?: string | undefined;
+  /** Only callers with a client certificate chaining to this PEM bundle are served (the apiserver). */
+  readonly clientCaFile?: string | undefined;
+  /** With clientCaFile: the accepted client certificates' common names; empty or unset accepts any. */
+  readonly clientNames?: readonly string[] | undefined;
   /** The self-managed Secret. Default `milo-quota-webhook-tls`. */
   readonly secretName?: string;
   /** The webhooks' timeoutSeconds. Default 10. */
@@ -87,6 +92,14 @@ function certificateSource(mgr: Manager, options: WebhookOptions): CertificateSo
   });
 }
 
+function clientAuthentication(mgr: Manager, options: WebhookOptions): ClientAuthentication | undefined {
+  if (options.clientCaFile === undefined) return undefined;
+  return {
+    ca: new ClientCaFile({ path: options.clientCaFile, logger: mgr.logger }),
+    names: options.clientNames,
+  };
+}
+
 function endpointOf(options: WebhookOptions): WebhookEndpoint {
   if (options.urlHost !== undefined) return { kind: 'url', host: options.urlHost };
   return {
@@ -119,6 +132,7 @@ export function setupWebhooks(
   const server = new WebhookServer({
     port: options.port,
     certificates: certificateSource(mgr, options),
+    clientAuth: clientAuthentication(mgr, options),
     logger: mgr.logger,
     registry: mgr.registry,
     defaultTimeoutMs: (options.timeoutSeconds ?? 10) * 1000,

@@ -1,7 +1,7 @@
 // Test helpers for the webhook server (no cluster): a certificate source held in memory that tests can
 // rotate, serving material from a fresh CA, and an HTTPS client that trusts a given CA.
 import https from 'node:https';
-import { createCertificateAuthority, issueLeaf } from './certs/pki.ts';
+import { createCertificateAuthority, issueLeaf, type PemPair } from './certs/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 
 /** A serving certificate for 127.0.0.1 and localhost from a new CA. */
@@ -46,13 +46,16 @@ export interface HttpsReply {
   readonly body: string;
 }
 
-/** POSTs (or sends `method`) to the server on 127.0.0.1, trusting only `ca`, on a fresh connection. */
+/**
+ * POSTs (or sends `method`) to the server on 127.0.0.1, trusting only `ca`, on a fresh connection; with
+ * `client`, presents that client certificate.
+ */
 export function httpsRequest(
   port: number,
   path: string,
   ca: string,
   body: string | undefined,
-  options: { method?: string; contentType?: string } = {},
+  options: { method?: string; contentType?: string; client?: PemPair } = {},
 ): Promise<HttpsReply> {
   return new Promise((resolve, reject) => {
     const req = https.request(
@@ -62,6 +65,7 @@ export function httpsRequest(
         path,
         method: options.method ?? 'POST',
         ca,
+        ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
         agent: false,
         headers: { 'Content-Type': options.contentType ?? 'application/json' },
       },

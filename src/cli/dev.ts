@@ -30,8 +30,15 @@ async function main(): Promise<void> {
   const kubectl = await kubeBinary();
   const ctx = { kubectl, kubeconfig: kubeconfigPath, say: (line: string) => console.log(line) };
   await installCrds(ctx);
-  // Locally the apiserver calls the webhook at https://127.0.0.1:<free port>; a remote one cannot.
-  const webhook = plane ? ['--webhook-url-host=127.0.0.1', '--webhook-port=0'] : ['--enable-webhooks=false'];
+  // Locally the apiserver calls the webhook at https://127.0.0.1:<free port>, presenting its webhook client
+  // certificate (only it is served); a remote apiserver cannot reach this process.
+  const webhook = plane
+    ? [
+        '--webhook-url-host=127.0.0.1',
+        '--webhook-port=0',
+        `--webhook-client-ca-file=${plane.webhookClientCaFile}`,
+      ]
+    : ['--enable-webhooks=false'];
   const args = ['--leader-elect=false', '--log-level=warn', ...webhook, ...process.argv.slice(2)];
   const operator = startOperator(kubeConfig, parseOperatorOptions(args, process.env), {
     handleSignals: false,

@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { renderAdmissionConfiguration, renderWebhookClientKubeconfig } from './admission.ts';
 import { kubeBinary } from './binary.ts';
 import { Component, killAllComponents } from './component.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
@@ -63,6 +64,10 @@ export class ControlPlane {
   readonly etcd: Component;
   readonly apiserver: Component;
   readonly controllerManager: Component | undefined;
+  /** The PEM CA bundle the apiserver's webhook client certificate chains to: the operator's client CA. */
+  readonly webhookClientCa: string;
+  /** The same bundle as a file, for `--webhook-client-ca-file`. */
+  readonly webhookClientCaFile: string;
   private readonly readyTimeoutMs: number;
 
   private constructor(init: {
@@ -83,6 +88,14 @@ export class ControlPlane {
       return path;
     };
     const caFile = file('ca.crt', pki.ca.cert);
+    this.webhookClientCa = pki.webhookClientCa.cert;
+    this.webhookClientCaFile = file('webhook-client-ca.crt', pki.webhookClientCa.cert);
+    const admissionConfig = file(
+      'admission-configuration.yaml',
+      renderAdmissionConfiguration(
+        file('admission-kubeconfig', renderWebhookClientKubeconfig(pki.webhookClient)),
+      ),
+    );
     const etcdUrl = `http://127.0.0.1:${etcdPort}`;
     this.etcdUrl = etcdUrl;
     this.etcd = new Component(
@@ -116,6 +129,7 @@ export class ControlPlane {
         '--service-cluster-ip-range=10.0.0.0/24',
         '--allow-privileged=true',
         '--disable-admission-plugins=ServiceAccount',
+        `--admission-control-config-file=${admissionConfig}`,
         '--authorization-mode=RBAC',
         `--service-account-issuer=${this.server}/`,
         `--service-account-key-file=${file('sa.pub', pki.serviceAccount.publicKey)}`,

@@ -1,3 +1,4 @@
+export { renderAdmissionConfiguration, renderWebhookClientKubeconfig } from './admission.ts';
 export { kubeBinary } from './binary.ts';
 export { Component } from './component.ts';
 export {
@@ -13,5 +14,6 @@ export {
   issueLeaf,
   type PemPair,
   type Pki,
+  WEBHOOK_CLIENT_NAME,
 } from './pki.ts';
 export { freePort, freePorts } from './ports.ts';

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { createCertificateAuthority } from '../admission/certs/pki.ts';
 import { parseOperatorOptions } from './options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseOperatorOptions(argv, env);
@@ -13,6 +17,8 @@ describe('webhook options', () => {
       serviceName: 'milo-quota-webhook',
       urlHost: undefined,
       authorizeTriggerConsumer: false,
+      clientCaFile: undefined,
+      clientNames: [],
     });
   });
 
@@ -40,6 +46,8 @@ describe('webhook options', () => {
       serviceName: 'quota-webhook',
       urlHost: '127.0.0.1',
       authorizeTriggerConsumer: false,
+      clientCaFile: undefined,
+      clientNames: [],
     });
     const ipv6 = parse(['--webhook-url-host=[::1]']).webhook;
     assert.equal(ipv6 === false ? undefined : ipv6.urlHost, '::1');
@@ -64,5 +72,84 @@ describe('webhook options', () => {
     );
     assert.throws(() => parse(['--webhook-cert-dir=']), /--webhook-cert-dir: give the directory/);
     assert.throws(() => parse(['--enable-webhooks=maybe']), /--enable-webhooks: "maybe" is not a boolean/);
+  });
+});
+
+describe('webhook client authentication options', () => {
+  let dir: string;
+  const path = (name: string) => join(dir, name);
+  const client = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+    const webhook = parse(argv, env).webhook;
+    assert.notEqual(webhook, false);
+    return webhook === false ? undefined : { file: webhook.clientCaFile, names: webhook.clientNames };
+  };
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'client-ca-options-'));
+    const [a, b] = await Promise.all([createCertificateAuthority('a'), createCertificateAuthority('b')]);
+    writeFileSync(path('ca.crt'), a.pem.cert + b.pem.cert);
+    writeFileSync(path('empty.crt'), '');
+    writeFileSync(path('key-only.pem'), a.pem.key);
+    writeFileSync(
+      path('garbage.crt'),
+      '-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n',
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the CA bundle by flag or WEBHOOK_CLIENT_CA_FILE, and the accepted names', () => {
+    assert.deepEqual(client([`--webhook-client-ca-file=${path('ca.crt')}`]), {
+      file: path('ca.crt'),
+      names: [],
+    });
+    assert.deepEqual(client([], { WEBHOOK_CLIENT_CA_FILE: path('ca.crt') }), {
+      file: path('ca.crt'),
+      names: [],
+    });
+    assert.deepEqual(
+      client([`--webhook-client-ca-file=${path('ca.crt')}`, '--webhook-client-names=apiserver, apiserver-2']),
+      { file: path('ca.crt'), names: ['apiserver', 'apiserver-2'] },
+    );
+  });
+
+  it('ignores the CA when webhooks are off', () => {
+    assert.equal(parse(['--enable-webhooks=false', '--webhook-client-ca-file=/nowhere']).webhook, false);
+  });
+
+  it('refuses an unreadable or certificate-less bundle, naming the flag and the fix', () => {
+    const fix = /mount the PEM CA bundle .* or drop the flag/;
+    for (const [file, problem] of [
+      [path('missing.crt'), /cannot read .*missing\.crt: ENOENT/],
+      [dir, /cannot read .*EISDIR/],
+      [path('empty.crt'), /empty\.crt holds no PEM certificate/],
+      [path('key-only.pem'), /key-only\.pem holds no PEM certificate/],
+      [path('garbage.crt'), /garbage\.crt certificate 1 of 1 does not parse/],
+    ] as const) {
+      assert.throws(
+        () => parse([`--webhook-client-ca-file=${file}`]),
+        (error: Error) => {
+          assert.match(error.message, /^--webhook-client-ca-file: /);
+          assert.match(error.message, problem);
+          assert.match(error.message, fix);
+          return true;
+        },
+      );
+      assert.throws(
+        () => parse([], { WEBHOOK_CLIENT_CA_FILE: file }),
+        /^OptionsError: --webhook-client-ca-file: /,
+      );
+    }
+    assert.throws(() => parse(['--webhook-client-ca-file=']), /--webhook-client-ca-file: give the path/);
+  });
+
+  it('refuses names without a CA, and empty names', () => {
+    assert.throws(
+      () => parse(['--webhook-client-names=apiserver']),
+      /--webhook-client-names: needs --webhook-client-ca-file/,
+    );
+    assert.throws(
+      () => parse([`--webhook-client-ca-file=${path('ca.crt')}`, '--webhook-client-names=a,,b']),
+      /--webhook-client-names: "a,,b" has an empty name/,
+    );
   });
 });

@@ -1,6 +1,7 @@
 // The operator's settings: flags first, then environment, then defaults. Every bad value is refused with
 // the flag's name and how to fix it, before anything starts.
 import { parseArgs } from 'node:util';
+import { readCaBundleSync } from '../admission/certs/client-ca.ts';
 
 export interface OperatorOptions {
   /** The operator's own namespace: leases, default bucket namespace. */
@@ -36,6 +37,13 @@ export interface WebhookSettings {
    * (and of the fields that name the consumer) decides.
    */
   readonly authorizeTriggerConsumer: boolean;
+  /**
+   * PEM CA bundle: only callers presenting a client certificate that chains to it are served (mutual TLS;
+   * the apiserver's AdmissionConfiguration supplies it). Undefined: anyone who reaches the port is served.
+   */
+  readonly clientCaFile: string | undefined;
+  /** With clientCaFile: the client certificate's subject CN must be one of these; empty accepts any. */
+  readonly clientNames: readonly string[];
 }
 
 export class OptionsError extends Error {
@@ -62,6 +70,8 @@ const FLAGS = {
   'webhook-service-name': { type: 'string' },
   'webhook-url-host': { type: 'string' },
   'authorize-trigger-consumer': { type: 'string' },
+  'webhook-client-ca-file': { type: 'string' },
+  'webhook-client-names': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
@@ -97,6 +107,49 @@ function bool(flag: string, value: string | undefined, fallback: boolean): boole
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const HOST = /^(\[[0-9a-fA-F:.]+\]|[0-9a-fA-F:]*:[0-9a-fA-F:.]+|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?)$/;
 
+type ClientAuthSettings = Pick<WebhookSettings, 'clientCaFile' | 'clientNames'>;
+
+function clientAuthSettings(values: Values, env: NodeJS.ProcessEnv): ClientAuthSettings {
+  const clientCaFile = values['webhook-client-ca-file'] ?? env.WEBHOOK_CLIENT_CA_FILE;
+  const rawNames = values['webhook-client-names'];
+  if (clientCaFile === undefined) {
+    if (rawNames !== undefined) {
+      throw new OptionsError(
+        'webhook-client-names',
+        'needs --webhook-client-ca-file: names are only checked on a client certificate verified against that CA',
+      );
+    }
+    return { clientCaFile, clientNames: [] };
+  }
+  if (clientCaFile === '') {
+    throw new OptionsError(
+      'webhook-client-ca-file',
+      'give the path of the PEM CA bundle that signed the apiserver webhook client certificate',
+    );
+  }
+  try {
+    readCaBundleSync(clientCaFile);
+  } catch (error) {
+    throw new OptionsError(
+      'webhook-client-ca-file',
+      `${(error as Error).message}; mount the PEM CA bundle that signed the apiserver's webhook client certificate there (see docs/security.md), or drop the flag to serve any caller`,
+    );
+  }
+  return { clientCaFile, clientNames: clientNames(rawNames) };
+}
+
+function clientNames(raw: string | undefined): string[] {
+  if (raw === undefined) return [];
+  const names = raw.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) {
+    throw new OptionsError(
+      'webhook-client-names',
+      `"${raw}" has an empty name; give comma-separated common names, e.g. kube-apiserver-webhook-client`,
+    );
+  }
+  return names;
+}
+
 function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSettings | false {
   if (!bool('enable-webhooks', values['enable-webhooks'] ?? env.ENABLE_WEBHOOKS, true)) return false;
   const timeoutSeconds = Number(values['webhook-timeout-seconds'] ?? '10');
@@ -127,6 +180,7 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSetting
     serviceName,
     urlHost: rawHost?.replace(/^\[(.*)\]$/, '$1'),
     authorizeTriggerConsumer: bool('authorize-trigger-consumer', values['authorize-trigger-consumer'], false),
+    ...clientAuthSettings(values, env),
   };
 }
 

@@ -277,7 +277,9 @@ spec: {ownerRef: {kind: Organization, name: acme}}
     await invariants();
   });
 
-  it('a forged review (authentication off) neither frees a Granted claim nor admits past the limit', async () => {
+  // Presenting the apiserver's own client certificate: what reaches the handler when authentication is off
+  // (a cluster whose apiserver cannot be configured), or when the certificate leaked.
+  it('a forged review that reaches the handler neither frees a Granted claim nor admits past the limit', async () => {
     for (const name of ['alice-blog', 'alice-shop'])
       assert.equal((await alice(['apply', '-f', '-'], project(name, 'beta'))).code, 0);
     await eventually('beta at its limit', async () => {
@@ -293,20 +295,25 @@ spec: {ownerRef: {kind: Organization, name: acme}}
       '-o',
       'jsonpath={.metadata.uid}',
     );
-    const forged = await review(env.operator, '/enforce-quota', {
-      uid: 'forged-1',
-      kind: { group: 'resourcemanager.miloapis.com', version: 'v1alpha1', kind: 'Project' },
-      resource: { group: 'nope', version: 'v1', resource: 'nope' },
-      name: 'alice-blog',
-      operation: 'CREATE',
-      userInfo: { username: 'alice' },
-      object: {
-        apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
-        kind: 'Project',
-        metadata: { name: 'alice-blog', uid: '11111111-2222-4333-8444-555555555555' },
-        spec: { ownerRef: { kind: 'Organization', name: 'beta' } },
+    const forged = await review(
+      env.operator,
+      '/enforce-quota',
+      {
+        uid: 'forged-1',
+        kind: { group: 'resourcemanager.miloapis.com', version: 'v1alpha1', kind: 'Project' },
+        resource: { group: 'nope', version: 'v1', resource: 'nope' },
+        name: 'alice-blog',
+        operation: 'CREATE',
+        userInfo: { username: 'alice' },
+        object: {
+          apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
+          kind: 'Project',
+          metadata: { name: 'alice-blog', uid: '11111111-2222-4333-8444-555555555555' },
+          spec: { ownerRef: { kind: 'Organization', name: 'beta' } },
+        },
       },
-    });
+      plane.current.pki.webhookClient,
+    );
     assert.equal(forged.allowed, false, 'a create of an existing object is refused');
     assert.equal(forged.status?.code, 409);
     const after = await admin(

@@ -1,14 +1,26 @@
-// Sends an AdmissionReview to the operator's webhook server over HTTPS, the way the apiserver does, for
-// tests that must control the request (same object uid twice, a chosen dry-run flag).
+// Sends an AdmissionReview to the operator's webhook server over HTTPS, the way the apiserver does (with its
+// webhook client certificate), for tests that must control the request (same object uid twice, a chosen
+// dry-run flag), and the same POST with any client certificate or none, for the authentication tests.
 import { request } from 'node:https';
-import type { AdmissionRequest, AdmissionResponse } from '../../src/admission/index.ts';
+import type { AdmissionRequest, AdmissionResponse, PemPair } from '../../src/admission/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 
-export async function review(
+export interface ReviewReply {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * POSTs `admission` in a v1 AdmissionReview to the operator's webhook server on 127.0.0.1, trusting its
+ * serving CA and presenting `client` (none if undefined). Rejects when the connection fails (e.g. the TLS
+ * handshake is refused).
+ */
+export function postReview(
   operator: RunningOperator,
   path: string,
   admission: AdmissionRequest,
-): Promise<AdmissionResponse> {
+  client: PemPair | undefined,
+): Promise<ReviewReply> {
   const server = operator.webhooks?.server;
   const ca = server?.certificate?.caBundle;
   if (server?.port === undefined || ca === undefined) throw new Error('the webhook server is not serving');
@@ -17,6 +29,7 @@ export async function review(
     kind: 'AdmissionReview',
     request: admission,
   });
+  const identity = client === undefined ? {} : { cert: client.cert, key: client.key };
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -25,6 +38,8 @@ export async function review(
         path,
         method: 'POST',
         ca,
+        ...identity,
+        agent: false,
         headers: { 'content-type': 'application/json' },
       },
       (res) => {
@@ -33,16 +48,22 @@ export async function review(
         res.on('data', (chunk: string) => {
           text += chunk;
         });
-        res.on('end', () => {
-          try {
-            resolve((JSON.parse(text) as { response: AdmissionResponse }).response);
-          } catch (error) {
-            reject(error);
-          }
-        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('error', reject);
       },
     );
     req.on('error', reject);
     req.end(body);
   });
+}
+
+export async function review(
+  operator: RunningOperator,
+  path: string,
+  admission: AdmissionRequest,
+  /** The client certificate to present: the control plane's `pki.webhookClient` passes client auth. */
+  client: PemPair,
+): Promise<AdmissionResponse> {
+  const reply = await postReview(operator, path, admission, client);
+  return (JSON.parse(reply.body) as { response: AdmissionResponse }).response;
 }

@@ -15,13 +15,15 @@ export class OperatorProcess {
   constructor(plane: ControlPlane, args: readonly string[] = []) {
     this.#plane = plane;
     // no webhooks by default: a killed operator would fail every quota write (failurePolicy Fail); pass
-    // --enable-webhooks=true --webhook-url-host=127.0.0.1 --webhook-port=0 to serve them
+    // --enable-webhooks=true --webhook-url-host=127.0.0.1 --webhook-port=0 to serve them, to the apiserver
+    // only (the client CA below; ignored while webhooks are off)
     this.#args = [
       '--leader-elect=false',
       '--metrics-port=0',
       '--probe-port=0',
       '--log-level=info',
       '--enable-webhooks=false',
+      `--webhook-client-ca-file=${plane.webhookClientCaFile}`,
       ...args,
     ];
   }

@@ -2,7 +2,7 @@
 import { before } from 'node:test';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { type RunningOperator, startOperator } from '../../src/operator/operator.ts';
-import type { OperatorOptions } from '../../src/operator/options.ts';
+import type { OperatorOptions, WebhookSettings } from '../../src/operator/options.ts';
 import { createClient, createLogger, type KubeClient } from '../../src/runtime/index.ts';
 import type { ControlPlaneHandle } from './cluster.ts';
 import { installCrds } from './kube.ts';
@@ -17,7 +17,8 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
   bucketGracePeriodSeconds: 60,
   orphanGracePeriodSeconds: 30,
   logLevel: 'error',
-  // the webhook as `make run` serves it: https://127.0.0.1:<free port>, self-managed certificate
+  // the webhook as `make run` serves it: https://127.0.0.1:<free port>, self-managed certificate; client
+  // authentication is added per control plane by startTestOperator (its webhook-client CA)
   webhook: {
     port: 0,
     timeoutSeconds: 10,
@@ -25,8 +26,27 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
     serviceName: 'milo-quota-webhook',
     urlHost: '127.0.0.1',
     authorizeTriggerConsumer: false,
+    clientCaFile: undefined,
+    clientNames: [],
   },
 };
+
+export interface TestOperatorRuntime {
+  /**
+   * Trust the plane's webhook-client CA when the webhook settings name none, so only the apiserver is
+   * served. Default true: every test runs with authentication on; false shows what it protects against.
+   */
+  readonly clientAuth?: boolean;
+}
+
+function withClientAuth(
+  plane: ControlPlane,
+  webhook: WebhookSettings | false,
+  runtime: TestOperatorRuntime,
+): WebhookSettings | false {
+  if (webhook === false || runtime.clientAuth === false) return webhook;
+  return { ...webhook, clientCaFile: webhook.clientCaFile ?? plane.webhookClientCaFile };
+}
 
 /**
  * Installs the CRDs, creates the operator namespace and starts the operator in this process; resolves once it
@@ -35,12 +55,14 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
 export async function startTestOperator(
   plane: ControlPlane,
   options: Partial<OperatorOptions> = {},
+  runtime: TestOperatorRuntime = {},
 ): Promise<RunningOperator> {
   await installCrds(plane);
   await plane.kubectl(['create', 'namespace', options.namespace ?? TEST_OPERATOR_OPTIONS.namespace]);
+  const merged = { ...TEST_OPERATOR_OPTIONS, ...options };
   const operator = startOperator(
     plane.kubeConfig,
-    { ...TEST_OPERATOR_OPTIONS, ...options },
+    { ...merged, webhook: withClientAuth(plane, merged.webhook, runtime) },
     {
       logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' }),
       handleSignals: false,

@@ -2,21 +2,14 @@
 // and, if present, `ca.crt`. The kubelet swaps the files in place when cert-manager renews them, so the
 // directory is watched (fs.watch, plus a slow poll for filesystems that drop events) and a new pair is served
 // once it parses and matches its key; a half-written or broken pair is logged and the last good one kept.
-import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errorFields, type Logger, sleep } from '../../runtime/index.ts';
+import { errorFields } from '../../runtime/index.ts';
 import { servingProblem } from './check.ts';
 import { type CertificateSource, type ServingCertificate, sameCertificate } from './source.ts';
+import { type DirectoryWatch, watchDirectory } from './watch.ts';
 
-export interface FileCertificatesOptions {
-  readonly dir: string;
-  readonly logger: Logger;
-  /** Default 10 s. */
-  readonly pollIntervalMs?: number;
-  /** Events within this window are handled once. Default 100 ms. */
-  readonly debounceMs?: number;
-}
+export type FileCertificatesOptions = DirectoryWatch;
 
 async function optional(path: string): Promise<string | undefined> {
   try {
@@ -60,8 +53,7 @@ export class FileCertificates implements CertificateSource {
     onChange: (c: ServingCertificate) => void,
   ): Promise<void> {
     let last = current;
-    let timer: NodeJS.Timeout | undefined;
-    const reload = async () => {
+    await watchDirectory(this.#o, signal, async () => {
       try {
         const next = await this.load();
         if (!sameCertificate(last, next)) {
@@ -74,23 +66,6 @@ export class FileCertificates implements CertificateSource {
           ...errorFields(error),
         });
       }
-    };
-    const schedule = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void reload(), this.#o.debounceMs ?? 100);
-    };
-    let watcher: FSWatcher | undefined;
-    try {
-      watcher = fsWatch(this.#o.dir, { persistent: false }, schedule);
-      watcher.on('error', () => {}); // the poll below still runs
-    } catch (error) {
-      this.#o.logger.warn('cannot watch the webhook certificate directory; polling it', errorFields(error));
-    }
-    while (!signal.aborted) {
-      await sleep(this.#o.pollIntervalMs ?? 10_000, signal);
-      if (!signal.aborted) await reload();
-    }
-    clearTimeout(timer);
-    watcher?.close();
+    });
   }
 }

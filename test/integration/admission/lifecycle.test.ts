@@ -29,6 +29,8 @@ const LOCAL: WebhookSettings = {
   serviceName: 'milo-quota-webhook',
   urlHost: '127.0.0.1',
   authorizeTriggerConsumer: false,
+  clientCaFile: undefined, // startTestOperator trusts the plane's webhook-client CA
+  clientNames: [],
 };
 let counter = 0;
 const register = (what: string) =>

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
+import { caBundleProblem } from '../../../src/admission/index.ts';
+import { parseOperatorOptions } from '../../../src/operator/options.ts';
 import { repoPath } from '../../support/kube.ts';
 import { kustomize, type Manifest } from './support.ts';
 
@@ -29,7 +31,7 @@ interface PodSpec {
   serviceAccountName: string;
   securityContext: Record<string, unknown>;
   containers: Container[];
-  volumes: { name: string; emptyDir?: object }[];
+  volumes: { name: string; emptyDir?: object; configMap?: { name: string } }[];
 }
 
 describe('config/default', () => {
@@ -202,5 +204,79 @@ describe('sync waves of the samples', () => {
   it('the webhook cert-manager component renders (Issuer, Certificate, mounted Secret)', async () => {
     const objects = await kustomize('config/webhook/cert-manager');
     assert.deepEqual(objects.map((o) => o.kind).sort(), ['Certificate', 'Certificate', 'Issuer', 'Issuer']);
+  });
+});
+
+describe('the security Components (config/webhook/client-auth, config/network-policy)', () => {
+  const MOUNT = '/var/run/milo-quota/webhook-client-ca';
+  let secured: Manifest[] = [];
+  const find = (list: Manifest[], kind: string) => list.filter((o) => o.kind === kind);
+  const pod = (list: Manifest[]) =>
+    (
+      find(list, 'Deployment')[0] as Manifest & {
+        spec: { template: { metadata: { labels: object }; spec: PodSpec } };
+      }
+    ).spec.template;
+  before(async () => {
+    secured = await kustomize('test/integration/deploy/fixtures/secured');
+  });
+
+  it('leaves config/default open (the apiserver must be set up first) and without a NetworkPolicy', async () => {
+    const defaults = await kustomize('config/default');
+    const args = pod(defaults).spec.containers[0]?.args ?? [];
+    assert.ok(!args.some((a) => a.startsWith('--webhook-client-ca-file')));
+    assert.deepEqual(find(defaults, 'NetworkPolicy'), []);
+  });
+
+  it('client-auth mounts the CA ConfigMap and passes --webhook-client-ca-file, which the operator accepts', () => {
+    const template = pod(secured);
+    const [c] = template.spec.containers;
+    assert.ok(c);
+    assert.ok(c.args.includes(`--webhook-client-ca-file=${MOUNT}/ca.crt`), c.args.join(' '));
+    const mount = c.volumeMounts.find((m) => m.mountPath === MOUNT);
+    const volume = template.spec.volumes.find((v) => v.name === mount?.name);
+    assert.equal(volume?.configMap?.name, 'milo-quota-webhook-client-ca');
+    const configMap = find(secured, 'ConfigMap').find(
+      (o) => o.metadata.name === 'milo-quota-webhook-client-ca',
+    );
+    const pem =
+      (configMap as (Manifest & { data: Record<string, string> }) | undefined)?.data['ca.crt'] ?? '';
+    assert.equal(caBundleProblem(pem), undefined);
+    // the rendered args, with the mounted file where the kubelet would put it
+    const fixture = repoPath('test/integration/deploy/fixtures/secured/webhook-client-ca.crt');
+    const options = parseOperatorOptions(
+      c.args.map((a) => a.replace(`${MOUNT}/ca.crt`, fixture)),
+      {},
+    );
+    assert.equal(options.webhook === false ? undefined : options.webhook.clientCaFile, fixture);
+  });
+
+  it('network-policy admits the webhook port from the apiserver CIDR and metrics from monitoring only', () => {
+    const [policy, ...others] = find(secured, 'NetworkPolicy') as (Manifest & {
+      spec: {
+        podSelector: { matchLabels: Record<string, string> };
+        policyTypes: string[];
+        ingress: { from: Record<string, unknown>[]; ports: { port: string }[] }[];
+      };
+    })[];
+    assert.ok(policy);
+    assert.deepEqual(others, []);
+    assert.equal(policy.metadata.namespace, 'quota-system');
+    assert.equal(wave(policy), '-1');
+    const template = pod(secured);
+    for (const [k, v] of Object.entries(policy.spec.podSelector.matchLabels)) {
+      assert.equal(template.metadata.labels[k as keyof object], v, 'the policy selects the operator pods');
+    }
+    assert.deepEqual(policy.spec.policyTypes, ['Ingress']);
+    const rules = policy.spec.ingress.map((r) => [r.ports.map((p) => p.port), r.from]);
+    assert.deepEqual(rules, [
+      [['webhook'], [{ ipBlock: { cidr: '192.0.2.0/24' } }]],
+      [
+        ['metrics'],
+        [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }],
+      ],
+    ]);
+    const ports = template.spec.containers[0]?.ports.map((p) => p.name) ?? [];
+    for (const [named] of rules) for (const port of named as string[]) assert.ok(ports.includes(port), port);
   });
 });

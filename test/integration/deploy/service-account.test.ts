@@ -51,6 +51,7 @@ async function startOperator(): Promise<OperatorUnderTest> {
     '--probe-port=0',
     '--webhook-url-host=127.0.0.1',
     '--webhook-port=0',
+    `--webhook-client-ca-file=${cp.webhookClientCaFile}`,
     '--log-level=info',
   ];
   const started = new OperatorUnderTest(kubeconfig, args, join(cp.dir, `operator-sa-${starts++}.log`));

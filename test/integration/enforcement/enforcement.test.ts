@@ -149,7 +149,12 @@ describe('enforcement', () => {
       makeGrant('other-projects', NS, org('other')).allow('example.com/projects', 5).build(),
     );
     await grantActive('other-projects');
-    const denied = await review(env.operator, '/enforce-quota', admission('req-1'));
+    const denied = await review(
+      env.operator,
+      '/enforce-quota',
+      admission('req-1'),
+      plane.current.pki.webhookClient,
+    );
     assert.equal(denied.allowed, false);
     assert.equal(denied.status?.code, 403);
     await client.create(
@@ -157,7 +162,12 @@ describe('enforcement', () => {
       makeGrant('other-seats', NS, org('other')).allow('example.com/seats', 5).build(),
     );
     await grantActive('other-seats');
-    const first = await review(env.operator, '/enforce-quota', admission('req-2'));
+    const first = await review(
+      env.operator,
+      '/enforce-quota',
+      admission('req-2'),
+      plane.current.pki.webhookClient,
+    );
     assert.equal(first.allowed, true, first.status?.message);
     const uids = async () =>
       (await claims())
@@ -166,7 +176,12 @@ describe('enforcement', () => {
         .sort();
     const before = await uids();
     assert.equal(before.length, 2);
-    const retried = await review(env.operator, '/enforce-quota', admission('req-3'));
+    const retried = await review(
+      env.operator,
+      '/enforce-quota',
+      admission('req-3'),
+      plane.current.pki.webhookClient,
+    );
     assert.equal(retried.allowed, true, retried.status?.message);
     assert.deepEqual(await uids(), before, 'the retry re-used both granted claims');
   });
