@@ -19,10 +19,15 @@ export interface AccessAttributes {
   readonly namespace?: string;
 }
 
-/** Controllers that delete or re-own claims as part of Kubernetes' own machinery. */
+/**
+ * Controllers that delete or re-own claims as part of Kubernetes' own machinery: the garbage collector and
+ * the namespace controller under their own ServiceAccounts (--use-service-account-credentials, kubeadm's
+ * default), or the controller manager's own identity otherwise.
+ */
 export const SYSTEM_CONTROLLERS: readonly string[] = [
   'system:serviceaccount:kube-system:generic-garbage-collector',
   'system:serviceaccount:kube-system:namespace-controller',
+  'system:kube-controller-manager',
 ];
 
 interface AccessReview {
