@@ -168,9 +168,10 @@ async function wait(
     case 'denied':
       return { kind: result.outcome, claim: result.claim, created: create };
     case 'deleted':
+      // Only a racing create of the same name (or an admin) deletes a claim being decided: retryable.
       return {
-        kind: 'error',
-        message: `claim ${namespace}/${name} was deleted while waiting for its decision`,
+        kind: 'held',
+        message: `claim ${namespace}/${name} was deleted while waiting for its decision; retry the request`,
       };
     default:
       return { kind: 'timeout', claim: current, created: create };

@@ -170,8 +170,18 @@ describe('ClaimWaiter', () => {
     const wait = waiter.register('ns', 'c', 5_000, new AbortController().signal);
     informer.upsert(claimObject('u1'));
     informer.upsert(claimObject('u1', granted));
+    wait.bindUid('u1'); // the decision came before the create's answer: replayed once the uid is known
     const result = await wait.result;
     assert.equal(result.outcome, 'granted');
+  });
+
+  it('never lets an older claim of the same name answer before its own uid is known', async () => {
+    const { informer, waiter } = setup();
+    const wait = waiter.register('ns', 'c', 100, new AbortController().signal);
+    informer.upsert(claimObject('older', granted));
+    informer.remove(claimObject('older', granted));
+    wait.bindUid('mine');
+    assert.equal((await wait.result).outcome, 'timeout');
   });
 
   it('does not let a replaced claim of the same name answer, and times out', async () => {

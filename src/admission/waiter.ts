@@ -14,8 +14,14 @@ interface Pending {
   readonly uid: { value: string | undefined };
   /** A replaced claim of the same name whose late events must not answer this waiter. */
   readonly ignoreUid: string | undefined;
+  /** Events seen before the create returned our uid: replayed by bindUid, so an older claim of the same
+   * name (its late decision or deletion) can never answer for ours. */
+  readonly early: [KubeObject, WaitResult][];
   resolve(result: WaitResult): void;
 }
+
+/** Events kept per waiter until its uid is known (a create answers within milliseconds). */
+const MAX_EARLY_EVENTS = 16;
 
 const keyOf = (obj: KubeObject) => `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
 
@@ -27,7 +33,7 @@ export class ClaimWaiter {
     this.#detach = claims.addEventHandler({
       onAdd: (obj) => this.#observe(obj),
       onUpdate: (_old, obj) => this.#observe(obj),
-      onDelete: (obj) => this.#settle(keyOf(obj), (p) => matches(p, obj), { outcome: 'deleted' }),
+      onDelete: (obj) => this.#settle(obj, { outcome: 'deleted' }),
     });
   }
 
@@ -49,7 +55,7 @@ export class ClaimWaiter {
         if (this.#waiting.get(key)?.size === 0) this.#waiting.delete(key);
         resolve(r);
       };
-      const entry: Pending = { uid, ignoreUid, resolve: finish };
+      const entry: Pending = { uid, ignoreUid, early: [], resolve: finish };
       pending = entry;
       signal.addEventListener('abort', onAbort, { once: true });
       const set = this.#waiting.get(key) ?? new Set<Pending>();
@@ -60,6 +66,9 @@ export class ClaimWaiter {
       result,
       bindUid: (value: string | undefined) => {
         uid.value = value;
+        const early = pending?.early.splice(0) ?? [];
+        const answer = early.find(([obj]) => obj.metadata?.uid === value);
+        if (answer !== undefined) pending?.resolve(answer[1]);
       },
       cancel: () => pending?.resolve({ outcome: 'aborted' }),
     };
@@ -82,16 +91,18 @@ export class ClaimWaiter {
     const claim = obj as unknown as ResourceClaim;
     const outcome = claimOutcome(claim.spec?.requests ?? [], claim.status?.allocations ?? []);
     if (outcome === 'pending') return;
-    this.#settle(keyOf(obj), (p) => matches(p, obj), { outcome, claim });
+    this.#settle(obj, { outcome, claim });
   }
 
-  #settle(key: string, accept: (p: Pending) => boolean, result: WaitResult): void {
-    for (const pending of [...(this.#waiting.get(key) ?? [])]) if (accept(pending)) pending.resolve(result);
+  #settle(obj: KubeObject, result: WaitResult): void {
+    const uid = obj.metadata?.uid;
+    for (const pending of [...(this.#waiting.get(keyOf(obj)) ?? [])]) {
+      if (pending.ignoreUid !== undefined && uid === pending.ignoreUid) continue;
+      if (pending.uid.value === uid) pending.resolve(result);
+      else if (pending.uid.value === undefined) {
+        pending.early.push([obj, result]);
+        if (pending.early.length > MAX_EARLY_EVENTS) pending.early.shift();
+      }
+    }
   }
-}
-
-function matches(pending: Pending, obj: KubeObject): boolean {
-  const uid = obj.metadata?.uid;
-  if (pending.ignoreUid !== undefined && uid === pending.ignoreUid) return false;
-  return pending.uid.value === undefined || pending.uid.value === uid;
 }

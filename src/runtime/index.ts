@@ -83,7 +83,7 @@ export {
   type ReflectorStats,
 } from './reflector.ts';
 export { diffRelist, type RelistDiff } from './relist-diff.ts';
-export { LeaderElectionLostError, type Runnable, ShutdownError } from './runnable.ts';
+export { LeaderElectionLostError, LeaseExpiredError, type Runnable, ShutdownError } from './runnable.ts';
 export type { BindAddress, Check } from './servers.ts';
 export type { CacheReader, IndexFunc } from './store.ts';
 export {

@@ -4,7 +4,12 @@
 // - every write carries the Lease's resourceVersion, so two candidates can never both win a round;
 // - renew every retry period; if no renew succeeds within the renew deadline, leadership is lost. Since the
 //   deadline (10 s) is shorter than the lease (15 s), we stop deciding before anyone else may start;
-// - release on a clean stop (empty holder, 1 s duration) so a standby takes over within one retry period.
+// - release on a clean stop (empty holder, 1 s duration) so a standby takes over within one retry period;
+// - fencing: the lease counts as ours only until renewDeadline after the last successful renew was SENT, on
+//   our monotonic clock. Another replica may take over leaseDuration after it OBSERVED that renew, which is
+//   later, so the (leaseDuration - renewDeadline) margin (5 s by default) absorbs a pause between a writer's
+//   check and its request, and clock-rate drift. A replica paused past that (SIGSTOP, CPU throttling) finds
+//   the lease invalid when it resumes and writes nothing, before its renew loop has even noticed.
 
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -55,6 +60,7 @@ export class LeaderElector {
   #observedRaw = '';
   #observedAt = 0; // performance.now() when the record last changed
   #leading = false;
+  #validUntil = 0; // performance.now() until which the lease is certainly ours (see fencing above)
 
   constructor(kubeConfig: KubeConfig, options: LeaderElectionOptions, logger: Logger, registry?: Registry) {
     const o = {
@@ -88,6 +94,11 @@ export class LeaderElector {
 
   isLeader(): boolean {
     return this.#leading;
+  }
+
+  /** Whether the lease is certainly still ours right now: check before every write that needs it. */
+  leaseValid(now = performance.now()): boolean {
+    return this.#leading && now < this.#validUntil;
   }
 
   /** Tries every retry period (jittered) until elected (true) or `signal` aborts (false). */
@@ -149,9 +160,14 @@ export class LeaderElector {
   async #tryAcquireOrRenew(budgetMs: number): Promise<boolean> {
     const timeoutMs = Math.max(1, Math.floor(budgetMs));
     const now = new Date();
+    const sentAt = performance.now();
     try {
       const lease = await this.#get(timeoutMs);
-      if (!lease) return await this.#create(now, timeoutMs);
+      if (!lease) {
+        await this.#create(now, timeoutMs);
+        this.#validUntil = sentAt + this.#o.renewDeadlineMs;
+        return true;
+      }
       const spec = lease.spec ?? {};
       this.#observe(spec);
       const holder = spec.holderIdentity ?? '';
@@ -169,6 +185,7 @@ export class LeaderElector {
       };
       const written = await this.#put({ ...lease, spec: next }, timeoutMs);
       this.#observe(written.spec ?? next);
+      this.#validUntil = sentAt + this.#o.renewDeadlineMs;
       if (!ours) this.#log.info('acquired the lease', { previousHolder: holder });
       return true;
     } catch (err) {
@@ -177,7 +194,7 @@ export class LeaderElector {
     }
   }
 
-  async #create(now: Date, timeoutMs: number): Promise<boolean> {
+  async #create(now: Date, timeoutMs: number): Promise<void> {
     const { namespace, name } = this.#o;
     const spec: LeaseSpec = {
       holderIdentity: this.identity,
@@ -199,7 +216,6 @@ export class LeaderElector {
       timeoutMs,
     });
     this.#observe(created.spec ?? spec);
-    return true;
   }
 
   #observe(spec: LeaseSpec): void {

@@ -7,7 +7,7 @@
 // A second SIGTERM/SIGINT exits at once.
 import type { Server } from 'node:http';
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { Registry } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import { createClient, type KubeClient } from './client.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
 import { type EventRecorderOptions, KubeEventRecorder } from './event-recorder.ts';
@@ -15,8 +15,8 @@ import { type InformerDefaults, InformerFactory } from './informer-factory.ts';
 import { LeaderElector } from './leader-election.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
 import { type LeaderOptions, leadLoop } from './manager-leader.ts';
-import { newMetricsRegistry } from './metrics.ts';
-import { type Runnable, ShutdownError } from './runnable.ts';
+import { counter, newMetricsRegistry } from './metrics.ts';
+import { LeaseExpiredError, type Runnable, ShutdownError } from './runnable.ts';
 import { type BindAddress, type Check, close, metricsHandler, probeHandler, serve } from './servers.ts';
 
 export interface ManagerOptions {
@@ -57,6 +57,7 @@ export class Manager {
   readonly #health = new Map<string, Check>([['ping', () => true]]);
   readonly #ready = new Map<string, Check>();
   readonly #elector: LeaderElector | undefined;
+  readonly #fenced: Counter<string>;
   #markListening: () => void = () => {};
   #markElected: () => void = () => {};
   #stopping = false;
@@ -70,6 +71,11 @@ export class Manager {
     this.informers = new InformerFactory(options.kubeConfig, this.logger, options.informers);
     const le = options.leaderElection;
     this.#elector = le ? new LeaderElector(options.kubeConfig, le, this.logger, this.registry) : undefined;
+    this.#fenced = counter(this.registry, {
+      name: 'leader_election_fenced_writes_total',
+      help: 'Writes refused because the leader lease may have expired (the replica was paused or cut off).',
+      labelNames: [],
+    });
     this.listening = new Promise((resolve) => {
       this.#markListening = resolve;
     });
@@ -94,6 +100,17 @@ export class Manager {
 
   isLeader(): boolean {
     return this.#elector ? this.#elector.isLeader() : true;
+  }
+
+  /**
+   * Fencing: throws LeaseExpiredError unless the lease is certainly still ours (always passes without
+   * leader election). Writers of decisions call it right before each write, so a replica that was paused past
+   * its lease writes nothing when it resumes, even before its renew loop notices the loss.
+   */
+  assertLeading(): void {
+    if (this.#elector === undefined || this.#elector.leaseValid()) return;
+    this.#fenced.inc();
+    throw new LeaseExpiredError();
   }
 
   /** Adds a runnable; all of them must be added before `start` (informers and watches may come later). */

@@ -18,6 +18,14 @@ export class LeaderElectionLostError extends Error {
   }
 }
 
+/** A write that needs the lease, refused because the lease may already have passed to another replica. */
+export class LeaseExpiredError extends Error {
+  constructor(message = 'the leader lease may have expired; this replica no longer writes decisions') {
+    super(message);
+    this.name = 'LeaseExpiredError';
+  }
+}
+
 /** The abort reason on a graceful stop (SIGTERM): finish in-flight work within the shutdown deadline. */
 export class ShutdownError extends Error {
   constructor(message = 'shutting down') {

@@ -32,6 +32,8 @@ export interface BucketSyncInput {
   readonly gracePeriodMs: number;
   readonly metrics: QuotaMetrics;
   readonly signal: AbortSignal;
+  /** Throws unless the leader lease is certainly still ours (Manager.assertLeading): called before each write. */
+  readonly fence: () => void;
 }
 
 /** Brings the consumer's buckets in line; returns when to look again (ms), if some deletion is pending. */
@@ -71,6 +73,7 @@ async function createBucket(
     },
   };
   try {
+    input.fence();
     return await input.client.create(RESOURCES.buckets, bucket, {
       fieldManager: FIELD_MANAGER,
       signal: input.signal,
@@ -94,6 +97,7 @@ async function writeBucket(
   };
   input.metrics.bucket(labels, figures);
   if (status === undefined) return;
+  input.fence();
   await writeStatus(input.client, RESOURCES.buckets, bucket, status, { signal: input.signal });
 }
 
@@ -102,6 +106,7 @@ async function retireBucket(input: BucketSyncInput, bucket: AllowanceBucket): Pr
   const zero = emptyFigures(bucket.spec.resourceType);
   const status = nextBucketStatus(bucket.status, zero, bucket.metadata.generation ?? 0, input.now);
   if (status !== undefined) {
+    input.fence();
     await writeStatus(input.client, RESOURCES.buckets, bucket, status, { signal: input.signal });
     return input.gracePeriodMs;
   }
@@ -109,6 +114,7 @@ async function retireBucket(input: BucketSyncInput, bucket: AllowanceBucket): Pr
   const remaining = (Number.isNaN(since) ? 0 : since) + input.gracePeriodMs - input.now.getTime();
   if (remaining > 0) return remaining;
   try {
+    input.fence();
     await input.client.delete(
       RESOURCES.buckets,
       bucket.metadata.namespace ?? '',

@@ -30,6 +30,7 @@ import { BY_CONSUMER, bucketConsumer, claimConsumer, grantConsumer } from '../in
 import { specOrCondition } from '../predicates.ts';
 import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
+import { type AmbiguousWrite, ambiguousFate } from './ambiguous.ts';
 import { syncBuckets } from './bucket-sync.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
@@ -65,13 +66,16 @@ export function setupConsumerController(
   const metrics = quotaMetrics(mgr.registry);
   const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
   const firstSeen = new Map<string, number>();
-  const writeClaims = claimWriter(mgr, ledger, metrics, events, firstSeen, options.writeConcurrency ?? 32);
+  const ambiguous = new Map<string, AmbiguousWrite>();
+  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen };
+  const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
   const reconcile: Reconciler = async (ctx, req) => {
     const key = consumerKeyFromRequest(req);
     if (key === undefined) return {};
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
     const claims = caches.claims.byIndex(BY_CONSUMER, key);
+    const unsettled = await settleAmbiguous(writes, pass, claims);
     const snapshot = consumerSnapshot(caches, key, pass.now.getTime(), options.startupWaitMs ?? 10_000);
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide(ledger.overlaySnapshot(snapshot));
@@ -87,10 +91,14 @@ export function setupConsumerController(
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
       metrics,
       signal: ctx.signal,
+      fence: () => mgr.assertLeading(),
     });
-    if (failures.length > 0) throw failures[0];
+    const definite = failures.filter((f) => !isAmbiguous(f));
+    if (definite.length > 0) throw definite[0];
     const waits = round.decisions.flatMap((d) => (d.kind === 'wait' ? [d.until - pass.now.getTime()] : []));
-    const next = Math.min(...waits, recheck ?? Number.POSITIVE_INFINITY);
+    // A write whose fate is unknown is settled by a live read on the next pass, a second from now.
+    const settle = failures.length > 0 || unsettled ? AMBIGUOUS_RECHECK_MS : Number.POSITIVE_INFINITY;
+    const next = Math.min(...waits, recheck ?? Number.POSITIVE_INFINITY, settle);
     return Number.isFinite(next) ? { requeueAfterMs: Math.max(1, next) } : {};
   };
 
@@ -145,16 +153,23 @@ function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): voi
   else if (event.type === 'delete' || decided) firstSeen.delete(uid);
 }
 
+/** What the claim writer shares with the pass that settles ambiguous writes. */
+interface ClaimWrites {
+  readonly mgr: Manager;
+  readonly ledger: Ledger;
+  /** Claim key → the write whose outcome is unknown (ambiguous.ts). */
+  readonly ambiguous: Map<string, AmbiguousWrite>;
+  readonly metrics: QuotaMetrics;
+  readonly events: EventRecorder;
+  readonly firstSeen: Map<string, number>;
+}
+
+const AMBIGUOUS_RECHECK_MS = 1_000;
+
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
-function claimWriter(
-  mgr: Manager,
-  ledger: Ledger,
-  metrics: QuotaMetrics,
-  events: EventRecorder,
-  firstSeen: Map<string, number>,
-  concurrency: number,
-) {
+function claimWriter(w: ClaimWrites, concurrency: number) {
+  const { mgr, ledger, metrics, events, firstSeen } = w;
   return async (
     pass: Pass,
     claims: readonly ResourceClaim[],
@@ -166,9 +181,10 @@ function claimWriter(
       const decision = byKey.get(key);
       if (decision === undefined && ledger.has(key)) return []; // its decision is in flight
       const status = nextClaimStatus(claim, decision, pass.now);
-      return status === undefined ? [] : [{ claim, decision, status }];
+      return status === undefined ? [] : [{ key, claim, decision, status }];
     });
-    return settleAll(work, concurrency, async ({ claim, decision, status }) => {
+    return settleAll(work, concurrency, async ({ key, claim, decision, status }) => {
+      mgr.assertLeading(); // fencing: a replica paused past its lease decides nothing
       const undo = decision === undefined ? () => {} : ledger.assumeDecision(decision);
       const uid = claim.metadata.uid ?? '';
       // Read before the write: its own watch event may drop the entry before the response arrives.
@@ -180,6 +196,10 @@ function claimWriter(
         });
       } catch (error) {
         if (certainlyNotWritten(error)) undo();
+        else if (decision !== undefined && decision.kind !== 'wait') {
+          w.ambiguous.set(key, { uid, resourceVersion: claim.metadata.resourceVersion ?? '', decision });
+          throw new AmbiguousWriteError(key, error);
+        }
         throw error;
       }
       if (decision === undefined || decision.kind === 'wait') return;
@@ -192,6 +212,70 @@ function claimWriter(
       }
     });
   };
+}
+
+class AmbiguousWriteError extends Error {
+  constructor(key: string, cause: unknown) {
+    super(`the status write of claim ${key} may or may not have landed; a live read settles it`, { cause });
+    this.name = 'AmbiguousWriteError';
+  }
+}
+
+const isAmbiguous = (error: unknown) => error instanceof AmbiguousWriteError;
+
+/**
+ * Settles this consumer's ambiguous writes with a live read before deciding (ambiguous.ts): forgets those that
+ * can never land (so the claim is decided again), writes again those not landed yet, drops the rest.
+ * Returns whether some are still unsettled.
+ */
+async function settleAmbiguous(
+  w: ClaimWrites,
+  pass: Pass,
+  claims: readonly ResourceClaim[],
+): Promise<boolean> {
+  for (const claim of claims) {
+    const key = `${claim.metadata.namespace}/${claim.metadata.name}`;
+    const write = w.ambiguous.get(key);
+    if (write === undefined) continue;
+    const live = await readClaim(w.mgr, claim, pass.signal);
+    const fate = ambiguousFate(write, live);
+    if (fate === 'landed') w.ambiguous.delete(key);
+    if (fate === 'dead' || fate === 'gone') {
+      w.ambiguous.delete(key);
+      w.ledger.forget(key);
+    }
+    const status = live && fate === 'unknown' ? nextClaimStatus(live, write.decision, pass.now) : undefined;
+    if (live === undefined || status === undefined) continue;
+    w.mgr.assertLeading();
+    try {
+      await writeStatus(w.mgr.client, RESOURCES.claims, live, status, {
+        precondition: true,
+        signal: pass.signal,
+      });
+      w.ambiguous.delete(key);
+    } catch (error) {
+      if (isNotFound(error)) {
+        w.ambiguous.delete(key);
+        w.ledger.forget(key);
+      } else if (!isConflict(error) && certainlyNotWritten(error)) throw error;
+      // 409: one of the two writes landed first, or the claim changed; the next pass reads it again.
+    }
+  }
+  return claims.some((c) => w.ambiguous.has(`${c.metadata.namespace}/${c.metadata.name}`));
+}
+
+async function readClaim(mgr: Manager, claim: ResourceClaim, signal: AbortSignal) {
+  try {
+    return await mgr.client.get<ResourceClaim>(
+      RESOURCES.claims,
+      claim.metadata.namespace ?? '',
+      claim.metadata.name ?? '',
+      signal,
+    );
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
 }
 
 /** 409 (stale resourceVersion), 404 (claim gone) and 4xx validation errors mean the write did not land. */
