@@ -23,7 +23,7 @@ export interface QuotaControllers {
 
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
   const caches = quotaCaches(mgr.informers);
-  const discovery = new ResourceDiscovery(mgr.client.kubeConfig);
+  const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
   addIndexes(caches);
   setupRegistrationController(mgr, caches);
   setupGrantController(mgr, caches);
