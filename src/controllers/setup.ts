@@ -29,7 +29,7 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   setupGrantController(mgr, caches);
   setupConsumerController(mgr, caches, options);
   setupClaimLifecycleController(mgr, caches, discovery, options);
-  setupClaimPolicyStatusController(mgr, caches);
+  setupClaimPolicyStatusController(mgr, caches, discovery);
   setupGrantPolicyControllers(mgr, caches, { discovery });
   return { caches, discovery };
 }
