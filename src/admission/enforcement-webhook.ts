@@ -1,8 +1,11 @@
 // The enforcement ValidatingWebhookConfiguration (SPEC §6): its rules are kept equal to the set of Ready
-// ClaimCreationPolicies' trigger kinds (CREATE, and UPDATE so an object cannot move to another consumer after
-// its claim was made; any version), so the apiserver calls the webhook for those writes and no others. kube-system and the operator's namespace are excluded; failurePolicy Fail.
+// ClaimCreationPolicies' trigger kinds that are served now (CREATE, and UPDATE so an object cannot move to
+// another consumer after its claim was made; every version: matchPolicy Equivalent), so the apiserver calls
+// the webhook for those writes and no others. It is recomputed when a policy or a CRD changes, so a kind's
+// rule goes when its CRD or the policy's version stops being served and comes back when it is served again.
+// kube-system and the operator's namespace are excluded; failurePolicy Fail.
 import type { ClaimCreationPolicy } from '../api/index.ts';
-import type { ResourceDiscovery, TypedCache } from '../controllers/index.ts';
+import { type ResourceDiscovery, servingChanged, type TypedCache } from '../controllers/index.ts';
 import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
 import { ClaimPolicies } from './claim-policies.ts';
 import type { WebhookConfigurationSpec, WebhookRule } from './configuration.ts';
@@ -23,7 +26,7 @@ export async function enforcementRules(
     const resource = await discovery.resolve(apiVersion, kind);
     if (resource === undefined) {
       unresolved += 1;
-      log.warn('trigger kind not served; not enforced yet', {
+      log.warn('trigger kind not served; no rule for it', {
         policy: policy.metadata.name ?? '',
         apiVersion,
         kind,
@@ -81,10 +84,11 @@ export function setupEnforcementWebhookController(mgr: Manager, options: Enforce
     options.configure(
       enforcementConfiguration(rules, options.operatorNamespace, options.timeoutSeconds ?? 10),
     );
-    // A trigger kind not served yet (its CRD installed later) is looked up again in a while.
+    // A trigger kind no CRD defines (an aggregated API) has no event here: it is looked up again in a while.
     return unresolved > 0 ? { requeueAfterMs: 5_000 } : {};
   };
   const controller = mgr.newController({ name: 'enforcement-webhook', reconciler: reconcile });
   const request = { namespace: '', name: ENFORCEMENT_WEBHOOK_NAME };
   controller.watch({ informer: options.policies.informer, map: () => [request] });
+  controller.watch({ informer: options.discovery.crds, map: () => [request], predicates: [servingChanged] });
 }

@@ -1,7 +1,8 @@
 // Public surface of the controllers: the setup function the operator calls, and what tests need to reach.
 
 export { type ClaimObject, deleteClaim, findClaimObject, recordedUid } from './claims.ts';
-export { ResourceDiscovery } from './discovery.ts';
+export { CRD_RESOURCE, servingChanged } from './crds.ts';
+export { ResourceDiscovery, type Serving } from './discovery.ts';
 export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
 export { consumerSnapshot } from './quota/snapshot.ts';
 export {

@@ -23,13 +23,13 @@ export interface QuotaControllers {
 
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
   const caches = quotaCaches(mgr.informers);
-  const discovery = new ResourceDiscovery(mgr.client.kubeConfig);
+  const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
   addIndexes(caches);
   setupRegistrationController(mgr, caches);
   setupGrantController(mgr, caches);
   setupConsumerController(mgr, caches, options);
   setupClaimLifecycleController(mgr, caches, discovery, options);
-  setupClaimPolicyStatusController(mgr, caches);
+  setupClaimPolicyStatusController(mgr, caches, discovery);
   setupGrantPolicyControllers(mgr, caches, { discovery });
   return { caches, discovery };
 }

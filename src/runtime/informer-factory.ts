@@ -18,6 +18,7 @@ export class InformerFactory {
   readonly #logger: Logger;
   readonly #defaults: InformerDefaults;
   readonly #informers = new Map<string, Informer>();
+  readonly #transforms = new Map<string, InformerDefaults['transform']>();
   #started = false;
 
   constructor(kubeConfig: KubeConfig, logger: Logger, defaults: InformerDefaults = {}) {
@@ -26,8 +27,16 @@ export class InformerFactory {
     this.#defaults = defaults;
   }
 
-  /** The shared informer for `resource` (and selection); created on first use. */
-  informerFor(resource: ResourceRef, selection: ListWatchOptions = {}): Informer {
+  /**
+   * The shared informer for `resource` (and selection); created on first use. `transform` replaces the
+   * default one for this informer (e.g. to cache only the fields a controller reads); every caller of one
+   * informer must pass the same function, since they share one cache.
+   */
+  informerFor(
+    resource: ResourceRef,
+    selection: ListWatchOptions = {},
+    transform?: InformerDefaults['transform'],
+  ): Informer {
     if (selection.namespace && !resource.namespaced) {
       throw new Error(
         `${resourceId(resource)} is cluster-scoped: remove the namespace "${selection.namespace}"`,
@@ -40,9 +49,14 @@ export class InformerFactory {
       selection.fieldSelector ?? '',
     ].join('|');
     let informer = this.#informers.get(key);
+    if (informer && this.#transforms.get(key) !== transform) {
+      throw new Error(`${resourceId(resource)}: the shared informer exists with another transform`);
+    }
     if (!informer) {
+      this.#transforms.set(key, transform);
       informer = new Informer({
         ...this.#defaults,
+        ...(transform ? { transform } : {}),
         ...selection,
         kubeConfig: this.#kubeConfig,
         resource,

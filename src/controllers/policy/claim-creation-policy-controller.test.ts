@@ -7,15 +7,21 @@ import {
   claimPolicyResourceTypes,
   nextClaimPolicyStatus,
 } from './claim-creation-policy-controller.ts';
+import { notServedMessage } from './trigger-kind.ts';
 
 const registered = registrationLookup([makeRegistration()]);
+const SERVED = undefined;
+const NOT_SERVED = notServedMessage(
+  { group: 'resourcemanager.miloapis.com', version: 'v9', kind: 'Project' },
+  undefined,
+);
 const NOW = new Date('2025-01-01T00:00:00Z');
 
 describe('ClaimCreationPolicy Ready condition', () => {
   it('is PolicyReady when every resource type is registered and Active', () => {
     const policy = makeClaimPolicy();
     policy.metadata.generation = 3;
-    assert.deepEqual(claimPolicyReadyCondition(policy, registered), {
+    assert.deepEqual(claimPolicyReadyCondition(policy, registered, SERVED), {
       type: 'Ready',
       status: 'True',
       reason: 'PolicyReady',
@@ -29,7 +35,7 @@ describe('ClaimCreationPolicy Ready condition', () => {
     policy.spec.target.resourceClaimTemplate.spec.requests = [
       { resourceType: 'nonexistent.miloapis.com/projects', amount: 1 },
     ];
-    const condition = claimPolicyReadyCondition(policy, registered);
+    const condition = claimPolicyReadyCondition(policy, registered, SERVED);
     assert.equal(condition.status, 'False');
     assert.equal(condition.reason, 'ValidationFailed');
     assert.match(
@@ -37,22 +43,56 @@ describe('ClaimCreationPolicy Ready condition', () => {
       /spec\.target\.resourceClaimTemplate\.spec\.requests\[0\]\.resourceType: .*nonexistent\.miloapis\.com\/projects/,
     );
     const inactive = registrationLookup([makeRegistration('projects', PROJECTS, false)]);
-    assert.equal(claimPolicyReadyCondition(makeClaimPolicy(), inactive).reason, 'ValidationFailed');
+    assert.equal(claimPolicyReadyCondition(makeClaimPolicy(), inactive, SERVED).reason, 'ValidationFailed');
   });
 
   it('reports a trigger kind the registration does not let claim', () => {
     const policy = makeClaimPolicy();
     policy.spec.trigger.resource = { apiVersion: 'apps/v1', kind: 'Deployment' };
-    const condition = claimPolicyReadyCondition(policy, registered);
+    const condition = claimPolicyReadyCondition(policy, registered, SERVED);
     assert.equal(condition.reason, 'ValidationFailed');
     assert.match(condition.message, /spec\.trigger\.resource/);
+  });
+
+  it('is ValidationFailed with the not-served message when the trigger kind is not served', () => {
+    const policy = makeClaimPolicy();
+    policy.metadata.generation = 2;
+    assert.deepEqual(claimPolicyReadyCondition(policy, registered, NOT_SERVED), {
+      type: 'Ready',
+      status: 'False',
+      reason: 'ValidationFailed',
+      message: NOT_SERVED,
+      observedGeneration: 2,
+    });
+  });
+
+  it('reports validation errors and PolicyDisabled before an unserved trigger kind', () => {
+    const unknown = registrationLookup([]);
+    const invalid = claimPolicyReadyCondition(makeClaimPolicy(), unknown, NOT_SERVED);
+    assert.doesNotMatch(invalid.message, /not served/);
+    const disabled = makeClaimPolicy();
+    disabled.spec.disabled = true;
+    assert.equal(claimPolicyReadyCondition(disabled, registered, NOT_SERVED).reason, 'PolicyDisabled');
+  });
+
+  it('turns Ready again (a transition) once the kind is served', () => {
+    const policy = makeClaimPolicy();
+    policy.metadata.generation = 1;
+    policy.status = nextClaimPolicyStatus(policy, registered, NOT_SERVED, NOW);
+    const later = new Date('2025-01-02T00:00:00Z');
+    const ready = nextClaimPolicyStatus(policy, registered, SERVED, later).conditions?.[0];
+    assert.deepEqual([ready?.status, ready?.reason], ['True', 'PolicyReady']);
+    assert.equal(ready?.lastTransitionTime, '2025-01-02T00:00:00Z');
   });
 
   it("is PolicyDisabled when disabled, unless validation fails first (Milo's order)", () => {
     const disabled = makeClaimPolicy();
     disabled.spec.disabled = true;
-    assert.equal(claimPolicyReadyCondition(disabled, registered).reason, 'PolicyDisabled');
-    assert.equal(claimPolicyReadyCondition(disabled, registrationLookup([])).reason, 'ValidationFailed');
+    assert.equal(claimPolicyReadyCondition(disabled, registered, SERVED).reason, 'PolicyDisabled');
+    assert.equal(
+      claimPolicyReadyCondition(disabled, registrationLookup([]), SERVED).reason,
+      'ValidationFailed',
+    );
   });
 });
 
@@ -60,10 +100,10 @@ describe('nextClaimPolicyStatus', () => {
   it('advances observedGeneration even when the condition is unchanged', () => {
     const policy = makeClaimPolicy();
     policy.metadata.generation = 1;
-    policy.status = nextClaimPolicyStatus(policy, registered, NOW);
+    policy.status = nextClaimPolicyStatus(policy, registered, SERVED, NOW);
     const edited = clone(policy);
     edited.metadata.generation = 2;
-    const next = nextClaimPolicyStatus(edited, registered, new Date('2025-02-01T00:00:00Z'));
+    const next = nextClaimPolicyStatus(edited, registered, SERVED, new Date('2025-02-01T00:00:00Z'));
     assert.equal(next.observedGeneration, 2);
     assert.equal(next.conditions?.[0]?.observedGeneration, 2);
     assert.equal(next.conditions?.[0]?.lastTransitionTime, '2025-01-01T00:00:00Z');
@@ -72,8 +112,8 @@ describe('nextClaimPolicyStatus', () => {
   it('returns the same content when nothing changed (no write)', () => {
     const policy = makeClaimPolicy();
     policy.metadata.generation = 1;
-    policy.status = nextClaimPolicyStatus(policy, registered, NOW);
-    const again = nextClaimPolicyStatus(policy, registered, new Date('2025-03-01T00:00:00Z'));
+    policy.status = nextClaimPolicyStatus(policy, registered, SERVED, NOW);
+    const again = nextClaimPolicyStatus(policy, registered, SERVED, new Date('2025-03-01T00:00:00Z'));
     assert.deepEqual(again, policy.status);
     assert.equal(again.conditions, policy.status.conditions);
   });

@@ -1,7 +1,7 @@
 // Public surface of the policy controllers: the GrantCreationPolicy status controller and the
 // grant-creation engine, wired onto a manager and the shared quota caches.
 import type { Manager } from '../../runtime/index.ts';
-import { ResourceDiscovery } from '../discovery.ts';
+import type { ResourceDiscovery } from '../discovery.ts';
 import type { QuotaCaches } from '../resources.ts';
 import { AccessChecker } from './access.ts';
 import { setupGrantEngine } from './engine-controller.ts';
@@ -14,23 +14,23 @@ export { AGGREGATE_TO_OPERATOR_LABEL } from './access.ts';
 export type { PolicyStatusOptions } from './policy-status-controller.ts';
 
 export interface GrantPolicyOptions extends PolicyStatusOptions {
-  /** The shared discovery cache (a new one if absent). */
-  readonly discovery?: ResourceDiscovery;
+  /** The shared discovery cache; its CRD informer re-queues the policies of a kind whose CRD changed. */
+  readonly discovery: ResourceDiscovery;
 }
 
 export function setupGrantPolicyControllers(
   mgr: Manager,
   caches: QuotaCaches,
-  options: GrantPolicyOptions = {},
+  options: GrantPolicyOptions,
 ): void {
   addGrantIndexes(caches);
   const verdicts = new PolicyVerdicts(caches.registrations);
   const kubeConfig = mgr.client.kubeConfig;
   const kinds = new TriggerKinds({
     informers: mgr.informers,
-    discovery: options.discovery ?? new ResourceDiscovery(kubeConfig),
+    discovery: options.discovery,
     access: new AccessChecker(kubeConfig),
   });
   setupGrantEngine(mgr, caches, verdicts, kinds);
-  setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options);
+  setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options.discovery, options);
 }

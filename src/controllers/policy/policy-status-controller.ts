@@ -1,12 +1,16 @@
 // GrantCreationPolicy status: validates each policy in controller mode (API state included), makes sure
 // its trigger kind is watched, and writes Ready / ParentContextReady / observedGeneration when they change.
-// Registration events re-validate every policy. A kind that is not served yet, or that the operator may not
-// watch, is asked about again every `retryMs`, so installing the CRD or granting RBAC later is picked up.
+// Registration events re-validate every policy; CRD events the policies whose trigger kind the CRD defines,
+// so a kind whose CRD (or version) is installed or removed turns Ready True or False at once. A kind that is
+// not served, or that the operator may not watch, is also asked about again every `retryMs` (RBAC and
+// aggregated APIs have no event the operator watches).
 // Disabling or deleting a policy keeps its grants, and an Event says so.
 import { type GrantCreationPolicy, LABEL_POLICY, statusEqual } from '../../api/index.ts';
 import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
+import type { ResourceDiscovery } from '../discovery.ts';
 import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
+import { crdChangesFor } from './crd-events.ts';
 import { EVENT_COMPONENT } from './engine-controller.ts';
 import { BY_POLICY } from './indexes.ts';
 import { nextPolicyStatus, readyReason } from './policy-status.ts';
@@ -33,6 +37,7 @@ export function setupGrantPolicyStatusController(
   caches: QuotaCaches,
   verdicts: PolicyVerdicts,
   kinds: TriggerKinds,
+  discovery: ResourceDiscovery,
   options: PolicyStatusOptions = {},
 ): void {
   const events = mgr.eventRecorder({ component: EVENT_COMPONENT });
@@ -80,4 +85,5 @@ export function setupGrantPolicyStatusController(
       .list()
       .map((p: GrantCreationPolicy) => ({ namespace: '', name: p.metadata.name ?? '' }));
   controller.watch({ informer: caches.registrations.informer, map: everyPolicy });
+  controller.watch(crdChangesFor(discovery.crds, caches.grantPolicies.informer));
 }

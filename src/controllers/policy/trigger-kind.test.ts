@@ -3,9 +3,18 @@ import { describe, it } from 'node:test';
 import type { GrantCreationPolicy, GrantCreationPolicyStatus } from '../../api/index.ts';
 import { makeGrantPolicy } from '../../api/testing.ts';
 import { requestFromKey, requestKey } from '../../runtime/index.ts';
+import { asKubeObject } from '../resources.ts';
 import { forbiddenMessage } from './access.ts';
+import { triggerGroupKind } from './crd-events.ts';
 import { policyChanged } from './engine-sources.ts';
-import { describeKind, kindKey, parseTriggerRequest, triggerKindOf, triggerRequest } from './trigger-kind.ts';
+import {
+  describeKind,
+  kindKey,
+  notServedMessage,
+  parseTriggerRequest,
+  triggerKindOf,
+  triggerRequest,
+} from './trigger-kind.ts';
 
 describe('trigger kinds', () => {
   it('parses core and grouped apiVersions', () => {
@@ -84,5 +93,45 @@ describe('policyChanged', () => {
         object: policy(1, { ...ready('PolicyReady'), observedGeneration: 1 }),
       }),
     );
+  });
+});
+
+describe('notServedMessage', () => {
+  const kind = { group: 'example.dev', version: 'v9', kind: 'Widget' };
+  const crd = {
+    name: 'widgets.example.dev',
+    group: 'example.dev',
+    kind: 'Widget',
+    plural: 'widgets',
+    namespaced: true,
+    served: ['v1alpha1', 'v1beta1'],
+    established: true,
+    terminating: false,
+  };
+
+  it('names the kind and apiVersion and the three ways out', () => {
+    assert.equal(
+      notServedMessage(kind, undefined),
+      'trigger kind Widget (example.dev/v9) is not served by the API server: install its CRD, serve ' +
+        'version v9 in the CRD, or fix spec.trigger.resource',
+    );
+  });
+
+  it('says what the CRD defining the kind serves, or why it serves nothing', () => {
+    assert.match(notServedMessage(kind, crd), /; CRD widgets\.example\.dev serves v1alpha1, v1beta1$/);
+    assert.match(notServedMessage(kind, { ...crd, served: [] }), /serves no version$/);
+    assert.match(notServedMessage(kind, { ...crd, established: false }), /is not Established yet/);
+    assert.match(notServedMessage(kind, { ...crd, terminating: true }), /is being deleted$/);
+  });
+});
+
+describe('triggerGroupKind', () => {
+  it('indexes either policy kind by its trigger group and kind, whatever the version', () => {
+    const policy = makeGrantPolicy();
+    policy.spec.trigger.resource = { apiVersion: 'example.dev/v9', kind: 'Widget' };
+    assert.deepEqual(triggerGroupKind(asKubeObject(policy)), ['Widget.example.dev']);
+    policy.spec.trigger.resource = { apiVersion: 'v1', kind: 'Namespace' };
+    assert.deepEqual(triggerGroupKind(asKubeObject(policy)), ['Namespace']);
+    assert.deepEqual(triggerGroupKind({ metadata: { name: 'x' } }), []);
   });
 });

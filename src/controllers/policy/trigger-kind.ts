@@ -2,6 +2,7 @@
 // of one kind, keyed by uid. The uid, not the name, is the key because it is the only link a generated grant
 // carries back to its trigger (the trigger-uid label), and it still names the trigger after it is gone.
 import type { Request } from '../../runtime/index.ts';
+import type { CrdSummary } from '../crds.ts';
 
 export interface TriggerKind {
   readonly group: string;
@@ -29,6 +30,25 @@ export function kindKey(kind: TriggerKind): string {
 /** `Organization (resourcemanager.miloapis.com/v1alpha1)`, for messages. */
 export function describeKind(kind: TriggerKind): string {
   return `${kind.kind} (${kind.group === '' ? kind.version : `${kind.group}/${kind.version}`})`;
+}
+
+/**
+ * Why a policy's trigger kind is not enforced, and the three ways out; `crd` (the CRD defining the kind, if
+ * any) says which one applies. Shared by both policy kinds' Ready messages.
+ */
+export function notServedMessage(kind: TriggerKind, crd: CrdSummary | undefined): string {
+  return (
+    `trigger kind ${describeKind(kind)} is not served by the API server: install its CRD, serve version ` +
+    `${kind.version} in the CRD, or fix spec.trigger.resource${crd === undefined ? '' : `; ${crdState(crd)}`}`
+  );
+}
+
+function crdState(crd: CrdSummary): string {
+  const name = `CRD ${crd.name}`;
+  if (crd.terminating) return `${name} is being deleted`;
+  if (!crd.established) return `${name} is not Established yet (see its status conditions)`;
+  if (crd.served.length === 0) return `${name} serves no version`;
+  return `${name} serves ${crd.served.join(', ')}`;
 }
 
 /** The engine's request for one trigger object. */

@@ -1,11 +1,13 @@
 // The trigger kinds the engine watches, added at run time as policies name them. A kind is watched once it
-// resolves through discovery and the operator may list and watch it; until then its state says why not,
-// and the policy status controller asks again later. Watches are never removed: the shared informer may
-// serve other policies, and a kind nobody targets any more costs one idle watch.
-import type { Informer, InformerFactory, ResourceRef } from '../../runtime/index.ts';
+// is served and the operator may list and watch it; until then its state says why not, and the policy
+// status controller asks again (on CRD changes and every few seconds). Being served is checked on every
+// call, so a kind whose CRD or version goes away is reported again. Watches are never removed: the shared
+// informer may serve other policies, it resumes by itself when the kind is served again, and a kind nobody
+// targets any more costs one idle watch.
+import { apiVersionOf, type Informer, type InformerFactory, type ResourceRef } from '../../runtime/index.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
 import { type AccessChecker, forbiddenMessage } from './access.ts';
-import { describeKind, kindKey, type TriggerKind } from './trigger-kind.ts';
+import { kindKey, notServedMessage, type TriggerKind } from './trigger-kind.ts';
 
 export interface WatchedKind {
   readonly key: string;
@@ -47,23 +49,27 @@ export class TriggerKinds {
     this.#listeners.push(listener);
   }
 
-  /** Watches `kind` if it can be; concurrent calls for one kind share one attempt. */
-  ensure(kind: TriggerKind, signal?: AbortSignal): Promise<KindState> {
+  /** Watches `kind` if it is served and can be; concurrent calls for one kind share one attempt. */
+  async ensure(kind: TriggerKind, signal?: AbortSignal): Promise<KindState> {
+    const serving = await this.#deps.discovery.serving(apiVersionOf(kind), kind.kind);
+    if (!serving.served) return { state: 'unavailable', message: notServedMessage(kind, serving.crd) };
     const key = kindKey(kind);
     const watched = this.#watched.get(key);
-    if (watched !== undefined) return Promise.resolve({ state: 'watching', watched });
+    if (watched !== undefined) return { state: 'watching', watched };
     let pending = this.#pending.get(key);
     if (pending === undefined) {
-      pending = this.#attempt(key, kind, signal).finally(() => this.#pending.delete(key));
+      pending = this.#attempt(key, kind, serving.ref, signal).finally(() => this.#pending.delete(key));
       this.#pending.set(key, pending);
     }
     return pending;
   }
 
-  async #attempt(key: string, kind: TriggerKind, signal: AbortSignal | undefined): Promise<KindState> {
-    const apiVersion = kind.group === '' ? kind.version : `${kind.group}/${kind.version}`;
-    const ref = await this.#deps.discovery.resolve(apiVersion, kind.kind);
-    if (ref === undefined) return { state: 'unavailable', message: notServedMessage(kind) };
+  async #attempt(
+    key: string,
+    kind: TriggerKind,
+    ref: ResourceRef,
+    signal: AbortSignal | undefined,
+  ): Promise<KindState> {
     const missing = await this.#deps.access.missingVerbs(ref, signal);
     if (missing.length > 0) {
       const user = await this.#deps.access.user();
@@ -74,11 +80,4 @@ export class TriggerKinds {
     for (const listener of this.#listeners) listener(watched);
     return { state: 'watching', watched };
   }
-}
-
-export function notServedMessage(kind: TriggerKind): string {
-  return (
-    `trigger kind ${describeKind(kind)} is not served by the API server: install its CRD or fix ` +
-    'spec.trigger.resource (checked again every few seconds)'
-  );
 }
