@@ -218,6 +218,15 @@ const cases: Record<string, { input: ConsumerSnapshot; want: Record<string, stri
     input: snapshot({ claims: [claim('a', { projects: 1 }, { at: at(0) })], now: at(10), startupWait: {} }),
     want: { 'default/a': 'deny:QuotaExceeded[projects=insufficient]' },
   },
+  'start-up race: a claim older than the decider waits from when the decider started': {
+    input: snapshot({
+      claims: [claim('a', { projects: 1 }, { at: at(0) })],
+      now: at(62),
+      decidingSince: at(60),
+      startupWait: {},
+    }),
+    want: { 'default/a': 'wait:awaiting-grants@70' },
+  },
   'start-up race: the window is configurable': {
     input: snapshot({ claims: [claim('a', { projects: 1 })], now: at(3), startupWait: { windowMs: 30_000 } }),
     want: { 'default/a': 'wait:awaiting-grants@30' },

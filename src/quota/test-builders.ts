@@ -74,6 +74,7 @@ export function snapshot(parts: {
   registrations?: Map<string, RegistrationInput>;
   now?: number;
   startupWait?: StartupWaitInput;
+  decidingSince?: number;
 }): ConsumerSnapshot {
   const claims = parts.claims ?? [];
   const types = new Set([
@@ -87,5 +88,6 @@ export function snapshot(parts: {
     claims,
     now: parts.now ?? at(1),
     ...(parts.startupWait === undefined ? {} : { startupWait: parts.startupWait }),
+    ...(parts.decidingSince === undefined ? {} : { decidingSince: parts.decidingSince }),
   };
 }

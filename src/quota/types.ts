@@ -83,6 +83,12 @@ export interface ConsumerSnapshot {
   readonly claims: readonly ClaimInput[];
   readonly now: number;
   readonly startupWait?: StartupWaitInput;
+  /**
+   * When this decider started deciding (ms). A start-up window never ends before `decidingSince + windowMs`,
+   * so claims applied long before the operator came up (a GitOps sync that installs everything at once) still
+   * wait for the registrations and grants it has not evaluated yet, instead of being denied for good.
+   */
+  readonly decidingSince?: number;
 }
 
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;

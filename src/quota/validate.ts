@@ -24,6 +24,7 @@ function amount(value: number | undefined, field: () => string): void {
 export function validateSnapshot(snapshot: ConsumerSnapshot): void {
   parseConsumerKey(snapshot.consumerKey);
   checkTime(snapshot.now, 'now');
+  if (snapshot.decidingSince !== undefined) checkTime(snapshot.decidingSince, 'decidingSince');
   amount(snapshot.startupWait?.windowMs, () => 'startupWait.windowMs');
   for (const grant of snapshot.grants) {
     const at = () => `grants[${claimKey(grant)}]`;

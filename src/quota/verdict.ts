@@ -62,6 +62,11 @@ function denyFor(
   return deny(ctx, ref, state, reasons);
 }
 
+/** Start-up windows run from the claim's creation, or from when this decider started if that is later. */
+function windowStart(ctx: RoundContext, claim: ClaimInput): number {
+  return Math.max(claim.creationTimestamp, ctx.snapshot.decidingSince ?? 0);
+}
+
 function block(ctx: RoundContext, claim: ClaimInput, state: ClaimState, until: number): void {
   for (const { resourceType } of state.open) {
     const previous = ctx.blocked.get(resourceType);
@@ -101,7 +106,7 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
 
   // A registration created with the claim (one `kubectl apply`, one Argo CD sync) is judged first.
   const windowMs = ctx.snapshot.startupWait?.windowMs ?? DEFAULT_STARTUP_WAIT_MS;
-  const registrationDeadline = claim.creationTimestamp + windowMs;
+  const registrationDeadline = windowStart(ctx, claim) + windowMs;
   if (pending.length > 0 && ctx.snapshot.now < registrationDeadline) {
     block(ctx, claim, state, registrationDeadline);
     const message = text.awaitingRegistrationMessage(pending, registrationDeadline);
@@ -145,7 +150,7 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
 
   const startup = ctx.snapshot.startupWait;
   if (startup !== undefined) {
-    const until = claim.creationTimestamp + (startup.windowMs ?? DEFAULT_STARTUP_WAIT_MS);
+    const until = windowStart(ctx, claim) + (startup.windowMs ?? DEFAULT_STARTUP_WAIT_MS);
     const expected = (type: string) => startup.resourceTypes?.includes(type) ?? true;
     const missing = short.filter(([r, entry]) => entry.grantCount === 0 && expected(r.resourceType));
     if (missing.length > 0 && ctx.snapshot.now < until) {

@@ -70,13 +70,21 @@ export function setupConsumerController(
   const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
+  let decidingSince: number | undefined; // the first pass: start-up windows never end before it + the window
   const reconcile: Reconciler = async (ctx, req) => {
     const key = consumerKeyFromRequest(req);
     if (key === undefined) return {};
+    decidingSince ??= Date.now();
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
     const claims = caches.claims.byIndex(BY_CONSUMER, key);
     const unsettled = await settleAmbiguous(writes, pass, claims);
-    const snapshot = consumerSnapshot(caches, key, pass.now.getTime(), options.startupWaitMs ?? 10_000);
+    const snapshot = consumerSnapshot(
+      caches,
+      key,
+      pass.now.getTime(),
+      options.startupWaitMs ?? 10_000,
+      decidingSince,
+    );
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide(ledger.overlaySnapshot(snapshot));
     const failures = await writeClaims(pass, claims, round.decisions);

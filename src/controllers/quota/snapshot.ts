@@ -84,6 +84,7 @@ export function consumerSnapshot(
   consumerKey: string,
   now: number,
   startupWaitMs: number,
+  decidingSince?: number,
 ): ConsumerSnapshot {
   const grants = caches.grants.byIndex(BY_CONSUMER, consumerKey);
   const consumer = parseConsumerKey(consumerKey);
@@ -94,6 +95,7 @@ export function consumerSnapshot(
     grants: grants.map(grantInput),
     claims: caches.claims.byIndex(BY_CONSUMER, consumerKey).map(claimInput),
     now,
+    ...(decidingSince === undefined ? {} : { decidingSince }),
     ...(startupWait === undefined ? {} : { startupWait }),
   };
 }
