@@ -1,6 +1,6 @@
 // The enforcement ValidatingWebhookConfiguration (SPEC §6): its rules are kept equal to the set of Ready
 // ClaimCreationPolicies' trigger kinds (CREATE only, any version), so the apiserver calls the webhook for
-// those creates and no others. kube-system and the operator's namespace are excluded; failurePolicy Fail.
+// those creates and no others (none while there are no rules). kube-system and the operator's namespace are excluded; failurePolicy Fail.
 import type { ClaimCreationPolicy } from '../api/index.ts';
 import type { ResourceDiscovery, TypedCache } from '../controllers/index.ts';
 import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
@@ -61,7 +61,9 @@ export function enforcementConfiguration(
       ],
     },
   };
-  return { name: ENFORCEMENT_WEBHOOK_NAME, webhooks: rules.length === 0 ? [] : [webhook] };
+  // The webhook is there without rules too (it matches nothing then): the shipped manifest holds it, and
+  // the operator owns only its rules.
+  return { name: ENFORCEMENT_WEBHOOK_NAME, webhooks: [webhook], operatorOwnsRules: true };
 }
 
 export interface EnforcementWebhookOptions {
