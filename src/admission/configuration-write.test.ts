@@ -17,12 +17,18 @@ const rule = { apiGroups: ['g'], apiVersions: ['*'], resources: ['things'], oper
 describe('ownedFields', () => {
   it('is caBundle only for the quota kinds, caBundle and rules for enforcement', () => {
     const spec = enforcementConfiguration([rule], 'ops', 10);
-    const owned = ownedFields(spec, renderConfiguration(spec, () => ({ url: 'https://h', caBundle: 'Q0E=' })));
+    const owned = ownedFields(
+      spec,
+      renderConfiguration(spec, () => ({ url: 'https://h', caBundle: 'Q0E=' })),
+    );
     assert.deepEqual(owned.webhooks, [
       { name: 'enforce.quota.miloapis.com', clientConfig: { caBundle: 'Q0E=' }, rules: [rule] },
     ]);
     const quota = quotaValidationConfiguration();
-    const [first] = ownedFields(quota, renderConfiguration(quota, () => ({ caBundle: 'Q0E=' }))).webhooks;
+    const [first] = ownedFields(
+      quota,
+      renderConfiguration(quota, () => ({ caBundle: 'Q0E=' })),
+    ).webhooks;
     assert.deepEqual(first, {
       name: 'resourceregistration.validate.quota.miloapis.com',
       clientConfig: { caBundle: 'Q0E=' },

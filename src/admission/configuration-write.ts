@@ -29,7 +29,8 @@ export function ownedFields(spec: WebhookConfigurationSpec, rendered: RenderedCo
     metadata: { name: rendered.metadata.name },
     webhooks: rendered.webhooks.map((webhook) => ({
       name: webhook.name,
-      clientConfig: webhook.clientConfig.caBundle === undefined ? {} : { caBundle: webhook.clientConfig.caBundle },
+      clientConfig:
+        webhook.clientConfig.caBundle === undefined ? {} : { caBundle: webhook.clientConfig.caBundle },
       ...(spec.operatorOwnsRules ? { rules: webhook.rules } : {}),
     })),
   };
@@ -41,9 +42,7 @@ export function missingWebhooks(live: LiveConfiguration, rendered: RenderedConfi
   return rendered.webhooks.map((w) => w.name).filter((name) => !present.has(name));
 }
 
-type JsonPatchOp =
-  | { op: 'test' | 'add'; path: string; value: unknown }
-  | { op: 'remove'; path: string };
+type JsonPatchOp = { op: 'test' | 'add'; path: string; value: unknown } | { op: 'remove'; path: string };
 
 /**
  * Url mode: a JSON patch that turns the live webhooks' `service` into this server's `url`. Server-side apply

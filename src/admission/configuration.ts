@@ -261,7 +261,11 @@ export class WebhookConfigurations implements Runnable {
   }
 
   #apply(name: string, body: object, fieldManager: string, signal: AbortSignal): Promise<unknown> {
-    return this.#o.client.patch(CONFIGURATIONS, '', name, 'apply', body, { fieldManager, force: true, signal });
+    return this.#o.client.patch(CONFIGURATIONS, '', name, 'apply', body, {
+      fieldManager,
+      force: true,
+      signal,
+    });
   }
 
   #logFailure(name: string, error: unknown): void {

@@ -6,7 +6,11 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { renderWebhookManifest, WEBHOOK_MANIFEST, webhookManifestCurrent } from '../../scripts/gen-webhooks.ts';
+import {
+  renderWebhookManifest,
+  WEBHOOK_MANIFEST,
+  webhookManifestCurrent,
+} from '../../scripts/gen-webhooks.ts';
 import { clientConfigFor, renderConfiguration } from './configuration.ts';
 import { ownedFields } from './configuration-write.ts';
 import { enforcementConfiguration } from './enforcement-webhook.ts';
@@ -14,7 +18,12 @@ import { shippedWebhookConfigurations } from './manifests.ts';
 import { quotaValidationConfiguration } from './quota-webhook.ts';
 
 const REPO = join(dirname(new URL(import.meta.url).pathname), '../..');
-const SERVICE = { kind: 'service', namespace: 'quota-system', name: 'milo-quota-webhook', port: 443 } as const;
+const SERVICE = {
+  kind: 'service',
+  namespace: 'quota-system',
+  name: 'milo-quota-webhook',
+  port: 443,
+} as const;
 const specs = [quotaValidationConfiguration(10), enforcementConfiguration([], 'quota-system', 10)];
 
 describe('config/webhook/validating_webhook_configurations.yaml', () => {
