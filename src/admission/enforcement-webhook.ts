@@ -89,4 +89,19 @@ export function setupEnforcementWebhookController(mgr: Manager, options: Enforce
   const controller = mgr.newController({ name: 'enforcement-webhook', reconciler: reconcile });
   const request = { namespace: '', name: ENFORCEMENT_WEBHOOK_NAME };
   controller.watch({ informer: options.policies.informer, map: () => [request] });
+  // Once at start as well: with no policy there is no event, and the shipped configuration still needs its
+  // caBundle (and the operator's empty rules) from the leader.
+  mgr.add({
+    name: 'enforcement-webhook-start',
+    needLeaderElection: true,
+    start: async (signal) => {
+      const stopped = new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await Promise.race([options.policies.informer.synced, stopped]);
+      if (!signal.aborted) controller.enqueue(request);
+      await stopped;
+    },
+  });
 }
