@@ -2,10 +2,10 @@
 // a token or with one the apiserver rejects, 403 to a ServiceAccount without the reader role, and the metrics
 // to one bound to the shipped ClusterRole milo-quota-metrics-reader. The probes stay plain and open.
 import assert from 'node:assert/strict';
-import https from 'node:https';
 import { before, describe, it } from 'node:test';
 import { useControlPlane } from '../support/cluster.ts';
 import { kubectlOk, repoPath } from '../support/kube.ts';
+import { scrapeSecureMetrics } from '../support/metrics.ts';
 import { useOperator } from '../support/operator.ts';
 
 const plane = useControlPlane();
@@ -13,34 +13,8 @@ const op = useOperator(plane, { metricsSecure: true });
 const NS = 'quota-system';
 const tokens: Record<string, string> = {};
 
-interface Answer {
-  readonly status: number;
-  readonly body: string;
-  readonly challenge: string | undefined;
-}
-
 /** GET /metrics over TLS; the certificate is self-signed, so it is not verified (as Prometheus is told). */
-function scrape(token?: string): Promise<Answer> {
-  const headers = token === undefined ? {} : { Authorization: `Bearer ${token}` };
-  const port = op.operator.manager.metricsPort;
-  return new Promise((resolve, reject) => {
-    const req = https.get(
-      { host: '127.0.0.1', port, path: '/metrics', headers, rejectUnauthorized: false },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => {
-          const challenge = res.headers['www-authenticate'];
-          resolve({ status: res.statusCode ?? 0, body, challenge });
-        });
-      },
-    );
-    req.on('error', reject);
-  });
-}
+const scrape = (token?: string) => scrapeSecureMetrics(op.operator.manager.metricsPort ?? 0, token);
 
 describe('authenticated /metrics (--metrics-secure)', () => {
   before(async () => {
