@@ -193,14 +193,21 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     const refused = await cp.kubectl(['apply', '-k', repoPath(TRACKED_SAMPLES)]);
     assert.notEqual(refused.code, 0);
     assert.match(refused.stderr, /failed calling webhook "[a-z]+\.validate\.quota\.miloapis\.com"/);
-    // what kstatus makes of the samples before any operator has looked at them (configurations set aside)
+    // what kstatus makes of the samples before any operator has looked at them (configurations set aside;
+    // the samples go again once the operator serves, as Argo CD's waves order them: a claim older than its
+    // start-up window, 10 s, when the operator first decides may be denied)
     await kubectlOk(cp, ['delete', '-f', WEBHOOK_MANIFEST]);
     await kubectlOk(cp, ['apply', '-k', repoPath(TRACKED_SAMPLES)]);
     beforeOperator = await kstatus(
       await kubectlOk(cp, ['get', '-k', repoPath(TRACKED_SAMPLES), '-o', 'json']),
     );
+    await kubectlOk(cp, ['delete', '--wait=true', '-k', repoPath(TRACKED_SAMPLES)]);
     await kubectlOk(cp, ['apply', '-f', WEBHOOK_MANIFEST]);
     operator = await startOperator();
+    // a claim is refused until its registration is Active: retried, as Argo CD retries a wave
+    await eventually('the samples apply', async () => {
+      return (await cp.kubectl(['apply', '-k', repoPath(TRACKED_SAMPLES)])).code === 0;
+    });
     await kubectlOk(cp, ['apply', '-k', repoPath(TRACKED_TENANTS)]);
     let last: KubeItem[] = [];
     const reconciled = await eventually(
