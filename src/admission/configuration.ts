@@ -1,16 +1,32 @@
 // The operator's ValidatingWebhookConfigurations: how the apiserver reaches this webhook server (a Service in
 // the cluster, or `url: https://127.0.0.1:<port>` locally), with the CA bundle that signed its certificate.
-// Every replica applies the same objects by server-side apply under one field manager, so the writes are
+// Every replica writes the same objects by server-side apply under one field manager, so the writes are
 // idempotent (an unchanged apply is a no-op) and replicas never fight; a new CA bundle is re-applied at once.
+// A configuration that exists (in the cluster: shipped in config/webhook) gets only the fields the operator
+// owns; one that does not is created whole, which RBAC allows locally but not in the cluster
+// (configuration-write.ts).
 import {
   Backoff,
   errorFields,
+  isNotFound,
+  KubeApiError,
   type KubeClient,
+  type KubeObject,
   type Logger,
   type ResourceRef,
   type Runnable,
   sleep,
 } from '../runtime/index.ts';
+import {
+  ConfigurationMissingError,
+  ConfigurationOutdatedError,
+  type LiveConfiguration,
+  missingWebhooks,
+  OWNED_FIELDS_MANAGER,
+  ownedFields,
+  pointAtUrlPatch,
+  type RenderedConfiguration,
+} from './configuration-write.ts';
 import type { WebhookServer } from './server.ts';
 
 export const WEBHOOK_FIELD_MANAGER = 'milo-quota-operator-webhooks';
@@ -69,6 +85,8 @@ export interface ValidatingWebhook {
 export interface WebhookConfigurationSpec {
   readonly name: string;
   readonly webhooks: readonly ValidatingWebhook[];
+  /** Rules follow cluster state (policies): the operator owns them even in a configuration shipped in Git. */
+  readonly operatorOwnsRules?: boolean;
 }
 
 export function clientConfigFor(
@@ -195,23 +213,69 @@ export class WebhookConfigurations implements Runnable {
       this.#dirty.delete(name);
       if (spec === undefined) continue;
       try {
-        const body = renderConfiguration(spec, (path) => this.clientConfig(path));
-        await this.#o.client.patch(CONFIGURATIONS, '', name, 'apply', body, {
-          fieldManager: WEBHOOK_FIELD_MANAGER,
-          force: true,
-          signal,
-        });
+        await this.#write(spec, signal);
         this.#o.logger.info('webhook configuration applied', { configuration: name });
       } catch (error) {
         if (signal.aborted) return false;
         this.#dirty.add(name);
         failed = true;
-        this.#o.logger.error('applying the webhook configuration failed; retrying', {
-          configuration: name,
-          ...errorFields(error),
-        });
+        this.#logFailure(name, error);
       }
     }
     return failed;
+  }
+
+  /** Creates a missing configuration; otherwise applies what the operator owns in it (configuration-write.ts). */
+  async #write(spec: WebhookConfigurationSpec, signal: AbortSignal): Promise<void> {
+    const { client, endpoint } = this.#o;
+    const body = renderConfiguration(spec, (path) => this.clientConfig(path));
+    const live = await client
+      .get<LiveConfiguration & KubeObject>(CONFIGURATIONS, '', spec.name, signal)
+      .catch((error: unknown) => (isNotFound(error) ? undefined : Promise.reject(error)));
+    if (live === undefined) return this.#create(spec.name, body, signal);
+    const missing = missingWebhooks(live, body);
+    if (missing.length > 0) throw new ConfigurationOutdatedError(spec.name, missing);
+    if (endpoint.kind === 'service') {
+      await this.#apply(spec.name, ownedFields(spec, body), OWNED_FIELDS_MANAGER, signal);
+      return;
+    }
+    const toUrl = pointAtUrlPatch(live, body);
+    if (toUrl.length > 0) {
+      await client.patch(CONFIGURATIONS, '', spec.name, 'json', toUrl, {
+        fieldManager: WEBHOOK_FIELD_MANAGER,
+        signal,
+      });
+    }
+    await this.#apply(spec.name, body, WEBHOOK_FIELD_MANAGER, signal);
+  }
+
+  async #create(name: string, body: RenderedConfiguration, signal: AbortSignal): Promise<void> {
+    try {
+      await this.#o.client.create(CONFIGURATIONS, body, { fieldManager: WEBHOOK_FIELD_MANAGER, signal });
+    } catch (error) {
+      if (error instanceof KubeApiError && error.status === 403) {
+        throw new ConfigurationMissingError(name, error.message);
+      }
+      throw error;
+    }
+  }
+
+  #apply(name: string, body: object, fieldManager: string, signal: AbortSignal): Promise<unknown> {
+    return this.#o.client.patch(CONFIGURATIONS, '', name, 'apply', body, {
+      fieldManager,
+      force: true,
+      signal,
+    });
+  }
+
+  #logFailure(name: string, error: unknown): void {
+    if (error instanceof ConfigurationMissingError || error instanceof ConfigurationOutdatedError) {
+      this.#o.logger.error(error.message, { configuration: name });
+      return;
+    }
+    this.#o.logger.error('applying the webhook configuration failed; retrying', {
+      configuration: name,
+      ...errorFields(error),
+    });
   }
 }

@@ -122,8 +122,14 @@ describe('denialMessage', () => {
 });
 
 describe('enforcementConfiguration', () => {
-  it('has no webhook without rules, and one CREATE-only, fail-closed webhook excluding system namespaces otherwise', () => {
-    assert.deepEqual(enforcementConfiguration([], 'ops', 10).webhooks, []);
+  it('has one CREATE-only, fail-closed webhook excluding system namespaces, whose rules the operator owns', () => {
+    const empty = enforcementConfiguration([], 'ops', 10);
+    assert.deepEqual(
+      empty.webhooks.map((w) => w.rules),
+      [[]],
+      'without policies the webhook matches nothing',
+    );
+    assert.equal(empty.operatorOwnsRules, true);
     const rule = {
       apiGroups: ['g'],
       apiVersions: ['*'],

@@ -1,7 +1,7 @@
 // The enforcement ValidatingWebhookConfiguration (SPEC §6): its rules are kept equal to the set of Ready
 // ClaimCreationPolicies' trigger kinds that are served now (CREATE, and UPDATE so an object cannot move to
 // another consumer after its claim was made; every version: matchPolicy Equivalent), so the apiserver calls
-// the webhook for those writes and no others. It is recomputed when a policy or a CRD changes, so a kind's
+// the webhook for those writes and no others (none while there are no rules). It is recomputed when a policy or a CRD changes, so a kind's
 // rule goes when its CRD or the policy's version stops being served and comes back when it is served again.
 // kube-system and the operator's namespace are excluded; failurePolicy Fail.
 import type { ClaimCreationPolicy } from '../api/index.ts';
@@ -64,7 +64,9 @@ export function enforcementConfiguration(
       ],
     },
   };
-  return { name: ENFORCEMENT_WEBHOOK_NAME, webhooks: rules.length === 0 ? [] : [webhook] };
+  // The webhook is there without rules too (it matches nothing then): the shipped manifest holds it, and
+  // the operator owns only its rules.
+  return { name: ENFORCEMENT_WEBHOOK_NAME, webhooks: [webhook], operatorOwnsRules: true };
 }
 
 export interface EnforcementWebhookOptions {
@@ -91,4 +93,19 @@ export function setupEnforcementWebhookController(mgr: Manager, options: Enforce
   const request = { namespace: '', name: ENFORCEMENT_WEBHOOK_NAME };
   controller.watch({ informer: options.policies.informer, map: () => [request] });
   controller.watch({ informer: options.discovery.crds, map: () => [request], predicates: [servingChanged] });
+  // Once at start as well: with no policy there is no event, and the shipped configuration still needs its
+  // caBundle (and the operator's empty rules) from the leader.
+  mgr.add({
+    name: 'enforcement-webhook-start',
+    needLeaderElection: true,
+    start: async (signal) => {
+      const stopped = new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        else signal.addEventListener('abort', () => resolve(), { once: true });
+      });
+      await Promise.race([options.policies.informer.synced, stopped]);
+      if (!signal.aborted) controller.enqueue(request);
+      await stopped;
+    },
+  });
 }

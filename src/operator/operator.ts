@@ -12,8 +12,22 @@ import {
 } from '../admission/index.ts';
 import { setupQuotaControllers } from '../controllers/index.ts';
 import { compileBucketNamespace } from '../policy/index.ts';
-import { createLogger, type Logger, Manager } from '../runtime/index.ts';
+import { createLogger, type Logger, Manager, type MetricsServerOptions } from '../runtime/index.ts';
+import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
 import type { OperatorOptions } from './options.ts';
+
+/** The metrics Service of config/manager, named in the self-signed certificate. */
+const METRICS_SERVICE = 'milo-quota-metrics';
+
+/** Plain HTTP locally; with --metrics-secure, HTTPS and a bearer token allowed to get /metrics. */
+function metricsServer(options: OperatorOptions): MetricsServerOptions {
+  if (!options.metricsSecure) return { port: options.metricsPort };
+  return {
+    port: options.metricsPort,
+    tls: () => selfSignedMetricsCertificate(options.namespace, METRICS_SERVICE),
+    authorize: true,
+  };
+}
 
 export interface RunningOperator {
   readonly manager: Manager;
@@ -41,7 +55,7 @@ export function startOperator(
     logger:
       runtime.logger ??
       createLogger({ level: options.logLevel, fields: { component: 'milo-quota-operator' } }),
-    metrics: { port: options.metricsPort },
+    metrics: metricsServer(options),
     probes: { port: options.probePort },
     leaderElection: options.leaderElect ? { namespace: options.namespace, name: options.leaseName } : false,
     handleSignals: runtime.handleSignals ?? true,

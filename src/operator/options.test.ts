@@ -153,3 +153,27 @@ describe('webhook client authentication options', () => {
     );
   });
 });
+
+describe('metrics options', () => {
+  it('serves plain metrics on 8080 by default (local runs)', () => {
+    const options = parse([]);
+    assert.equal(options.metricsPort, 8080);
+    assert.equal(options.metricsSecure, false);
+  });
+
+  it('turns authenticated HTTPS metrics on with --metrics-secure, bare or =true', () => {
+    assert.equal(parse(['--metrics-secure=true', '--metrics-port=8443']).metricsSecure, true);
+    assert.equal(parse(['--metrics-secure']).metricsSecure, true);
+    assert.equal(parse(['--metrics-secure', '--metrics-port=8443']).metricsSecure, true);
+    assert.equal(parse(['--metrics-secure=false']).metricsSecure, false);
+    assert.equal(parse(['--metrics-secure', 'false']).metricsSecure, false);
+  });
+
+  it('refuses bad values, naming the flag and the fix', () => {
+    assert.throws(
+      () => parse(['--metrics-secure=yes']),
+      /--metrics-secure: "yes" is not a boolean; use true or false/,
+    );
+    assert.throws(() => parse(['--metrics-port=https']), /--metrics-port: "https" is not a port/);
+  });
+});

@@ -9,6 +9,12 @@ export interface OperatorOptions {
   readonly leaderElect: boolean;
   readonly leaseName: string;
   readonly metricsPort: number;
+  /**
+   * `/metrics` over HTTPS (a self-signed certificate made at start) for bearer tokens whose user may get it
+   * (TokenReview, SubjectAccessReview), like controller-runtime's secure metrics. Default false (local runs);
+   * the shipped Deployment sets it. Probes stay plain HTTP on their own port.
+   */
+  readonly metricsSecure: boolean;
   readonly probePort: number;
   readonly bucketNamespaceExpression: string | undefined;
   /** How long a bucket nothing refers to is kept before it is deleted. Default 60 s. */
@@ -58,6 +64,7 @@ const FLAGS = {
   'leader-elect': { type: 'string' },
   'lease-name': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'metrics-secure': { type: 'string' },
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
   'bucket-grace-period-seconds': { type: 'string' },
@@ -75,6 +82,17 @@ const FLAGS = {
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
+
+const BOOLEAN_FLAGS = new Set(['--leader-elect', '--metrics-secure', '--enable-webhooks']);
+
+/** A bare boolean flag (`--metrics-secure`, as Go's flag package reads it) means true. */
+function withBareBooleans(argv: readonly string[]): string[] {
+  return argv.map((arg, i) => {
+    const next = argv[i + 1];
+    const bare = BOOLEAN_FLAGS.has(arg) && (next === undefined || next.startsWith('-'));
+    return bare ? `${arg}=true` : arg;
+  });
+}
 
 function port(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -187,7 +205,12 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSetting
 export function parseOperatorOptions(argv: readonly string[], env: NodeJS.ProcessEnv): OperatorOptions {
   let values: Values;
   try {
-    ({ values } = parseArgs({ args: [...argv], options: FLAGS, strict: true, allowPositionals: false }));
+    ({ values } = parseArgs({
+      args: withBareBooleans(argv),
+      options: FLAGS,
+      strict: true,
+      allowPositionals: false,
+    }));
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     throw new OptionsError(
@@ -210,6 +233,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     leaderElect: bool('leader-elect', values['leader-elect'], true),
     leaseName: values['lease-name'] ?? 'milo-quota-operator',
     metricsPort: port('metrics-port', values['metrics-port'], 8080),
+    metricsSecure: bool('metrics-secure', values['metrics-secure'], false),
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
     bucketGracePeriodSeconds: seconds(

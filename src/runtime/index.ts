@@ -49,9 +49,17 @@ export {
   type LogValue,
   reconcileLogger,
 } from './logger.ts';
-export { Manager, type ManagerOptions } from './manager.ts';
+export { Manager, type ManagerOptions, type MetricsServerOptions } from './manager.ts';
 export type { LeaderOptions } from './manager-leader.ts';
 export { counter, exponentialBuckets, gauge, histogram, newMetricsRegistry } from './metrics.ts';
+export {
+  type AccessCacheOptions,
+  type AccessDecision,
+  type AccessReviewer,
+  type Identity,
+  kubeAccessReviewer,
+  MetricsAccess,
+} from './metrics-auth.ts';
 export { microTime } from './micro-time.ts';
 export {
   allOf,
@@ -84,7 +92,7 @@ export {
 } from './reflector.ts';
 export { diffRelist, type RelistDiff } from './relist-diff.ts';
 export { LeaderElectionLostError, LeaseExpiredError, type Runnable, ShutdownError } from './runnable.ts';
-export type { BindAddress, Check } from './servers.ts';
+export type { BindAddress, Check, TlsPair } from './servers.ts';
 export type { CacheReader, IndexFunc } from './store.ts';
 export {
   apiVersionOf,

@@ -16,8 +16,25 @@ import { LeaderElector } from './leader-election.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
 import { type LeaderOptions, leadLoop } from './manager-leader.ts';
 import { counter, newMetricsRegistry } from './metrics.ts';
+import { type AccessCacheOptions, kubeAccessReviewer, MetricsAccess } from './metrics-auth.ts';
 import { LeaseExpiredError, type Runnable, ShutdownError } from './runnable.ts';
-import { type BindAddress, type Check, close, metricsHandler, probeHandler, serve } from './servers.ts';
+import {
+  type BindAddress,
+  type Check,
+  close,
+  metricsHandler,
+  probeHandler,
+  serve,
+  type TlsPair,
+} from './servers.ts';
+
+/** The metrics server: plain HTTP by default; controller-runtime's secure metrics with `tls` and `authorize`. */
+export interface MetricsServerOptions extends BindAddress {
+  /** Serve HTTPS with this certificate (made once, as the server starts). */
+  tls?: () => Promise<TlsPair>;
+  /** Require a bearer token whose user may get /metrics (TokenReview, SubjectAccessReview; cached). */
+  authorize?: boolean | AccessCacheOptions;
+}
 
 export interface ManagerOptions {
   kubeConfig: KubeConfig;
@@ -25,8 +42,8 @@ export interface ManagerOptions {
   logger?: Logger;
   /** Default: a new registry with Node's default process metrics. */
   registry?: Registry;
-  /** /metrics. Default port 8080; false = no server. */
-  metrics?: BindAddress | false;
+  /** /metrics. Default port 8080, plain HTTP; false = no server. */
+  metrics?: MetricsServerOptions | false;
   /** /healthz and /readyz. Default port 8081; false = no server. */
   probes?: BindAddress | false;
   /** Default: off (every replica runs leader runnables). */
@@ -206,9 +223,14 @@ export class Manager {
 
   async #startServers(): Promise<Server[]> {
     const servers: Server[] = [];
-    const start = async (what: string, handler: Parameters<typeof serve>[0], address: BindAddress) => {
+    const start = async (
+      what: string,
+      handler: Parameters<typeof serve>[0],
+      address: BindAddress,
+      tls?: () => Promise<TlsPair>,
+    ) => {
       try {
-        const { server, port } = await serve(handler, address);
+        const { server, port } = await serve(handler, address, await tls?.());
         servers.push(server);
         return port;
       } catch (err) {
@@ -220,11 +242,23 @@ export class Manager {
     if (probes)
       this.probePort = await start('probe (options.probes)', probeHandler(this.#health, this.#ready), probes);
     const metrics = this.#o.metrics ?? { port: 8080 };
-    if (metrics)
-      this.metricsPort = await start('metrics (options.metrics)', metricsHandler(this.registry), metrics);
-    this.logger.info('serving', { probePort: this.probePort, metricsPort: this.metricsPort });
+    if (metrics) {
+      const handler = metricsHandler(this.registry, this.#metricsAccess(metrics));
+      this.metricsPort = await start('metrics (options.metrics)', handler, metrics, metrics.tls);
+    }
+    this.logger.info('serving', {
+      probePort: this.probePort,
+      metricsPort: this.metricsPort,
+      metricsSecure: metrics !== false && metrics.authorize !== undefined && metrics.authorize !== false,
+    });
     this.#markListening();
     return servers;
+  }
+
+  #metricsAccess(metrics: MetricsServerOptions): MetricsAccess | undefined {
+    const { authorize } = metrics;
+    if (authorize === undefined || authorize === false) return undefined;
+    return new MetricsAccess(kubeAccessReviewer(this.client), authorize === true ? {} : authorize);
   }
 
   async #watchSync(stop: AbortSignal): Promise<void> {

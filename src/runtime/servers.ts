@@ -1,8 +1,11 @@
-// The probe server (/healthz, /readyz) and the metrics server (/metrics), on plain node:http as
-// controller-runtime serves them on separate ports (:8081 and :8080 by default).
+// The probe server (/healthz, /readyz) and the metrics server (/metrics), on separate ports as
+// controller-runtime serves them (:8081 and :8080 by default). Probes are plain HTTP for the kubelet; metrics
+// may be HTTPS with an authenticated, authorized bearer token (metrics-auth.ts).
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import type { MetricsAccess } from './metrics-auth.ts';
 
 /** A named check: fails by returning false or throwing (the message is shown in verbose output). */
 export type Check = () => boolean | Promise<boolean>;
@@ -46,12 +49,36 @@ export function probeHandler(health: ReadonlyMap<string, Check>, ready: Readonly
   };
 }
 
-export function metricsHandler(registry: Registry) {
+/** A PEM certificate (with its chain) and key. */
+export interface TlsPair {
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** Answers 401/403/500 and returns true unless `access` lets the request's bearer token through. */
+async function refused(
+  access: MetricsAccess,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  path: string,
+) {
+  const verb = (req.method ?? 'GET').toLowerCase();
+  const decision = await access.decide(req.headers.authorization, verb, path);
+  if (decision.status === 200) return false;
+  const challenge = decision.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {};
+  res.writeHead(decision.status, { 'Content-Type': 'text/plain', ...challenge }).end(`${decision.message}\n`);
+  return true;
+}
+
+/** Serves `/metrics`; with `access`, only to a bearer token whose user may get it. */
+export function metricsHandler(registry: Registry, access?: MetricsAccess) {
   return async (req: http.IncomingMessage, res: http.ServerResponse) => {
-    if (new URL(req.url ?? '/', 'http://metrics').pathname !== '/metrics') {
+    const path = new URL(req.url ?? '/', 'http://metrics').pathname;
+    if (path !== '/metrics') {
       res.writeHead(404).end('not found\n');
       return;
     }
+    if (access !== undefined && (await refused(access, req, res, path))) return;
     try {
       const text = await registry.metrics();
       res.writeHead(200, { 'Content-Type': registry.contentType }).end(text);
@@ -63,14 +90,16 @@ export function metricsHandler(registry: Registry) {
   };
 }
 
-/** Starts a server; resolves with it and its bound port once listening. */
+/** Starts a server (HTTPS with `tls`); resolves with it and its bound port once listening. */
 export function serve(
   handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>,
   address: BindAddress,
+  tls?: TlsPair,
 ): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((req, res) => {
+  const listener = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handler(req, res).catch(() => res.writeHead(500).end());
-  });
+  };
+  const server = tls === undefined ? http.createServer(listener) : https.createServer(tls, listener);
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(address.port, address.host ?? '0.0.0.0', () => {

@@ -12,6 +12,7 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
   leaderElect: false,
   leaseName: 'milo-quota-operator',
   metricsPort: 0,
+  metricsSecure: false,
   probePort: 0,
   bucketNamespaceExpression: undefined,
   bucketGracePeriodSeconds: 60,

@@ -1,5 +1,6 @@
 // What `kubectl kustomize config/default` renders, checked without a cluster: sync waves, the hardened
-// two-replica Deployment, the webhook Service and PDB, RBAC shape, and no GitOps tracking metadata.
+// two-replica Deployment, the webhook Service and PDB, RBAC shape, and no GitOps tracking metadata; the shipped
+// webhook configurations, no cluster-wide create on them, and the authenticated metrics' RBAC and Service.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
@@ -95,7 +96,7 @@ describe('config/default', () => {
     assert.equal(c.securityContext.readOnlyRootFilesystem, true);
     const port = (name: string) => c.ports.find((p) => p.name === name)?.containerPort;
     assert.equal(port('webhook'), 9443);
-    assert.equal(port('metrics'), 8080);
+    assert.equal(port('metrics'), 8443);
     assert.equal(port('probes'), 8081);
     assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 'probes' });
     assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 'probes' });
@@ -107,7 +108,8 @@ describe('config/default', () => {
     for (const flag of [
       '--leader-elect=true',
       '--probe-port=8081',
-      '--metrics-port=8080',
+      '--metrics-port=8443',
+      '--metrics-secure=true',
       '--webhook-port=9443',
     ]) {
       assert.ok(c.args.includes(flag), `args lack ${flag}`);
@@ -184,6 +186,86 @@ describe('config/default', () => {
         if (writes && aggregated) assert.ok(!rule.resources.includes('resourcegrants'), `${o.metadata.name}`);
       }
     }
+  });
+});
+
+interface Rule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  nonResourceURLs?: string[];
+  verbs: string[];
+}
+const rulesOf = (o: Manifest) => (o as { rules?: Rule[] }).rules ?? [];
+const covers = (list: string[] | undefined, value: string) =>
+  (list ?? []).some((x) => x === value || x === '*');
+
+describe('config/default: least privilege for webhook configurations and metrics', () => {
+  before(async () => {
+    objects = await kustomize('config/default');
+  });
+
+  it('ships both webhook configurations, pointing at the webhook Service, without what the operator owns', () => {
+    const service = one('Service', 'milo-quota-webhook');
+    for (const name of ['milo-quota-validation', 'milo-quota-enforcement']) {
+      const config = one('ValidatingWebhookConfiguration', name) as Manifest & {
+        webhooks: { name: string; rules?: unknown[]; clientConfig: Record<string, unknown> }[];
+      };
+      assert.ok(config.webhooks.length > 0, name);
+      for (const webhook of config.webhooks) {
+        assert.deepEqual(
+          Object.keys(webhook.clientConfig),
+          ['service'],
+          `${webhook.name}: no caBundle, no url`,
+        );
+        assert.deepEqual(
+          { ...(webhook.clientConfig.service as object), path: undefined },
+          { namespace: service.metadata.namespace, name: service.metadata.name, path: undefined, port: 443 },
+        );
+        assert.equal(webhook.rules === undefined, name === 'milo-quota-enforcement', `${webhook.name} rules`);
+      }
+    }
+  });
+
+  it('no shipped ClusterRole grants create on validatingwebhookconfigurations; the operator gets them by name', () => {
+    const clusterRoles = objects.filter((o) => o.kind === 'ClusterRole');
+    assert.ok(clusterRoles.length >= 6);
+    for (const role of clusterRoles) {
+      for (const rule of rulesOf(role)) {
+        const webhookConfigs =
+          covers(rule.apiGroups, 'admissionregistration.k8s.io') &&
+          covers(rule.resources, 'validatingwebhookconfigurations');
+        if (!webhookConfigs) continue;
+        assert.ok(!covers(rule.verbs, 'create'), `${role.metadata.name} grants create`);
+        assert.deepEqual(rule.resourceNames?.sort(), ['milo-quota-enforcement', 'milo-quota-validation']);
+      }
+    }
+  });
+
+  it('reviews tokens and access for /metrics, and ships the reader role and the HTTPS metrics Service', () => {
+    const base = rulesOf(one('ClusterRole', 'milo-quota-operator-base'));
+    for (const [group, resource] of [
+      ['authentication.k8s.io', 'tokenreviews'],
+      ['authorization.k8s.io', 'subjectaccessreviews'],
+    ] as const) {
+      assert.ok(
+        base.some(
+          (r) =>
+            r.apiGroups?.includes(group) && r.resources?.includes(resource) && r.verbs.includes('create'),
+        ),
+        resource,
+      );
+    }
+    assert.deepEqual(rulesOf(one('ClusterRole', 'milo-quota-metrics-reader')), [
+      { nonResourceURLs: ['/metrics'], verbs: ['get'] },
+    ]);
+    const service = one('Service', 'milo-quota-metrics') as Manifest & {
+      spec: { ports: { name: string; port: number; targetPort: string }[] };
+    };
+    assert.deepEqual(
+      service.spec.ports.map((p) => [p.name, p.port, p.targetPort]),
+      [['https', 8443, 'metrics']],
+    );
   });
 });
 

@@ -19,7 +19,7 @@ export interface KubeItem {
   items?: KubeItem[];
 }
 
-type FieldSet = { [key: string]: FieldSet };
+export type FieldSet = { [key: string]: FieldSet };
 
 export const SAMPLE_KINDS = [
   'ResourceRegistration',

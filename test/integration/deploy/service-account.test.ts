@@ -1,6 +1,7 @@
 // The shipped manifests on a real control plane, and the operator running with exactly their permissions:
-// `kubectl apply -k config/default` (client- and server-side), then the operator as a separate process with
-// a token of its ServiceAccount (webhooks in local url mode), the samples applied as Argo CD would (with
+// `kubectl apply -k config/default` (client- and server-side, including the webhook configurations, which the
+// operator may patch by name but not create), then the operator as a separate process with a token of its
+// ServiceAccount (webhooks in local url mode, secure metrics), the samples applied as Argo CD would (with
 // tracking metadata), and checks that
 // - the scenario works end to end (registrations, grants, claims, an over-quota Project refused);
 // - the operator's log has no 403 from the apiserver (and, as a negative control, does once a rule goes);
@@ -13,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk, repoPath } from '../../support/kube.ts';
+import { scrapeSecureMetrics } from '../../support/metrics.ts';
 import {
   getJson,
   isReconciled,
@@ -27,6 +29,7 @@ import {
   forbiddenLines,
   type KstatusLine,
   kstatus,
+  kustomize,
   OPERATOR_NS,
   OPERATOR_USER,
   OperatorUnderTest,
@@ -36,6 +39,7 @@ import {
 const plane = useControlPlane();
 const TRACKED_SAMPLES = 'test/integration/deploy/fixtures/tracked-samples';
 const TRACKED_TENANTS = 'test/integration/deploy/fixtures/tracked-tenants';
+const WEBHOOK_MANIFEST = repoPath('config/webhook/validating_webhook_configurations.yaml');
 let operator: OperatorUnderTest | undefined;
 const everyOperator: OperatorUnderTest[] = [];
 let beforeOperator: KstatusLine[] = [];
@@ -48,6 +52,7 @@ async function startOperator(): Promise<OperatorUnderTest> {
   const args = [
     '--leader-elect=true',
     '--metrics-port=0',
+    '--metrics-secure=true',
     '--probe-port=0',
     '--webhook-url-host=127.0.0.1',
     '--webhook-port=0',
@@ -173,16 +178,37 @@ describe('deploying config/default and running the operator as its ServiceAccoun
       'never writes triggers',
     );
     assert.equal(await can('update', 'validatingwebhookconfigurations/other'), false);
+    // the configurations are shipped: the operator patches its two by name and may create none
+    assert.equal(await can('create', 'validatingwebhookconfigurations'), false, 'no cluster-wide create');
+    for (const name of ['milo-quota-validation', 'milo-quota-enforcement']) {
+      assert.equal(await can('patch', `validatingwebhookconfigurations/${name}`), true, name);
+    }
+    // --metrics-secure reviews scrapers' tokens
+    assert.equal(await can('create', 'tokenreviews.authentication.k8s.io'), true);
+    assert.equal(await can('create', 'subjectaccessreviews.authorization.k8s.io'), true);
   });
 
   it('kstatus: Current once the operator has reconciled every sample', async () => {
     const cp = plane.current;
+    // the shipped configurations fail closed: no quota write passes before an operator serves them
+    const refused = await cp.kubectl(['apply', '-k', repoPath(TRACKED_SAMPLES)]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /failed calling webhook "[a-z]+\.validate\.quota\.miloapis\.com"/);
+    // what kstatus makes of the samples before any operator has looked at them (configurations set aside;
+    // the samples go again once the operator serves, as Argo CD's waves order them: a claim older than its
+    // start-up window, 10 s, when the operator first decides may be denied)
+    await kubectlOk(cp, ['delete', '-f', WEBHOOK_MANIFEST]);
     await kubectlOk(cp, ['apply', '-k', repoPath(TRACKED_SAMPLES)]);
-    // what kstatus makes of the samples before any operator has looked at them
     beforeOperator = await kstatus(
       await kubectlOk(cp, ['get', '-k', repoPath(TRACKED_SAMPLES), '-o', 'json']),
     );
+    await kubectlOk(cp, ['delete', '--wait=true', '-k', repoPath(TRACKED_SAMPLES)]);
+    await kubectlOk(cp, ['apply', '-f', WEBHOOK_MANIFEST]);
     operator = await startOperator();
+    // a claim is refused until its registration is Active: retried, as Argo CD retries a wave
+    await eventually('the samples apply', async () => {
+      return (await cp.kubectl(['apply', '-k', repoPath(TRACKED_SAMPLES)])).code === 0;
+    });
     await kubectlOk(cp, ['apply', '-k', repoPath(TRACKED_TENANTS)]);
     let last: KubeItem[] = [];
     const reconciled = await eventually(
@@ -241,6 +267,44 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     assert.match(refused, /resourcemanager\.miloapis\.com\/projects/);
   });
 
+  it('keeps the shipped webhook configurations without creating them (url mode: repointed by patch)', async () => {
+    const cp = plane.current;
+    for (const name of ['milo-quota-validation', 'milo-quota-enforcement']) {
+      const config = await getJson(cp, ['validatingwebhookconfiguration', name]);
+      // applied by kubectl from config/webhook (url mode then takes every field over, so ask the annotation)
+      const applied = config.metadata.annotations?.['kubectl.kubernetes.io/last-applied-configuration'];
+      assert.match(applied ?? '', /"argocd.argoproj.io\/sync-wave":"-1"/, `${name} came from config/webhook`);
+      assert.equal(config.metadata.labels?.['app.kubernetes.io/part-of'], 'milo-quota');
+      for (const webhook of config.webhooks ?? []) assert.ok(webhook.clientConfig?.caBundle, name);
+    }
+  });
+
+  it('serves /metrics, as its ServiceAccount, to a token bound to milo-quota-metrics-reader only', async () => {
+    const cp = plane.current;
+    const serving = operator
+      ?.log()
+      .split('\n')
+      .map((line) => /"metricsPort":(\d+)/.exec(line)?.[1])
+      .find((port) => port !== undefined);
+    assert.ok(serving, 'the operator logged its metrics port');
+    await kubectlOk(cp, ['create', 'serviceaccount', 'prometheus', '-n', 'default']);
+    const token = (await kubectlOk(cp, ['create', 'token', 'prometheus', '-n', 'default'])).trim();
+    assert.equal((await scrapeSecureMetrics(Number(serving), token)).status, 403);
+    await kubectlOk(cp, [
+      'create',
+      'clusterrolebinding',
+      'prometheus-metrics',
+      '--clusterrole=milo-quota-metrics-reader',
+      '--serviceaccount=default:prometheus',
+    ]);
+    // the 403 is cached for up to 10 s
+    const answer = await eventually('the bound token is let through', async () => {
+      const scraped = await scrapeSecureMetrics(Number(serving), token);
+      return scraped.status === 200 && scraped;
+    });
+    assert.match(answer.body, /controller_runtime_reconcile_total/);
+  });
+
   it('generated grants, claims and buckets carry no tracking metadata', async () => {
     const cp = plane.current;
     const generated = [
@@ -294,9 +358,20 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     });
     const diff = await cp.kubectl(['diff', '-k', repoPath('config/samples')]);
     assert.equal(diff.code, 0, `kubectl diff -k config/samples:\n${diff.stdout}${diff.stderr}`);
-    // the install itself: the aggregated role's rules, filled in by Kubernetes, are no drift
-    const install = await cp.kubectl(['diff', '-k', repoPath('config/default')]);
-    assert.equal(install.code, 0, `kubectl diff -k config/default:\n${install.stdout}${install.stderr}`);
+    // the install itself: the aggregated role's rules, filled in by Kubernetes, are no drift. The webhook
+    // configurations are left out here: in url mode the operator points them at its URL on purpose
+    // (webhook-ownership.test.ts shows they do not drift in the cluster's service mode).
+    const install = (await kustomize('config/default')).filter(
+      (o) => o.kind !== 'ValidatingWebhookConfiguration',
+    );
+    const diffInstall = await cp.kubectl(['diff', '-f', '-'], {
+      input: install.map((o) => JSON.stringify(o)).join('\n'),
+    });
+    assert.equal(
+      diffInstall.code,
+      0,
+      `kubectl diff of config/default:\n${diffInstall.stdout}${diffInstall.stderr}`,
+    );
   });
 
   it('a second replica stands by, then leads when the first stops', async () => {
