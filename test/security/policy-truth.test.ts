@@ -12,6 +12,7 @@ import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../support/kube.ts';
 import { useOperator } from '../support/operator.ts';
+import { assertQuotaInvariants } from './support.ts';
 
 const plane = useControlPlane();
 const env = useOperator(plane);
@@ -198,6 +199,14 @@ describe('policies tell the truth about what is enforced', () => {
         /Insufficient quota resources available: truth\.example\.dev\/widgets: requested 1, limit 2, allocated 2, available 0/,
       );
     }
+    const widgets = {
+      group: GROUP,
+      version: 'v1beta1',
+      plural: 'widgets',
+      namespaced: false,
+      kind: 'Widget',
+    };
+    await assertQuotaInvariants(env.client, [{ resource: widgets, namespace: '', policy: 'widgets' }]);
   });
 
   it('turns Ready=False again and drops the webhook rule when the version is removed', async () => {

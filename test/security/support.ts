@@ -69,6 +69,15 @@ const grantedAmount = (claim: ResourceClaim, resourceType: string) =>
 const isGranted = (claim: ResourceClaim) =>
   claim.spec.requests.every((r) => grantedAmount(claim, r.resourceType) > 0);
 
+/** The demo Project kind (config/samples/resourcemanager), as the invariants list it. */
+export const PROJECTS: ResourceRef = {
+  group: 'resourcemanager.miloapis.com',
+  version: 'v1alpha1',
+  plural: 'projects',
+  namespaced: false,
+  kind: 'Project',
+};
+
 export interface EnforcedKind {
   readonly resource: ResourceRef;
   /** The namespace to list (cluster-scoped kinds: ''). */

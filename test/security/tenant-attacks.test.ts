@@ -18,6 +18,7 @@ import {
   type EnforcedKind,
   kubectlAs,
   makeTenant,
+  PROJECTS,
   platformProjects,
   projectsPolicy,
 } from './support.ts';
@@ -29,13 +30,6 @@ const TEAM = 'team-a';
 const admin = (...args: string[]) => kubectlOk(plane.current, args);
 const alice = (args: string[], input?: string) => kubectlAs(plane.current, 'alice', args, input);
 
-const PROJECTS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'projects',
-  namespaced: false,
-  kind: 'Project',
-};
 const CONFIGMAPS: ResourceRef = {
   group: '',
   version: 'v1',

@@ -4,13 +4,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RESOURCES } from '../../src/controllers/index.ts';
-import type { ResourceRef } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';
 import { project } from '../support/manifests.ts';
 import { TEST_OPERATOR_OPTIONS, useOperator } from '../support/operator.ts';
-import { assertQuotaInvariants, kubectlAs, platformProjects, projectsPolicy } from './support.ts';
+import { assertQuotaInvariants, kubectlAs, PROJECTS, platformProjects, projectsPolicy } from './support.ts';
 
 const plane = useControlPlane();
 const { webhook } = TEST_OPERATOR_OPTIONS;
@@ -19,13 +18,6 @@ const env = useOperator(plane, { webhook: { ...webhook, authorizeTriggerConsumer
 const NS = 'quota-system';
 const admin = (...args: string[]) => kubectlOk(plane.current, args);
 const bob = (args: string[], input?: string) => kubectlAs(plane.current, 'bob', args, input);
-const PROJECTS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'projects',
-  namespaced: false,
-  kind: 'Project',
-};
 
 describe('--authorize-trigger-consumer', () => {
   it('refuses a Project naming an Organization its creator may not charge, and admits one it may', async () => {

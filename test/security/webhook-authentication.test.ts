@@ -19,6 +19,7 @@ import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../support/kube.ts';
 import { project } from '../support/manifests.ts';
 import { startTestOperator, TEST_OPERATOR_OPTIONS } from '../support/operator.ts';
+import { assertQuotaInvariants, PROJECTS } from './support.ts';
 
 const plane = useControlPlane({ controllerManager: false });
 const NS = 'quota-system';
@@ -232,6 +233,7 @@ describe('the webhook authenticates the apiserver', () => {
     assert.deepEqual(await claimNames(), ['project-api', 'project-web']);
     const op = operator as RunningOperator;
     assert.ok((await served(op, ENFORCE)) >= 3, 'the enforcement handler served the apiserver');
+    await assertQuotaInvariants(client, [{ resource: PROJECTS, namespace: '', policy: 'projects' }]);
   });
 
   it("with --webhook-client-names, serves the apiserver only when its certificate's name is listed", async () => {
