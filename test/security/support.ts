@@ -162,3 +162,17 @@ metadata: {name: ${user}-projects}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: platform-projects}
 subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
 `;
+
+/** A platform admin's grant: `user` may charge (verb claim) Organization `org`, and no other. */
+export const claimOrganizationRole = (user: string, org: string) => `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: claim-${org}}
+rules: [{apiGroups: [resourcemanager.miloapis.com], resources: [organizations], resourceNames: [${org}], verbs: [claim]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: ${user}-claims-${org}}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: claim-${org}}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: ${user}}]
+`;

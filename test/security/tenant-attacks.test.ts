@@ -15,6 +15,7 @@ import { project } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
 import {
   assertQuotaInvariants,
+  claimOrganizationRole,
   type EnforcedKind,
   kubectlAs,
   makeTenant,
@@ -58,6 +59,17 @@ spec:
         consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: alice-org}
         requests: [{resourceType: example.com/configmaps, amount: 1}]
 `;
+const blogClaimUid = () =>
+  admin(
+    'get',
+    'resourceclaim.quota.miloapis.com',
+    '-n',
+    NS,
+    'project-alice-blog',
+    '-o',
+    'jsonpath={.metadata.uid}',
+  );
+
 async function teamClaims(): Promise<ResourceClaim[]> {
   const out = await admin('get', 'resourceclaims.quota.miloapis.com', '-n', TEAM, '-o', 'json');
   return (JSON.parse(out) as { items: ResourceClaim[] }).items;
@@ -200,20 +212,7 @@ spec:
     assert.match(stolen.stderr, /user "alice" may not charge quota to Organization "rich-org"/);
     assert.match(stolen.stderr, /verb "claim" on organizations\.resourcemanager\.miloapis\.com "rich-org"/);
     // A platform admin lets alice charge alice-org only.
-    await plane.current.kubectl(['apply', '-f', '-'], {
-      input: `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: claim-alice-org}
-rules: [{apiGroups: [resourcemanager.miloapis.com], resources: [organizations], resourceNames: [alice-org], verbs: [claim]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: alice-claims-alice-org}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: claim-alice-org}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
-`,
-    });
+    await kubectlOk(plane.current, ['apply', '-f', '-'], claimOrganizationRole('alice', 'alice-org'));
     await eventually('alice may charge alice-org', async () => {
       const r = await alice(['create', '--dry-run=server', '-f', '-'], claim('alice-org'));
       return r.code === 0;
@@ -280,15 +279,7 @@ spec: {ownerRef: {kind: Organization, name: acme}}
       const r = await alice(['apply', '-f', '-'], project('probe', 'beta'));
       return r.code !== 0 && /Insufficient quota/.test(r.stderr);
     });
-    const before = await admin(
-      'get',
-      'resourceclaim.quota.miloapis.com',
-      '-n',
-      NS,
-      'project-alice-blog',
-      '-o',
-      'jsonpath={.metadata.uid}',
-    );
+    const before = await blogClaimUid();
     const forged = await review(
       env.operator,
       '/enforce-quota',
@@ -310,15 +301,7 @@ spec: {ownerRef: {kind: Organization, name: acme}}
     );
     assert.equal(forged.allowed, false, 'a create of an existing object is refused');
     assert.equal(forged.status?.code, 409);
-    const after = await admin(
-      'get',
-      'resourceclaim.quota.miloapis.com',
-      '-n',
-      NS,
-      'project-alice-blog',
-      '-o',
-      'jsonpath={.metadata.uid}',
-    );
+    const after = await blogClaimUid();
     assert.equal(after, before, "alice-blog's claim is untouched");
     const third = await alice(['apply', '-f', '-'], project('alice-third', 'beta'));
     assert.notEqual(third.code, 0);

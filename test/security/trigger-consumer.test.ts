@@ -9,7 +9,14 @@ import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';
 import { project } from '../support/manifests.ts';
 import { TEST_OPERATOR_OPTIONS, useOperator } from '../support/operator.ts';
-import { assertQuotaInvariants, kubectlAs, PROJECTS, platformProjects, projectsPolicy } from './support.ts';
+import {
+  assertQuotaInvariants,
+  claimOrganizationRole,
+  kubectlAs,
+  PROJECTS,
+  platformProjects,
+  projectsPolicy,
+} from './support.ts';
 
 const plane = useControlPlane();
 const { webhook } = TEST_OPERATOR_OPTIONS;
@@ -40,22 +47,7 @@ describe('--authorize-trigger-consumer', () => {
       '--timeout=60s',
       'claimcreationpolicy.quota.miloapis.com/projects-policy',
     );
-    await kubectlOk(
-      plane.current,
-      ['apply', '-f', '-'],
-      `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: claim-bobs-org}
-rules: [{apiGroups: [resourcemanager.miloapis.com], resources: [organizations], resourceNames: [bobs-org], verbs: [claim]}]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: bob-claims-bobs-org}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: claim-bobs-org}
-subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]
-`,
-    );
+    await kubectlOk(plane.current, ['apply', '-f', '-'], claimOrganizationRole('bob', 'bobs-org'));
     await eventually('bob may create a Project of bobs-org', async () => {
       const r = await bob(['apply', '-f', '-'], project('bobs-project', 'bobs-org'));
       return r.code === 0;
