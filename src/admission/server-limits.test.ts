@@ -189,7 +189,7 @@ describe('webhook server limits', () => {
       await idle[0]?.closed;
       assert.equal(idle[1]?.socket.destroyed, false);
       assert.equal(await s.rejected('idle_connection_closed'), 1);
-      fresh.socket.write(post('/allow', 'Content-Type: application/json\r\nContent-Length: 2\r\n') + '{}');
+      fresh.socket.write(`${post('/allow', 'Content-Type: application/json\r\nContent-Length: 2\r\n')}{}`);
       await until('the new connection is answered', () => fresh.received().includes('HTTP/1.1 400'));
       s.release();
       assert.equal((await busy).status, 200, 'the busy connection was kept');
