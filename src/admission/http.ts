@@ -74,9 +74,11 @@ function readBody(req: IncomingMessage, ctx: RequestContext): Promise<string> {
     };
     req.on('data', onData);
     req.once('end', () => finish());
-    req.once('error', (error) => finish(error));
+    // a request stream fails only when its connection goes (client gone, or cut off by a server timeout)
+    const closed = () => finish(new ConnectionClosed('the connection closed before the body was read'));
+    req.once('error', closed);
     req.once('close', () => {
-      if (!req.complete) finish(new ConnectionClosed('the connection closed before the body was read'));
+      if (!req.complete) closed();
     });
   });
 }
