@@ -309,6 +309,8 @@ function httpRefusal(
   if (code === 'HPE_HEADER_OVERFLOW') {
     return { reason: 'headers_too_large', response: answer('431 Request Header Fields Too Large') };
   }
+  // data after an answer that closed the connection (a refused body still arriving): already counted
+  if (code === 'HPE_CLOSED_CONNECTION') return undefined;
   if (code?.startsWith('HPE_')) return { reason: 'bad_request', response: answer('400 Bad Request') };
   return undefined;
 }
