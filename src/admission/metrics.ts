@@ -9,15 +9,34 @@ export interface WebhookMetrics {
   readonly inFlight: Gauge<'webhook'>;
   /** Refused TLS handshakes; `reason` is one of HANDSHAKE_REJECTIONS (bounded, never a peer's value). */
   readonly handshakeRejections: Counter<'reason'>;
+  /** Requests and connections refused by a server limit; `reason` is one of LIMIT_REJECTIONS. */
+  readonly limitRejections: Counter<'reason'>;
+  /** Open connections, TLS handshakes included. */
+  readonly connections: Gauge;
 }
 
 export const HANDSHAKE_REJECTIONS = [
   'no_client_certificate',
   'client_certificate_not_trusted',
   'client_name_not_allowed',
+  'handshake_timeout',
   'other',
 ] as const;
 export type HandshakeRejection = (typeof HANDSHAKE_REJECTIONS)[number];
+
+/** Why a server limit refused a request or closed a connection (src/admission/limits.ts). */
+export const LIMIT_REJECTIONS = [
+  'body_too_large',
+  'body_budget_exhausted',
+  'headers_too_large',
+  'headers_timeout',
+  'body_timeout',
+  'bad_request',
+  'too_many_in_flight',
+  'too_many_connections',
+  'idle_connection_closed',
+] as const;
+export type LimitRejection = (typeof LIMIT_REJECTIONS)[number];
 
 export function webhookMetrics(registry: Registry): WebhookMetrics {
   return {
@@ -41,6 +60,16 @@ export function webhookMetrics(registry: Registry): WebhookMetrics {
       name: 'milo_quota_webhook_tls_handshake_rejections_total',
       help: 'TLS handshakes the webhook server refused, by reason (no or untrusted client certificate, name not allowed, other).',
       labelNames: ['reason'],
+    }),
+    limitRejections: counter(registry, {
+      name: 'milo_quota_webhook_limit_rejections_total',
+      help: 'Requests refused and connections closed by a webhook server limit, by reason.',
+      labelNames: ['reason'],
+    }),
+    connections: gauge(registry, {
+      name: 'milo_quota_webhook_open_connections',
+      help: 'Open connections to the webhook server, TLS handshakes included.',
+      labelNames: [],
     }),
   };
 }

@@ -3,16 +3,25 @@
 // comes from a CertificateSource and is swapped in place (setSecureContext) when it changes; listeners
 // (the webhook configurations' caBundle) hear about every change. With client authentication on, only a
 // caller presenting a certificate that chains to the client CA completes the handshake (Node's
-// requestCert + rejectUnauthorized): nothing of an unauthenticated request is read or parsed.
+// requestCert + rejectUnauthorized): nothing of an unauthenticated request is read or parsed. Every caller,
+// authenticated or not, is held to the limits of limits.ts (timeouts from the TCP accept on, sizes,
+// connections, reviews in flight), so abusive clients cannot starve the apiserver's calls.
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
 import { Backoff, type Check, errorFields, type Logger, type Runnable, sleep } from '../runtime/index.ts';
 import type { ClientCaSource } from './certs/client-ca.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
+import { Connections } from './connections.ts';
 import { serveRequest } from './http.ts';
-import { type HandshakeRejection, type WebhookMetrics, webhookMetrics } from './metrics.ts';
+import { BodyBudget, InFlightSlots, type ServerLimits, serverLimits } from './limits.ts';
+import {
+  type HandshakeRejection,
+  type LimitRejection,
+  type WebhookMetrics,
+  webhookMetrics,
+} from './metrics.ts';
 import type { AdmissionHandler } from './review.ts';
 
 /** Who may call the server: a client certificate chaining to `ca`, optionally with one of `names` as CN. */
@@ -36,8 +45,8 @@ export interface WebhookServerOptions {
   readonly defaultTimeoutMs?: number;
   /** Answer this long before the apiserver's timeout. Default 500 ms. */
   readonly timeoutMarginMs?: number;
-  /** Largest accepted body: an UPDATE carries two objects of up to 1.5 MiB each. Default 4 MiB. */
-  readonly maxBodyBytes?: number;
+  /** Sizes, timeouts and caps (limits.ts); unset fields keep their defaults. */
+  readonly limits?: Partial<ServerLimits>;
   /** How long in-flight requests may finish on stop. Default 10 s. */
   readonly shutdownGraceMs?: number;
 }
@@ -51,6 +60,10 @@ export class WebhookServer implements Runnable {
   readonly #handlers = new Map<string, AdmissionHandler>();
   readonly #listeners = new Set<(certificate: ServingCertificate) => void>();
   readonly #metrics: WebhookMetrics;
+  readonly #limits: ServerLimits;
+  readonly #connections: Connections;
+  /** Sockets with a request whose headers are in: a timeout there is the body's. */
+  readonly #reading = new WeakSet<Socket>();
   #markListening: (port: number) => void = () => {};
   #port: number | undefined;
   #certificate: ServingCertificate | undefined;
@@ -58,6 +71,8 @@ export class WebhookServer implements Runnable {
 
   constructor(options: WebhookServerOptions) {
     this.#o = options;
+    this.#limits = serverLimits(options.limits);
+    this.#connections = new Connections(this.#limits.maxConnections);
     this.#metrics = webhookMetrics(options.registry);
     this.listening = new Promise((resolve) => {
       this.#markListening = resolve;
@@ -105,15 +120,10 @@ export class WebhookServer implements Runnable {
     if (first === undefined || (auth !== undefined && clientCa === undefined)) return;
     this.#certificate = first;
     this.#clientCa = clientCa;
-    const server = https.createServer({
-      ...this.#secureContext(),
-      ...(auth ? { requestCert: true, rejectUnauthorized: true } : {}),
-    });
-    // Idle connections outlive the apiserver's (Go's 90 s IdleConnTimeout): if the server closed first, a
-    // review POSTed on the dying connection would fail, and failurePolicy Fail would refuse the write.
-    server.keepAliveTimeout = 120_000;
+    const server = this.#createServer(auth !== undefined);
     const inFlight = this.#serve(server, signal);
     this.#guardHandshakes(server);
+    this.#guardConnections(server);
     await listen(server, this.#o.port ?? 9443, this.#o.host ?? '0.0.0.0');
     this.#port = (server.address() as AddressInfo).port;
     this.#o.logger.info('webhook server listening', {
@@ -130,6 +140,50 @@ export class WebhookServer implements Runnable {
     await Promise.race([Promise.allSettled([...inFlight]), grace]);
     drained.abort();
     server.closeAllConnections();
+    this.#connections.closeAll();
+  }
+
+  #createServer(clientAuth: boolean): https.Server {
+    const l = this.#limits;
+    const server = https.createServer({
+      ...this.#secureContext(),
+      ...(clientAuth ? { requestCert: true, rejectUnauthorized: true } : {}),
+      handshakeTimeout: l.handshakeTimeoutMs,
+      headersTimeout: l.headersTimeoutMs,
+      requestTimeout: l.requestTimeoutMs,
+      keepAliveTimeout: l.keepAliveTimeoutMs,
+      maxHeaderSize: l.maxHeaderBytes,
+      // how often Node looks for expired headers and requests (default 30 s, far coarser than the timeouts)
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(l.headersTimeoutMs / 4))),
+    });
+    server.maxHeadersCount = l.maxHeadersCount;
+    return server;
+  }
+
+  /** Caps open connections from the TCP accept on, and answers what Node's HTTP parser refuses. */
+  #guardConnections(server: https.Server): void {
+    const gauge = () => this.#metrics.connections.set(this.#connections.size);
+    server.on('connection', (socket: Socket) => {
+      const outcome = this.#connections.admit(socket);
+      if (outcome === 'refused') this.#limitRejected('too_many_connections');
+      if (outcome === 'evicted_idle') this.#limitRejected('idle_connection_closed');
+      socket.once('close', gauge);
+      gauge();
+    });
+    // With a listener here Node leaves the answer, and closing the socket, to us (TLS errors come here too).
+    server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+      const refusal = httpRefusal(error.code, this.#reading.has(socket));
+      if (refusal !== undefined) {
+        this.#limitRejected(refusal.reason);
+        if (socket.writable) socket.write(refusal.response);
+      }
+      socket.destroy();
+    });
+  }
+
+  #limitRejected(reason: LimitRejection): void {
+    this.#metrics.limitRejections.inc({ reason });
+    this.#o.logger.debug('webhook limit refused a caller', { reason });
   }
 
   #secureContext(): SecureContextOptions {
@@ -140,7 +194,12 @@ export class WebhookServer implements Runnable {
 
   #serve(server: https.Server, signal: AbortSignal): Set<Promise<void>> {
     const inFlight = new Set<Promise<void>>();
+    const slots = new InFlightSlots(this.#limits.maxInFlight);
+    const budget = new BodyBudget(this.#limits.bodyBudgetBytes);
     server.on('request', (req, res) => {
+      const socket = req.socket;
+      this.#reading.add(socket);
+      res.once('close', () => this.#reading.delete(socket));
       const done = serveRequest(req, res, {
         handlers: this.#handlers,
         metrics: this.#metrics,
@@ -148,7 +207,10 @@ export class WebhookServer implements Runnable {
         stop: signal,
         defaultTimeoutMs: this.#o.defaultTimeoutMs ?? 10_000,
         timeoutMarginMs: this.#o.timeoutMarginMs ?? 500,
-        maxBodyBytes: this.#o.maxBodyBytes ?? 4 * 1024 * 1024,
+        maxBodyBytes: this.#limits.maxBodyBytes,
+        budget,
+        slots,
+        hold: (r) => this.#connections.hold(r.socket),
       });
       inFlight.add(done);
       void done.finally(() => inFlight.delete(done));
@@ -177,8 +239,8 @@ export class WebhookServer implements Runnable {
 
   #rejected(reason: HandshakeRejection, fields: Record<string, unknown>): void {
     this.#metrics.handshakeRejections.inc({ reason });
-    // debug for probes and scanners; a refused client certificate is worth a warning
-    const level = reason === 'other' ? 'debug' : 'warn';
+    // debug for probes, scanners and stalled handshakes; a refused client certificate is worth a warning
+    const level = reason === 'other' || reason === 'handshake_timeout' ? 'debug' : 'warn';
     this.#o.logger[level]('webhook TLS handshake refused', { reason, ...fields });
   }
 
@@ -226,9 +288,31 @@ export class WebhookServer implements Runnable {
 /** Why a handshake failed, as a bounded label. */
 function handshakeRejection(error: NodeJS.ErrnoException, socket: TLSSocket): HandshakeRejection {
   if (error.code === 'ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE') return 'no_client_certificate';
+  if (error.code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return 'handshake_timeout';
   // Node verifies the client's chain after the handshake and destroys the socket, setting this
   if (socket.authorizationError) return 'client_certificate_not_trusted';
   return 'other';
+}
+
+/** The raw answer to a request Node's parser refused or timed out; undefined for TLS and transport errors. */
+function httpRefusal(
+  code: string | undefined,
+  readingBody: boolean,
+): { reason: LimitRejection; response: string } | undefined {
+  const answer = (status: string) => `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`;
+  if (code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return {
+      reason: readingBody ? 'body_timeout' : 'headers_timeout',
+      response: answer('408 Request Timeout'),
+    };
+  }
+  if (code === 'HPE_HEADER_OVERFLOW') {
+    return { reason: 'headers_too_large', response: answer('431 Request Header Fields Too Large') };
+  }
+  // data after an answer that closed the connection (a refused body still arriving): already counted
+  if (code === 'HPE_CLOSED_CONNECTION') return undefined;
+  if (code?.startsWith('HPE_')) return { reason: 'bad_request', response: answer('400 Bad Request') };
+  return undefined;
 }
 
 function commonName(socket: TLSSocket): string | undefined {

@@ -15,6 +15,7 @@ import {
   type WebhookEndpoint,
 } from './configuration.ts';
 import { operatorIdentity } from './identity.ts';
+import type { ServerLimits } from './limits.ts';
 import {
   quotaHandlers,
   quotaValidationConfiguration,
@@ -42,6 +43,8 @@ export interface WebhookOptions {
   readonly clientCaFile?: string | undefined;
   /** With clientCaFile: the accepted client certificates' common names; empty or unset accepts any. */
   readonly clientNames?: readonly string[] | undefined;
+  /** The server's sizes, timeouts and caps; unset fields keep limits.ts' defaults. */
+  readonly limits?: Partial<ServerLimits> | undefined;
   /** The self-managed Secret. Default `milo-quota-webhook-tls`. */
   readonly secretName?: string;
   /** The webhooks' timeoutSeconds. Default 10. */
@@ -136,6 +139,7 @@ export function setupWebhooks(
     logger: mgr.logger,
     registry: mgr.registry,
     defaultTimeoutMs: (options.timeoutSeconds ?? 10) * 1000,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   const identity = operatorIdentity(mgr.client);
   const claimGuard = claimGuardFor(mgr, discovery, identity);

@@ -1,6 +1,9 @@
 // Test helpers for the webhook server (no cluster): a certificate source held in memory that tests can
-// rotate, serving material from a fresh CA, and an HTTPS client that trusts a given CA.
+// rotate, serving material from a fresh CA, an HTTPS client that trusts a given CA, and raw TCP/TLS
+// connections for the limits tests.
 import https from 'node:https';
+import net, { type Socket } from 'node:net';
+import tls from 'node:tls';
 import { createCertificateAuthority, issueLeaf, type PemPair } from './certs/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 
@@ -78,5 +81,46 @@ export function httpsRequest(
     );
     req.on('error', reject);
     req.end(body);
+  });
+}
+
+/** A raw connection to the server on 127.0.0.1: what it received, and when it closed. */
+export interface RawConnection {
+  readonly socket: Socket;
+  /** Everything received so far. */
+  received(): string;
+  /** Resolves with the milliseconds from opening to close. */
+  readonly closed: Promise<number>;
+}
+
+function track(socket: Socket, opened: number): RawConnection {
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
+  return { socket, received: () => text, closed };
+}
+
+/** A TCP connection that never starts TLS (a stalled handshake). */
+export function openTcp(port: number): Promise<RawConnection> {
+  const opened = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(track(socket, opened)));
+    socket.once('error', reject);
+  });
+}
+
+/** A TLS connection, handshake done, trusting `ca` (and presenting `client`); write raw HTTP on it. */
+export function openTls(port: number, ca: string, client?: PemPair): Promise<RawConnection> {
+  const opened = Date.now();
+  return new Promise((resolve, reject) => {
+    const identity = client ? { cert: client.cert, key: client.key } : {};
+    const socket = tls.connect({ host: '127.0.0.1', port, ca, ...identity }, () =>
+      resolve(track(socket, opened)),
+    );
+    socket.once('error', reject);
   });
 }

@@ -7,6 +7,17 @@ import { createCertificateAuthority } from '../admission/certs/pki.ts';
 import { parseOperatorOptions } from './options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseOperatorOptions(argv, env);
+const DEFAULT_LIMITS = {
+  maxInFlight: 64,
+  maxConnections: 512,
+  headersTimeoutMs: 5000,
+  requestTimeoutMs: 5000,
+  keepAliveTimeoutMs: 120_000,
+};
+const limits = (argv: string[]) => {
+  const webhook = parse(argv).webhook;
+  return webhook === false ? undefined : webhook.limits;
+};
 
 describe('webhook options', () => {
   it('serves on 9443 through the Service with a self-managed certificate by default', () => {
@@ -19,6 +30,7 @@ describe('webhook options', () => {
       authorizeTriggerConsumer: false,
       clientCaFile: undefined,
       clientNames: [],
+      limits: DEFAULT_LIMITS,
     });
   });
 
@@ -48,6 +60,7 @@ describe('webhook options', () => {
       authorizeTriggerConsumer: false,
       clientCaFile: undefined,
       clientNames: [],
+      limits: DEFAULT_LIMITS,
     });
     const ipv6 = parse(['--webhook-url-host=[::1]']).webhook;
     assert.equal(ipv6 === false ? undefined : ipv6.urlHost, '::1');
@@ -72,6 +85,51 @@ describe('webhook options', () => {
     );
     assert.throws(() => parse(['--webhook-cert-dir=']), /--webhook-cert-dir: give the directory/);
     assert.throws(() => parse(['--enable-webhooks=maybe']), /--enable-webhooks: "maybe" is not a boolean/);
+  });
+});
+
+describe('webhook server limit options', () => {
+  it('reads the caps and timeouts an operator may tune', () => {
+    assert.deepEqual(
+      limits([
+        '--webhook-max-in-flight=16',
+        '--webhook-max-connections=100',
+        '--webhook-request-timeout-seconds=3',
+        '--webhook-keep-alive-timeout-seconds=300',
+      ]),
+      {
+        maxInFlight: 16,
+        maxConnections: 100,
+        headersTimeoutMs: 3000,
+        requestTimeoutMs: 3000,
+        keepAliveTimeoutMs: 300_000,
+      },
+    );
+    assert.equal(limits(['--webhook-request-timeout-seconds=20'])?.headersTimeoutMs, 5000);
+  });
+
+  it('refuses bad values, naming the flag and the fix', () => {
+    assert.throws(
+      () => parse(['--webhook-max-in-flight=0']),
+      /--webhook-max-in-flight: "0" is not allowed; give the number of reviews .* from 1 to 10000/,
+    );
+    assert.throws(() => parse(['--webhook-max-in-flight=many']), /--webhook-max-in-flight: "many"/);
+    assert.throws(
+      () => parse(['--webhook-max-connections=']),
+      /--webhook-max-connections: "" is not allowed/,
+    );
+    assert.throws(
+      () => parse(['--webhook-max-connections=64']),
+      /--webhook-max-connections: 64 must exceed --webhook-max-in-flight \(64\).*raise it or lower --webhook-max-in-flight/,
+    );
+    assert.throws(
+      () => parse(['--webhook-request-timeout-seconds=2.5']),
+      /--webhook-request-timeout-seconds: "2.5" is not allowed; .* from 1 to 60/,
+    );
+    assert.throws(
+      () => parse(['--webhook-keep-alive-timeout-seconds=0']),
+      /--webhook-keep-alive-timeout-seconds: "0" is not allowed; .*more than the apiserver's 90/,
+    );
   });
 });
 

@@ -2,6 +2,7 @@
 // the flag's name and how to fix it, before anything starts.
 import { parseArgs } from 'node:util';
 import { readCaBundleSync } from '../admission/certs/client-ca.ts';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
 
 export interface OperatorOptions {
   /** The operator's own namespace: leases, default bucket namespace. */
@@ -50,7 +51,14 @@ export interface WebhookSettings {
   readonly clientCaFile: string | undefined;
   /** With clientCaFile: the client certificate's subject CN must be one of these; empty accepts any. */
   readonly clientNames: readonly string[];
+  /** The server limits an operator may tune (the others keep src/admission/limits.ts' defaults). */
+  readonly limits?: WebhookLimitSettings;
 }
+
+export type WebhookLimitSettings = Pick<
+  ServerLimits,
+  'maxInFlight' | 'maxConnections' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'
+>;
 
 export class OptionsError extends Error {
   constructor(flag: string, problem: string) {
@@ -79,6 +87,10 @@ const FLAGS = {
   'authorize-trigger-consumer': { type: 'string' },
   'webhook-client-ca-file': { type: 'string' },
   'webhook-client-names': { type: 'string' },
+  'webhook-max-in-flight': { type: 'string' },
+  'webhook-max-connections': { type: 'string' },
+  'webhook-request-timeout-seconds': { type: 'string' },
+  'webhook-keep-alive-timeout-seconds': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
@@ -113,6 +125,69 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
     throw new OptionsError(flag, `"${value}" is not a number of seconds; give an integer from 0 to 86400`);
   }
   return n;
+}
+
+/** An integer flag from `min` to `max`; `meaning` says what it counts, for the error. */
+function integer(
+  flag: string,
+  value: string | undefined,
+  range: { min: number; max: number; fallback: number; meaning: string },
+): number {
+  if (value === undefined) return range.fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < range.min || n > range.max) {
+    throw new OptionsError(
+      flag,
+      `"${value}" is not allowed; give ${range.meaning} as an integer from ${range.min} to ${range.max}`,
+    );
+  }
+  return n;
+}
+
+function limitSettings(values: Values): WebhookLimitSettings {
+  const d = DEFAULT_SERVER_LIMITS;
+  const maxInFlight = integer('webhook-max-in-flight', values['webhook-max-in-flight'], {
+    min: 1,
+    max: 10_000,
+    fallback: d.maxInFlight,
+    meaning: 'the number of reviews one replica handles at once',
+  });
+  const maxConnections = integer('webhook-max-connections', values['webhook-max-connections'], {
+    min: 2,
+    max: 100_000,
+    fallback: d.maxConnections,
+    meaning: 'the number of open connections one replica accepts',
+  });
+  if (maxConnections <= maxInFlight) {
+    throw new OptionsError(
+      'webhook-max-connections',
+      `${maxConnections} must exceed --webhook-max-in-flight (${maxInFlight}): every review in flight holds a connection and new ones need room; raise it or lower --webhook-max-in-flight`,
+    );
+  }
+  const readSeconds = integer('webhook-request-timeout-seconds', values['webhook-request-timeout-seconds'], {
+    min: 1,
+    max: 60,
+    fallback: d.requestTimeoutMs / 1000,
+    meaning: 'the seconds a caller has to send a whole request (the apiserver sends one at once)',
+  });
+  const keepAliveSeconds = integer(
+    'webhook-keep-alive-timeout-seconds',
+    values['webhook-keep-alive-timeout-seconds'],
+    {
+      min: 1,
+      max: 3600,
+      fallback: d.keepAliveTimeoutMs / 1000,
+      meaning: "the seconds an idle connection is kept (more than the apiserver's 90)",
+    },
+  );
+  return {
+    maxInFlight,
+    maxConnections,
+    // the headers are part of the request: they get the same bound
+    headersTimeoutMs: Math.min(d.headersTimeoutMs, readSeconds * 1000),
+    requestTimeoutMs: readSeconds * 1000,
+    keepAliveTimeoutMs: keepAliveSeconds * 1000,
+  };
 }
 
 function bool(flag: string, value: string | undefined, fallback: boolean): boolean {
@@ -199,6 +274,7 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSetting
     urlHost: rawHost?.replace(/^\[(.*)\]$/, '$1'),
     authorizeTriggerConsumer: bool('authorize-trigger-consumer', values['authorize-trigger-consumer'], false),
     ...clientAuthSettings(values, env),
+    limits: limitSettings(values),
   };
 }
 
