@@ -8,6 +8,11 @@ export interface OperatorOptions {
   readonly namespace: string;
   readonly leaderElect: boolean;
   readonly leaseName: string;
+  /**
+   * This replica's Lease holder identity (`--leader-election-id`, else POD_NAME). Undefined: the elector's
+   * `<hostname>_<uuid>`, unique per process start.
+   */
+  readonly leaderElectionId: string | undefined;
   readonly metricsPort: number;
   readonly probePort: number;
   readonly bucketNamespaceExpression: string | undefined;
@@ -57,6 +62,7 @@ const FLAGS = {
   namespace: { type: 'string' },
   'leader-elect': { type: 'string' },
   'lease-name': { type: 'string' },
+  'leader-election-id': { type: 'string' },
   'metrics-port': { type: 'string' },
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
@@ -95,6 +101,17 @@ function seconds(flag: string, value: string | undefined, fallback: number): num
     throw new OptionsError(flag, `"${value}" is not a number of seconds; give an integer from 0 to 86400`);
   }
   return n;
+}
+
+function leaderElectionId(values: Values, env: NodeJS.ProcessEnv): string | undefined {
+  const id = values['leader-election-id'] ?? env.POD_NAME;
+  if (id !== undefined && (id.trim() === '' || id.length > 253)) {
+    throw new OptionsError(
+      'leader-election-id',
+      `"${id}" is not an identity; give a non-empty name of at most 253 characters (the pod's name), or drop it for <hostname>_<uuid>`,
+    );
+  }
+  return id;
 }
 
 function bool(flag: string, value: string | undefined, fallback: boolean): boolean {
@@ -209,6 +226,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     namespace,
     leaderElect: bool('leader-elect', values['leader-elect'], true),
     leaseName: values['lease-name'] ?? 'milo-quota-operator',
+    leaderElectionId: leaderElectionId(values, env),
     metricsPort: port('metrics-port', values['metrics-port'], 8080),
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
