@@ -28,13 +28,19 @@ export function transient(error: unknown): boolean {
   return error instanceof KubeApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
 }
 
-export async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+/** Retries `fn` on transient errors, and on those `alsoRetry` accepts, until `timeoutMs`. */
+export async function retrying<T>(
+  what: string,
+  fn: () => Promise<T>,
+  timeoutMs = 120_000,
+  alsoRetry: (error: unknown) => boolean = () => false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await fn();
     } catch (error) {
-      if (!transient(error) || Date.now() > deadline) {
+      if (!(transient(error) || alsoRetry(error)) || Date.now() > deadline) {
         throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
         });
