@@ -92,10 +92,17 @@ describe('claims under leader kills and an apiserver restart', {
       killed(await killLeaderMidDecisions(s, replicas, first.decided));
       await creating;
       const result = await settle(s, CLAIMS);
+      faults.push(`lease held by ${await leaseHolder(s)} at the end`);
+      const exits = replicas.map((r) => `${r.identity}: ${r.exitCode ?? 'running'}`);
+      console.log(`replicas at the end: ${exits.join(', ')}`);
       console.log(`faults injected: ${faults.join('; ')}`);
       assert.equal(kills.length, 2);
       for (const k of kills) assert.ok(k.decided > 0 && k.open > 0, 'each kill hit a leader mid-decisions');
       assert.notEqual(kills[0]?.holder, kills[1]?.holder, 'the second kill hit the new leader');
+      assert.ok(
+        replicas.every((r) => r.exitCode === undefined),
+        'both replicas still running: none exited on its own',
+      );
       assertExact('claims under faults', s, CLAIMS, result);
     } finally {
       await Promise.all(replicas.map((r) => r.stop()));

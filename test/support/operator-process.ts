@@ -23,6 +23,7 @@ export class OperatorProcess {
   readonly #options: OperatorProcessOptions;
   #starts = 0;
   #identity: string | undefined;
+  #exitCode: number | string | undefined;
 
   constructor(plane: ControlPlane, args: readonly string[] = [], options: OperatorProcessOptions = {}) {
     this.#plane = plane;
@@ -50,6 +51,11 @@ export class OperatorProcess {
     return this.#identity;
   }
 
+  /** How the current start exited (code or signal), undefined while it runs. */
+  get exitCode(): number | string | undefined {
+    return this.#exitCode;
+  }
+
   /** Settles when the current start has exited (at once if never started). */
   get exited(): Promise<void> {
     return this.#exited;
@@ -68,7 +74,13 @@ export class OperatorProcess {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     this.#child = child;
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    this.#exitCode = undefined;
+    this.#exited = new Promise((resolve) =>
+      child.once('exit', (code, signal) => {
+        this.#exitCode = code ?? signal ?? 'exited';
+        resolve();
+      }),
+    );
   }
 
   /** SIGKILL: no drain, no lease release, writes in flight lost mid-way. */
