@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The fault suite (test/faults): operator SIGKILLs, apiserver restarts, etcd paused and restarted, forced
-# watch expiry, two replicas with leader changes, 300 abusive clients on the webhook port. Under `make test`
-# these files report themselves skipped; here MQ_FAULTS=1 runs them. Then the same leftover check as scripts/test.sh.
+# The fault suite (test/faults): leaders SIGKILLed mid-decision and SIGSTOPped past their lease, answers of
+# applied writes lost (a proxy), apiserver restarts, etcd paused and restarted, forced watch expiry, two
+# replicas with leader changes, 300 abusive clients on the webhook port. Under `make test` these files report
+# themselves skipped; here MQ_FAULTS=1 runs them. Then the same leftover check as scripts/test.sh.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/test-run.sh

@@ -12,7 +12,13 @@ import {
 } from '../admission/index.ts';
 import { setupQuotaControllers } from '../controllers/index.ts';
 import { compileBucketNamespace } from '../policy/index.ts';
-import { createLogger, type Logger, Manager, type MetricsServerOptions } from '../runtime/index.ts';
+import {
+  createLogger,
+  type LeaderOptions,
+  type Logger,
+  Manager,
+  type MetricsServerOptions,
+} from '../runtime/index.ts';
 import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
 import type { OperatorOptions } from './options.ts';
 
@@ -45,6 +51,11 @@ export interface OperatorRuntime {
   readonly handleSignals?: boolean;
 }
 
+function leaderElection(options: OperatorOptions): LeaderOptions {
+  const { namespace, leaseName: name, leaderElectionId: identity } = options;
+  return identity === undefined ? { namespace, name } : { namespace, name, identity };
+}
+
 export function startOperator(
   kubeConfig: KubeConfig,
   options: OperatorOptions,
@@ -57,7 +68,7 @@ export function startOperator(
       createLogger({ level: options.logLevel, fields: { component: 'milo-quota-operator' } }),
     metrics: metricsServer(options),
     probes: { port: options.probePort },
-    leaderElection: options.leaderElect ? { namespace: options.namespace, name: options.leaseName } : false,
+    leaderElection: options.leaderElect ? leaderElection(options) : false,
     handleSignals: runtime.handleSignals ?? true,
   });
   const bucketNamespace = compileBucketNamespace(

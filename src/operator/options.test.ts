@@ -235,3 +235,24 @@ describe('metrics options', () => {
     assert.throws(() => parse(['--metrics-port=https']), /--metrics-port: "https" is not a port/);
   });
 });
+
+describe('leader election identity', () => {
+  it('is unset by default, so the elector picks <hostname>_<uuid>', () => {
+    assert.equal(parse([]).leaderElectionId, undefined);
+  });
+
+  it('comes from --leader-election-id, else POD_NAME (the flag wins)', () => {
+    assert.equal(parse(['--leader-election-id=replica-a']).leaderElectionId, 'replica-a');
+    assert.equal(parse([], { POD_NAME: 'quota-7d9f-abcde' }).leaderElectionId, 'quota-7d9f-abcde');
+    assert.equal(
+      parse(['--leader-election-id=replica-a'], { POD_NAME: 'quota-7d9f-abcde' }).leaderElectionId,
+      'replica-a',
+    );
+  });
+
+  it('refuses an empty or overlong identity, naming the flag', () => {
+    assert.throws(() => parse(['--leader-election-id=']), /^OptionsError: --leader-election-id: "" is not/);
+    assert.throws(() => parse([], { POD_NAME: ' ' }), /--leader-election-id: " " is not an identity/);
+    assert.throws(() => parse([`--leader-election-id=${'x'.repeat(254)}`]), /at most 253 characters/);
+  });
+});

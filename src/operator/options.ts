@@ -9,6 +9,11 @@ export interface OperatorOptions {
   readonly namespace: string;
   readonly leaderElect: boolean;
   readonly leaseName: string;
+  /**
+   * This replica's Lease holder identity (`--leader-election-id`, else POD_NAME). Undefined: the elector's
+   * `<hostname>_<uuid>`, unique per process start.
+   */
+  readonly leaderElectionId: string | undefined;
   readonly metricsPort: number;
   /**
    * `/metrics` over HTTPS (a self-signed certificate made at start) for bearer tokens whose user may get it
@@ -71,6 +76,7 @@ const FLAGS = {
   namespace: { type: 'string' },
   'leader-elect': { type: 'string' },
   'lease-name': { type: 'string' },
+  'leader-election-id': { type: 'string' },
   'metrics-port': { type: 'string' },
   'metrics-secure': { type: 'string' },
   'probe-port': { type: 'string' },
@@ -188,6 +194,17 @@ function limitSettings(values: Values): WebhookLimitSettings {
     requestTimeoutMs: readSeconds * 1000,
     keepAliveTimeoutMs: keepAliveSeconds * 1000,
   };
+}
+
+function leaderElectionId(values: Values, env: NodeJS.ProcessEnv): string | undefined {
+  const id = values['leader-election-id'] ?? env.POD_NAME;
+  if (id !== undefined && (id.trim() === '' || id.length > 253)) {
+    throw new OptionsError(
+      'leader-election-id',
+      `"${id}" is not an identity; give a non-empty name of at most 253 characters (the pod's name), or drop it for <hostname>_<uuid>`,
+    );
+  }
+  return id;
 }
 
 function bool(flag: string, value: string | undefined, fallback: boolean): boolean {
@@ -308,6 +325,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     namespace,
     leaderElect: bool('leader-elect', values['leader-elect'], true),
     leaseName: values['lease-name'] ?? 'milo-quota-operator',
+    leaderElectionId: leaderElectionId(values, env),
     metricsPort: port('metrics-port', values['metrics-port'], 8080),
     metricsSecure: bool('metrics-secure', values['metrics-secure'], false),
     probePort: port('probe-port', values['probe-port'], 8081),

@@ -9,6 +9,7 @@ import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
 import {
   createClient,
   isAlreadyExists,
+  isNotFound,
   KubeApiError,
   type KubeClient,
   kubeRequest,
@@ -27,13 +28,19 @@ export function transient(error: unknown): boolean {
   return error instanceof KubeApiError && (error.status === 0 || error.status === 429 || error.status >= 500);
 }
 
-export async function retrying<T>(what: string, fn: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+/** Retries `fn` on transient errors, and on those `alsoRetry` accepts, until `timeoutMs`. */
+export async function retrying<T>(
+  what: string,
+  fn: () => Promise<T>,
+  timeoutMs = 120_000,
+  alsoRetry: (error: unknown) => boolean = () => false,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
       return await fn();
     } catch (error) {
-      if (!transient(error) || Date.now() > deadline) {
+      if (!(transient(error) || alsoRetry(error)) || Date.now() > deadline) {
         throw new Error(`${what}: ${error instanceof Error ? error.message : String(error)}`, {
           cause: error,
         });
@@ -194,4 +201,42 @@ export function assertExact(label: string, s: Setup, total: number, o: Outcome):
   );
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Claims decided and still open, as a LIST shows them now. */
+export async function progress(s: Setup): Promise<{ decided: number; open: number }> {
+  const claims = await listClaims(s);
+  const decided = claims.filter(isDecided).length;
+  return { decided, open: claims.length - decided };
+}
+
+/** The operator's Lease holder now ('' when released or not yet created). */
+export async function leaseHolder(s: Setup): Promise<string> {
+  try {
+    const lease = await retrying('get the lease', () =>
+      kubeRequest<{ spec?: { holderIdentity?: string } }>(s.client.kubeConfig, {
+        method: 'GET',
+        path: `/apis/coordination.k8s.io/v1/namespaces/${QUOTA_NS}/leases/milo-quota-operator`,
+      }),
+    );
+    return lease.spec?.holderIdentity ?? '';
+  } catch (error) {
+    if (isNotFound(error) || isNotFound((error as Error).cause)) return '';
+    throw error;
+  }
+}
+
+/** Polls the Lease until `accept(holder)`; returns the holder and when it was first seen. */
+export async function awaitHolder(
+  s: Setup,
+  accept: (holder: string) => boolean,
+  timeoutMs = 60_000,
+): Promise<{ holder: string; seenAt: number }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const holder = await leaseHolder(s);
+    if (accept(holder)) return { holder, seenAt: Date.now() };
+    await sleep(100);
+  }
+  throw new Error(`the lease holder did not change as expected within ${timeoutMs} ms`);
+}

@@ -11,6 +11,7 @@ export const TEST_OPERATOR_OPTIONS: OperatorOptions = {
   namespace: 'quota-system',
   leaderElect: false,
   leaseName: 'milo-quota-operator',
+  leaderElectionId: undefined,
   metricsPort: 0,
   metricsSecure: false,
   probePort: 0,

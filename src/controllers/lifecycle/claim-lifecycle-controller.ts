@@ -5,7 +5,8 @@
 //   create failed after admission) and is deleted; manual claims are never orphan-deleted;
 // - an auto-created claim that was denied is deleted (the enforcement webhook does this at once; this is
 //   the safety net when the webhook could not).
-// Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once.
+// Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once. Their
+// kind is watched instead, so when such an owner goes, its auto-created claim is deleted as an orphan.
 import { LABEL_AUTO_CREATED, type OwnerReference, type ResourceClaim } from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
@@ -80,7 +81,11 @@ export function setupClaimLifecycleController(
     if (ref === undefined || (claim.metadata.ownerReferences ?? []).length > 0) return {};
     const { resource, object: owner } = await findClaimObject(mgr.client, discovery, claim, ctx.signal);
     const found = owner !== undefined;
-    if (!found && resource !== undefined) await watchOwners(resource);
+    // Without an ownerReference (no object yet, or one in another namespace, which GC cannot honour) only the
+    // object's own events say when it appears or goes: a claim must not outlive its object on any replica.
+    const linkable =
+      found && (resource?.namespaced !== true || owner.metadata?.namespace === claim.metadata.namespace);
+    if (!linkable && resource !== undefined) await watchOwners(resource);
     const step: Step = found
       ? await adopt(mgr.client, claim, owner, resource?.namespaced === true)
       : await orphaned(mgr.client, claim, auto, grace);
