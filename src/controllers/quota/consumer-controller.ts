@@ -75,6 +75,7 @@ export function setupConsumerController(
     const key = consumerKeyFromRequest(req);
     if (key === undefined) return {};
     decidingSince ??= Date.now();
+    mgr.assertLeading(); // fencing, once per pass (and again before each write below)
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
     const claims = caches.claims.byIndex(BY_CONSUMER, key);
     const unsettled = await settleAmbiguous(writes, pass, claims);
