@@ -13,6 +13,13 @@ import {
 } from '../../api/index.ts';
 import type { ConsumerIdentity, StartupWaitInput } from '../../quota/index.ts';
 
+/**
+ * How long a claim waits at least for a grant the operator has not validated yet: validating it is the operator's
+ * own next step, which only a starved process (CPU throttling, a flood of work) takes longer than the usual
+ * window for, and a denial is final.
+ */
+export const UNVALIDATED_GRANT_WAIT_MS = 60_000;
+
 export function startupWaitFor(
   consumer: ConsumerIdentity,
   policies: readonly GrantCreationPolicy[],
@@ -20,11 +27,13 @@ export function startupWaitFor(
   windowMs: number,
 ): StartupWaitInput | undefined {
   const resourceTypes = new Set<string>();
+  let unvalidated = false;
   for (const grant of grants) {
     const active = findCondition(grant.status?.conditions, CONDITION_ACTIVE);
     const validated =
       active !== undefined && (grant.status?.observedGeneration ?? 0) === (grant.metadata.generation ?? 0);
     if (validated) continue;
+    unvalidated = true;
     for (const allowance of grant.spec.allowances) resourceTypes.add(allowance.resourceType);
   }
   for (const policy of policies) {
@@ -35,5 +44,7 @@ export function startupWaitFor(
     if ((ref.apiGroup ?? '') !== consumer.apiGroup || ref.kind !== consumer.kind) continue;
     for (const allowance of template.allowances) resourceTypes.add(allowance.resourceType);
   }
-  return resourceTypes.size === 0 ? undefined : { windowMs, resourceTypes: [...resourceTypes] };
+  if (resourceTypes.size === 0) return undefined;
+  const wait = unvalidated ? Math.max(windowMs, UNVALIDATED_GRANT_WAIT_MS) : windowMs;
+  return { windowMs: wait, resourceTypes: [...resourceTypes] };
 }

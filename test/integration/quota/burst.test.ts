@@ -68,7 +68,22 @@ async function settle(client: KubeClient, namespace: string, consumer: string) {
     const reason = c.status?.conditions?.find((x) => x.type === 'Granted')?.reason ?? 'none';
     reasons[reason] = (reasons[reason] ?? 0) + 1;
   }
-  return { grantedClaims: grantedClaims.length, grantedSum, reasons, bucket: bucket.status };
+  // the first denial, in creation order: what a wrongful one says
+  const firstDenial = claims
+    .filter((c) => c.status?.conditions?.find((x) => x.type === 'Granted')?.reason === 'QuotaExceeded')
+    .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0]
+    ?.status?.conditions?.find((x) => x.type === 'Granted')?.message;
+  return { grantedClaims: grantedClaims.length, grantedSum, reasons, firstDenial, bucket: bucket.status };
+}
+
+/** Decided and still-open claims in `namespace`, as the API has them now. */
+async function progress(client: KubeClient, namespace: string): Promise<{ decided: number; open: number }> {
+  const list = await kubeRequest<{ items: ResourceClaim[] }>(client.kubeConfig, {
+    method: 'GET',
+    path: resourcePath(RESOURCES.claims, namespace),
+  });
+  const decided = list.items.filter((c) => (c.status?.allocations?.length ?? 0) > 0).length;
+  return { decided, open: list.items.length - decided };
 }
 
 async function prepare(namespace: string, consumer: string): Promise<KubeClient> {
@@ -114,20 +129,39 @@ describe('a burst of claims on one bucket', () => {
     const client = await prepare('faulty', 'faulty-org');
     const operator = new OperatorProcess(plane.current);
     operator.start();
-    let kills = 0;
+    const atKills: { decided: number; open: number }[] = [];
+    // One kill at a time: the second waits for the first (two workers reach their marks concurrently).
+    let killing = Promise.resolve();
+    const killMidDecision = async () => {
+      // Kill only while decisions are in flight: more decided than at the last kill (the operator is up and
+      // deciding), and some still open. The other workers keep creating meanwhile.
+      const before = atKills.at(-1)?.decided ?? 0;
+      const state = await eventually(
+        'the operator deciding, with claims still open',
+        async () => {
+          const now = await progress(client, 'faulty');
+          return now.decided > before && now.open > 0 ? now : undefined;
+        },
+        30_000,
+        20,
+      );
+      atKills.push(state);
+      await operator.kill();
+      operator.start();
+    };
     try {
       await createBurst(client, 'faulty', 'faulty-org', async (created) => {
-        if (created === 150 || created === 350) {
-          kills += 1;
-          await operator.kill();
-          operator.start();
-        }
+        if (created !== 150 && created !== 350) return;
+        killing = killing.then(killMidDecision);
+        await killing;
       });
       const result = await settle(client, 'faulty', 'faulty-org');
       console.log(
-        `burst with ${kills} kills: ${JSON.stringify({ ...result, bucket: undefined, allocated: result.bucket?.allocated })}`,
+        `burst with kills at ${JSON.stringify(atKills)}: ${JSON.stringify({ ...result, bucket: undefined, allocated: result.bucket?.allocated })}`,
       );
-      assert.equal(kills, 2);
+      assert.equal(atKills.length, 2);
+      for (const state of atKills)
+        assert.ok(state.decided > 0 && state.open > 0, 'each kill hit decisions in flight');
       assert.equal(result.grantedClaims, ROOM);
       assert.equal(result.grantedSum, ROOM);
       assert.deepEqual(
