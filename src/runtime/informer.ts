@@ -49,6 +49,15 @@ export class Informer implements CacheReader {
     return this.#reflector.stats;
   }
 
+  /**
+   * Lists again although nothing expired: the transform now keeps more than the cache holds. Returns a
+   * check that is true once a list started after this call has been stored (and its difference emitted).
+   */
+  relist(): () => boolean {
+    const needed = this.#reflector.requestRelist();
+    return () => this.#reflector.listsDone >= needed;
+  }
+
   hasSynced(): boolean {
     return this.#hasSynced;
   }

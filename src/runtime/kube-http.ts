@@ -21,6 +21,8 @@ export interface KubeRequest {
   signal?: AbortSignal;
   /** Whole-request deadline. Default 30 s; watches use their own watchdog instead. */
   timeoutMs?: number;
+  /** Response media type. Default `application/json`; metadata-only reads ask for PartialObjectMetadata. */
+  accept?: string;
 }
 
 /** An apiserver answer with status >= 400, or a transport failure (status 0). */
@@ -74,7 +76,7 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
   for (const [k, v] of Object.entries(req.query ?? {}))
     if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string | number> = {
-    Accept: 'application/json',
+    Accept: req.accept ?? 'application/json',
     'User-Agent': 'milo-quota-runtime',
   };
   const options: https.RequestOptions = { method: req.method, headers };
