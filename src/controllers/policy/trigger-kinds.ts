@@ -2,16 +2,20 @@
 // resolves through discovery and the operator may list and watch it; until then its state says why not,
 // and the policy status controller asks again later. Watches are never removed: the shared informer may
 // serve other policies, and a kind nobody targets any more costs one idle watch.
+import type { MetadataRefs } from '../../policy/index.ts';
 import type { Informer, InformerFactory, ResourceRef } from '../../runtime/index.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
 import { type AccessChecker, forbiddenMessage } from './access.ts';
 import { describeKind, kindKey, type TriggerKind } from './trigger-kind.ts';
+import { TriggerFields } from './trigger-view.ts';
 
 export interface WatchedKind {
   readonly key: string;
   readonly kind: TriggerKind;
   readonly ref: ResourceRef;
   readonly informer: Informer;
+  /** Which trigger labels and annotations its cache keeps. */
+  readonly fields: TriggerFields;
 }
 
 export type KindState =
@@ -22,6 +26,8 @@ export interface TriggerKindsDeps {
   readonly informers: InformerFactory;
   readonly discovery: ResourceDiscovery;
   readonly access: AccessChecker;
+  /** The label and annotation keys the kind's policies read now: what its cache keeps from the start. */
+  readonly refsFor: (key: string) => MetadataRefs;
 }
 
 export class TriggerKinds {
@@ -69,7 +75,9 @@ export class TriggerKinds {
       const user = await this.#deps.access.user();
       return { state: 'unavailable', message: forbiddenMessage(ref, missing, user) };
     }
-    const watched: WatchedKind = { key, kind, ref, informer: this.#deps.informers.informerFor(ref) };
+    const fields = new TriggerFields(this.#deps.refsFor(key));
+    const informer = this.#deps.informers.informerFor(ref, {}, fields.view);
+    const watched: WatchedKind = { key, kind, ref, informer, fields };
     this.#watched.set(key, watched);
     for (const listener of this.#listeners) listener(watched);
     return { state: 'watching', watched };
