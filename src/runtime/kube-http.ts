@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { decodeParts } from './list-stream.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -104,7 +105,7 @@ function readBody(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => resolve(decodeParts(chunks)));
     res.on('error', (err) => reject(new KubeApiError(0, 'Transport', `reading response: ${err.message}`)));
   });
 }

@@ -3,6 +3,7 @@
 // holds every object in full at once, however little of it the cache keeps. Here only one item's bytes are
 // in memory: each is parsed and handed on (to the transform) as soon as its closing brace arrives.
 // JSON's structural characters are ASCII, so splitting bytes never cuts a UTF-8 sequence.
+import { StringDecoder } from 'node:string_decoder';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -42,6 +43,7 @@ export class ListSplitter {
   #lastKey = '';
   #expectItems = false;
   #inItems = false;
+  #slash: { chunk: Buffer | undefined; at: number } = { chunk: undefined, at: -1 };
 
   constructor(onItem: (item: unknown) => void) {
     this.#onItem = onItem;
@@ -116,7 +118,7 @@ export class ListSplitter {
     }
     while (i < chunk.length) {
       const quote = chunk.indexOf(QUOTE, i);
-      const slash = chunk.indexOf(BACKSLASH, i);
+      const slash = this.#nextBackslash(chunk, i);
       if (slash >= 0 && (quote < 0 || slash < quote)) {
         if (slash + 1 >= chunk.length) {
           this.#escaped = true;
@@ -131,6 +133,14 @@ export class ListSplitter {
       return quote + 1;
     }
     return chunk.length;
+  }
+
+  // Remembered per chunk: searching to the chunk's end for every string is quadratic in small strings.
+  #nextBackslash(chunk: Buffer, from: number): number {
+    if (this.#slash.chunk !== chunk || (this.#slash.at >= 0 && this.#slash.at < from)) {
+      this.#slash = { chunk, at: chunk.indexOf(BACKSLASH, from) };
+    }
+    return this.#slash.at;
   }
 
   // Keys are short: a longer depth-1 string is a value, and cannot be "items" anyway.
@@ -160,7 +170,7 @@ export class ListSplitter {
   }
 
   #emitItem(): void {
-    const text = Buffer.concat(this.#item).toString('utf8');
+    const text = decodeParts(this.#item);
     this.#item = [];
     let parsed: unknown;
     try {
@@ -170,6 +180,15 @@ export class ListSplitter {
     }
     this.#onItem(parsed);
   }
+}
+
+/** The text of an item's bytes, decoded part by part (no copy of the bytes into one more buffer). */
+export function decodeParts(parts: readonly Buffer[]): string {
+  if (parts.length <= 1) return parts[0]?.toString('utf8') ?? '';
+  const decoder = new StringDecoder('utf8');
+  let text = '';
+  for (const part of parts) text += decoder.write(part);
+  return text + decoder.end();
 }
 
 /** Reads a whole list body from `stream`, calling `onItem` per item; resolves to the rest of the object. */
