@@ -10,10 +10,13 @@ export class OperatorProcess {
   #exited: Promise<void> = Promise.resolve();
   readonly #plane: ControlPlane;
   readonly #args: readonly string[];
+  readonly #env: Readonly<Record<string, string>>;
   #starts = 0;
 
-  constructor(plane: ControlPlane, args: readonly string[] = []) {
+  /** `env` is added to the test's environment (e.g. NODE_OPTIONS, as the Deployment sets it). */
+  constructor(plane: ControlPlane, args: readonly string[] = [], env: Readonly<Record<string, string>> = {}) {
     this.#plane = plane;
+    this.#env = env;
     // no webhooks by default: a killed operator would fail every quota write (failurePolicy Fail); pass
     // --enable-webhooks=true --webhook-url-host=127.0.0.1 --webhook-port=0 to serve them, to the apiserver
     // only (the client CA below; ignored while webhooks are off)
@@ -32,10 +35,23 @@ export class OperatorProcess {
     return this.#child?.pid;
   }
 
+  /** The log of the current (or last) process. */
+  get logPath(): string {
+    return join(this.#plane.dir, `operator-${Math.max(0, this.#starts - 1)}.log`);
+  }
+
+  /** How the current process ended (`code 134`, `signal SIGKILL`), or undefined while it runs. */
+  get ended(): string | undefined {
+    const child = this.#child;
+    if (child === undefined) return 'never started';
+    if (child.signalCode !== null) return `signal ${child.signalCode}`;
+    return child.exitCode === null ? undefined : `code ${child.exitCode}`;
+  }
+
   start(): void {
     const log = createWriteStream(join(this.#plane.dir, `operator-${this.#starts++}.log`));
     const child = spawn(process.execPath, [repoPath('src/operator/main.ts'), ...this.#args], {
-      env: { ...process.env, KUBECONFIG: this.#plane.kubeconfigPath },
+      env: { ...process.env, ...this.#env, KUBECONFIG: this.#plane.kubeconfigPath },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
