@@ -50,8 +50,10 @@ export interface ReflectorOptions extends ListWatchOptions {
   metadataOnly?: boolean;
 }
 
-/** The media type of a metadata-only list or watch. */
+/** The media types of a metadata-only list and watch (a list must ask for the List kind, or gets 406). */
 export const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+export const PARTIAL_OBJECT_METADATA_LIST =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 /** Counters for tests and debugging. */
 export interface ReflectorStats {
@@ -173,7 +175,7 @@ export class Reflector {
       path: resourcePath(resource, namespace),
       query: { ...this.#selectors(), limit: this.#o.pageSize ?? 500, continue: continueToken },
       signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
-      ...this.#accept(),
+      ...this.#accept(PARTIAL_OBJECT_METADATA_LIST),
     });
     const first = into.length;
     const page = (await readList(res, (item) => into.push(this.#transform(item as KubeObject)))) as ListPage;
@@ -187,8 +189,8 @@ export class Reflector {
     return page;
   }
 
-  #accept(): { accept?: string } {
-    return this.#o.metadataOnly ? { accept: PARTIAL_OBJECT_METADATA } : {};
+  #accept(metadataType: string): { accept?: string } {
+    return this.#o.metadataOnly ? { accept: metadataType } : {};
   }
 
   async #watch(signal: AbortSignal, relist: AbortSignal): Promise<WatchOutcome> {
@@ -216,7 +218,7 @@ export class Reflector {
           timeoutSeconds,
         },
         signal: AbortSignal.any([signal, abort.signal, relist]),
-        ...this.#accept(),
+        ...this.#accept(PARTIAL_OBJECT_METADATA),
       });
       for await (const event of watchEvents(res, pet)) {
         if (event.type === 'ERROR') {
