@@ -16,8 +16,11 @@ import type { KubeObject, ResourceRef } from './types.ts';
 import { type WatchStatus, watchEvents } from './watch-events.ts';
 
 export interface ReflectorTarget {
-  /** The full state after a (re)list. */
-  replace(items: KubeObject[]): void;
+  /**
+   * The full state after a (re)list. `refresh`: the list was requested because the transform changed, so
+   * objects whose resourceVersion is unchanged are stored again too (the cached copies lack what is now kept).
+   */
+  replace(items: KubeObject[], refresh?: boolean): void;
   upsert(obj: KubeObject): void;
   remove(obj: KubeObject): void;
 }
@@ -108,9 +111,10 @@ export class Reflector {
     let goneInARow = 0;
     while (!signal.aborted) {
       try {
-        if (this.#rv === '' || this.#relist?.signal.aborted) {
+        const requested = this.#relist?.signal.aborted === true;
+        if (this.#rv === '' || requested) {
           this.#relist = new AbortController();
-          this.#rv = await this.#list(signal);
+          this.#rv = await this.#list(signal, requested);
         }
         this.#relist ??= new AbortController();
         const outcome = await this.#watch(signal, this.#relist.signal);
@@ -151,7 +155,7 @@ export class Reflector {
     return this.#listsDone;
   }
 
-  async #list(signal: AbortSignal): Promise<string> {
+  async #list(signal: AbortSignal, refresh: boolean): Promise<string> {
     this.#listsStarted += 1;
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
@@ -163,7 +167,7 @@ export class Reflector {
     } while (continueToken);
     this.stats.lists += 1;
     this.stats.lastResourceVersion = rv;
-    this.#target.replace(items);
+    this.#target.replace(items, refresh);
     this.#listsDone += 1;
     return rv;
   }
