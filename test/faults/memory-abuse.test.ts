@@ -59,15 +59,9 @@ describe('memory abuse: claims with 250 KB annotations', {
     const operator = new OperatorProcess(cp, [], { NODE_OPTIONS: '--max-old-space-size=1024' });
     plane.beforeStop(() => operator.stop());
     const plain = await phase(cp, operator, 'plain', 0);
+    // The next operator must cache only its own claims.
+    await deleteClaims(cp, 'plain');
     const heavy = await phase(cp, operator, 'heavy', ANNOTATION_BYTES);
-    for (const f of [plain, heavy]) {
-      const mib = (rss: Rss) =>
-        `settled ${(rss.settled / MiB).toFixed(0)} MiB, peak ${(rss.peak / MiB).toFixed(0)} MiB`;
-      console.log(
-        `${f.name}: ${CLAIMS} claims created in ${f.createSeconds.toFixed(0)} s; operator while they arrived: ` +
-          `${mib(f.watching)}; after a restart (relist): ${mib(f.restarted)}`,
-      );
-    }
     for (const stage of ['watching', 'restarted'] as const) {
       for (const figure of ['settled', 'peak'] as const) {
         const ratio = heavy[stage][figure] / plain[stage][figure];
@@ -77,7 +71,7 @@ describe('memory abuse: claims with 250 KB annotations', {
   });
 });
 
-/** One operator run while the claims arrive, then a restart; the claims are deleted afterwards. */
+/** One operator run while the claims arrive, then a restart; prints its figures. */
 async function phase(
   cp: ControlPlane,
   operator: OperatorProcess,
@@ -98,15 +92,23 @@ async function phase(
   await allGranted(s, operator);
   const restarted = await sampleRss(operator);
   await operator.stop();
-  // The next phase's operator must cache only its own claims.
+  const mib = (rss: Rss) =>
+    `settled ${(rss.settled / MiB).toFixed(0)} MiB, peak ${(rss.peak / MiB).toFixed(0)} MiB`;
+  console.log(
+    `${name}: ${CLAIMS} claims created in ${createSeconds.toFixed(0)} s; operator while they arrived: ` +
+      `${mib(watching)}; after a restart (relist): ${mib(restarted)}`,
+  );
+  return { name, createSeconds, watching, restarted };
+}
+
+async function deleteClaims(cp: ControlPlane, namespace: string): Promise<void> {
   await retrying('delete the claims', () =>
-    kubeRequest(s.client.kubeConfig, {
+    kubeRequest(cp.kubeConfig, {
       method: 'DELETE',
-      path: resourcePath(RESOURCES.claims, s.namespace),
+      path: resourcePath(RESOURCES.claims, namespace),
       timeoutMs: 300_000,
     }),
   );
-  return { name, createSeconds, watching, restarted };
 }
 
 async function prepare(cp: ControlPlane, name: string): Promise<Setup> {
