@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
+import { load } from 'js-yaml';
 import type { ResourceClaim } from '../../src/api/index.ts';
 import { RESOURCES } from '../../src/controllers/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
@@ -18,7 +19,7 @@ import {
 } from '../../src/runtime/index.ts';
 import { makeClaim, makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { useControlPlane } from '../support/cluster.ts';
-import { installCrds } from '../support/kube.ts';
+import { installCrds, repoPath } from '../support/kube.ts';
 import { OperatorProcess } from '../support/operator-process.ts';
 import { FAULTS_ENABLED, getBucket, QUOTA_NS, retrying, type Setup, SKIP_REASON, sleep } from './support.ts';
 
@@ -55,8 +56,8 @@ describe('memory abuse: claims with 250 KB annotations', {
     const cp = plane.current;
     await installCrds(cp);
     await cp.kubectl(['create', 'namespace', QUOTA_NS]);
-    // The Deployment's heap limit: the abuse used to exhaust it.
-    const operator = new OperatorProcess(cp, [], { NODE_OPTIONS: '--max-old-space-size=1024' });
+    // The Deployment's heap limits: the abuse used to exhaust them.
+    const operator = new OperatorProcess(cp, [], { NODE_OPTIONS: deploymentNodeOptions() });
     plane.beforeStop(() => operator.stop());
     const plain = await phase(cp, operator, 'plain', 0);
     // The next operator must cache only its own claims.
@@ -99,6 +100,17 @@ async function phase(
       `${mib(watching)}; after a restart (relist): ${mib(restarted)}`,
   );
   return { name, createSeconds, watching, restarted };
+}
+
+/** NODE_OPTIONS as config/manager/deployment.yaml sets them, so the test measures what is deployed. */
+function deploymentNodeOptions(): string {
+  const deployment = load(readFileSync(repoPath('config/manager/deployment.yaml'), 'utf8')) as {
+    spec: { template: { spec: { containers: { env?: { name: string; value?: string }[] }[] } } };
+  };
+  const env = deployment.spec.template.spec.containers.flatMap((c) => c.env ?? []);
+  const value = env.find((e) => e.name === 'NODE_OPTIONS')?.value;
+  assert.ok(value, 'the Deployment sets NODE_OPTIONS');
+  return value;
 }
 
 async function deleteClaims(cp: ControlPlane, namespace: string): Promise<void> {
