@@ -136,7 +136,7 @@ export function crdServing(
 
 /** The shared CRD informer, slim and indexed by group and kind. */
 export function crdInformer(informers: InformerFactory) {
-  const informer = informers.informerFor(CRD_RESOURCE, {}, slimCrd);
+  const informer = informers.informerFor(CRD_RESOURCE, {}, { name: 'slim-crd', transform: slimCrd });
   if (!informer.hasIndex(BY_GROUP_KIND)) informer.addIndex(BY_GROUP_KIND, crdGroupKinds);
   return informer;
 }

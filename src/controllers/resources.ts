@@ -14,6 +14,7 @@ import {
   VERSION,
 } from '../api/index.ts';
 import type { Informer, InformerFactory, KubeObject, ResourceRef } from '../runtime/index.ts';
+import { quotaView } from './cache-views.ts';
 
 export function quotaResource(kind: QuotaKind): ResourceRef {
   const def = kindDefinition(kind);
@@ -53,7 +54,7 @@ export function typedCache<T extends object>(informer: Informer): TypedCache<T> 
   };
 }
 
-/** The caches every quota controller reads, one shared informer per kind. */
+/** The caches every quota controller reads, one shared informer per kind, slimmed (cache-views.ts). */
 export interface QuotaCaches {
   readonly registrations: TypedCache<ResourceRegistration>;
   readonly grants: TypedCache<ResourceGrant>;
@@ -65,11 +66,17 @@ export interface QuotaCaches {
 
 export function quotaCaches(informers: InformerFactory): QuotaCaches {
   return {
-    registrations: typedCache(informers.informerFor(RESOURCES.registrations)),
-    grants: typedCache(informers.informerFor(RESOURCES.grants)),
-    buckets: typedCache(informers.informerFor(RESOURCES.buckets)),
-    claims: typedCache(informers.informerFor(RESOURCES.claims)),
-    grantPolicies: typedCache(informers.informerFor(RESOURCES.grantPolicies)),
-    claimPolicies: typedCache(informers.informerFor(RESOURCES.claimPolicies)),
+    registrations: typedCache(
+      informers.informerFor(RESOURCES.registrations, {}, quotaView('ResourceRegistration')),
+    ),
+    grants: typedCache(informers.informerFor(RESOURCES.grants, {}, quotaView('ResourceGrant'))),
+    buckets: typedCache(informers.informerFor(RESOURCES.buckets, {}, quotaView('AllowanceBucket'))),
+    claims: typedCache(informers.informerFor(RESOURCES.claims, {}, quotaView('ResourceClaim'))),
+    grantPolicies: typedCache(
+      informers.informerFor(RESOURCES.grantPolicies, {}, quotaView('GrantCreationPolicy')),
+    ),
+    claimPolicies: typedCache(
+      informers.informerFor(RESOURCES.claimPolicies, {}, quotaView('ClaimCreationPolicy')),
+    ),
   };
 }

@@ -20,6 +20,8 @@ export interface ControlPlaneOptions {
   readonly controllerManager?: boolean;
   /** Extra kube-apiserver flags, e.g. `--watch-cache-sizes=configmaps#10`. */
   readonly apiserverArgs?: readonly string[];
+  /** Extra etcd flags, e.g. `--quota-backend-bytes=8589934592` for tests that store gigabytes. */
+  readonly etcdArgs?: readonly string[];
   /** How long to wait for each component to become ready. Default 90 s (2-core machines are slow). */
   readonly readyTimeoutMs?: number;
   /** Kill everything and exit on SIGINT/SIGTERM. Default true; callers with their own shutdown pass false. */
@@ -110,6 +112,7 @@ export class ControlPlane {
         `--initial-cluster=default=http://127.0.0.1:${peerPort}`,
         '--unsafe-no-fsync=true',
         '--log-level=warn',
+        ...(options.etcdArgs ?? []),
       ],
       join(dir, 'etcd.log'),
     );

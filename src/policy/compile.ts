@@ -3,6 +3,7 @@ import { checkExpr } from './check.ts';
 import { instrument, metered } from './cost.ts';
 import type { Bindings, EnvironmentKind, PolicyEnvironment } from './environment.ts';
 import { PolicyError } from './errors.ts';
+import { type MetadataRefs, metadataRefs } from './references.ts';
 import { skipStringLiteral } from './split.ts';
 import type { CheckType } from './types.ts';
 
@@ -26,6 +27,8 @@ export interface CompiledExpression<K extends EnvironmentKind = EnvironmentKind>
   readonly path: string;
   readonly offset: number;
   readonly costLimit: number;
+  /** The `trigger` label and annotation keys it may read (what the trigger caches must keep). */
+  readonly triggerRefs: MetadataRefs;
   readonly run: (values: Readonly<Record<string, CelValue>>) => CelResult;
 }
 
@@ -73,7 +76,8 @@ export function compileExpression<K extends EnvironmentKind>(
   } catch (error) {
     throw new PolicyError('type', path, `cannot plan expression: ${messageOf(error)}`, offset);
   }
-  return { kind: env.kind, source, type, path, offset, costLimit: env.costLimit, run };
+  const triggerRefs = metadataRefs(parsed.expr);
+  return { kind: env.kind, source, type, path, offset, costLimit: env.costLimit, triggerRefs, run };
 }
 
 function parseOrThrow(source: string, path: string, offset: number): ReturnType<typeof parse> {

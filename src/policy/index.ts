@@ -81,7 +81,17 @@ export {
   compileClaimCreationPolicy,
   compileGrantCreationPolicy,
   GRANT_TEMPLATE_PATH,
+  grantPolicyTriggerRefs,
 } from './policy.ts';
+export {
+  ALL_REFS,
+  type KeyRefs,
+  type MetadataRefs,
+  mergeRefs,
+  metadataRefs,
+  NO_REFS,
+  refsCovered,
+} from './references.ts';
 export { type RenderedMetadata, type RenderedObject, renderObject } from './render.ts';
 export { splitTemplate, type TemplateSegment } from './split.ts';
 export { type CompiledTemplate, compileTemplate, isLiteralTemplate, renderTemplate } from './template.ts';

@@ -16,6 +16,7 @@ import type {
   TriggerInput,
 } from './inputs.ts';
 import { type CompiledObjectTemplate, type CompileResult, compileObjectTemplate } from './object-template.ts';
+import { type MetadataRefs, mergeRefs, NO_REFS } from './references.ts';
 
 export const GRANT_TEMPLATE_PATH = 'spec.target.resourceGrantTemplate';
 export const CLAIM_TEMPLATE_PATH = 'spec.target.resourceClaimTemplate';
@@ -49,6 +50,30 @@ export function compileGrantCreationPolicy(
   const parentName = compileParentName(env, policy.spec.target.parentContext?.nameExpression, errors);
   if (errors.length > 0 || !template.ok) return { ok: false, errors };
   return { ok: true, value: { constraints, template: template.value, ...(parentName && { parentName }) } };
+}
+
+/** Every `trigger` label and annotation key the policy's constraints and templates may read. */
+export function grantPolicyTriggerRefs(compiled: CompiledGrantCreationPolicy): MetadataRefs {
+  const { template } = compiled;
+  const fields = [
+    template.name,
+    template.generateName,
+    template.namespace,
+    ...template.labels.map(([, f]) => f),
+    ...template.annotations.map(([, f]) => f),
+    template.consumerRef?.apiGroup,
+    template.consumerRef?.kind,
+    template.consumerRef?.name,
+    template.consumerRef?.namespace,
+  ];
+  const expressions = [
+    ...compiled.constraints.map((c) => c.expression),
+    ...(compiled.parentName ? [compiled.parentName] : []),
+    ...fields
+      .flatMap((f) => f?.template.parts ?? [])
+      .flatMap((p) => (p.kind === 'expression' ? [p.expression] : [])),
+  ];
+  return expressions.reduce((refs, e) => mergeRefs(refs, e.triggerRefs), NO_REFS);
 }
 
 /**

@@ -2,6 +2,7 @@
 // Other layers import only from here. See docs/runtime.md.
 
 export { Backoff, type BackoffOptions, sleep } from './backoff.ts';
+export { IDENTITY_VIEW, identityMetadata, keepIdentity, pickEntries, withMap } from './cache-views.ts';
 export {
   createClient,
   type KubeClient,
@@ -28,7 +29,7 @@ export {
   type OwnerOptions,
 } from './handler.ts';
 export { type EventHandlers, Informer, type InformerOptions } from './informer.ts';
-export { type InformerDefaults, InformerFactory } from './informer-factory.ts';
+export { type InformerDefaults, InformerFactory, type InformerView } from './informer-factory.ts';
 export {
   isAlreadyExists,
   isConflict,

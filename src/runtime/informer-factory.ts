@@ -5,7 +5,17 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Informer } from './informer.ts';
 import type { Logger } from './logger.ts';
 import type { ListWatchOptions, ReflectorOptions } from './reflector.ts';
-import { type ResourceRef, resourceId } from './types.ts';
+import { type KubeObject, type ResourceRef, resourceId } from './types.ts';
+
+/**
+ * How one informer caches its kind: what it keeps of each object, and whether it fetches metadata only.
+ * The name is part of the informer's identity: two views of one kind are two informers and two watches.
+ */
+export interface InformerView {
+  readonly name: string;
+  readonly transform: (obj: KubeObject) => KubeObject;
+  readonly metadataOnly?: boolean;
+}
 
 /** Tuning applied to every informer the factory makes (see ReflectorOptions for the defaults). */
 export type InformerDefaults = Pick<
@@ -18,7 +28,6 @@ export class InformerFactory {
   readonly #logger: Logger;
   readonly #defaults: InformerDefaults;
   readonly #informers = new Map<string, Informer>();
-  readonly #transforms = new Map<string, InformerDefaults['transform']>();
   #started = false;
 
   constructor(kubeConfig: KubeConfig, logger: Logger, defaults: InformerDefaults = {}) {
@@ -27,16 +36,8 @@ export class InformerFactory {
     this.#defaults = defaults;
   }
 
-  /**
-   * The shared informer for `resource` (and selection); created on first use. `transform` replaces the
-   * default one for this informer (e.g. to cache only the fields a controller reads); every caller of one
-   * informer must pass the same function, since they share one cache.
-   */
-  informerFor(
-    resource: ResourceRef,
-    selection: ListWatchOptions = {},
-    transform?: InformerDefaults['transform'],
-  ): Informer {
+  /** The shared informer for `resource` (selection and view); created on first use. */
+  informerFor(resource: ResourceRef, selection: ListWatchOptions = {}, view?: InformerView): Informer {
     if (selection.namespace && !resource.namespaced) {
       throw new Error(
         `${resourceId(resource)} is cluster-scoped: remove the namespace "${selection.namespace}"`,
@@ -47,17 +48,14 @@ export class InformerFactory {
       selection.namespace ?? '',
       selection.labelSelector ?? '',
       selection.fieldSelector ?? '',
+      view?.name ?? '',
     ].join('|');
     let informer = this.#informers.get(key);
-    if (informer && this.#transforms.get(key) !== transform) {
-      throw new Error(`${resourceId(resource)}: the shared informer exists with another transform`);
-    }
     if (!informer) {
-      this.#transforms.set(key, transform);
       informer = new Informer({
         ...this.#defaults,
-        ...(transform ? { transform } : {}),
         ...selection,
+        ...(view && { transform: view.transform, metadataOnly: view.metadataOnly === true }),
         kubeConfig: this.#kubeConfig,
         resource,
         logger: this.#logger,

@@ -51,6 +51,24 @@ describe('Informer', () => {
     );
   });
 
+  it('stores unchanged objects again, silently, on a relist asked for by a wider transform', () => {
+    const inf = new Informer({
+      kubeConfig: new KubeConfig(),
+      resource: ref,
+      logger: createLogger({ silent: true }),
+    });
+    const slim = obj('a', '1');
+    inf.replace([slim]);
+    const events: string[] = [];
+    inf.addEventHandler({ onUpdate: (_o, n) => void events.push(`update ${n.metadata?.name}`) });
+    const wider = { ...slim, metadata: { ...slim.metadata, annotations: { kept: 'now' } } };
+    inf.replace([wider]);
+    assert.equal(inf.get('ns', 'a'), slim, 'a plain relist keeps the cached copy of an unchanged object');
+    inf.replace([wider], true);
+    assert.equal(inf.get('ns', 'a'), wider);
+    assert.deepEqual(events, [], 'nothing happened to the object');
+  });
+
   it('replays cached objects to a handler added late', () => {
     const inf = new Informer({
       kubeConfig: new KubeConfig(),

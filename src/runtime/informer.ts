@@ -49,6 +49,15 @@ export class Informer implements CacheReader {
     return this.#reflector.stats;
   }
 
+  /**
+   * Lists again although nothing expired: the transform now keeps more than the cache holds. Returns a
+   * check that is true once a list started after this call has been stored (and its difference emitted).
+   */
+  relist(): () => boolean {
+    const needed = this.#reflector.requestRelist();
+    return () => this.#reflector.listsDone >= needed;
+  }
+
   hasSynced(): boolean {
     return this.#hasSynced;
   }
@@ -101,8 +110,10 @@ export class Informer implements CacheReader {
 
   // --- ReflectorTarget: the only paths that change the cache ---
 
-  replace(items: KubeObject[]): void {
+  replace(items: KubeObject[], refresh = false): void {
     const { adds, updates, deletes } = diffRelist(this.#store.snapshot(), items);
+    // Unchanged objects, transformed anew: stored without an event (nothing happened to them).
+    if (refresh) for (const obj of unchangedOnly(items, adds, updates)) this.#store.upsert(obj);
     for (const obj of deletes) {
       this.#store.remove(obj);
       this.#emit('onDelete', obj);
@@ -160,4 +171,13 @@ export class Informer implements CacheReader {
       fail(err);
     }
   }
+}
+
+function unchangedOnly(
+  items: readonly KubeObject[],
+  adds: readonly KubeObject[],
+  updates: readonly [KubeObject, KubeObject][],
+): KubeObject[] {
+  const changed = new Set<KubeObject>([...adds, ...updates.map(([, listed]) => listed)]);
+  return items.filter((obj) => !changed.has(obj));
 }

@@ -7,6 +7,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { decodeParts } from './list-stream.ts';
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -21,6 +22,8 @@ export interface KubeRequest {
   signal?: AbortSignal;
   /** Whole-request deadline. Default 30 s; watches use their own watchdog instead. */
   timeoutMs?: number;
+  /** Response media type. Default `application/json`; metadata-only reads ask for PartialObjectMetadata. */
+  accept?: string;
 }
 
 /** An apiserver answer with status >= 400, or a transport failure (status 0). */
@@ -74,7 +77,7 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
   for (const [k, v] of Object.entries(req.query ?? {}))
     if (v !== undefined) url.searchParams.set(k, String(v));
   const headers: Record<string, string | number> = {
-    Accept: 'application/json',
+    Accept: req.accept ?? 'application/json',
     'User-Agent': 'milo-quota-runtime',
   };
   const options: https.RequestOptions = { method: req.method, headers };
@@ -102,7 +105,7 @@ function readBody(res: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    res.on('end', () => resolve(decodeParts(chunks)));
     res.on('error', (err) => reject(new KubeApiError(0, 'Transport', `reading response: ${err.message}`)));
   });
 }

@@ -9,14 +9,18 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import { resourcePath } from './client.ts';
-import { KubeApiError, kubeRequest, openStream } from './kube-http.ts';
+import { KubeApiError, openStream } from './kube-http.ts';
+import { readList } from './list-stream.ts';
 import { errorFields, type Logger } from './logger.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
 import { type WatchStatus, watchEvents } from './watch-events.ts';
 
 export interface ReflectorTarget {
-  /** The full state after a (re)list. */
-  replace(items: KubeObject[]): void;
+  /**
+   * The full state after a (re)list. `refresh`: the list was requested because the transform changed, so
+   * objects whose resourceVersion is unchanged are stored again too (the cached copies lack what is now kept).
+   */
+  replace(items: KubeObject[], refresh?: boolean): void;
   upsert(obj: KubeObject): void;
   remove(obj: KubeObject): void;
 }
@@ -42,7 +46,17 @@ export interface ReflectorOptions extends ListWatchOptions {
   backoff?: BackoffOptions;
   /** Applied to every object before it is cached. Default: drop metadata.managedFields. */
   transform?: (obj: KubeObject) => KubeObject;
+  /**
+   * List and watch PartialObjectMetadata (apiVersion, kind and metadata only; the apiserver drops spec and
+   * status) for kinds whose objects are only looked up by identity.
+   */
+  metadataOnly?: boolean;
 }
+
+/** The media types of a metadata-only list and watch (a list must ask for the List kind, or gets 406). */
+export const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
+export const PARTIAL_OBJECT_METADATA_LIST =
+  'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
 
 /** Counters for tests and debugging. */
 export interface ReflectorStats {
@@ -80,6 +94,10 @@ export class Reflector {
   readonly #backoff: Backoff;
   /** Where the next watch starts: the last resourceVersion seen, or '' to (re)list first. */
   #rv = '';
+  /** Lists started and finished; a relist requested while one runs is a new one after it. */
+  #listsStarted = 0;
+  #listsDone = 0;
+  #relist: AbortController | undefined;
 
   constructor(options: ReflectorOptions, target: ReflectorTarget) {
     this.#o = options;
@@ -93,8 +111,13 @@ export class Reflector {
     let goneInARow = 0;
     while (!signal.aborted) {
       try {
-        if (this.#rv === '') this.#rv = await this.#list(signal);
-        const outcome = await this.#watch(signal);
+        const requested = this.#relist?.signal.aborted === true;
+        if (this.#rv === '' || requested) {
+          this.#relist = new AbortController();
+          this.#rv = await this.#list(signal, requested);
+        }
+        this.#relist ??= new AbortController();
+        const outcome = await this.#watch(signal, this.#relist.signal);
         if (outcome.gone) this.#rv = '';
         goneInARow = outcome.gone ? goneInARow + 1 : 0;
         // A 410 right after a fresh list would loop hot: only the first one relists at once.
@@ -117,37 +140,64 @@ export class Reflector {
     }
   }
 
-  async #list(signal: AbortSignal): Promise<string> {
-    const { kubeConfig, resource, namespace } = this.#o;
+  /**
+   * Asks for a fresh list (a wider transform keeps more than the cache holds): the watch stops and the run
+   * loop relists; the informer emits the difference. Returns the number of lists that must have finished
+   * (`listsDone`) before the cache reflects the new transform.
+   */
+  requestRelist(): number {
+    this.#relist?.abort();
+    return this.#listsStarted + 1;
+  }
+
+  /** Lists completed so far. */
+  get listsDone(): number {
+    return this.#listsDone;
+  }
+
+  async #list(signal: AbortSignal, refresh: boolean): Promise<string> {
+    this.#listsStarted += 1;
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
     let rv = '';
     do {
-      const page = await kubeRequest<ListPage>(kubeConfig, {
-        method: 'GET',
-        path: resourcePath(resource, namespace),
-        query: { ...this.#selectors(), limit: this.#o.pageSize ?? 500, continue: continueToken },
-        signal,
-        timeoutMs: 60_000,
-      });
-      // List items carry no apiVersion/kind; restore them so cached objects look like watched ones.
-      const kind = page.kind?.replace(/List$/, '');
-      for (const item of page.items ?? []) {
-        const typed: KubeObject = { ...item };
-        if (page.apiVersion) typed.apiVersion ??= page.apiVersion;
-        if (kind) typed.kind ??= kind;
-        items.push(this.#transform(typed));
-      }
+      const page = await this.#listPage(continueToken, signal, items);
       continueToken = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? '';
     } while (continueToken);
     this.stats.lists += 1;
     this.stats.lastResourceVersion = rv;
-    this.#target.replace(items);
+    this.#target.replace(items, refresh);
+    this.#listsDone += 1;
     return rv;
   }
 
-  async #watch(signal: AbortSignal): Promise<WatchOutcome> {
+  /** One page, read item by item: each is transformed as it arrives, so a page is never held whole. */
+  async #listPage(continueToken: string | undefined, signal: AbortSignal, into: KubeObject[]) {
+    const { kubeConfig, resource, namespace } = this.#o;
+    const res = await openStream(kubeConfig, {
+      path: resourcePath(resource, namespace),
+      query: { ...this.#selectors(), limit: this.#o.pageSize ?? 500, continue: continueToken },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
+      ...this.#accept(PARTIAL_OBJECT_METADATA_LIST),
+    });
+    const first = into.length;
+    const page = (await readList(res, (item) => into.push(this.#transform(item as KubeObject)))) as ListPage;
+    // List items carry no apiVersion/kind; restore them so cached objects look like watched ones.
+    const kind = page.kind?.replace(/List$/, '');
+    for (let i = first; i < into.length; i++) {
+      const typed = into[i] as KubeObject;
+      if (page.apiVersion) typed.apiVersion ??= page.apiVersion;
+      if (kind) typed.kind ??= kind;
+    }
+    return page;
+  }
+
+  #accept(metadataType: string): { accept?: string } {
+    return this.#o.metadataOnly ? { accept: metadataType } : {};
+  }
+
+  async #watch(signal: AbortSignal, relist: AbortSignal): Promise<WatchOutcome> {
     const { min, max } = this.#o.watchTimeoutSeconds ?? { min: 300, max: 600 };
     const timeoutSeconds = Math.floor(min + Math.random() * (max - min + 1));
     const abort = new AbortController();
@@ -171,7 +221,8 @@ export class Reflector {
           allowWatchBookmarks: true,
           timeoutSeconds,
         },
-        signal: AbortSignal.any([signal, abort.signal]),
+        signal: AbortSignal.any([signal, abort.signal, relist]),
+        ...this.#accept(PARTIAL_OBJECT_METADATA),
       });
       for await (const event of watchEvents(res, pet)) {
         if (event.type === 'ERROR') {
@@ -196,6 +247,7 @@ export class Reflector {
       // A watch that closes at once with nothing in it is suspicious (a proxy cutting it): back off.
       return { gone: false, healthy: events > 0 || Date.now() - started >= 1000 };
     } catch (err) {
+      if (relist.aborted && !signal.aborted) return { gone: false, healthy: true };
       if (abort.signal.reason instanceof WatchdogAbort && !signal.aborted) {
         this.stats.watchdogAborts += 1;
         this.#o.logger.warn('watch silent too long; reconnecting', {
@@ -220,11 +272,11 @@ export class Reflector {
   }
 }
 
+/** A list answer without its items (they went through the transform one by one). */
 interface ListPage {
   apiVersion?: string;
   kind?: string;
   metadata?: { resourceVersion?: string; continue?: string };
-  items?: KubeObject[];
 }
 
 class WatchdogAbort extends Error {

@@ -55,18 +55,22 @@ export async function* watchEvents(
   onData: () => void = () => {},
 ): AsyncGenerator<WatchEvent> {
   const decoder = new StringDecoder('utf8');
-  let pending = '';
+  // The pieces of the line being read. Searching only each new piece for the newline keeps a 1 MiB object
+  // arriving in 64 KiB chunks linear (searching the whole pending string re-flattened it for every chunk).
+  let pieces: string[] = [];
   for await (const chunk of stream) {
     onData();
-    pending += typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let newline = pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = pending.slice(0, newline).trim();
-      pending = pending.slice(newline + 1);
+    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      pieces.push(text.slice(start, newline));
+      const line = pieces.join('').trim();
+      pieces = [];
+      start = newline + 1;
       if (line !== '') yield decodeWatchLine(line);
-      newline = pending.indexOf('\n');
     }
+    if (start < text.length) pieces.push(text.slice(start));
   }
-  const rest = (pending + decoder.end()).trim();
+  const rest = (pieces.join('') + decoder.end()).trim();
   if (rest !== '') yield decodeWatchLine(rest);
 }

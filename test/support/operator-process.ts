@@ -13,6 +13,8 @@ export interface OperatorProcessOptions {
    * tells which process holds it, and a restarted process is a new candidate that waits out the old lease.
    */
   readonly name?: string;
+  /** Added to the test's environment (e.g. NODE_OPTIONS, as the Deployment sets it). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 export class OperatorProcess {
@@ -23,6 +25,7 @@ export class OperatorProcess {
   readonly #options: OperatorProcessOptions;
   #starts = 0;
   #identity: string | undefined;
+  #logPath = '';
   #exitCode: number | string | undefined;
 
   constructor(plane: ControlPlane, args: readonly string[] = [], options: OperatorProcessOptions = {}) {
@@ -61,14 +64,28 @@ export class OperatorProcess {
     return this.#exited;
   }
 
+  /** The log of the current (or last) process. */
+  get logPath(): string {
+    return this.#logPath;
+  }
+
+  /** How the current process ended (`code 134`, `signal SIGKILL`), or undefined while it runs. */
+  get ended(): string | undefined {
+    const child = this.#child;
+    if (child === undefined) return 'never started';
+    if (child.signalCode !== null) return `signal ${child.signalCode}`;
+    return child.exitCode === null ? undefined : `code ${child.exitCode}`;
+  }
+
   start(): void {
     const start = this.#starts++;
     const { name, kubeconfigPath = this.#plane.kubeconfigPath } = this.#options;
     this.#identity = name === undefined ? undefined : `${name}-${start}`;
-    const log = createWriteStream(join(this.#plane.dir, `operator-${this.#identity ?? start}.log`));
+    this.#logPath = join(this.#plane.dir, `operator-${this.#identity ?? start}.log`);
+    const log = createWriteStream(this.#logPath);
     const id = this.#identity === undefined ? [] : [`--leader-election-id=${this.#identity}`];
     const child = spawn(process.execPath, [repoPath('src/operator/main.ts'), ...this.#args, ...id], {
-      env: { ...process.env, KUBECONFIG: kubeconfigPath },
+      env: { ...process.env, ...this.#options.env, KUBECONFIG: kubeconfigPath },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);

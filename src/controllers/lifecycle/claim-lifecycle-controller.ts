@@ -11,6 +11,7 @@ import { LABEL_AUTO_CREATED, type OwnerReference, type ResourceClaim } from '../
 import { claimOutcome } from '../../quota/index.ts';
 import {
   eventObjects,
+  IDENTITY_VIEW,
   type KubeClient,
   type KubeObject,
   type Manager,
@@ -42,7 +43,8 @@ export function setupClaimLifecycleController(
   const watching = new Map<string, Promise<boolean>>();
   const access = new AccessChecker(mgr.client.kubeConfig);
   // A claim whose object does not exist yet is looked at again when an object of that kind appears: one
-  // shared watch per owner kind, mapped back to the claims naming the object. Only with permission to watch
+  // shared watch per owner kind, mapped back to the claims naming the object; metadata only, identity kept
+  // (the object itself is read live when adopted). Only with permission to watch
   // the kind: an informer that may not list retries forever and keeps /readyz false.
   const watchOwners = (resource: ResourceRef): Promise<boolean> => {
     const id = resourceId(resource);
@@ -64,7 +66,7 @@ export function setupClaimLifecycleController(
   };
   const startOwnerWatch = (resource: ResourceRef) => {
     controller.watch({
-      informer: mgr.informers.informerFor(resource),
+      informer: mgr.informers.informerFor(resource, {}, IDENTITY_VIEW),
       map: (event) =>
         eventObjects(event).flatMap((owner) => claimsNaming(caches, resource, owner).map(requestFor)),
     });

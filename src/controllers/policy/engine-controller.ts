@@ -3,6 +3,8 @@
 // decide, and applies the plan. Trigger kinds are watched at run time (trigger-kinds.ts); each new watch
 // replays the kind's objects, and a policy change re-queues every object of its kind (engine-sources.ts),
 // so a policy that becomes Ready processes the existing objects at once instead of on a periodic resync.
+import type { GrantCreationPolicy } from '../../api/index.ts';
+import { grantPolicyTriggerRefs, type MetadataRefs, mergeRefs, NO_REFS } from '../../policy/index.ts';
 import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
 import type { QuotaCaches } from '../resources.ts';
 import { applyPlan } from './apply-plan.ts';
@@ -15,6 +17,21 @@ import type { TriggerKinds } from './trigger-kinds.ts';
 import type { PolicyVerdicts } from './verdicts.ts';
 
 export const EVENT_COMPONENT = 'milo-quota-operator';
+
+/** The trigger label and annotation keys the Ready policies of kind `key` may read. */
+export function kindTriggerRefs(
+  policies: readonly GrantCreationPolicy[],
+  verdicts: PolicyVerdicts,
+  key: string,
+): MetadataRefs {
+  let refs = NO_REFS;
+  for (const policy of policies) {
+    if (policyKindKey(policy) !== key) continue;
+    const verdict = verdicts.of(policy);
+    if (verdict.ok) refs = mergeRefs(refs, grantPolicyTriggerRefs(verdict.compiled));
+  }
+  return refs;
+}
 
 export function setupGrantEngine(
   mgr: Manager,
@@ -39,6 +56,9 @@ export function setupGrantEngine(
     const trigger = watched.informer.byIndex(BY_UID, parsed.uid)[0];
     if (trigger === undefined && isLive(parsed.uid)) return {};
     const policies = policiesOf(parsed.kindKey);
+    // A policy reading a label or annotation the cache does not keep yet: wait for the relist that adds it.
+    if (!watched.fields.covers(kindTriggerRefs(policies, verdicts, parsed.kindKey), watched.informer))
+      return { requeueAfterMs: 250 };
     const outcomes: PolicyOutcome[] = [];
     for (const policy of trigger === undefined ? [] : policies) {
       const verdict = verdicts.of(policy);

@@ -4,7 +4,7 @@ import type { Manager } from '../../runtime/index.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
 import type { QuotaCaches } from '../resources.ts';
 import { AccessChecker } from './access.ts';
-import { setupGrantEngine } from './engine-controller.ts';
+import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
 import { type PolicyStatusOptions, setupGrantPolicyStatusController } from './policy-status-controller.ts';
 import { TriggerKinds } from './trigger-kinds.ts';
@@ -30,6 +30,7 @@ export function setupGrantPolicyControllers(
     informers: mgr.informers,
     discovery: options.discovery,
     access: new AccessChecker(kubeConfig),
+    refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
   });
   setupGrantEngine(mgr, caches, verdicts, kinds);
   setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options.discovery, options);

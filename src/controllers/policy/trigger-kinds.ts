@@ -4,16 +4,20 @@
 // call, so a kind whose CRD or version goes away is reported again. Watches are never removed: the shared
 // informer may serve other policies, it resumes by itself when the kind is served again, and a kind nobody
 // targets any more costs one idle watch.
+import type { MetadataRefs } from '../../policy/index.ts';
 import { apiVersionOf, type Informer, type InformerFactory, type ResourceRef } from '../../runtime/index.ts';
 import type { ResourceDiscovery } from '../discovery.ts';
 import { type AccessChecker, forbiddenMessage } from './access.ts';
 import { kindKey, notServedMessage, type TriggerKind } from './trigger-kind.ts';
+import { TriggerFields } from './trigger-view.ts';
 
 export interface WatchedKind {
   readonly key: string;
   readonly kind: TriggerKind;
   readonly ref: ResourceRef;
   readonly informer: Informer;
+  /** Which trigger labels and annotations its cache keeps. */
+  readonly fields: TriggerFields;
 }
 
 export type KindState =
@@ -24,6 +28,8 @@ export interface TriggerKindsDeps {
   readonly informers: InformerFactory;
   readonly discovery: ResourceDiscovery;
   readonly access: AccessChecker;
+  /** The label and annotation keys the kind's policies read now: what its cache keeps from the start. */
+  readonly refsFor: (key: string) => MetadataRefs;
 }
 
 export class TriggerKinds {
@@ -75,7 +81,9 @@ export class TriggerKinds {
       const user = await this.#deps.access.user();
       return { state: 'unavailable', message: forbiddenMessage(ref, missing, user) };
     }
-    const watched: WatchedKind = { key, kind, ref, informer: this.#deps.informers.informerFor(ref) };
+    const fields = new TriggerFields(this.#deps.refsFor(key));
+    const informer = this.#deps.informers.informerFor(ref, {}, fields.view);
+    const watched: WatchedKind = { key, kind, ref, informer, fields };
     this.#watched.set(key, watched);
     for (const listener of this.#listeners) listener(watched);
     return { state: 'watching', watched };

@@ -196,4 +196,30 @@ describe('grant-creation engine', () => {
     assert.match(event.message ?? '', /metadata\.name/);
     assert.equal(event.type, 'Warning');
   });
+
+  it('reads a trigger annotation the cache did not keep once a policy asks for it (the view widens and relists)', async () => {
+    // The Organizations' cache keeps no annotation so far: no policy reads one. This Organization also carries
+    // a 200 KB annotation that nobody reads, which the cache never holds.
+    const org = makeOrg('annotated', 'Standard');
+    org.metadata = {
+      ...org.metadata,
+      annotations: { 'example.com/tier': 'gold', 'example.com/blob': 'x'.repeat(200_000) },
+    };
+    await env.client.create(ORGS, org);
+    await waitGrant(env.client, NS, 'standard-annotated');
+    await env.client.create(
+      RESOURCES.grantPolicies,
+      makeGrantPolicy('by-annotation', {
+        constraints: ['trigger.metadata.annotations["example.com/tier"] == "gold"'],
+        labels: { tier: '{{trigger.metadata.annotations["example.com/tier"]}}' },
+      }),
+    );
+    const grant = await waitGrant(env.client, NS, 'by-annotation-annotated');
+    assert.equal(grant.metadata.labels?.tier, 'gold');
+    assert.equal(
+      await getGrant(env.client, NS, 'by-annotation-fast'),
+      undefined,
+      'the constraint still filters',
+    );
+  });
 });

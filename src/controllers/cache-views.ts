@@ -1,0 +1,124 @@
+// What the informers of the six quota kinds keep of each object: the fields some reader of the cache uses
+// (controllers, webhooks, the claim waiter), nothing a tenant can inflate. Labels and annotations are kept by
+// exact key, never by prefix, so a `quota.miloapis.com/junk` annotation costs nothing either. spec and status
+// are kept whole: the CRD schemas bound them, and only the operator writes status.
+import {
+  ANNOTATION_OWNER_UID,
+  LABEL_AUTO_CREATED,
+  LABEL_GVK,
+  LABEL_POLICY,
+  LABEL_RESOURCE_UID,
+  LABEL_TRIGGER_UID,
+  type QuotaKind,
+} from '../api/index.ts';
+import {
+  type InformerView,
+  identityMetadata,
+  type KubeObject,
+  type ObjectMeta,
+  type OwnerReference,
+  pickEntries,
+  withMap,
+} from '../runtime/index.ts';
+
+/** Claim labels read from the cache: auto-created (lifecycle), resource-uid (recordedUid); the others cost 63 bytes at most. */
+export const CLAIM_LABELS: ReadonlySet<string> = new Set([
+  LABEL_AUTO_CREATED,
+  LABEL_POLICY,
+  LABEL_GVK,
+  LABEL_RESOURCE_UID,
+]);
+/** Claim annotations read from the cache: the client's owner uid (recordedUid). */
+export const CLAIM_ANNOTATIONS: ReadonlySet<string> = new Set([ANNOTATION_OWNER_UID]);
+/** A uid is 36 characters; a longer owner-uid matches no object however much of it is kept. */
+export const MAX_KEPT_ANNOTATION = 256;
+/** Labels of grants not made by a policy that the engine reads (plan.ts, policy/indexes.ts). */
+export const GRANT_LABELS: ReadonlySet<string> = new Set([LABEL_POLICY, LABEL_TRIGGER_UID]);
+
+const spread = (obj: KubeObject) => ({
+  ...(obj.apiVersion !== undefined && { apiVersion: obj.apiVersion }),
+  ...(obj.kind !== undefined && { kind: obj.kind }),
+});
+const body = (obj: KubeObject) => ({
+  ...(obj.spec !== undefined && { spec: obj.spec }),
+  ...(obj.status !== undefined && { status: obj.status }),
+});
+const truncated = (map: Record<string, string> | undefined) =>
+  map &&
+  Object.fromEntries(Object.entries(map).map(([k, v]) => [k, v.slice(0, MAX_KEPT_ANNOTATION)] as const));
+
+/**
+ * Claims: identity, the labels and annotation above, and the owner references that matter: those naming the
+ * claim's resourceRef (recordedUid), else the first one (readers only ask whether there is any).
+ */
+export function slimClaim(obj: KubeObject): KubeObject {
+  const meta = obj.metadata ?? {};
+  const ref = (obj.spec as { resourceRef?: { kind?: string; name?: string } } | undefined)?.resourceRef;
+  const owners = meta.ownerReferences ?? [];
+  const naming = owners.filter((o) => o.kind === ref?.kind && o.name === ref?.name);
+  const kept: OwnerReference[] = naming.length > 0 ? naming : owners.slice(0, 1);
+  return {
+    ...spread(obj),
+    metadata: {
+      ...identityMetadata(meta),
+      ...withMap(
+        'labels',
+        pickEntries(meta.labels, (k) => CLAIM_LABELS.has(k)),
+      ),
+      ...withMap('annotations', truncated(pickEntries(meta.annotations, (k) => CLAIM_ANNOTATIONS.has(k)))),
+      ...(kept.length > 0 && { ownerReferences: kept }),
+    },
+    ...body(obj),
+  };
+}
+
+/**
+ * Grants: the engine updates policy-made grants with a PUT of the cached metadata, so everything but
+ * managedFields is kept (finalizers and owner references must survive the PUT). Their labels and annotations
+ * are the rendered template's (the PUT replaces them), and whoever may write grants is trusted with quota
+ * anyway; of other grants only the engine's own labels are kept, so an adopted grant still differs from the
+ * rendered one and is written.
+ */
+export function slimGrant(obj: KubeObject): KubeObject {
+  const { managedFields: _, labels, annotations, ...rest } = obj.metadata ?? {};
+  const policyMade = labels?.[LABEL_POLICY] !== undefined;
+  const metadata: ObjectMeta = policyMade
+    ? { ...rest, ...withMap('labels', labels), ...withMap('annotations', annotations) }
+    : {
+        ...rest,
+        ...withMap(
+          'labels',
+          pickEntries(labels, (k) => GRANT_LABELS.has(k)),
+        ),
+      };
+  return { ...spread(obj), metadata, ...body(obj) };
+}
+
+/** Buckets: identity and labels (only the operator may write a bucket's labels: the bucket webhook). */
+export function slimBucket(obj: KubeObject): KubeObject {
+  const meta = obj.metadata ?? {};
+  return {
+    ...spread(obj),
+    metadata: { ...identityMetadata(meta), ...withMap('labels', meta.labels) },
+    ...body(obj),
+  };
+}
+
+/** Registrations and policies: identity, spec and status; nobody reads their labels or annotations. */
+export function slimToSpecAndStatus(obj: KubeObject): KubeObject {
+  return { ...spread(obj), metadata: identityMetadata(obj.metadata), ...body(obj) };
+}
+
+const TRANSFORMS: Record<QuotaKind, (obj: KubeObject) => KubeObject> = {
+  ResourceClaim: slimClaim,
+  ResourceGrant: slimGrant,
+  AllowanceBucket: slimBucket,
+  ResourceRegistration: slimToSpecAndStatus,
+  GrantCreationPolicy: slimToSpecAndStatus,
+  ClaimCreationPolicy: slimToSpecAndStatus,
+};
+
+/** The view every informer of a quota kind uses. */
+export function quotaView(kind: QuotaKind): InformerView {
+  return { name: 'quota', transform: TRANSFORMS[kind] };
+}
