@@ -7,14 +7,11 @@
 //   the client's owner-uid annotation): a forged owner or uid would let GC or the orphan cleanup delete it.
 // Denied and Pending claims hold nothing, so deleting them is always allowed.
 import {
-  ANNOTATION_OWNER_UID,
+  CLAIM_LINK_ANNOTATIONS,
+  CLAIM_LINK_LABELS,
   type ConsumerRef,
   GROUP,
   jsonEqual,
-  LABEL_AUTO_CREATED,
-  LABEL_GVK,
-  LABEL_POLICY,
-  LABEL_RESOURCE_UID,
   type OwnerReference,
   type ResourceClaim,
 } from '../api/index.ts';
@@ -24,15 +21,7 @@ import type { ResourceRef } from '../runtime/index.ts';
 import { type AccessAttributes, qualifiedResource, type RequesterChecks } from './requester-access.ts';
 import type { AdmissionRequest, AdmissionUserInfo } from './review.ts';
 
-/** The label keys the operator's decisions read: changing one could make a claim look orphaned or foreign. */
-export const PROTECTED_LABELS: readonly string[] = [
-  LABEL_AUTO_CREATED,
-  LABEL_RESOURCE_UID,
-  LABEL_POLICY,
-  LABEL_GVK,
-];
-export const PROTECTED_ANNOTATIONS: readonly string[] = [ANNOTATION_OWNER_UID];
-
+/** The ClusterRole (config/rbac/user_roles.yaml) that grants `release` on claims. */
 export const RELEASER_ROLE = 'milo-quota-claim-releaser';
 
 export interface ClaimGuardDeps {
@@ -122,10 +111,10 @@ export async function relinkRefusal(
  */
 export function protectedChanges(old: ResourceClaim, next: ResourceClaim): string[] {
   const changes: string[] = [];
-  for (const key of PROTECTED_LABELS) {
+  for (const key of CLAIM_LINK_LABELS) {
     if (old.metadata.labels?.[key] !== next.metadata.labels?.[key]) changes.push(`metadata.labels[${key}]`);
   }
-  for (const key of PROTECTED_ANNOTATIONS) {
+  for (const key of CLAIM_LINK_ANNOTATIONS) {
     if (old.metadata.annotations?.[key] !== next.metadata.annotations?.[key])
       changes.push(`metadata.annotations[${key}]`);
   }

@@ -23,12 +23,7 @@ export type ClaimResult =
     }
   /** The claim name is held for another object (or another create in flight): refuse, retryable. */
   | { readonly kind: 'held'; readonly message: string }
-  | {
-      readonly kind: 'error';
-      readonly message: string;
-      readonly claim?: ResourceClaim;
-      readonly created?: boolean;
-    };
+  | { readonly kind: 'error'; readonly message: string };
 
 export interface ClaimLifecycleDeps {
   readonly client: KubeClient;
@@ -187,9 +182,7 @@ export async function releaseClaims(
   deps: { readonly client: KubeClient },
   results: readonly ClaimResult[],
 ): Promise<void> {
-  const made = results.flatMap((r) =>
-    'claim' in r && r.claim !== undefined && r.created === true ? [r.claim] : [],
-  );
+  const made = results.flatMap((r) => ('claim' in r && r.created ? [r.claim] : []));
   await Promise.all(made.map((claim) => deleteClaim(deps.client, claim).catch(() => {})));
 }
 

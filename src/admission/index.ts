@@ -23,15 +23,7 @@ export {
 } from './certs/pki.ts';
 export { SelfManagedCertificates, type SelfManagedOptions } from './certs/self-managed.ts';
 export type { CertificateSource, ServingCertificate } from './certs/source.ts';
-export {
-  type ClaimGuardDeps,
-  chargeRefusal,
-  PROTECTED_LABELS,
-  protectedChanges,
-  RELEASER_ROLE,
-  releaseRefusal,
-  relinkRefusal,
-} from './claim-guard.ts';
+export { chargeRefusal } from './claim-guard.ts';
 export {
   type ClientConfig,
   clientConfigFor,
@@ -56,9 +48,7 @@ export {
   quotaValidationConfiguration,
   quotaWebhookPath,
 } from './quota-webhook.ts';
-export { RequesterAccess, type RequesterChecks, SYSTEM_CONTROLLERS } from './requester-access.ts';
 export * from './review.ts';
-export { conflict } from './review.ts';
 export { type ClientAuthentication, WebhookServer, type WebhookServerOptions } from './server.ts';
 export { servingNames, setupWebhooks, type WebhookOptions, type Webhooks } from './setup.ts';
 export { ClaimWaiter } from './waiter.ts';

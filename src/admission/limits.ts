@@ -78,8 +78,8 @@ export function serverLimits(partial: Partial<ServerLimits> = {}): ServerLimits 
   return limits;
 }
 
-/** Counts reviews being handled; `tryAcquire` never waits. */
-export class InFlightSlots {
+/** A bounded count: taking never waits, and what does not fit is refused with nothing taken. */
+class BoundedCount {
   readonly #max: number;
   #used = 0;
 
@@ -91,44 +91,61 @@ export class InFlightSlots {
     return this.#used;
   }
 
+  take(n: number): boolean {
+    if (n > 0 && this.#used + n > this.#max) return false;
+    this.#used += n;
+    return true;
+  }
+
+  give(n: number): void {
+    this.#used -= n;
+  }
+}
+
+/** Counts reviews being handled; `tryAcquire` never waits. */
+export class InFlightSlots {
+  readonly #count: BoundedCount;
+
+  constructor(max: number) {
+    this.#count = new BoundedCount(max);
+  }
+
+  get used(): number {
+    return this.#count.used;
+  }
+
   /** A release function, or undefined when all slots are taken. */
   tryAcquire(): (() => void) | undefined {
-    if (this.#used >= this.#max) return undefined;
-    this.#used++;
+    if (!this.#count.take(1)) return undefined;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#used--;
+      this.#count.give(1);
     };
   }
 }
 
 /** Body bytes buffered over all requests being read; each request's first FREE_BODY_BYTES are free. */
 export class BodyBudget {
-  readonly #max: number;
-  #used = 0;
+  readonly #count: BoundedCount;
 
   constructor(max: number) {
-    this.#max = max;
+    this.#count = new BoundedCount(max);
   }
 
   get used(): number {
-    return this.#used;
+    return this.#count.used;
   }
 
   /** Charges `chunk` bytes to a body already `before` bytes long; false (nothing charged) when over budget. */
   charge(before: number, chunk: number): boolean {
-    const charged = chargeable(before, chunk);
-    if (charged === 0) return true;
-    if (this.#used + charged > this.#max) return false;
-    this.#used += charged;
-    return true;
+    return this.#count.take(chargeable(before, chunk));
   }
 
   /** Gives back what a body of `size` bytes was charged. */
   release(size: number): void {
-    this.#used -= chargeable(0, size);
+    this.#count.give(chargeable(0, size));
   }
 }
 

@@ -6,8 +6,7 @@
 // The built-in controllers that must always get through (garbage collector, namespace controller) and the
 // operator itself are recognised by name, with no API call. Answers are cached for a few seconds (bounded),
 // so a burst of requests from one service costs one review.
-import type { KubeConfig } from '@kubernetes/client-node';
-import { kubeRequest } from '../runtime/index.ts';
+import { AnswerCache, type KubeClient, subjectAccessReview } from '../runtime/index.ts';
 import type { AdmissionUserInfo } from './review.ts';
 
 /** What a SubjectAccessReview asks about: RBAC's resourceAttributes. */
@@ -30,10 +29,6 @@ export const SYSTEM_CONTROLLERS: readonly string[] = [
   'system:kube-controller-manager',
 ];
 
-interface AccessReview {
-  status?: { allowed?: boolean; denied?: boolean; reason?: string };
-}
-
 export interface RequesterAccessOptions {
   /** How long an answer is reused. Default 5 s. */
   readonly ttlMs?: number;
@@ -49,21 +44,21 @@ export interface RequesterChecks {
 }
 
 export class RequesterAccess implements RequesterChecks {
-  readonly #kc: KubeConfig;
+  readonly #client: KubeClient;
   readonly #operator: () => Promise<string>;
-  readonly #ttlMs: number;
-  readonly #max: number;
-  readonly #answers = new Map<string, { at: number; allowed: Promise<boolean> }>();
+  readonly #answers: AnswerCache<boolean>;
 
   constructor(
-    kubeConfig: KubeConfig,
+    client: KubeClient,
     operatorIdentity: () => Promise<string>,
     options: RequesterAccessOptions = {},
   ) {
-    this.#kc = kubeConfig;
+    this.#client = client;
     this.#operator = operatorIdentity;
-    this.#ttlMs = options.ttlMs ?? 5_000;
-    this.#max = options.maxEntries ?? 10_000;
+    this.#answers = new AnswerCache({
+      ttlMs: options.ttlMs ?? 5_000,
+      maxEntries: options.maxEntries ?? 10_000,
+    });
   }
 
   /** The operator's own requests (claims it creates for the enforcement webhook, orphan cleanup). */
@@ -76,47 +71,20 @@ export class RequesterAccess implements RequesterChecks {
     return SYSTEM_CONTROLLERS.includes(user.username ?? '') || (await this.isOperator(user));
   }
 
-  /** Whether RBAC (or whatever authorizer the cluster runs) lets `user` do `attributes`. */
+  /** Whether RBAC (or whatever authorizer the cluster runs) lets `user` do `attributes`; a failed review is
+   * not remembered. */
   allowed(user: AdmissionUserInfo, attributes: AccessAttributes, signal?: AbortSignal): Promise<boolean> {
-    const key = JSON.stringify([user.username, user.uid, user.groups, user.extra, attributes]);
-    const now = Date.now();
-    const cached = this.#answers.get(key);
-    if (cached !== undefined && now - cached.at < this.#ttlMs) return cached.allowed;
-    const answer = this.#review(user, attributes, signal);
-    // A failed review is not remembered: the next request asks again.
-    answer.catch(() => this.#answers.delete(key));
-    this.#answers.delete(key);
-    this.#answers.set(key, { at: now, allowed: answer });
-    while (this.#answers.size > this.#max) {
-      const oldest = this.#answers.keys().next().value;
-      if (oldest === undefined) break;
-      this.#answers.delete(oldest);
-    }
-    return answer;
-  }
-
-  async #review(
-    user: AdmissionUserInfo,
-    attributes: AccessAttributes,
-    signal?: AbortSignal,
-  ): Promise<boolean> {
-    const review = await kubeRequest<AccessReview>(this.#kc, {
-      method: 'POST',
-      path: '/apis/authorization.k8s.io/v1/subjectaccessreviews',
-      body: {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: {
-          user: user.username,
-          uid: user.uid,
-          groups: user.groups,
-          extra: user.extra,
-          resourceAttributes: attributes,
-        },
-      },
-      ...(signal ? { signal } : {}),
+    const identity = { ...user, username: user.username ?? '' };
+    const key = JSON.stringify([identity, attributes]);
+    return this.#answers.get(key, async () => {
+      const answer = await subjectAccessReview(
+        this.#client,
+        identity,
+        { resourceAttributes: attributes },
+        signal,
+      );
+      return answer.allowed;
     });
-    return review.status?.allowed === true;
   }
 }
 

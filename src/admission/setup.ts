@@ -120,7 +120,7 @@ export function claimGuardFor(
   identity: () => Promise<string>,
 ): ClaimGuardDeps {
   return {
-    access: new RequesterAccess(mgr.client.kubeConfig, identity),
+    access: new RequesterAccess(mgr.client, identity),
     resolveKind: (group, kind) => discovery.resolveGroupKind(group, kind),
     findObject: (claim, signal) => findClaimObject(mgr.client, discovery, claim, signal),
   };

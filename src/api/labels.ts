@@ -46,3 +46,16 @@ export function isGitOpsTrackingKey(key: string): boolean {
 export function gvkLabelValue(group: string, version: string, kind: string): string {
   return `${group === '' ? 'core' : group}.${version}.${kind}`;
 }
+
+/**
+ * The claim metadata the operator reads to tie a claim to the object it pays for (orphan cleanup, retried
+ * creates, the claims client). Its caches keep exactly these keys of a claim, and only the operator, the
+ * garbage collector and quota admins may change them (the ResourceClaim webhook).
+ */
+export const CLAIM_LINK_LABELS: readonly string[] = [
+  LABEL_AUTO_CREATED,
+  LABEL_POLICY,
+  LABEL_GVK,
+  LABEL_RESOURCE_UID,
+];
+export const CLAIM_LINK_ANNOTATIONS: readonly string[] = [ANNOTATION_OWNER_UID];

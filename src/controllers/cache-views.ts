@@ -3,11 +3,9 @@
 // exact key, never by prefix, so a `quota.miloapis.com/junk` annotation costs nothing either. spec and status
 // are kept whole: the CRD schemas bound them, and only the operator writes status.
 import {
-  ANNOTATION_OWNER_UID,
-  LABEL_AUTO_CREATED,
-  LABEL_GVK,
+  CLAIM_LINK_ANNOTATIONS,
+  CLAIM_LINK_LABELS,
   LABEL_POLICY,
-  LABEL_RESOURCE_UID,
   LABEL_TRIGGER_UID,
   type QuotaKind,
 } from '../api/index.ts';
@@ -22,14 +20,9 @@ import {
 } from '../runtime/index.ts';
 
 /** Claim labels read from the cache: auto-created (lifecycle), resource-uid (recordedUid); the others cost 63 bytes at most. */
-export const CLAIM_LABELS: ReadonlySet<string> = new Set([
-  LABEL_AUTO_CREATED,
-  LABEL_POLICY,
-  LABEL_GVK,
-  LABEL_RESOURCE_UID,
-]);
+export const CLAIM_LABELS: ReadonlySet<string> = new Set(CLAIM_LINK_LABELS);
 /** Claim annotations read from the cache: the client's owner uid (recordedUid). */
-export const CLAIM_ANNOTATIONS: ReadonlySet<string> = new Set([ANNOTATION_OWNER_UID]);
+export const CLAIM_ANNOTATIONS: ReadonlySet<string> = new Set(CLAIM_LINK_ANNOTATIONS);
 /** A uid is 36 characters; a longer owner-uid matches no object however much of it is kept. */
 export const MAX_KEPT_ANNOTATION = 256;
 /** Labels of grants not made by a policy that the engine reads (plan.ts, policy/indexes.ts). */

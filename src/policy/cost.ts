@@ -1,4 +1,5 @@
 import { type CelValue, isCelList, isCelMap } from '@bufbuild/cel';
+import { walk } from './ast.ts';
 import type { Expr } from './check.ts';
 
 /**
@@ -107,39 +108,4 @@ function maxId(root: Expr): bigint {
   let max = 0n;
   for (const node of walk(root)) if (node.id > max) max = node.id;
   return max;
-}
-
-/** Every node of the AST, parents before children (a snapshot, so callers may rewrite while iterating). */
-function walk(root: Expr): Expr[] {
-  const out: Expr[] = [];
-  const stack: Expr[] = [root];
-  while (stack.length > 0) {
-    const node = stack.pop() as Expr;
-    out.push(node);
-    stack.push(...children(node));
-  }
-  return out;
-}
-
-function children(node: Expr): Expr[] {
-  const k = node.exprKind;
-  const present = (xs: (Expr | undefined)[]): Expr[] => xs.filter((x): x is Expr => x !== undefined);
-  switch (k.case) {
-    case 'selectExpr':
-      return present([k.value.operand]);
-    case 'callExpr':
-      return present([k.value.target, ...k.value.args]);
-    case 'listExpr':
-      return k.value.elements;
-    case 'structExpr':
-      return present(
-        k.value.entries.flatMap((e) => [e.keyKind.case === 'mapKey' ? e.keyKind.value : undefined, e.value]),
-      );
-    case 'comprehensionExpr': {
-      const c = k.value;
-      return present([c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result]);
-    }
-    default:
-      return [];
-  }
 }

@@ -2,6 +2,7 @@
 // trigger caches keep only those keys (a tenant's 250 KB annotation that no policy reads costs nothing), so
 // the answer must never be too small: any use of the maps, or of `trigger` or `trigger.metadata`, other than
 // a constant key (`.key`, `["key"]`, `has(...)`, `[?"key"]`) means every key.
+import { children } from './ast.ts';
 import type { Expr } from './check.ts';
 
 export type KeyRefs = { readonly all: true } | { readonly all: false; readonly keys: ReadonlySet<string> };
@@ -83,27 +84,4 @@ function selectedField(node: Expr, operand: Expr): string | undefined {
     return constant.value.constantKind.value;
   }
   return undefined;
-}
-
-function children(node: Expr): Expr[] {
-  const k = node.exprKind;
-  const present = (xs: (Expr | undefined)[]): Expr[] => xs.filter((x): x is Expr => x !== undefined);
-  switch (k.case) {
-    case 'selectExpr':
-      return present([k.value.operand]);
-    case 'callExpr':
-      return present([k.value.target, ...k.value.args]);
-    case 'listExpr':
-      return k.value.elements;
-    case 'structExpr':
-      return present(
-        k.value.entries.flatMap((e) => [e.keyKind.case === 'mapKey' ? e.keyKind.value : undefined, e.value]),
-      );
-    case 'comprehensionExpr': {
-      const c = k.value;
-      return present([c.iterRange, c.accuInit, c.loopCondition, c.loopStep, c.result]);
-    }
-    default:
-      return [];
-  }
 }

@@ -1,6 +1,7 @@
 // Public surface of the controller runtime: controller-runtime's guarantees on @kubernetes/client-node.
 // Other layers import only from here. See docs/runtime.md.
 
+export { AnswerCache, subjectAccessReview } from './access-review.ts';
 export { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 export { IDENTITY_VIEW, identityMetadata, keepIdentity, pickEntries, withMap } from './cache-views.ts';
 export {

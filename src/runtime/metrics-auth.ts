@@ -4,16 +4,9 @@
 // bind ClusterRole milo-quota-metrics-reader (`get` on /metrics) to the scraper. Both answers are cached
 // briefly with a bounded size, so a scrape every few seconds costs no API call most of the time.
 import { createHash } from 'node:crypto';
+import { type AccessCacheOptions, AnswerCache, type Identity, subjectAccessReview } from './access-review.ts';
 import type { KubeClient } from './client.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
-
-/** Who a token belongs to, as a TokenReview reports it. */
-export interface Identity {
-  readonly username: string;
-  readonly uid?: string;
-  readonly groups?: readonly string[];
-  readonly extra?: Readonly<Record<string, readonly string[]>>;
-}
 
 /** The two API calls, separate so the cache can be tested without an apiserver. */
 export interface AccessReviewer {
@@ -27,15 +20,6 @@ export type AccessDecision =
   | { readonly status: 200; readonly user: string }
   | { readonly status: 401 | 403 | 500; readonly message: string };
 
-export interface AccessCacheOptions {
-  /** How long an answer (allowed or denied) is reused. Default 10 s. */
-  readonly ttlMs?: number;
-  /** Entries kept per cache (tokens; identities and paths); the oldest go first. Default 1024. */
-  readonly maxEntries?: number;
-  /** Tests move time. */
-  readonly now?: () => number;
-}
-
 const review = (group: string, plural: string, kind: string): ResourceRef => ({
   group,
   version: 'v1',
@@ -44,13 +28,14 @@ const review = (group: string, plural: string, kind: string): ResourceRef => ({
   kind,
 });
 const TOKEN_REVIEWS = review('authentication.k8s.io', 'tokenreviews', 'TokenReview');
-const ACCESS_REVIEWS = review('authorization.k8s.io', 'subjectaccessreviews', 'SubjectAccessReview');
 
 interface TokenReviewStatus {
   readonly authenticated?: boolean;
   readonly user?: Identity;
   readonly error?: string;
 }
+
+export type { AccessCacheOptions, Identity };
 
 /** Reviews through the apiserver with the operator's own credentials (RBAC: create on both reviews). */
 export function kubeAccessReviewer(client: KubeClient): AccessReviewer {
@@ -64,47 +49,9 @@ export function kubeAccessReviewer(client: KubeClient): AccessReviewer {
       const status = (answer.status ?? {}) as TokenReviewStatus;
       return status.authenticated === true && status.user?.username ? status.user : undefined;
     },
-    async authorize(identity, verb, path) {
-      const { username: user, uid, groups, extra } = identity;
-      const answer = await client.create<KubeObject>(ACCESS_REVIEWS, {
-        apiVersion: 'authorization.k8s.io/v1',
-        kind: 'SubjectAccessReview',
-        spec: { user, uid, groups, extra, nonResourceAttributes: { path, verb } },
-      });
-      const status = (answer.status ?? {}) as { allowed?: boolean; reason?: string };
-      return { allowed: status.allowed === true, ...(status.reason ? { reason: status.reason } : {}) };
-    },
+    authorize: (identity, verb, path) =>
+      subjectAccessReview(client, identity, { nonResourceAttributes: { path, verb } }),
   };
-}
-
-/** A bounded map of answers that expire; a pending answer is shared, a failed one is not kept. */
-class AnswerCache<V> {
-  readonly #entries = new Map<string, { value: Promise<V>; expires: number }>();
-  readonly #ttlMs: number;
-  readonly #max: number;
-  readonly #now: () => number;
-
-  constructor(options: AccessCacheOptions) {
-    this.#ttlMs = options.ttlMs ?? 10_000;
-    this.#max = options.maxEntries ?? 1024;
-    this.#now = options.now ?? Date.now;
-  }
-
-  get(key: string, load: () => Promise<V>): Promise<V> {
-    const hit = this.#entries.get(key);
-    if (hit !== undefined && hit.expires > this.#now()) return hit.value;
-    this.#entries.delete(key);
-    const value = load();
-    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
-    value.catch(() => this.#entries.delete(key));
-    // Map iteration follows insertion: the first key is the oldest
-    while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value ?? '');
-    return value;
-  }
-
-  get size(): number {
-    return this.#entries.size;
-  }
 }
 
 /** Decides a request from its Authorization header, verb and path. */

@@ -22,6 +22,7 @@ import {
   type KubeObject,
   type Manager,
   type ObjectEvent,
+  objectKey,
   type Reconciler,
   type Request,
 } from '../../runtime/index.ts';
@@ -124,6 +125,7 @@ export function setupConsumerController(
     informer: caches.claims.informer,
     map: (event) => {
       trackFirstSeen(firstSeen, event);
+      if (event.type === 'delete') ambiguous.delete(objectKey(event.object)); // nothing left to settle
       return toRequests(claimConsumer)(event);
     },
   });
@@ -186,7 +188,7 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
   ): Promise<unknown[]> => {
     const byKey = new Map(decisions.map((d) => [claimKey(d.claim), d]));
     const work = claims.flatMap((claim) => {
-      const key = `${claim.metadata.namespace}/${claim.metadata.name}`;
+      const key = objectKey(asKubeObject(claim));
       const decision = byKey.get(key);
       if (decision === undefined && ledger.has(key)) return []; // its decision is in flight
       const status = nextClaimStatus(claim, decision, pass.now);
@@ -242,8 +244,9 @@ async function settleAmbiguous(
   pass: Pass,
   claims: readonly ResourceClaim[],
 ): Promise<boolean> {
+  if (w.ambiguous.size === 0) return false; // the usual pass: nothing to look up per claim
   for (const claim of claims) {
-    const key = `${claim.metadata.namespace}/${claim.metadata.name}`;
+    const key = objectKey(asKubeObject(claim));
     const write = w.ambiguous.get(key);
     if (write === undefined) continue;
     const live = await readClaim(w.mgr, claim, pass.signal);
@@ -270,7 +273,7 @@ async function settleAmbiguous(
       // 409: one of the two writes landed first, or the claim changed; the next pass reads it again.
     }
   }
-  return claims.some((c) => w.ambiguous.has(`${c.metadata.namespace}/${c.metadata.name}`));
+  return claims.some((c) => w.ambiguous.has(objectKey(asKubeObject(c))));
 }
 
 async function readClaim(mgr: Manager, claim: ResourceClaim, signal: AbortSignal) {

@@ -1,0 +1,94 @@
+// Asking the apiserver what a user may do (SubjectAccessReview, authorization.k8s.io/v1), and a small cache
+// of such answers. Used by the authenticated metrics server (non-resource paths) and by the admission guards
+// (resource verbs such as `claim` and `release`).
+import type { KubeClient } from './client.ts';
+import type { KubeObject, ResourceRef } from './types.ts';
+
+/** Who a token belongs to, as a TokenReview reports it. */
+export interface Identity {
+  readonly username: string;
+  readonly uid?: string;
+  readonly groups?: readonly string[];
+  readonly extra?: Readonly<Record<string, readonly string[]>>;
+}
+
+/** What is asked: a verb on a resource (RBAC's resourceAttributes) or on a non-resource path. */
+export type AccessAttributes =
+  | {
+      readonly resourceAttributes: {
+        readonly verb: string;
+        readonly group: string;
+        readonly resource: string;
+        readonly name?: string;
+        readonly namespace?: string;
+      };
+    }
+  | { readonly nonResourceAttributes: { readonly path: string; readonly verb: string } };
+
+const ACCESS_REVIEWS: ResourceRef = {
+  group: 'authorization.k8s.io',
+  version: 'v1',
+  plural: 'subjectaccessreviews',
+  namespaced: false,
+  kind: 'SubjectAccessReview',
+};
+
+/** Whether `identity` may do `attributes`, with the authorizer's reason when it gives one. */
+export async function subjectAccessReview(
+  client: KubeClient,
+  identity: Identity,
+  attributes: AccessAttributes,
+  signal?: AbortSignal,
+): Promise<{ allowed: boolean; reason?: string }> {
+  const { username: user, uid, groups, extra } = identity;
+  const answer = await client.create<KubeObject>(
+    ACCESS_REVIEWS,
+    {
+      apiVersion: 'authorization.k8s.io/v1',
+      kind: 'SubjectAccessReview',
+      spec: { user, uid, groups, extra, ...attributes },
+    },
+    signal ? { signal } : {},
+  );
+  const status = (answer.status ?? {}) as { allowed?: boolean; reason?: string };
+  return { allowed: status.allowed === true, ...(status.reason ? { reason: status.reason } : {}) };
+}
+
+export interface AccessCacheOptions {
+  /** How long an answer (allowed or denied) is reused. Default 10 s. */
+  readonly ttlMs?: number;
+  /** Entries kept per cache (tokens; identities and paths); the oldest go first. Default 1024. */
+  readonly maxEntries?: number;
+  /** Tests move time. */
+  readonly now?: () => number;
+}
+
+/** A bounded map of answers that expire; a pending answer is shared, a failed one is not kept. */
+export class AnswerCache<V> {
+  readonly #entries = new Map<string, { value: Promise<V>; expires: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor(options: AccessCacheOptions) {
+    this.#ttlMs = options.ttlMs ?? 10_000;
+    this.#max = options.maxEntries ?? 1024;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get(key: string, load: () => Promise<V>): Promise<V> {
+    const hit = this.#entries.get(key);
+    if (hit !== undefined && hit.expires > this.#now()) return hit.value;
+    this.#entries.delete(key);
+    const value = load();
+    this.#entries.set(key, { value, expires: this.#now() + this.#ttlMs });
+    value.catch(() => this.#entries.delete(key));
+    // Map iteration follows insertion: the first key is the oldest
+    while (this.#entries.size > this.#max) this.#entries.delete(this.#entries.keys().next().value ?? '');
+    return value;
+  }
+
+  get size(): number {
+    return this.#entries.size;
+  }
+}
