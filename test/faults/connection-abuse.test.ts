@@ -13,6 +13,7 @@ import type { RunningOperator } from '../../src/operator/operator.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';
+import { configMapClaimPolicy } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
 import { ABUSE_KINDS, type Abuse, type AbuseKind, type AbuseReport, startAbuse } from './abusers.ts';
 import { FAULTS_ENABLED, QUOTA_NS, SKIP_REASON, sleep } from './support.ts';
@@ -41,21 +42,13 @@ const MIN_OPEN_DURING_CREATES = ABUSERS / 2;
 const plane = FAULTS_ENABLED ? useControlPlane({ controllerManager: false }) : undefined;
 const env = plane ? useOperator(plane) : undefined;
 
-const policy = `
-apiVersion: quota.miloapis.com/v1alpha1
-kind: ClaimCreationPolicy
-metadata: {name: abused-configmaps}
-spec:
-  trigger:
-    resource: {apiVersion: v1, kind: ConfigMap}
-    constraints: [{expression: 'trigger.metadata.namespace == "${NS}"'}]
-  target:
-    resourceClaimTemplate:
-      metadata: {generateName: "cm-", namespace: ${QUOTA_NS}}
-      spec:
-        consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: abused-org}
-        requests: [{resourceType: ${TYPE}, amount: 1}]
-`;
+const policy = configMapClaimPolicy({
+  name: 'abused-configmaps',
+  namespace: NS,
+  claimMetadata: `{generateName: "cm-", namespace: ${QUOTA_NS}}`,
+  consumer: 'abused-org',
+  resourceType: TYPE,
+});
 
 interface Create {
   readonly name: string;

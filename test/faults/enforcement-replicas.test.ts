@@ -22,6 +22,7 @@ import {
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { installCrds } from '../support/kube.ts';
+import { configMapClaimPolicy } from '../support/manifests.ts';
 import { OperatorProcess } from '../support/operator-process.ts';
 import { FAULTS_ENABLED, QUOTA_NS, retrying, SKIP_REASON, sleep } from './support.ts';
 
@@ -40,32 +41,13 @@ const FAULTS = new Map<number, [number, 'SIGKILL' | 'SIGTERM']>([
   [90, [0, 'SIGTERM']],
 ]);
 
-const policy = `
-apiVersion: quota.miloapis.com/v1alpha1
-kind: ClaimCreationPolicy
-metadata:
-  name: configmaps
-spec:
-  trigger:
-    resource:
-      apiVersion: v1
-      kind: ConfigMap
-    constraints:
-      - expression: trigger.metadata.namespace == "${NS}"
-  target:
-    resourceClaimTemplate:
-      metadata:
-        name: cm-{{trigger.metadata.name}}
-        namespace: ${QUOTA_NS}
-      spec:
-        consumerRef:
-          apiGroup: resourcemanager.miloapis.com
-          kind: Organization
-          name: replicas-org
-        requests:
-          - resourceType: ${TYPE}
-            amount: 1
-`;
+const policy = configMapClaimPolicy({
+  name: 'configmaps',
+  namespace: NS,
+  claimMetadata: `{name: "cm-{{trigger.metadata.name}}", namespace: ${QUOTA_NS}}`,
+  consumer: 'replicas-org',
+  resourceType: TYPE,
+});
 
 interface Claimed {
   readonly name: string;

@@ -11,7 +11,7 @@ import { review } from '../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';
-import { project } from '../support/manifests.ts';
+import { configMapClaimPolicy, project } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
 import {
   assertQuotaInvariants,
@@ -44,21 +44,13 @@ const ENFORCED: EnforcedKind[] = [
 ];
 const invariants = () => assertQuotaInvariants(env.client, ENFORCED);
 
-const configMapsPolicy = `
-apiVersion: quota.miloapis.com/v1alpha1
-kind: ClaimCreationPolicy
-metadata: {name: configmaps-policy}
-spec:
-  trigger:
-    resource: {apiVersion: v1, kind: ConfigMap}
-    constraints: [{expression: 'trigger.metadata.namespace == "${TEAM}"'}]
-  target:
-    resourceClaimTemplate:
-      metadata: {generateName: "cm-", namespace: "{{trigger.metadata.namespace}}"}
-      spec:
-        consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: alice-org}
-        requests: [{resourceType: example.com/configmaps, amount: 1}]
-`;
+const configMapsPolicy = configMapClaimPolicy({
+  name: 'configmaps-policy',
+  namespace: TEAM,
+  claimMetadata: '{generateName: "cm-", namespace: "{{trigger.metadata.namespace}}"}',
+  consumer: 'alice-org',
+  resourceType: 'example.com/configmaps',
+});
 const blogClaimUid = () =>
   admin(
     'get',
@@ -160,6 +152,11 @@ describe('a tenant cannot get around quota', () => {
     );
     const all = await alice(['delete', 'resourceclaims.quota.miloapis.com', '--all', '-n', TEAM]);
     assert.notEqual(all.code, 0);
+    // one DELETE of the whole collection (deletecollection, which edit grants): admission sees each claim
+    const path = `/apis/quota.miloapis.com/v1alpha1/namespaces/${TEAM}/resourceclaims`;
+    const collection = await alice(['delete', '--raw', path]);
+    assert.notEqual(collection.code, 0, `deletecollection must be refused: ${collection.stdout}`);
+    assert.match(collection.stderr, /which still exists/);
     assert.equal((await teamClaims()).length, 2, 'no claim was deleted');
     const again = await alice(['create', 'configmap', 'cm-3', '-n', TEAM]);
     assert.notEqual(again.code, 0, 'still at the limit');
