@@ -1,10 +1,12 @@
 // `make bench` / `npm run bench`: runs every benchmark (or the ones named: `make bench BENCH=decisions`,
 // `node bench/run.ts decisions scale --scale=small`), each on its own control plane and operator, prints
-// one table with the SPEC §11 target beside each figure, and writes JSON to bench/results/.
+// one table with the SPEC §11 target beside each figure, then issue #15's target table (every row, `met` /
+// `NOT MET` / `not run`), and writes JSON to bench/results/.
 import { parseArgs } from 'node:util';
 import { admissionBench } from './admission/index.ts';
 import { decisionsBench } from './decisions/index.ts';
 import type { Bench, BenchResult, Scale } from './lib/bench.ts';
+import { evaluateGoals, formatGoals } from './lib/goals.ts';
 import { describeMachine, formatMachine } from './lib/machine.ts';
 import { formatTable, type Row, writeReport } from './lib/report.ts';
 import { scaleBench } from './scale/index.ts';
@@ -83,6 +85,11 @@ for (const bench of selected) {
 }
 
 console.log(`\n${formatTable(rows)}\n`);
+const goals = evaluateGoals(
+  rows,
+  selected.map((b) => b.name),
+);
+console.log(`Issue #15 targets (ratios against baselines measured in this run):\n${formatGoals(goals)}\n`);
 const command = `node bench/run.ts ${process.argv.slice(2).join(' ')}`.trim();
 const path = writeReport(
   new URL('./results', import.meta.url).pathname,
@@ -93,6 +100,14 @@ const path = writeReport(
     machine,
     durationsSeconds: durations,
     rows,
+    goals: goals.map(({ goal, row, verdict }) => ({
+      id: goal.id,
+      figure: goal.label,
+      value: row?.value,
+      unit: row?.unit,
+      target: goal.target,
+      verdict,
+    })),
     details,
   },
 );

@@ -34,6 +34,24 @@ export interface RunResult {
   readonly granted: number;
   readonly denied: number;
   readonly wallSeconds: number;
+  /** Steady runs: how fast the undecided claims (create started, decision not yet seen) piled up while
+   * creates were being issued, in claims/s (least-squares slope of samples every 100 ms, the first second
+   * left out as warm-up). About 0 when the decider keeps up; the shortfall in claims/s when it does not. */
+  readonly backlogGrowth: number | undefined;
+  /** Undecided claims at the end of issuing, and the most seen at any sample. */
+  readonly backlogAtEnd: number | undefined;
+  readonly backlogMax: number | undefined;
+}
+
+/** Least-squares slope of y over x. */
+function slope(points: readonly (readonly [number, number])[]): number {
+  const n = points.length;
+  if (n < 2) return Number.NaN;
+  const mx = points.reduce((s, [x]) => s + x, 0) / n;
+  const my = points.reduce((s, [, y]) => s + y, 0) / n;
+  const sxy = points.reduce((s, [x, y]) => s + (x - mx) * (y - my), 0);
+  const sxx = points.reduce((s, [x]) => s + (x - mx) ** 2, 0);
+  return sxx === 0 ? Number.NaN : sxy / sxx;
 }
 
 const claimFor = (spec: RunSpec, i: number): ResourceClaim => ({
@@ -94,13 +112,24 @@ export async function measureRun(kc: KubeConfig, spec: RunSpec): Promise<RunResu
   };
   const first = performance.now();
   let issuedRate: number | undefined;
+  // [seconds since the first create, undecided claims], while creates are being issued (steady runs)
+  const backlog: [number, number][] = [];
+  let issuing = spec.shape.kind === 'steady';
+  const sampler = setInterval(() => {
+    if (issuing) backlog.push([(performance.now() - first) / 1000, startedAt.size - watch.decidedAt.size]);
+  }, 100);
   try {
     if (spec.shape.kind === 'burst') await burst(spec.shape.count, spec.shape.concurrency, one);
-    else issuedRate = await steady(spec.shape.count, spec.shape.rate, one);
+    else
+      issuedRate = await steady(spec.shape.count, spec.shape.rate, one, () => {
+        issuing = false;
+      });
     await watch.waitFor(spec.shape.count, spec.timeoutMs);
   } finally {
+    clearInterval(sampler);
     await watch.close();
   }
+  const steadyState = backlog.filter(([t]) => t >= 1);
   const latencies = [...watch.decidedAt].map(([name, at]) => at - (startedAt.get(name) ?? at));
   const last = Math.max(...watch.decidedAt.values());
   const outcomes = [...watch.outcomes.values()];
@@ -111,5 +140,8 @@ export async function measureRun(kc: KubeConfig, spec: RunSpec): Promise<RunResu
     granted: outcomes.filter((o) => o === 'granted').length,
     denied: outcomes.filter((o) => o === 'denied').length,
     wallSeconds: (last - first) / 1000,
+    backlogGrowth: spec.shape.kind === 'steady' ? slope(steadyState) : undefined,
+    backlogAtEnd: spec.shape.kind === 'steady' ? (backlog.at(-1)?.[1] ?? 0) : undefined,
+    backlogMax: spec.shape.kind === 'steady' ? Math.max(0, ...backlog.map(([, n]) => n)) : undefined,
   };
 }

@@ -1,12 +1,15 @@
 // The quota objects the decision benchmark needs: one registration, a grant per consumer, and a wait until
 // the operator has activated them all and created every bucket (so the measured runs time decisions, not
-// start-up work).
+// start-up work). The grants' start-up is itself measured (issue #15 row 6): how long creating them takes,
+// how long until all are Active, against how fast the apiserver takes status writes on as many grants.
 import {
   type AllowanceBucket,
   CONDITION_ACTIVE,
   isConditionTrue,
+  MESSAGES,
   type ResourceGrant,
   type ResourceRegistration,
+  toRFC3339,
 } from '../../src/api/index.ts';
 import { RESOURCES } from '../../src/controllers/index.ts';
 import { type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
@@ -14,6 +17,7 @@ import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts
 import { QUOTA_NAMESPACE } from '../lib/bench.ts';
 import { metricValue, type OperatorHandle } from '../lib/operator.ts';
 import { burst } from '../lib/pool.ts';
+import { type ObjectWatch, until, watchObjects } from '../lib/watch.ts';
 
 export const RESOURCE_TYPE = 'bench.example.com/widgets';
 export const MANY_CONSUMERS = 1000;
@@ -22,18 +26,186 @@ export async function createRegistration(client: KubeClient): Promise<void> {
   await client.create(RESOURCES.registrations, makeRegistration('bench-widgets', RESOURCE_TYPE));
 }
 
+/** Grants are created (and their statuses written, for the baseline) this many at a time. */
+export const GRANT_CONCURRENCY = 20;
+
+export interface GrantSpec {
+  readonly consumer: string;
+  readonly amount: number;
+}
+
+const grantFor = (g: GrantSpec, namespace: string) =>
+  makeGrant(`grant-${g.consumer}`, namespace, org(g.consumer)).allow(RESOURCE_TYPE, g.amount).build();
+
+/** Creates the grants, GRANT_CONCURRENCY at a time; returns the seconds from the first create request to
+ * the last answer. */
 export async function createGrants(
   client: KubeClient,
-  consumers: readonly string[],
-  amount: number,
-): Promise<void> {
-  await burst(consumers.length, 20, async (i) => {
-    const consumer = consumers[i] ?? '';
-    await client.create(
+  grants: readonly GrantSpec[],
+  namespace = QUOTA_NAMESPACE,
+): Promise<number> {
+  const t0 = performance.now();
+  await burst(grants.length, GRANT_CONCURRENCY, async (i) => {
+    const g = grants[i];
+    if (g) await client.create(RESOURCES.grants, grantFor(g, namespace));
+  });
+  return (performance.now() - t0) / 1000;
+}
+
+export interface StatusWriteBaseline {
+  readonly grants: number;
+  /** Creating them with no operator running. */
+  readonly createSeconds: number;
+  /** Writing an Active status on each, GRANT_CONCURRENCY at a time, as the grant controller would. */
+  readonly statusSeconds: number;
+  readonly statusWritesPerSecond: number;
+}
+
+/** The apiserver's own pace for the grant controller's work, before the operator starts: the same grants
+ * in a scratch namespace, created, then each given the status an Active grant has (a merge patch of the
+ * status subresource, as the operator writes it), then deleted. */
+export async function measureGrantStatusWrites(
+  client: KubeClient,
+  grants: readonly GrantSpec[],
+  namespace: string,
+): Promise<StatusWriteBaseline> {
+  const createSeconds = await createGrants(client, grants, namespace);
+  const t0 = performance.now();
+  await burst(grants.length, GRANT_CONCURRENCY, async (i) => {
+    const g = grants[i];
+    if (!g) return;
+    const stamp = toRFC3339(new Date());
+    await client.patch(
       RESOURCES.grants,
-      makeGrant(`grant-${consumer}`, QUOTA_NAMESPACE, org(consumer)).allow(RESOURCE_TYPE, amount).build(),
+      namespace,
+      `grant-${g.consumer}`,
+      'merge',
+      {
+        status: {
+          observedGeneration: 1,
+          conditions: [
+            {
+              type: CONDITION_ACTIVE,
+              status: 'True',
+              reason: 'GrantActive',
+              message: MESSAGES.grantActive,
+              lastTransitionTime: stamp,
+              observedGeneration: 1,
+            },
+          ],
+        },
+      },
+      { subresource: 'status' },
     );
   });
+  const statusSeconds = (performance.now() - t0) / 1000;
+  await kubeRequest(client.kubeConfig, {
+    method: 'DELETE',
+    path: resourcePath(RESOURCES.grants, namespace),
+    timeoutMs: 120_000,
+  });
+  return {
+    grants: grants.length,
+    createSeconds,
+    statusSeconds,
+    statusWritesPerSecond: grants.length / statusSeconds,
+  };
+}
+
+export interface GrantStartup {
+  readonly grants: number;
+  /** First create request → last create answer, with the operator running. */
+  readonly createSeconds: number;
+  /** First create request → the watch event showing the last grant Active. */
+  readonly allActiveSeconds: number;
+  /** Grants Active per second over that time. */
+  readonly activationRate: number;
+}
+
+/** Creates the grants with the operator running and times them until the last one is seen Active. */
+export async function createGrantsUntilActive(
+  client: KubeClient,
+  grants: readonly GrantSpec[],
+  timeoutMs = 600_000,
+): Promise<GrantStartup> {
+  const activeAt = new Map<string, number>();
+  const watch = await watchObjects<ResourceGrant>(
+    client.kubeConfig,
+    RESOURCES.grants,
+    QUOTA_NAMESPACE,
+    (event, now) => {
+      const name = event.object.metadata?.name ?? '';
+      if (activeAt.has(name) || event.type === 'DELETED') return;
+      if (isConditionTrue(event.object.status?.conditions, CONDITION_ACTIVE)) activeAt.set(name, now);
+    },
+  );
+  try {
+    const t0 = performance.now();
+    const createSeconds = await createGrants(client, grants);
+    await until(
+      () => activeAt.size >= grants.length,
+      timeoutMs,
+      () => `${activeAt.size} of ${grants.length} grants Active`,
+    );
+    const allActiveSeconds = (Math.max(...activeAt.values()) - t0) / 1000;
+    return {
+      grants: grants.length,
+      createSeconds,
+      allActiveSeconds,
+      activationRate: grants.length / allActiveSeconds,
+    };
+  } finally {
+    await watch.close();
+  }
+}
+
+/** Every bucket of RESOURCE_TYPE in the operator's namespace, as the watch last showed it: consumer name →
+ * status.allocated. The decision runs wait on it until the buckets are exact again. */
+export class BucketLedger {
+  readonly allocated = new Map<string, number>();
+  #watch: ObjectWatch | undefined;
+
+  static async open(client: KubeClient): Promise<BucketLedger> {
+    const ledger = new BucketLedger();
+    ledger.#watch = await watchObjects<AllowanceBucket>(
+      client.kubeConfig,
+      RESOURCES.buckets,
+      QUOTA_NAMESPACE,
+      (event) => {
+        const bucket = event.object;
+        if (bucket.spec?.resourceType !== RESOURCE_TYPE) return;
+        const consumer = bucket.spec.consumerRef.name;
+        if (event.type === 'DELETED') ledger.allocated.delete(consumer);
+        else ledger.allocated.set(consumer, bucket.status?.allocated ?? 0);
+      },
+    );
+    return ledger;
+  }
+
+  /** Consumers whose bucket does not (yet) show `expected` allocated. */
+  misses(expected: ReadonlyMap<string, number>): string[] {
+    return [...expected].filter(([c, n]) => this.allocated.get(c) !== n).map(([c]) => c);
+  }
+
+  /** Resolves once every consumer's bucket shows `expected` allocated; returns the ms it took. */
+  async waitExact(expected: ReadonlyMap<string, number>, timeoutMs: number): Promise<number> {
+    const t0 = performance.now();
+    await until(
+      () => this.misses(expected).length === 0,
+      timeoutMs,
+      () => {
+        const misses = this.misses(expected);
+        const first = misses[0] ?? '';
+        return `${misses.length} buckets not exact yet (e.g. ${first}: ${this.allocated.get(first)} allocated, ${expected.get(first)} granted)`;
+      },
+      20,
+    );
+    return performance.now() - t0;
+  }
+
+  async close(): Promise<void> {
+    await this.#watch?.close();
+  }
 }
 
 async function list<T>(client: KubeClient, ref: typeof RESOURCES.grants, namespace?: string): Promise<T[]> {

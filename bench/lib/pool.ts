@@ -14,11 +14,13 @@ export async function burst(
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
-/** Starts `fn(i)` at `ratePerSecond`, `count` times; resolves when all have settled. Returns the rate achieved. */
+/** Starts `fn(i)` at `ratePerSecond`, `count` times; resolves when all have settled. Returns the rate achieved.
+ * `issued` is called once the last one has been started. */
 export async function steady(
   count: number,
   ratePerSecond: number,
   fn: (i: number) => Promise<void>,
+  issued?: () => void,
 ): Promise<number> {
   const started = performance.now();
   const running: Promise<void>[] = [];
@@ -28,7 +30,8 @@ export async function steady(
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     running.push(fn(i));
   }
-  const issued = performance.now() - started;
+  const issuedMs = performance.now() - started;
+  issued?.();
   await Promise.all(running);
-  return count / Math.max(issued / 1000, 1e-9);
+  return count / Math.max(issuedMs / 1000, 1e-9);
 }

@@ -4,11 +4,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Machine } from './machine.ts';
 
-/** A SPEC §11 target: the figure must be at most (or at least) `value`. */
+/** A target (SPEC §11, issue #15): the figure must be at most (or at least) `value`. */
 export interface Target {
   readonly op: '<=' | '>=';
   readonly value: number;
-  /** Where the target comes from, e.g. "SPEC §11". */
+  /** Where the target comes from, e.g. "SPEC §11" or "issue #15". */
   readonly source: string;
 }
 
@@ -64,6 +64,15 @@ export interface Report {
   readonly machine: Machine;
   readonly durationsSeconds: Record<string, number>;
   readonly rows: readonly Row[];
+  /** Issue #15's targets, each with the figure it was judged on. */
+  readonly goals: readonly {
+    readonly id: string;
+    readonly figure: string;
+    readonly value: number | undefined;
+    readonly unit: string | undefined;
+    readonly target: Target;
+    readonly verdict: string;
+  }[];
   /** Anything a bench wants kept beyond the rows (setup timings, raw counts). */
   readonly details: Record<string, unknown>;
 }
