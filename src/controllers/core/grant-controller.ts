@@ -38,6 +38,15 @@ export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup)
   };
 }
 
+/**
+ * Grants reconciled at once. A reconcile is at most one status write (none on the grant's own status event),
+ * so one worker is bound by the write's round trip: 1,002 grants created 20 at a time (the decision
+ * benchmark's start-up) took 55 s to turn Active against 11 s to create them, 18/s, the single worker busy
+ * the whole time and a grant waiting 23 s in the queue on average. With 8 workers 18 s (create 12 s), with 16
+ * 15 s (create 12 s, 67/s; load average 10 on 2 cores). The workqueue never hands one grant to two workers.
+ */
+export const GRANT_WORKERS = 16;
+
 export function setupGrantController(mgr: Manager, caches: QuotaCaches): void {
   const reconcile: Reconciler = async (ctx, req) => {
     const grant = caches.grants.get(req.namespace, req.name);
@@ -46,7 +55,11 @@ export function setupGrantController(mgr: Manager, caches: QuotaCaches): void {
     await writeCondition(mgr.client, RESOURCES.grants, grant, grantCondition(grant, lookup), ctx.signal);
     return {};
   };
-  const controller = mgr.newController({ name: 'resource-grant', reconciler: reconcile });
+  const controller = mgr.newController({
+    name: 'resource-grant',
+    reconciler: reconcile,
+    maxConcurrentReconciles: GRANT_WORKERS,
+  });
   controller.watch({ informer: caches.grants.informer });
   controller.watch({
     informer: caches.registrations.informer,
