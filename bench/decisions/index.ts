@@ -5,8 +5,8 @@
 // claim and writes its status itself, so the apiserver's own cost of "one create + one status write" is
 // measured under the same load. The steady rate is relative: 70% of the baseline's burst throughput for the
 // same consumers (capped at 200/s), and the baseline's steady run is at that same rate. The grants' start-up
-// is measured too (created with the operator running, timed until all are Active) against the rate at which
-// the benchmark itself writes a status on as many grants. Each operator run counts the apiserver's write
+// is measured too (created before the operator starts, timed from its /readyz until all are Active) against
+// the rate at which the benchmark itself writes a status on as many grants. Each operator run counts the apiserver's write
 // requests and the operator's CPU from its first create until every bucket is exact again.
 
 import { RESOURCES } from '../../src/controllers/index.ts';
@@ -28,9 +28,10 @@ import { round } from '../lib/stats.ts';
 import { measureRun, type RunResult, type RunSpec, type Shape } from './measure.ts';
 import {
   BucketLedger,
-  createGrantsUntilActive,
+  createGrants,
   createRegistration,
   GRANT_CONCURRENCY,
+  GrantActivation,
   type GrantSpec,
   MANY_CONSUMERS,
   measureGrantStatusWrites,
@@ -256,23 +257,38 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
   for (const s of SCENARIOS)
     await deleteClaims(client, spec(s, true, { kind: 'burst', count: 0, concurrency: 1 }).namespace);
 
+  // The grants are created before the operator starts, as on a cluster where the operator is installed
+  // (or restarted) after them: all Active then times the grant controller, not the creates.
+  ctx.log(`creating ${grants.length} grants (no operator)`);
+  const createSeconds = await createGrants(client, grants);
+  const activation = await GrantActivation.open(client);
   const operator = await spawnOperator(plane);
   try {
-    const readyMs = await operator.waitReady();
-    ctx.log(`operator ready in ${round(readyMs)} ms; creating ${grants.length} grants`);
-    const startup = await createGrantsUntilActive(client, grants);
-    details['operator: grant start-up'] = startup;
+    let readyMs: number;
+    let allActiveSeconds: number;
+    try {
+      readyMs = await operator.waitReady();
+      const readyAt = performance.now();
+      ctx.log(`operator ready in ${round(readyMs)} ms; waiting for ${grants.length} grants to turn Active`);
+      allActiveSeconds = ((await activation.waitAll(grants.length, 600_000)) - readyAt) / 1000;
+    } finally {
+      await activation.close();
+    }
+    const activationRate = grants.length / allActiveSeconds;
+    details['operator: grant start-up'] = { createSeconds, readyMs, allActiveSeconds, activationRate };
     ctx.log(
-      `grants created in ${round(startup.createSeconds, 1)} s, all Active after ${round(startup.allActiveSeconds, 1)} s`,
+      `grants created in ${round(createSeconds, 1)} s, all Active ${round(allActiveSeconds, 1)} s after ready`,
     );
     await waitForOperatorIdle(client, operator, grants.length, ctx.log);
     ctx.log('grants Active, buckets created, operator idle');
     const rows: Row[] = [
-      row(d.grants, 'create time (operator running)', round(startup.createSeconds, 2), 's', {
-        note: `${round(statusBaseline.createSeconds, 2)} s with no operator; ${GRANT_NOTE}`,
+      row(d.grants, 'create time (no operator)', round(createSeconds, 2), 's', {
+        note: `${round(statusBaseline.createSeconds, 2)} s for the same grants in the scratch namespace; ${GRANT_NOTE}`,
       }),
-      row(d.grants, 'first create → all Active', round(startup.allActiveSeconds, 2), 's'),
-      row(d.grants, 'grants turning Active', round(startup.activationRate), 'grants/s'),
+      row(d.grants, 'operator ready → all Active', round(allActiveSeconds, 2), 's', {
+        note: `operator start → ready ${round(readyMs / 1000, 2)} s`,
+      }),
+      row(d.grants, 'grants turning Active', round(activationRate), 'grants/s'),
       row(
         d.grants,
         'status writes by the benchmark (no operator)',
@@ -282,16 +298,10 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
           note: `${statusBaseline.grants} grants in ${round(statusBaseline.statusSeconds, 2)} s, ${GRANT_NOTE}`,
         },
       ),
-      row(
-        d.grants,
-        d.activationRate,
-        round(startup.activationRate / statusBaseline.statusWritesPerSecond, 2),
-        '×',
-        {
-          target: goalTarget('6a'),
-        },
-      ),
-      row(d.grants, d.activationTime, round(startup.allActiveSeconds / startup.createSeconds, 2), '×', {
+      row(d.grants, d.activationRate, round(activationRate / statusBaseline.statusWritesPerSecond, 2), '×', {
+        target: goalTarget('6a'),
+      }),
+      row(d.grants, d.activationTime, round(allActiveSeconds / createSeconds, 2), '×', {
         target: goalTarget('6b'),
       }),
     ];

@@ -41,6 +41,8 @@ export interface RunResult {
   /** Undecided claims at the end of issuing, and the most seen at any sample. */
   readonly backlogAtEnd: number | undefined;
   readonly backlogMax: number | undefined;
+  /** Times the apiserver ended the benchmark's claim watch and it was resumed (0 normally). */
+  readonly watchReopened: number;
 }
 
 /** Least-squares slope of y over x. */
@@ -140,6 +142,7 @@ export async function measureRun(kc: KubeConfig, spec: RunSpec): Promise<RunResu
     granted: outcomes.filter((o) => o === 'granted').length,
     denied: outcomes.filter((o) => o === 'denied').length,
     wallSeconds: (last - first) / 1000,
+    watchReopened: watch.reopened,
     backlogGrowth: spec.shape.kind === 'steady' ? slope(steadyState) : undefined,
     backlogAtEnd: spec.shape.kind === 'steady' ? (backlog.at(-1)?.[1] ?? 0) : undefined,
     backlogMax: spec.shape.kind === 'steady' ? Math.max(0, ...backlog.map(([, n]) => n)) : undefined,

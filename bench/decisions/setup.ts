@@ -1,7 +1,8 @@
 // The quota objects the decision benchmark needs: one registration, a grant per consumer, and a wait until
 // the operator has activated them all and created every bucket (so the measured runs time decisions, not
 // start-up work). The grants' start-up is itself measured (issue #15 row 6): how long creating them takes,
-// how long until all are Active, against how fast the apiserver takes status writes on as many grants.
+// how long the operator then takes to make them all Active, against how fast the apiserver takes status
+// writes on as many grants.
 import {
   type AllowanceBucket,
   CONDITION_ACTIVE,
@@ -112,50 +113,39 @@ export async function measureGrantStatusWrites(
   };
 }
 
-export interface GrantStartup {
-  readonly grants: number;
-  /** First create request → last create answer, with the operator running. */
-  readonly createSeconds: number;
-  /** First create request → the watch event showing the last grant Active. */
-  readonly allActiveSeconds: number;
-  /** Grants Active per second over that time. */
-  readonly activationRate: number;
-}
+/** Watches the operator's grants and records when each was first seen Active. */
+export class GrantActivation {
+  readonly activeAt = new Map<string, number>();
+  #watch: ObjectWatch | undefined;
 
-/** Creates the grants with the operator running and times them until the last one is seen Active. */
-export async function createGrantsUntilActive(
-  client: KubeClient,
-  grants: readonly GrantSpec[],
-  timeoutMs = 600_000,
-): Promise<GrantStartup> {
-  const activeAt = new Map<string, number>();
-  const watch = await watchObjects<ResourceGrant>(
-    client.kubeConfig,
-    RESOURCES.grants,
-    QUOTA_NAMESPACE,
-    (event, now) => {
-      const name = event.object.metadata?.name ?? '';
-      if (activeAt.has(name) || event.type === 'DELETED') return;
-      if (isConditionTrue(event.object.status?.conditions, CONDITION_ACTIVE)) activeAt.set(name, now);
-    },
-  );
-  try {
-    const t0 = performance.now();
-    const createSeconds = await createGrants(client, grants);
-    await until(
-      () => activeAt.size >= grants.length,
-      timeoutMs,
-      () => `${activeAt.size} of ${grants.length} grants Active`,
+  static async open(client: KubeClient): Promise<GrantActivation> {
+    const activation = new GrantActivation();
+    activation.#watch = await watchObjects<ResourceGrant>(
+      client.kubeConfig,
+      RESOURCES.grants,
+      QUOTA_NAMESPACE,
+      (event, now) => {
+        const name = event.object.metadata?.name ?? '';
+        if (activation.activeAt.has(name) || event.type === 'DELETED') return;
+        if (isConditionTrue(event.object.status?.conditions, CONDITION_ACTIVE))
+          activation.activeAt.set(name, now);
+      },
     );
-    const allActiveSeconds = (Math.max(...activeAt.values()) - t0) / 1000;
-    return {
-      grants: grants.length,
-      createSeconds,
-      allActiveSeconds,
-      activationRate: grants.length / allActiveSeconds,
-    };
-  } finally {
-    await watch.close();
+    return activation;
+  }
+
+  /** Waits until `count` grants have been seen Active; returns the performance.now() of the last. */
+  async waitAll(count: number, timeoutMs: number): Promise<number> {
+    await until(
+      () => this.activeAt.size >= count,
+      timeoutMs,
+      () => `${this.activeAt.size} of ${count} grants Active`,
+    );
+    return Math.max(...this.activeAt.values());
+  }
+
+  async close(): Promise<void> {
+    await this.#watch?.close();
   }
 }
 

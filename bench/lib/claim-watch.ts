@@ -64,6 +64,11 @@ export class ClaimWatch {
     });
   }
 
+  /** Times the apiserver ended the watch and it was resumed. */
+  get reopened(): number {
+    return this.#watch?.reopened ?? 0;
+  }
+
   async close(): Promise<void> {
     await this.#watch?.close();
   }

@@ -25,7 +25,7 @@ export const DECISIONS = {
   cpuWorst: 'operator CPU per decision (worst run)',
   writesWorst: 'apiserver writes per decided claim (worst 1000-consumer run)',
   activationRate: 'grants Active per s ÷ status writes per s',
-  activationTime: 'create → all Active ÷ create time',
+  activationTime: 'ready → all Active ÷ create time',
 } as const;
 
 export interface Goal {
@@ -115,7 +115,7 @@ export const GOALS: readonly Goal[] = [
   },
   {
     id: '6b',
-    label: 'grants turning Active: all Active ÷ time to create them',
+    label: 'grants turning Active: all Active (from ready) ÷ time to create them',
     bench: 'decisions',
     scenario: d.grants,
     metric: d.activationTime,
