@@ -33,6 +33,8 @@ export async function measureCreates(
     metadata: { name, namespace },
     data: { k: 'v' },
   }),
+  /** Called around the sequential creates (after the warm-up, before the burst). */
+  phases: { beforeSequential?: () => Promise<void>; afterSequential?: () => Promise<void> } = {},
 ): Promise<CreateFigures> {
   const timed = async (name: string) => {
     const t0 = performance.now();
@@ -40,8 +42,10 @@ export async function measureCreates(
     return performance.now() - t0;
   };
   for (let i = 0; i < WARM_UP; i++) await timed(`warm-${i}`);
+  await phases.beforeSequential?.();
   const sequential: number[] = [];
   for (let i = 0; i < counts.sequential; i++) sequential.push(await timed(`seq-${i}`));
+  await phases.afterSequential?.();
   const concurrent: number[] = [];
   const t0 = performance.now();
   await burst(counts.burst, counts.concurrency, async (i) => {

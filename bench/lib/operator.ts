@@ -21,7 +21,12 @@ let starts = 0;
 
 export async function spawnOperator(
   plane: ControlPlane,
-  options: { nodeFlags?: readonly string[]; args?: readonly string[] } = {},
+  options: {
+    nodeFlags?: readonly string[];
+    args?: readonly string[];
+    /** Default: the plane's admin kubeconfig. */
+    kubeconfigPath?: string;
+  } = {},
 ): Promise<OperatorHandle> {
   const [probePort, metricsPort] = (await freePorts(2)) as [number, number];
   const log = createWriteStream(join(plane.dir, `bench-operator-${starts++}.log`));
@@ -41,7 +46,7 @@ export async function spawnOperator(
   ];
   const startedAt = performance.now();
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: { ...process.env, KUBECONFIG: plane.kubeconfigPath },
+    env: { ...process.env, KUBECONFIG: options.kubeconfigPath ?? plane.kubeconfigPath },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.pipe(log);

@@ -80,6 +80,13 @@ export interface ValidatingWebhook {
   readonly timeoutSeconds?: number;
   readonly namespaceSelector?: LabelSelector;
   readonly objectSelector?: LabelSelector;
+  /** CEL on the request; the webhook is called only when all hold (admissionregistration.k8s.io/v1). */
+  readonly matchConditions?: readonly MatchCondition[];
+}
+
+export interface MatchCondition {
+  readonly name: string;
+  readonly expression: string;
 }
 
 export interface WebhookConfigurationSpec {

@@ -15,6 +15,8 @@ import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
 import { denialMessage } from './denial.ts';
 import { denialFor, dryRunVerdict } from './figures.ts';
+import { cacheView } from './handlers/common.ts';
+import { ownClaimRefusal } from './own-claim-check.ts';
 import {
   type AdmissionHandler,
   type AdmissionRequest,
@@ -63,6 +65,7 @@ interface PlannedClaim {
 export function enforcementHandler(options: EnforcementOptions): AdmissionHandler {
   const policies = new ClaimPolicies(options.caches.claimPolicies);
   const metrics = admissionMetrics(options.registry);
+  const registrations = cacheView(options.caches.registrations);
   return async (request, signal) => {
     const object = request.object;
     if (typeof object !== 'object' || object === null) return allowed();
@@ -86,6 +89,16 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       const verdict = dryRunVerdict(options, planned, Date.now());
       metrics.result(verdict.allowed ? 'granted' : 'denied', policyNames, labels);
       return verdict;
+    }
+    // the operator's own claim creates skip the claim webhook: its checks are made here (own-claim-check.ts)
+    const invalidClaim = await ownClaimRefusal(
+      registrations,
+      planned.map((p) => p.claim),
+      signal,
+    );
+    if (invalidClaim !== undefined) {
+      metrics.result('error', policyNames, labels);
+      return errored(`could not claim quota: ${invalidClaim}`);
     }
     const started = performance.now();
     const results = await Promise.all(planned.map((p) => createAndWait(options, p.claim, signal)));

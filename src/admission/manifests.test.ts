@@ -2,7 +2,7 @@
 // they must leave every field the operator owns to the operator.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -15,7 +15,11 @@ import { clientConfigFor, renderConfiguration } from './configuration.ts';
 import { ownedFields } from './configuration-write.ts';
 import { enforcementConfiguration } from './enforcement-webhook.ts';
 import { shippedWebhookConfigurations } from './manifests.ts';
-import { quotaValidationConfiguration } from './quota-webhook.ts';
+import {
+  OWN_CLAIM_CREATES_CONDITION,
+  ownClaimCreator,
+  quotaValidationConfiguration,
+} from './quota-webhook.ts';
 
 const REPO = join(dirname(new URL(import.meta.url).pathname), '../..');
 const SERVICE = {
@@ -24,7 +28,9 @@ const SERVICE = {
   name: 'milo-quota-webhook',
   port: 443,
 } as const;
-const specs = [quotaValidationConfiguration(10), enforcementConfiguration([], 'quota-system', 10)];
+// the operator as the Deployment runs it: under its ServiceAccount (config/manager, config/rbac)
+const OPERATOR = 'system:serviceaccount:quota-system:milo-quota-operator';
+const specs = [quotaValidationConfiguration(10, OPERATOR), enforcementConfiguration([], 'quota-system', 10)];
 
 describe('config/webhook/validating_webhook_configurations.yaml', () => {
   it('is current (run `node scripts/gen-webhooks.ts` after changing a webhook)', () => {
@@ -66,6 +72,26 @@ describe('config/webhook/validating_webhook_configurations.yaml', () => {
     assert.equal(shipped[1]?.webhooks.length, 1);
   });
 
+  it("spares only the Deployment's ServiceAccount's claim CREATEs the claim webhook", () => {
+    const deployment = readFileSync(join(REPO, 'config/manager/deployment.yaml'), 'utf8');
+    assert.match(deployment, /serviceAccountName: milo-quota-operator\n/);
+    const shipped = shippedWebhookConfigurations();
+    const conditions = shipped[0]?.webhooks.flatMap((w) =>
+      'matchConditions' in w ? [{ name: w.name, conditions: w.matchConditions }] : [],
+    );
+    assert.deepEqual(conditions, [
+      {
+        name: 'resourceclaim.validate.quota.miloapis.com',
+        conditions: [
+          {
+            name: OWN_CLAIM_CREATES_CONDITION,
+            expression: `!(request.operation == 'CREATE' && request.userInfo.username == '${OPERATOR}')`,
+          },
+        ],
+      },
+    ]);
+  });
+
   it('shares no field with what the operator applies to it (no ownership fight with Git)', () => {
     const shipped = shippedWebhookConfigurations();
     for (const [i, spec] of specs.entries()) {
@@ -80,5 +106,22 @@ describe('config/webhook/validating_webhook_configurations.yaml', () => {
         for (const key of Object.keys(rest)) assert.equal(key in fromGit, false, `${name}: ${key}`);
       }
     }
+  });
+});
+
+describe('whose claim creates skip the claim webhook', () => {
+  it('a ServiceAccount only: never a kubeconfig user (locally the admin, shared with people)', () => {
+    assert.equal(ownClaimCreator(OPERATOR), OPERATOR);
+    assert.equal(ownClaimCreator('admin'), undefined);
+    assert.equal(ownClaimCreator('kubernetes-admin'), undefined);
+    assert.equal(ownClaimCreator(undefined), undefined);
+    assert.equal(ownClaimCreator('system:serviceaccount:quota-system'), undefined);
+    // nothing that could change the CEL expression it is quoted into
+    assert.equal(ownClaimCreator("system:serviceaccount:a:b' || true || '"), undefined);
+    const webhooks = quotaValidationConfiguration(10, 'admin').webhooks;
+    assert.equal(
+      webhooks.some((w) => w.matchConditions !== undefined),
+      false,
+    );
   });
 });

@@ -11,6 +11,9 @@ export interface ShippedOptions {
   readonly namespace?: string;
   /** Default milo-quota-webhook. */
   readonly serviceName?: string;
+  /** The operator's ServiceAccount (config/rbac), whose claim creates skip the claim webhook. Default
+   * milo-quota-operator. */
+  readonly serviceAccount?: string;
   /** Default 10, the operator's --webhook-timeout-seconds default. */
   readonly timeoutSeconds?: number;
 }
@@ -44,7 +47,14 @@ export function shippedWebhookConfigurations(options: ShippedOptions = {}) {
   const serviceName = options.serviceName ?? 'milo-quota-webhook';
   const timeout = options.timeoutSeconds ?? 10;
   return [
-    shipped(quotaValidationConfiguration(timeout), namespace, serviceName),
+    shipped(
+      quotaValidationConfiguration(
+        timeout,
+        `system:serviceaccount:${namespace}:${options.serviceAccount ?? 'milo-quota-operator'}`,
+      ),
+      namespace,
+      serviceName,
+    ),
     shipped(enforcementConfiguration([], namespace, timeout), namespace, serviceName),
   ];
 }

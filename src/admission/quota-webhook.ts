@@ -4,7 +4,7 @@
 import { GROUP, KIND_DEFINITIONS, type QuotaKind, type ResourceRegistration, VERSION } from '../api/index.ts';
 import type { QuotaCaches } from '../controllers/index.ts';
 import type { ClaimGuardDeps } from './claim-guard.ts';
-import type { WebhookConfigurationSpec } from './configuration.ts';
+import type { MatchCondition, WebhookConfigurationSpec } from './configuration.ts';
 import { allowanceBucketHandler } from './handlers/allowance-bucket.ts';
 import { claimCreationPolicyHandler } from './handlers/claim-creation-policy.ts';
 import { type CacheView, cacheView } from './handlers/common.ts';
@@ -48,8 +48,47 @@ export function quotaHandlers(deps: QuotaWebhookDeps): Record<QuotaKind, Admissi
   };
 }
 
-/** The ValidatingWebhookConfiguration for the quota kinds. */
-export function quotaValidationConfiguration(timeoutSeconds = 10): WebhookConfigurationSpec {
+/** The name of the match condition that spares the operator's own claim creates a webhook call. */
+export const OWN_CLAIM_CREATES_CONDITION = 'not-the-operators-own-claim-create';
+
+/**
+ * The one identity whose claim creates may skip the claim webhook: a ServiceAccount (a workload's own
+ * identity, never a person's) spelled as the apiserver spells it. A kubeconfig user (locally, the admin the
+ * operator shares with people) gets no skip: their claims must still be validated. Undefined: no skip.
+ */
+export function ownClaimCreator(username: string | undefined): string | undefined {
+  if (username === undefined) return undefined;
+  return /^system:serviceaccount:[a-z0-9][a-z0-9.-]*:[a-z0-9][a-z0-9.-]*$/.test(username)
+    ? username
+    : undefined;
+}
+
+/**
+ * The claim webhook is not called for the operator's own claim CREATEs (one webhook round trip off every
+ * enforced create). What it would check still holds: the charge guard exempts the operator anyway, the
+ * enforcement webhook runs the same field and registration checks in process before it creates a claim
+ * (enforce.ts), and the CRD schema is the apiserver's. Every other user, and the operator's own UPDATEs and
+ * DELETEs, still go through the webhook: userInfo.username is set by the apiserver's authenticator, so a
+ * tenant cannot claim to be the operator.
+ */
+function ownClaimCreatesSkipped(operator: string): MatchCondition[] {
+  return [
+    {
+      name: OWN_CLAIM_CREATES_CONDITION,
+      expression: `!(request.operation == 'CREATE' && request.userInfo.username == '${operator}')`,
+    },
+  ];
+}
+
+/**
+ * The ValidatingWebhookConfiguration for the quota kinds. `operator`: the operator's ServiceAccount username
+ * (see ownClaimCreator), whose claim creates skip the webhook.
+ */
+export function quotaValidationConfiguration(
+  timeoutSeconds = 10,
+  operator?: string,
+): WebhookConfigurationSpec {
+  const own = ownClaimCreator(operator);
   return {
     name: QUOTA_VALIDATION_CONFIGURATION,
     webhooks: KIND_DEFINITIONS.map((def) => ({
@@ -69,6 +108,9 @@ export function quotaValidationConfiguration(timeoutSeconds = 10): WebhookConfig
       sideEffects: 'None',
       matchPolicy: 'Equivalent',
       timeoutSeconds,
+      ...(def.kind === 'ResourceClaim' && own !== undefined
+        ? { matchConditions: ownClaimCreatesSkipped(own) }
+        : {}),
     })),
   };
 }

@@ -17,6 +17,7 @@ import {
 import { operatorIdentity } from './identity.ts';
 import type { ServerLimits } from './limits.ts';
 import {
+  ownClaimCreator,
   quotaHandlers,
   quotaValidationConfiguration,
   quotaWebhookDeps,
@@ -154,6 +155,24 @@ export function setupWebhooks(
     endpoint: endpointOf(options),
   });
   configurations.set(quotaValidationConfiguration(options.timeoutSeconds ?? 10));
+  // Once the operator knows who it is: a ServiceAccount's own claim creates skip the claim webhook
+  // (quota-webhook.ts). Until then, or if the lookup fails, they go through it: slower, never less checked.
+  const exemptOwnClaims = (attempt: number): void => {
+    identity().then(
+      (username) => {
+        if (ownClaimCreator(username) === undefined) return;
+        configurations.set(quotaValidationConfiguration(options.timeoutSeconds ?? 10, username));
+      },
+      (error: unknown) => {
+        mgr.logger.info('operator identity unknown: its claim creates go through the claim webhook', {
+          error: error instanceof Error ? error.message : String(error),
+          attempt,
+        });
+        if (attempt < 30) setTimeout(() => exemptOwnClaims(attempt + 1), 10_000).unref();
+      },
+    );
+  };
+  exemptOwnClaims(1);
   mgr.add(server);
   mgr.add(configurations);
   mgr.addReadyCheck('webhook', server.ready);

@@ -8,6 +8,7 @@ import {
   enforcementHandler,
   setupEnforcementWebhookController,
   setupWebhooks,
+  tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
 import { setupQuotaControllers } from '../controllers/index.ts';
@@ -84,12 +85,15 @@ export function startOperator(
     : undefined;
   if (webhooks && options.webhook) {
     const { timeoutSeconds } = options.webhook;
+    const waiter = new ClaimWaiter(caches.claims.informer);
+    // decisions made here answer their waiters from the status write, not the watch (status-tap.ts)
+    tapClaimStatusWrites(manager.client, (claim) => waiter.observe(claim));
     webhooks.register(
       ENFORCEMENT_PATH,
       enforcementHandler({
         caches,
         client: manager.client,
-        waiter: new ClaimWaiter(caches.claims.informer),
+        waiter,
         registry: manager.registry,
         logger: manager.logger,
         defaultNamespace: options.namespace,

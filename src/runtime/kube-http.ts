@@ -82,6 +82,7 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
   };
   const options: https.RequestOptions = { method: req.method, headers };
   await kc.applyToHTTPSOptions(options);
+  options.agent = keepAliveAgent(options.agent);
   const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (body) {
     headers['Content-Type'] = req.contentType ?? 'application/json';
@@ -99,6 +100,31 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
     );
     request.end(body);
   });
+}
+
+/**
+ * client-node hands out one `new https.Agent(tls options)` per cluster and user, without keepAlive: every
+ * request then pays a TCP connect and a TLS handshake (about 2-4 ms of both sides' CPU), and the enforced
+ * create's claim create and status write pay it on the critical path. The same TLS options on a keep-alive
+ * agent reuse connections; idle ones close after 30 s, well before the apiserver's own idle timeout (90 s),
+ * so a request never races the server closing its socket.
+ */
+const keepAliveAgents = new WeakMap<object, http.Agent>();
+const IDLE_SOCKET_MS = 30_000;
+
+function keepAliveAgent(agent: http.RequestOptions['agent']): http.Agent | boolean | undefined {
+  if (agent === undefined || typeof agent === 'boolean') return agent;
+  // a proxy agent (socks, hpagent: subclasses) is left as it is
+  if (agent.constructor !== https.Agent && agent.constructor !== http.Agent) return agent;
+  const base = (agent as http.Agent & { options: https.AgentOptions }).options;
+  if (base.keepAlive === true) return agent;
+  let kept = keepAliveAgents.get(agent);
+  if (kept === undefined) {
+    const options = { ...base, keepAlive: true, timeout: IDLE_SOCKET_MS };
+    kept = agent instanceof https.Agent ? new https.Agent(options) : new http.Agent(options);
+    keepAliveAgents.set(agent, kept);
+  }
+  return kept;
 }
 
 function readBody(res: http.IncomingMessage): Promise<string> {

@@ -1,5 +1,6 @@
 // Runs the operator in the test process against a test's control plane, with free ports and quiet logs.
 import { before } from 'node:test';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { type RunningOperator, startOperator } from '../../src/operator/operator.ts';
 import type { OperatorOptions, WebhookSettings } from '../../src/operator/options.ts';
@@ -39,6 +40,8 @@ export interface TestOperatorRuntime {
    * served. Default true: every test runs with authentication on; false shows what it protects against.
    */
   readonly clientAuth?: boolean;
+  /** Who the operator is to the apiserver. Default: the plane's admin kubeconfig. */
+  readonly kubeConfig?: KubeConfig;
 }
 
 function withClientAuth(
@@ -63,7 +66,7 @@ export async function startTestOperator(
   await plane.kubectl(['create', 'namespace', options.namespace ?? TEST_OPERATOR_OPTIONS.namespace]);
   const merged = { ...TEST_OPERATOR_OPTIONS, ...options };
   const operator = startOperator(
-    plane.kubeConfig,
+    runtime.kubeConfig ?? plane.kubeConfig,
     { ...merged, webhook: withClientAuth(plane, merged.webhook, runtime) },
     {
       logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' }),
