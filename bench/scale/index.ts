@@ -81,9 +81,7 @@ async function servedClaims(client: KubeClient): Promise<number> {
   return page.items.length + (page.metadata.remainingItemCount ?? 0);
 }
 
-async function heapProbe(
-  plane: ControlPlane,
-): Promise<{
+async function heapProbe(plane: ControlPlane): Promise<{
   objects: number;
   heapRunning: number;
   heapStopped: number;
