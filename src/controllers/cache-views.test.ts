@@ -122,6 +122,38 @@ describe('quota cache views', () => {
     }
   });
 
+  it('claims of one consumer share one frozen copy of what they repeat, and keep their own resourceRef', () => {
+    const decided = (name: string): ResourceClaim => {
+      const claim = JSON.parse(JSON.stringify(makeClaim())) as ResourceClaim;
+      claim.metadata = { ...claim.metadata, name, creationTimestamp: '2026-01-01T00:00:00Z' };
+      claim.status = {
+        conditions: [
+          {
+            type: 'Granted',
+            status: 'True',
+            reason: 'QuotaAvailable',
+            message: 'All 1 resource requests have been granted',
+            lastTransitionTime: '2026-01-01T00:00:01Z',
+          },
+        ],
+      };
+      return claim;
+    };
+    const [a, b] = [decided('a'), decided('b')].map((c) => slimClaim(c) as ResourceClaim) as [
+      ResourceClaim,
+      ResourceClaim,
+    ];
+    assert.deepEqual(a, slimClaim(decided('a')), 'the copy is equal to what it replaces');
+    assert.equal(a.spec.consumerRef, b.spec.consumerRef);
+    assert.equal(a.spec.requests, b.spec.requests);
+    assert.equal(a.status?.conditions, b.status?.conditions);
+    assert.notEqual(a.spec.resourceRef, b.spec.resourceRef);
+    assert.ok(Object.isFrozen(a.status?.conditions?.[0]));
+    assert.throws(() => {
+      a.spec.requests.push({ resourceType: 'x', amount: 1 });
+    }, TypeError);
+  });
+
   it('claims keep an oversized owner-uid only in part (it matches no object either way)', () => {
     const claim = makeClaim();
     claim.metadata.annotations = { [ANNOTATION_OWNER_UID]: HUGE };

@@ -1,7 +1,9 @@
 // What the informers of the six quota kinds keep of each object: the fields some reader of the cache uses
 // (controllers, webhooks, the claim waiter), nothing a tenant can inflate. Labels and annotations are kept by
 // exact key, never by prefix, so a `quota.miloapis.com/junk` annotation costs nothing either. spec and status
-// are kept whole: the CRD schemas bound them, and only the operator writes status.
+// are kept whole: the CRD schemas bound them, and only the operator writes status. What many objects repeat
+// (resource types, consumer references, requests, conditions, allocations, bucket names, timestamps) is one
+// shared, frozen copy (runtime/intern.ts): the same keys and values, a third of the heap per claim.
 import {
   CLAIM_LINK_ANNOTATIONS,
   CLAIM_LINK_LABELS,
@@ -10,6 +12,8 @@ import {
   type QuotaKind,
 } from '../api/index.ts';
 import {
+  cacheInterner,
+  compactFields,
   type InformerView,
   identityMetadata,
   type KubeObject,
@@ -29,12 +33,14 @@ export const MAX_KEPT_ANNOTATION = 256;
 export const GRANT_LABELS: ReadonlySet<string> = new Set([LABEL_POLICY, LABEL_TRIGGER_UID]);
 
 const spread = (obj: KubeObject) => ({
-  ...(obj.apiVersion !== undefined && { apiVersion: obj.apiVersion }),
-  ...(obj.kind !== undefined && { kind: obj.kind }),
+  ...(obj.apiVersion !== undefined && { apiVersion: cacheInterner.string(obj.apiVersion) }),
+  ...(obj.kind !== undefined && { kind: cacheInterner.string(obj.kind) }),
 });
+/** Spec fields unique to their object (a claim's resourceRef names one object): not worth a table entry. */
+const OWN_SPEC_FIELDS: ReadonlySet<string> = new Set(['resourceRef']);
 const body = (obj: KubeObject) => ({
-  ...(obj.spec !== undefined && { spec: obj.spec }),
-  ...(obj.status !== undefined && { status: obj.status }),
+  ...(obj.spec !== undefined && { spec: compactFields(obj.spec, OWN_SPEC_FIELDS) }),
+  ...(obj.status !== undefined && { status: compactFields(obj.status) }),
 });
 const truncated = (map: Record<string, string> | undefined) =>
   map &&
@@ -73,7 +79,8 @@ export function slimClaim(obj: KubeObject): KubeObject {
  * rendered one and is written.
  */
 export function slimGrant(obj: KubeObject): KubeObject {
-  const { managedFields: _, labels, annotations, ...rest } = obj.metadata ?? {};
+  const { managedFields: _, labels, annotations, ...all } = obj.metadata ?? {};
+  const rest = { ...all, ...identityMetadata(all) };
   const policyMade = labels?.[LABEL_POLICY] !== undefined;
   const metadata: ObjectMeta = policyMade
     ? { ...rest, ...withMap('labels', labels), ...withMap('annotations', annotations) }
@@ -92,7 +99,7 @@ export function slimBucket(obj: KubeObject): KubeObject {
   const meta = obj.metadata ?? {};
   return {
     ...spread(obj),
-    metadata: { ...identityMetadata(meta), ...withMap('labels', meta.labels) },
+    metadata: { ...identityMetadata(meta), ...withMap('labels', cacheInterner.value(meta.labels)) },
     ...body(obj),
   };
 }

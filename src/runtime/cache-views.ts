@@ -2,20 +2,24 @@
 // An annotation of 250 KB on 5,000 objects is 1.25 GB in every replica's heap (and again at every relist)
 // unless the transform drops it before the object is stored.
 import type { InformerView } from './informer-factory.ts';
+import { cacheInterner as interner } from './intern.ts';
 import type { KubeObject, ObjectMeta } from './types.ts';
 
-/** The metadata every cached object keeps: identity, version and lifecycle (status writes and deletes need them). */
+/**
+ * The metadata every cached object keeps: identity, version and lifecycle (status writes and deletes need them).
+ * The namespace and timestamps, which many objects repeat, are one shared string each (intern.ts).
+ */
 export function identityMetadata(meta: ObjectMeta | undefined): ObjectMeta {
   const { name, namespace, uid, resourceVersion, generation, creationTimestamp, deletionTimestamp } =
     meta ?? {};
   return {
     ...(name !== undefined && { name }),
-    ...(namespace !== undefined && { namespace }),
+    ...(namespace !== undefined && { namespace: interner.string(namespace) }),
     ...(uid !== undefined && { uid }),
     ...(resourceVersion !== undefined && { resourceVersion }),
     ...(generation !== undefined && { generation }),
-    ...(creationTimestamp !== undefined && { creationTimestamp }),
-    ...(deletionTimestamp !== undefined && { deletionTimestamp }),
+    ...(creationTimestamp !== undefined && { creationTimestamp: interner.string(creationTimestamp) }),
+    ...(deletionTimestamp !== undefined && { deletionTimestamp: interner.string(deletionTimestamp) }),
   };
 }
 
@@ -44,8 +48,8 @@ export function withMap<K extends 'labels' | 'annotations'>(
 /** apiVersion, kind and identity metadata only: for kinds looked up by name or uid, never read further. */
 export function keepIdentity(obj: KubeObject): KubeObject {
   return {
-    ...(obj.apiVersion !== undefined && { apiVersion: obj.apiVersion }),
-    ...(obj.kind !== undefined && { kind: obj.kind }),
+    ...(obj.apiVersion !== undefined && { apiVersion: interner.string(obj.apiVersion) }),
+    ...(obj.kind !== undefined && { kind: interner.string(obj.kind) }),
     metadata: identityMetadata(obj.metadata),
   };
 }

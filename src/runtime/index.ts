@@ -31,6 +31,7 @@ export {
 } from './handler.ts';
 export { type EventHandlers, Informer, type InformerOptions } from './informer.ts';
 export { type InformerDefaults, InformerFactory, type InformerView } from './informer-factory.ts';
+export { cacheInterner, compactFields, Interner, MAX_SHARED_JSON } from './intern.ts';
 export {
   isAlreadyExists,
   isConflict,
