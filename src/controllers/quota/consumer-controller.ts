@@ -1,10 +1,16 @@
 // The consumer reconciler: one consumer is one unit of work (never two workers on it at once). Each pass
 // snapshots the consumer's registrations, grants and claims from the caches, overlays the decisions still
 // in flight (the ledger), lets the pure engine decide every open claim in FCFS order, writes each decided
-// claim's status with a resourceVersion precondition, and derives the buckets. It is the only writer of
-// claim status and bucket objects. Claims' allocations are the source of truth; a crash between the claim
-// and bucket writes heals on the next pass.
-import { CONDITION_ACTIVE, CONDITION_READY, type ResourceClaim } from '../../api/index.ts';
+// claim's status with a resourceVersion precondition, and derives the buckets, which the bucket writer
+// writes off the decision path (coalesced, budgeted: bucket-writer.ts). It is the only writer of claim
+// status and bucket objects. Claims' allocations are the source of truth; buckets lag them briefly and a
+// crash before a bucket write heals on the next pass.
+import {
+  type AllowanceBucket,
+  CONDITION_ACTIVE,
+  CONDITION_READY,
+  type ResourceClaim,
+} from '../../api/index.ts';
 import {
   type ConsumerIdentity,
   claimKey,
@@ -32,7 +38,9 @@ import { specOrCondition } from '../predicates.ts';
 import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { type AmbiguousWrite, ambiguousFate } from './ambiguous.ts';
-import { syncBuckets } from './bucket-sync.ts';
+import type { BucketBudgetOptions } from './bucket-budget.ts';
+import { planBuckets } from './bucket-sync.ts';
+import { BucketWriter } from './bucket-writer.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
 import { consumerSnapshot } from './snapshot.ts';
@@ -49,6 +57,8 @@ export interface ConsumerControllerOptions {
   readonly writeConcurrency?: number;
   /** Consumers reconciled at once (each consumer still by one worker). Default 4. */
   readonly workers?: number;
+  /** The bucket write budget (bucket-budget.ts): by default one bucket write per ten claim writes. */
+  readonly bucketBudget?: BucketBudgetOptions;
 }
 
 interface Pass {
@@ -68,7 +78,15 @@ export function setupConsumerController(
   const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
   const firstSeen = new Map<string, number>();
   const ambiguous = new Map<string, AmbiguousWrite>();
-  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen };
+  const buckets = new BucketWriter({
+    client: mgr.client,
+    buckets: caches.buckets,
+    fence: () => mgr.assertLeading(),
+    logger: mgr.logger.child({ runnable: 'bucket-writer' }),
+    ...(options.bucketBudget ? { budget: options.bucketBudget } : {}),
+  });
+  mgr.add(buckets);
+  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
   let decidingSince: number | undefined; // the first pass: start-up windows never end before it + the window
@@ -90,19 +108,22 @@ export function setupConsumerController(
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide(ledger.overlaySnapshot(snapshot));
     const failures = await writeClaims(pass, claims, round.decisions);
-    const recheck = await syncBuckets({
-      client: mgr.client,
+    // The buckets follow the claim writes (never ahead of them), written by the bucket writer.
+    const plan = planBuckets({
       consumerKey: key,
       consumer: pass.consumer,
       namespace: options.bucketNamespace(pass.consumer),
       figures: round.figures,
-      existing: caches.buckets.byIndex(BY_CONSUMER, key),
+      existing: buckets.consumerBuckets(key),
       now: pass.now,
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
-      metrics,
-      signal: ctx.signal,
-      fence: () => mgr.assertLeading(),
     });
+    buckets.apply(plan);
+    for (const f of round.figures.values()) {
+      const { kind: consumer_kind, name: consumer_name } = pass.consumer;
+      metrics.bucket({ consumer_kind, consumer_name, resource_type: f.resourceType }, f);
+    }
+    const recheck = plan.recheckMs;
     const definite = failures.filter((f) => !isAmbiguous(f));
     if (definite.length > 0) throw definite[0];
     const waits = round.decisions.flatMap((d) => (d.kind === 'wait' ? [d.until - pass.now.getTime()] : []));
@@ -130,7 +151,14 @@ export function setupConsumerController(
     },
   });
   controller.watch({ informer: caches.grants.informer, map: toRequests(grantConsumer) });
-  controller.watch({ informer: caches.buckets.informer, map: toRequests(bucketConsumer) });
+  controller.watch({
+    informer: caches.buckets.informer,
+    // a bucket event that only shows the writer's own write needs no pass
+    map: (event) =>
+      buckets.ownEcho(event.object as AllowanceBucket, event.type === 'delete')
+        ? []
+        : toRequests(bucketConsumer)(event),
+  });
   // Registrations and grant policies change what every consumer may get: re-run all known consumers.
   const everyConsumer = (): Request[] =>
     [
@@ -173,6 +201,8 @@ interface ClaimWrites {
   readonly metrics: QuotaMetrics;
   readonly events: EventRecorder;
   readonly firstSeen: Map<string, number>;
+  /** Counts each claim status write towards the bucket write budget. */
+  readonly buckets: { claimWritten(): void };
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;
@@ -201,6 +231,7 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       // Read before the write: its own watch event may drop the entry before the response arrives.
       const seen = firstSeen.get(uid);
       try {
+        w.buckets.claimWritten();
         await writeStatus(mgr.client, RESOURCES.claims, claim, status, {
           precondition: true,
           signal: pass.signal,
@@ -260,6 +291,7 @@ async function settleAmbiguous(
     if (live === undefined || status === undefined) continue;
     w.mgr.assertLeading();
     try {
+      w.buckets.claimWritten();
       await writeStatus(w.mgr.client, RESOURCES.claims, live, status, {
         precondition: true,
         signal: pass.signal,
