@@ -58,15 +58,25 @@ describe('BucketBudget', () => {
     assert.equal(budget.next(2), 'a', 'the write with the latest figures');
   });
 
-  it('caps writes in flight over all buckets', () => {
-    const budget = new BucketBudget<string>(0, { floorPerSecond: 0, maxInFlight: 2 });
-    for (const key of ['a', 'b', 'c']) budget.markDirty(key, 0);
-    assert.equal(budget.next(0), 'a');
-    assert.equal(budget.next(0), 'b');
-    assert.equal(budget.next(0), undefined);
-    assert.equal(budget.wakeAt(0), undefined, 'done() wakes the caller');
-    budget.done('a', 1, { ok: true, writes: 1 });
-    assert.equal(budget.next(1), 'c');
+  it('caps writes in flight over all buckets: maxInFlight under load, quietMaxInFlight when quiet', () => {
+    const budget = new BucketBudget<string>(0, {
+      floorPerSecond: 0,
+      maxInFlight: 2,
+      quietMaxInFlight: 3,
+      maxCredits: 100,
+      quietMs: 250,
+    });
+    for (let i = 0; i < 100; i++) budget.claimWritten(0);
+    for (const key of ['a', 'b', 'c', 'd']) budget.markDirty(key, 0);
+    assert.equal(budget.next(1), 'a');
+    assert.equal(budget.next(1), 'b');
+    assert.equal(budget.next(1), undefined, 'two in flight under load, though credits are left');
+    assert.equal(budget.wakeAt(1), 250, 'more may go once quiet (or when one is done)');
+    assert.equal(budget.next(250), 'c');
+    assert.equal(budget.next(250), undefined);
+    assert.equal(budget.wakeAt(250), undefined, 'done() wakes the caller');
+    budget.done('a', 260, { ok: true, writes: 1 });
+    assert.equal(budget.next(260), 'd');
   });
 
   it('lifts the budget once no claim has been written for quietMs, and says when that is', () => {

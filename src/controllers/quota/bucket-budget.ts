@@ -21,8 +21,10 @@ export interface BucketBudgetOptions {
   readonly quietMs?: number;
   /** Credits kept at most. Default 5. */
   readonly maxCredits?: number;
-  /** Bucket writes in flight at once, over all buckets. Default 4. */
+  /** Bucket writes in flight at once, over all buckets, under load. Default 4. */
   readonly maxInFlight?: number;
+  /** The same once quiet (catching up while nothing else is written). Default 16. */
+  readonly quietMaxInFlight?: number;
   /** A bucket whose write failed waits this long before it is tried again. Default 1,000 ms. */
   readonly retryMs?: number;
 }
@@ -40,6 +42,7 @@ export class BucketBudget<K> {
   readonly #quietMs: number;
   readonly #maxCredits: number;
   readonly #maxInFlight: number;
+  readonly #quietMaxInFlight: number;
   readonly #retryMs: number;
   /** Insertion order is the write order: oldest dirty first (a retry goes to the back). */
   readonly #dirty = new Map<K, Dirty>();
@@ -58,6 +61,7 @@ export class BucketBudget<K> {
     this.#quietMs = options.quietMs ?? 250;
     this.#maxCredits = options.maxCredits ?? 5;
     this.#maxInFlight = options.maxInFlight ?? 4;
+    this.#quietMaxInFlight = Math.max(this.#maxInFlight, options.quietMaxInFlight ?? 16);
     this.#retryMs = options.retryMs ?? 1_000;
     this.#lastTick = now;
   }
@@ -90,9 +94,9 @@ export class BucketBudget<K> {
    * write queues another write), or undefined if none may go now (see wakeAt).
    */
   next(now: number): K | undefined {
-    if (this.#inFlight.size >= this.#maxInFlight) return undefined;
-    this.#tick(now);
     const quiet = this.quiet(now);
+    if (this.#inFlight.size >= (quiet ? this.#quietMaxInFlight : this.#maxInFlight)) return undefined;
+    this.#tick(now);
     if (!quiet && this.#credits < 1) return undefined;
     const key = this.#eligible(now);
     if (key === undefined) return undefined;
@@ -121,13 +125,15 @@ export class BucketBudget<K> {
 
   /** When next() may return a bucket, if nothing else happens first; undefined: nothing to wait for. */
   wakeAt(now: number): number | undefined {
-    if (this.#inFlight.size >= this.#maxInFlight) return undefined; // done() wakes the caller
+    if (this.#inFlight.size >= this.#quietMaxInFlight) return undefined; // done() wakes the caller
     const ready = this.#earliest(now);
     if (ready === undefined) return undefined;
     this.#tick(now);
     const at = Math.max(now, ready);
-    if (this.quiet(at) || this.#credits >= 1) return at;
     const quietAt = this.#lastClaimWrite + this.#quietMs;
+    // under load the cap binds until done() (which wakes the caller) or until it is quiet
+    if (this.#inFlight.size >= this.#maxInFlight) return Math.max(at, quietAt);
+    if (this.quiet(at) || this.#credits >= 1) return at;
     const creditAt = this.#floor > 0 ? now + ((1 - this.#credits) / this.#floor) * 1000 : quietAt;
     return Math.max(at, Math.min(quietAt, creditAt));
   }

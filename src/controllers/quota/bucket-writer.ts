@@ -28,7 +28,7 @@ import { type BucketPlan, type BucketTarget, bucketKey } from './bucket-sync.ts'
 import { nextBucketStatus } from './status.ts';
 
 export interface BucketWriterOptions {
-  readonly client: KubeClient;
+  readonly client: Pick<KubeClient, 'create' | 'get' | 'patch' | 'delete'>;
   readonly buckets: TypedCache<AllowanceBucket>;
   /** Throws unless the leader lease is certainly still ours (Manager.assertLeading). */
   readonly fence: () => void;
@@ -48,7 +48,12 @@ interface Written {
   readonly behind: ReadonlySet<string | undefined>;
   /** The bucket as our last write left it; undefined once deleted. */
   readonly object: AllowanceBucket | undefined;
+  /** When (ms): a record older than WRITTEN_TTL_MS is dropped, the cache trusted again. */
+  readonly at: number;
 }
+
+/** Far longer than a watch event takes; a bound on what a lost echo can keep in memory. */
+const WRITTEN_TTL_MS = 30_000;
 
 export class BucketWriter implements Runnable {
   readonly name = 'bucket-writer';
@@ -76,7 +81,8 @@ export class BucketWriter implements Runnable {
     const cached = this.#o.buckets.get(namespace, name);
     const written = this.#written.get(key);
     if (written === undefined) return cached;
-    if (written.behind.has(cached?.metadata.resourceVersion)) return written.object;
+    const fresh = this.#now() - written.at < WRITTEN_TTL_MS;
+    if (fresh && written.behind.has(cached?.metadata.resourceVersion)) return written.object;
     this.#written.delete(key); // the cache has caught up: it shows our last write or a later one
     return cached;
   }
@@ -138,9 +144,16 @@ export class BucketWriter implements Runnable {
     return last;
   }
 
-  /** Dirty buckets, writes in flight, and the write counts so far (for tests and logs). */
-  stats(): { dirty: number; inFlight: number; claimWrites: number; bucketWrites: number } {
-    return { dirty: this.#budget.dirty, inFlight: this.#budget.inFlight, ...this.#budget.counts };
+  /** Dirty buckets, writes in flight, writes not yet seen in the cache, the write counts so far (tests). */
+  stats(): {
+    dirty: number;
+    inFlight: number;
+    remembered: number;
+    claimWrites: number;
+    bucketWrites: number;
+  } {
+    const { dirty, inFlight } = this.#budget;
+    return { dirty, inFlight, remembered: this.#written.size, ...this.#budget.counts };
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -205,29 +218,34 @@ export class BucketWriter implements Runnable {
     const { namespace, name } = target;
     const key = bucketKey(namespace, name);
     let bucket = this.current(namespace, name);
-    const remember = (object: AllowanceBucket | undefined) => {
+    // What the cache showed before a request: it cannot show that request's outcome yet (an echo that
+    // arrives before the answer then leaves the cache at a version not in `behind`, which ends the record).
+    const cachedVersion = () => this.#o.buckets.get(namespace, name)?.metadata.resourceVersion;
+    const remember = (before: string | undefined, object: AllowanceBucket | undefined) => {
       const previous = this.#written.get(key);
       const behind = new Set(previous?.behind ?? []);
-      behind.add(this.#o.buckets.get(namespace, name)?.metadata.resourceVersion);
+      behind.add(before);
       if (previous?.object !== undefined) behind.add(previous.object.metadata.resourceVersion);
-      this.#written.set(key, { consumerKey: target.consumerKey, behind, object });
+      this.#written.set(key, { consumerKey: target.consumerKey, behind, object, at: this.#now() });
     };
     if (target.figures === undefined) {
       if (bucket === undefined || (target.uid !== undefined && bucket.metadata.uid !== target.uid)) return;
       this.#o.fence();
       counter.writes += 1;
+      const before = cachedVersion();
       try {
         const uid = bucket.metadata.uid;
         await this.#o.client.delete(RESOURCES.buckets, namespace, name, uid ? { uid } : {});
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
-      remember(undefined);
+      remember(before, undefined);
       return;
     }
     if (bucket === undefined) {
+      const before = cachedVersion();
       bucket = await this.#create(target, counter);
-      remember(bucket);
+      remember(before, bucket);
     }
     const status = nextBucketStatus(
       bucket.status,
@@ -238,7 +256,8 @@ export class BucketWriter implements Runnable {
     if (status === undefined) return;
     this.#o.fence();
     counter.writes += 1;
-    remember(await writeStatus<AllowanceBucket>(this.#o.client, RESOURCES.buckets, bucket, status));
+    const before = cachedVersion();
+    remember(before, await writeStatus<AllowanceBucket>(this.#o.client, RESOURCES.buckets, bucket, status));
   }
 
   async #create(target: BucketTarget, counter: { writes: number }): Promise<AllowanceBucket> {
