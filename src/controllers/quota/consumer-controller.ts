@@ -43,7 +43,7 @@ import { planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
-import { consumerSnapshot } from './snapshot.ts';
+import { claimInput, consumerSnapshot } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 export interface ConsumerControllerOptions {
@@ -86,7 +86,8 @@ export function setupConsumerController(
     ...(options.bucketBudget ? { budget: options.bucketBudget } : {}),
   });
   mgr.add(buckets);
-  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets };
+  const echoes = new Map<string, string>();
+  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
   let decidingSince: number | undefined; // the first pass: start-up windows never end before it + the window
@@ -146,7 +147,9 @@ export function setupConsumerController(
     informer: caches.claims.informer,
     map: (event) => {
       trackFirstSeen(firstSeen, event);
-      if (event.type === 'delete') ambiguous.delete(objectKey(event.object)); // nothing left to settle
+      const key = objectKey(event.object);
+      if (event.type === 'delete') ambiguous.delete(key); // nothing left to settle
+      if (ownEcho(echoes, ledger, event)) return []; // the pass that wrote it has done the rest
       return toRequests(claimConsumer)(event);
     },
   });
@@ -192,6 +195,22 @@ function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): voi
   else if (event.type === 'delete' || decided) firstSeen.delete(uid);
 }
 
+/**
+ * Whether a claim event only shows the status our own write gave it (its answer's resourceVersion): the pass
+ * that wrote it decided on exactly this and handed its figures to the bucket writer, so another pass would
+ * find nothing to do. The ledger drops the write's assumption here instead. Any other event for the claim
+ * (someone else's change, a deletion) ends the record and runs a pass.
+ */
+function ownEcho(echoes: Map<string, string>, ledger: Ledger, event: ObjectEvent): boolean {
+  const key = objectKey(event.object);
+  const version = echoes.get(key);
+  if (version === undefined) return false;
+  echoes.delete(key);
+  if (event.type !== 'update' || event.object.metadata?.resourceVersion !== version) return false;
+  ledger.observe(claimInput(event.object as ResourceClaim));
+  return !ledger.has(key);
+}
+
 /** What the claim writer shares with the pass that settles ambiguous writes. */
 interface ClaimWrites {
   readonly mgr: Manager;
@@ -203,9 +222,19 @@ interface ClaimWrites {
   readonly firstSeen: Map<string, number>;
   /** Counts each claim status write towards the bucket write budget. */
   readonly buckets: { claimWritten(): void };
+  /** Claim key → the resourceVersion our last status write gave it, until the watch shows it (ownEcho). */
+  readonly echoes: Map<string, string>;
+  readonly caches: QuotaCaches;
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;
+
+/**
+ * Cached claims whose status already says what it should without a new decision (nearly all of a busy
+ * consumer's claims: decided long ago). Whether that holds depends on the claim alone, not on the time, and a
+ * cached claim is replaced, never changed, when it changes; so each copy is checked once, not on every pass.
+ */
+const settled = new WeakSet<ResourceClaim>();
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
@@ -220,8 +249,9 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
     const work = claims.flatMap((claim) => {
       const key = objectKey(asKubeObject(claim));
       const decision = byKey.get(key);
-      if (decision === undefined && ledger.has(key)) return []; // its decision is in flight
+      if (decision === undefined && (settled.has(claim) || ledger.has(key))) return []; // nothing to write
       const status = nextClaimStatus(claim, decision, pass.now);
+      if (status === undefined && decision === undefined) settled.add(claim);
       return status === undefined ? [] : [{ key, claim, decision, status }];
     });
     return settleAll(work, concurrency, async ({ key, claim, decision, status }) => {
@@ -232,10 +262,15 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       const seen = firstSeen.get(uid);
       try {
         w.buckets.claimWritten();
-        await writeStatus(mgr.client, RESOURCES.claims, claim, status, {
+        const written = await writeStatus<ResourceClaim>(mgr.client, RESOURCES.claims, claim, status, {
           precondition: true,
           signal: pass.signal,
         });
+        const version = written.metadata.resourceVersion;
+        const { namespace = '', name = '' } = claim.metadata;
+        // unless the watch was quicker than the answer
+        const cached = w.caches.claims.get(namespace, name)?.metadata.resourceVersion;
+        if (version !== undefined && cached !== version) w.echoes.set(key, version);
       } catch (error) {
         if (certainlyNotWritten(error)) undo();
         else if (decision !== undefined && decision.kind !== 'wait') {
