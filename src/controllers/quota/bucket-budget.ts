@@ -17,7 +17,7 @@ export interface BucketBudgetOptions {
   readonly ratio?: number;
   /** Bucket writes earned per second whatever the claim writes (when that is more). Default 1. */
   readonly floorPerSecond?: number;
-  /** No claim write for this long lifts the budget. Default 250 ms. */
+  /** No claim write for this long lifts the budget. Default 500 ms (a starved process pauses for 250). */
   readonly quietMs?: number;
   /** Credits kept at most. Default 5. */
   readonly maxCredits?: number;
@@ -58,7 +58,7 @@ export class BucketBudget<K> {
   constructor(now: number, options: BucketBudgetOptions = {}) {
     this.#ratio = options.ratio ?? 0.1;
     this.#floor = options.floorPerSecond ?? 1;
-    this.#quietMs = options.quietMs ?? 250;
+    this.#quietMs = options.quietMs ?? 500;
     this.#maxCredits = options.maxCredits ?? 5;
     this.#maxInFlight = options.maxInFlight ?? 4;
     this.#quietMaxInFlight = Math.max(this.#maxInFlight, options.quietMaxInFlight ?? 16);

@@ -63,6 +63,8 @@ export class BucketWriter implements Runnable {
   readonly #budget: BucketBudget<string>;
   readonly #targets = new Map<string, BucketTarget>();
   readonly #written = new Map<string, Written>();
+  /** Consumer key → keys of the buckets we created that the cache may not show yet. */
+  readonly #created = new Map<string, Set<string>>();
   readonly #flushes = new Set<Promise<void>>();
   #running = false;
   #pumpQueued = false;
@@ -83,7 +85,7 @@ export class BucketWriter implements Runnable {
     if (written === undefined) return cached;
     const fresh = this.#now() - written.at < WRITTEN_TTL_MS;
     if (fresh && written.behind.has(cached?.metadata.resourceVersion)) return written.object;
-    this.#written.delete(key); // the cache has caught up: it shows our last write or a later one
+    this.#forget(key); // the cache has caught up: it shows our last write or a later one
     return cached;
   }
 
@@ -97,8 +99,9 @@ export class BucketWriter implements Runnable {
       const bucket = this.current(namespace, name);
       if (bucket !== undefined) out.push(bucket);
     }
-    for (const [key, written] of this.#written) {
-      if (written.consumerKey !== consumerKey || seen.has(key) || !written.behind.has(undefined)) continue;
+    for (const key of this.#created.get(consumerKey) ?? []) {
+      const written = this.#written.get(key);
+      if (seen.has(key) || written === undefined) continue;
       const { namespace = '', name = '' } = written.object?.metadata ?? {};
       const bucket = this.current(namespace, name);
       if (bucket !== undefined) out.push(bucket);
@@ -135,12 +138,12 @@ export class BucketWriter implements Runnable {
     if (written === undefined) return false;
     if (deleted) {
       const own = written.object === undefined && written.behind.has(resourceVersion);
-      if (own) this.#written.delete(key);
+      if (own) this.#forget(key);
       return own;
     }
     if (written.behind.has(resourceVersion)) return true; // an earlier write of ours; the last one follows
     const last = written.object?.metadata.resourceVersion === resourceVersion;
-    if (last) this.#written.delete(key);
+    if (last) this.#forget(key);
     return last;
   }
 
@@ -154,6 +157,15 @@ export class BucketWriter implements Runnable {
   } {
     const { dirty, inFlight } = this.#budget;
     return { dirty, inFlight, remembered: this.#written.size, ...this.#budget.counts };
+  }
+
+  #forget(key: string): void {
+    const written = this.#written.get(key);
+    if (written === undefined) return;
+    this.#written.delete(key);
+    const created = this.#created.get(written.consumerKey);
+    created?.delete(key);
+    if (created?.size === 0) this.#created.delete(written.consumerKey);
   }
 
   async start(signal: AbortSignal): Promise<void> {
@@ -227,6 +239,9 @@ export class BucketWriter implements Runnable {
       behind.add(before);
       if (previous?.object !== undefined) behind.add(previous.object.metadata.resourceVersion);
       this.#written.set(key, { consumerKey: target.consumerKey, behind, object, at: this.#now() });
+      if (!behind.has(undefined)) return;
+      const created = this.#created.get(target.consumerKey) ?? new Set<string>();
+      this.#created.set(target.consumerKey, created.add(key));
     };
     if (target.figures === undefined) {
       if (bucket === undefined || (target.uid !== undefined && bucket.metadata.uid !== target.uid)) return;
