@@ -23,7 +23,7 @@ export interface BucketBudgetOptions {
   readonly maxCredits?: number;
   /** Bucket writes in flight at once, over all buckets, under load. Default 4. */
   readonly maxInFlight?: number;
-  /** The same once quiet (catching up while nothing else is written). Default 16. */
+  /** The same once quiet (catching up; grant status writes and start-up still compete). Default 4. */
   readonly quietMaxInFlight?: number;
   /** A bucket whose write failed waits this long before it is tried again. Default 1,000 ms. */
   readonly retryMs?: number;
@@ -61,7 +61,7 @@ export class BucketBudget<K> {
     this.#quietMs = options.quietMs ?? 500;
     this.#maxCredits = options.maxCredits ?? 5;
     this.#maxInFlight = options.maxInFlight ?? 4;
-    this.#quietMaxInFlight = Math.max(this.#maxInFlight, options.quietMaxInFlight ?? 16);
+    this.#quietMaxInFlight = Math.max(this.#maxInFlight, options.quietMaxInFlight ?? 4);
     this.#retryMs = options.retryMs ?? 1_000;
     this.#lastTick = now;
   }
