@@ -55,7 +55,7 @@ export interface ConsumerControllerOptions {
   readonly startupWaitMs?: number;
   /** Claim status writes in flight per consumer. Default 32. */
   readonly writeConcurrency?: number;
-  /** Consumers reconciled at once (each consumer still by one worker). Default 16. */
+  /** Consumers reconciled at once (each consumer still by one worker). Default 4. */
   readonly workers?: number;
   /** The bucket write budget (bucket-budget.ts): by default one bucket write per ten claim writes. */
   readonly bucketBudget?: BucketBudgetOptions;
@@ -137,7 +137,7 @@ export function setupConsumerController(
   const controller = mgr.newController({
     name: 'consumer',
     reconciler: reconcile,
-    maxConcurrentReconciles: options.workers ?? 16,
+    maxConcurrentReconciles: options.workers ?? 4,
   });
   const toRequests =
     (keysOf: (obj: KubeObject) => string[]) =>
