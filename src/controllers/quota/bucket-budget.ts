@@ -23,7 +23,7 @@ export interface BucketBudgetOptions {
   readonly maxCredits?: number;
   /** Bucket writes in flight at once, over all buckets, under load. Default 4. */
   readonly maxInFlight?: number;
-  /** The same once quiet (catching up; grant status writes and start-up still compete). Default 4. */
+  /** The same once quiet (catching up). Default 4, as under load. */
   readonly quietMaxInFlight?: number;
   /** A bucket whose write failed waits this long before it is tried again. Default 1,000 ms. */
   readonly retryMs?: number;
