@@ -32,7 +32,7 @@ export interface StatusWriteOptions {
 }
 
 export function writeStatus<T extends KubeObject>(
-  client: KubeClient,
+  client: Pick<KubeClient, 'patch'>,
   ref: ResourceRef,
   obj: ObjectIdentity,
   status: object,

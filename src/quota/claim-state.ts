@@ -20,7 +20,22 @@ export interface ClaimState {
   readonly duplicate: { readonly resourceType: string; readonly index: number } | undefined;
 }
 
+/**
+ * Claim inputs are never changed once made (a change makes a new object: the cache's next copy, an overlay,
+ * an applied decision), so each one's state is worked out once: a pass reads every claim of its consumer.
+ */
+const states = new WeakMap<ClaimInput, ClaimState>();
+
 export function claimState(claim: ClaimInput): ClaimState {
+  let state = states.get(claim);
+  if (state === undefined) {
+    state = computeState(claim);
+    states.set(claim, state);
+  }
+  return state;
+}
+
+function computeState(claim: ClaimInput): ClaimState {
   const allocations = new Map<string, AllocationInput>();
   for (const allocation of claim.allocations) {
     if (!allocations.has(allocation.resourceType)) allocations.set(allocation.resourceType, allocation);

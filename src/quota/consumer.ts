@@ -72,6 +72,17 @@ export function parseConsumerKey(key: string, field = 'consumerKey'): ConsumerId
  * DNS-1123 subdomain.
  */
 export function bucketName(consumerKey: string, resourceType: string): string {
-  parseConsumerKey(consumerKey);
-  return `bucket-${sha256Hex(`${consumerKey}\0${resourceType}`)}`;
+  const input = `${consumerKey}\0${resourceType}`;
+  let name = bucketNames.get(input);
+  if (name === undefined) {
+    parseConsumerKey(consumerKey);
+    name = `bucket-${sha256Hex(input)}`;
+    if (bucketNames.size >= MAX_REMEMBERED_NAMES) bucketNames.clear();
+    bucketNames.set(input, name);
+  }
+  return name;
 }
+
+/** Names already hashed (every pass names every bucket of its consumer; sha256 here is plain JS). */
+const bucketNames = new Map<string, string>();
+const MAX_REMEMBERED_NAMES = 100_000;

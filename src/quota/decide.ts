@@ -27,11 +27,8 @@ export function compareClaims(a: ClaimInput, b: ClaimInput): number {
  */
 export function decide(snapshot: ConsumerSnapshot): DecisionRound {
   validateSnapshot(snapshot);
-  const ctx: RoundContext = {
-    snapshot,
-    capacity: capacityFrom(computeFigures(snapshot)),
-    blocked: new Map(),
-  };
+  const before = computeFigures(snapshot);
+  const ctx: RoundContext = { snapshot, capacity: capacityFrom(before), blocked: new Map() };
   // Only claims with open requests are sorted: most claims of a busy consumer are long decided.
   const open = snapshot.claims
     .filter((claim) => claim.deleting !== true)
@@ -39,6 +36,8 @@ export function decide(snapshot: ConsumerSnapshot): DecisionRound {
     .filter(({ state }) => state.open.length > 0)
     .sort((a, b) => compareClaims(a.claim, b.claim));
   const decisions = open.map(({ claim, state }) => decideClaim(claim, state, ctx));
+  // a round of waits (or of nothing) leaves the figures as they were
+  if (decisions.every((d) => d.kind === 'wait')) return { decisions, figures: before };
   const claims = applyDecisions(snapshot.claims, decisions);
   return { decisions, figures: computeFigures({ grants: snapshot.grants, claims }) };
 }

@@ -41,6 +41,7 @@ export function validateSnapshot(snapshot: ConsumerSnapshot): void {
       throw new QuotaInputError(at(), 'appears twice in the snapshot; pass each claim once (the cache copy)');
     }
     seen.add(key);
+    if (validClaims.has(claim)) continue;
     if (!Number.isFinite(claim.creationTimestamp))
       checkTime(claim.creationTimestamp, `${at()}.creationTimestamp`);
     claim.requests.forEach((request, i) => {
@@ -49,5 +50,9 @@ export function validateSnapshot(snapshot: ConsumerSnapshot): void {
     claim.allocations.forEach((allocation, i) => {
       amount(allocation.allocatedAmount, () => `${at()}.allocations[${i}].allocatedAmount`);
     });
+    validClaims.add(claim);
   }
 }
+
+/** Claim inputs already checked (they never change; a pass checks every claim of its consumer). */
+const validClaims = new WeakSet<object>();

@@ -1,13 +1,8 @@
 // AllowanceBuckets are derived: one per (consumer, resourceType) that a grant or a live claim mentions, its
 // status computed from the figures. Buckets nothing mentions any more are zeroed, then deleted once they have
-// stayed unreferenced for the grace period (SPEC §4.7). The consumer reconciler is their only writer.
-import {
-  ALLOWANCE_BUCKET,
-  type AllowanceBucket,
-  API_VERSION,
-  LABEL_CONSUMER_KIND,
-  LABEL_CONSUMER_NAME,
-} from '../../api/index.ts';
+// stayed unreferenced for the grace period (SPEC §4.7). planBuckets says what each of a consumer's buckets
+// should become (pure); the bucket writer (bucket-writer.ts) writes it, coalesced and budgeted.
+import type { AllowanceBucket } from '../../api/index.ts';
 import {
   type BucketFigures,
   bucketName,
@@ -15,117 +10,84 @@ import {
   emptyFigures,
   type FiguresByType,
 } from '../../quota/index.ts';
-import { isAlreadyExists, isNotFound, type KubeClient } from '../../runtime/index.ts';
-import { RESOURCES } from '../resources.ts';
-import { FIELD_MANAGER, writeStatus } from '../status-writer.ts';
-import type { QuotaMetrics } from './metrics.ts';
 import { nextBucketStatus } from './status.ts';
 
-export interface BucketSyncInput {
-  readonly client: KubeClient;
+/** What one bucket should become: a status showing `figures` (created first if missing), or deleted. */
+export interface BucketTarget {
+  readonly consumerKey: string;
+  readonly consumer: ConsumerIdentity;
+  readonly namespace: string;
+  readonly name: string;
+  readonly resourceType: string;
+  /** The figures to show; undefined: delete the bucket (with its uid as a precondition). */
+  readonly figures: BucketFigures | undefined;
+  readonly uid?: string;
+}
+
+export interface BucketPlanInput {
   readonly consumerKey: string;
   readonly consumer: ConsumerIdentity;
   readonly namespace: string;
   readonly figures: FiguresByType;
+  /** The consumer's buckets as stored (or as last written, when the cache has not caught up). */
   readonly existing: readonly AllowanceBucket[];
   readonly now: Date;
   readonly gracePeriodMs: number;
-  readonly metrics: QuotaMetrics;
-  readonly signal: AbortSignal;
-  /** Throws unless the leader lease is certainly still ours (Manager.assertLeading): called before each write. */
-  readonly fence: () => void;
 }
 
-/** Brings the consumer's buckets in line; returns when to look again (ms), if some deletion is pending. */
-export async function syncBuckets(input: BucketSyncInput): Promise<number | undefined> {
-  const { consumerKey, figures, existing } = input;
-  const wanted = new Map([...figures.values()].map((f) => [bucketName(consumerKey, f.resourceType), f]));
-  let recheck: number | undefined;
-  for (const [name, f] of wanted) {
-    const bucket = existing.find((b) => b.metadata.name === name && b.metadata.namespace === input.namespace);
-    await writeBucket(input, bucket ?? (await createBucket(input, name, f.resourceType)), f);
+export interface BucketPlan {
+  /** Buckets whose stored state differs from what it should be. */
+  readonly writes: readonly BucketTarget[];
+  /** `namespace/name` of the consumer's buckets already right. */
+  readonly clean: readonly string[];
+  /** When to look again (ms), if some deletion is pending. */
+  readonly recheckMs: number | undefined;
+}
+
+export const bucketKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** What the consumer's buckets should become. Pure. */
+export function planBuckets(input: BucketPlanInput): BucketPlan {
+  const { consumerKey, consumer, namespace, figures, existing, now } = input;
+  const writes: BucketTarget[] = [];
+  const clean: string[] = [];
+  let recheckMs: number | undefined;
+  const base = { consumerKey, consumer };
+  const wanted = new Set<string>();
+  for (const f of figures.values()) {
+    const name = bucketName(consumerKey, f.resourceType);
+    wanted.add(name);
+    const bucket = existing.find((b) => b.metadata.name === name && b.metadata.namespace === namespace);
+    const stale =
+      bucket === undefined ||
+      nextBucketStatus(bucket.status, f, bucket.metadata.generation ?? 0, now) !== undefined;
+    if (stale) writes.push({ ...base, namespace, name, resourceType: f.resourceType, figures: f });
+    else clean.push(bucketKey(namespace, name));
   }
   for (const bucket of existing) {
-    if (wanted.has(bucket.metadata.name ?? '') && bucket.metadata.namespace === input.namespace) continue;
-    const wait = await retireBucket(input, bucket);
-    if (wait !== undefined) recheck = Math.min(recheck ?? wait, wait);
-  }
-  return recheck;
-}
-
-async function createBucket(
-  input: BucketSyncInput,
-  name: string,
-  resourceType: string,
-): Promise<AllowanceBucket> {
-  const { apiGroup, kind, namespace, name: consumerName } = input.consumer;
-  const bucket: AllowanceBucket = {
-    apiVersion: API_VERSION,
-    kind: ALLOWANCE_BUCKET,
-    metadata: {
-      name,
-      namespace: input.namespace,
-      labels: { [LABEL_CONSUMER_KIND]: kind, [LABEL_CONSUMER_NAME]: consumerName },
-    },
-    spec: {
-      consumerRef: { apiGroup, kind, name: consumerName, ...(namespace === '' ? {} : { namespace }) },
-      resourceType,
-    },
-  };
-  try {
-    input.fence();
-    return await input.client.create(RESOURCES.buckets, bucket, {
-      fieldManager: FIELD_MANAGER,
-      signal: input.signal,
-    });
-  } catch (error) {
-    if (!isAlreadyExists(error)) throw error;
-    return input.client.get<AllowanceBucket>(RESOURCES.buckets, input.namespace, name, input.signal);
-  }
-}
-
-async function writeBucket(
-  input: BucketSyncInput,
-  bucket: AllowanceBucket,
-  figures: BucketFigures,
-): Promise<void> {
-  const status = nextBucketStatus(bucket.status, figures, bucket.metadata.generation ?? 0, input.now);
-  const labels = {
-    consumer_kind: input.consumer.kind,
-    consumer_name: input.consumer.name,
-    resource_type: figures.resourceType,
-  };
-  input.metrics.bucket(labels, figures);
-  if (status === undefined) return;
-  input.fence();
-  await writeStatus(input.client, RESOURCES.buckets, bucket, status, { signal: input.signal });
-}
-
-/** Zeroes an unreferenced bucket, and deletes it once it has been unreferenced for the grace period. */
-async function retireBucket(input: BucketSyncInput, bucket: AllowanceBucket): Promise<number | undefined> {
-  const zero = emptyFigures(bucket.spec.resourceType);
-  const status = nextBucketStatus(bucket.status, zero, bucket.metadata.generation ?? 0, input.now);
-  if (status !== undefined) {
-    input.fence();
-    await writeStatus(input.client, RESOURCES.buckets, bucket, status, { signal: input.signal });
-    return input.gracePeriodMs;
-  }
-  const since = Date.parse(bucket.status?.lastReconciliation ?? bucket.metadata.creationTimestamp ?? '');
-  const remaining = (Number.isNaN(since) ? 0 : since) + input.gracePeriodMs - input.now.getTime();
-  if (remaining > 0) return remaining;
-  try {
-    input.fence();
-    await input.client.delete(
-      RESOURCES.buckets,
-      bucket.metadata.namespace ?? '',
-      bucket.metadata.name ?? '',
-      {
+    const name = bucket.metadata.name ?? '';
+    const ns = bucket.metadata.namespace ?? '';
+    if (wanted.has(name) && ns === namespace) continue;
+    const target = { ...base, namespace: ns, name, resourceType: bucket.spec.resourceType };
+    const zero = emptyFigures(bucket.spec.resourceType);
+    if (nextBucketStatus(bucket.status, zero, bucket.metadata.generation ?? 0, now) !== undefined) {
+      // zeroed first; the grace period runs from that write's lastReconciliation
+      writes.push({ ...target, figures: zero });
+      recheckMs = Math.min(recheckMs ?? input.gracePeriodMs, input.gracePeriodMs);
+      continue;
+    }
+    const since = Date.parse(bucket.status?.lastReconciliation ?? bucket.metadata.creationTimestamp ?? '');
+    const remaining = (Number.isNaN(since) ? 0 : since) + input.gracePeriodMs - now.getTime();
+    if (remaining > 0) {
+      clean.push(bucketKey(ns, name));
+      recheckMs = Math.min(recheckMs ?? remaining, remaining);
+    } else {
+      writes.push({
+        ...target,
+        figures: undefined,
         ...(bucket.metadata.uid ? { uid: bucket.metadata.uid } : {}),
-        signal: input.signal,
-      },
-    );
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
+      });
+    }
   }
-  return undefined;
+  return { writes, clean, recheckMs };
 }

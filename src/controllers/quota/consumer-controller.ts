@@ -1,10 +1,16 @@
 // The consumer reconciler: one consumer is one unit of work (never two workers on it at once). Each pass
 // snapshots the consumer's registrations, grants and claims from the caches, overlays the decisions still
 // in flight (the ledger), lets the pure engine decide every open claim in FCFS order, writes each decided
-// claim's status with a resourceVersion precondition, and derives the buckets. It is the only writer of
-// claim status and bucket objects. Claims' allocations are the source of truth; a crash between the claim
-// and bucket writes heals on the next pass.
-import { CONDITION_ACTIVE, CONDITION_READY, type ResourceClaim } from '../../api/index.ts';
+// claim's status with a resourceVersion precondition, and derives the buckets, which the bucket writer
+// writes off the decision path (coalesced, budgeted: bucket-writer.ts). It is the only writer of claim
+// status and bucket objects. Claims' allocations are the source of truth; buckets lag them briefly and a
+// crash before a bucket write heals on the next pass.
+import {
+  type AllowanceBucket,
+  CONDITION_ACTIVE,
+  CONDITION_READY,
+  type ResourceClaim,
+} from '../../api/index.ts';
 import {
   type ConsumerIdentity,
   claimKey,
@@ -32,10 +38,12 @@ import { specOrCondition } from '../predicates.ts';
 import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { type AmbiguousWrite, ambiguousFate } from './ambiguous.ts';
-import { syncBuckets } from './bucket-sync.ts';
+import type { BucketBudgetOptions } from './bucket-budget.ts';
+import { planBuckets } from './bucket-sync.ts';
+import { BucketWriter } from './bucket-writer.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
-import { consumerSnapshot } from './snapshot.ts';
+import { claimInput, consumerSnapshot } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 export interface ConsumerControllerOptions {
@@ -49,6 +57,8 @@ export interface ConsumerControllerOptions {
   readonly writeConcurrency?: number;
   /** Consumers reconciled at once (each consumer still by one worker). Default 4. */
   readonly workers?: number;
+  /** The bucket write budget (bucket-budget.ts): by default one bucket write per ten claim writes. */
+  readonly bucketBudget?: BucketBudgetOptions;
 }
 
 interface Pass {
@@ -68,7 +78,16 @@ export function setupConsumerController(
   const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
   const firstSeen = new Map<string, number>();
   const ambiguous = new Map<string, AmbiguousWrite>();
-  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen };
+  const buckets = new BucketWriter({
+    client: mgr.client,
+    buckets: caches.buckets,
+    fence: () => mgr.assertLeading(),
+    logger: mgr.logger.child({ runnable: 'bucket-writer' }),
+    ...(options.bucketBudget ? { budget: options.bucketBudget } : {}),
+  });
+  mgr.add(buckets);
+  const echoes = new Map<string, string>();
+  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
   let decidingSince: number | undefined; // the first pass: start-up windows never end before it + the window
@@ -90,19 +109,22 @@ export function setupConsumerController(
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide(ledger.overlaySnapshot(snapshot));
     const failures = await writeClaims(pass, claims, round.decisions);
-    const recheck = await syncBuckets({
-      client: mgr.client,
+    // The buckets follow the claim writes (never ahead of them), written by the bucket writer.
+    const plan = planBuckets({
       consumerKey: key,
       consumer: pass.consumer,
       namespace: options.bucketNamespace(pass.consumer),
       figures: round.figures,
-      existing: caches.buckets.byIndex(BY_CONSUMER, key),
+      existing: buckets.consumerBuckets(key),
       now: pass.now,
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
-      metrics,
-      signal: ctx.signal,
-      fence: () => mgr.assertLeading(),
     });
+    buckets.apply(plan);
+    for (const f of round.figures.values()) {
+      const { kind: consumer_kind, name: consumer_name } = pass.consumer;
+      metrics.bucket({ consumer_kind, consumer_name, resource_type: f.resourceType }, f);
+    }
+    const recheck = plan.recheckMs;
     const definite = failures.filter((f) => !isAmbiguous(f));
     if (definite.length > 0) throw definite[0];
     const waits = round.decisions.flatMap((d) => (d.kind === 'wait' ? [d.until - pass.now.getTime()] : []));
@@ -125,12 +147,21 @@ export function setupConsumerController(
     informer: caches.claims.informer,
     map: (event) => {
       trackFirstSeen(firstSeen, event);
-      if (event.type === 'delete') ambiguous.delete(objectKey(event.object)); // nothing left to settle
+      const key = objectKey(event.object);
+      if (event.type === 'delete') ambiguous.delete(key); // nothing left to settle
+      if (ownEcho(echoes, ledger, event)) return []; // the pass that wrote it has done the rest
       return toRequests(claimConsumer)(event);
     },
   });
   controller.watch({ informer: caches.grants.informer, map: toRequests(grantConsumer) });
-  controller.watch({ informer: caches.buckets.informer, map: toRequests(bucketConsumer) });
+  controller.watch({
+    informer: caches.buckets.informer,
+    // a bucket event that only shows the writer's own write needs no pass
+    map: (event) =>
+      buckets.ownEcho(event.object as AllowanceBucket, event.type === 'delete')
+        ? []
+        : toRequests(bucketConsumer)(event),
+  });
   // Registrations and grant policies change what every consumer may get: re-run all known consumers.
   const everyConsumer = (): Request[] =>
     [
@@ -164,6 +195,22 @@ function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): voi
   else if (event.type === 'delete' || decided) firstSeen.delete(uid);
 }
 
+/**
+ * Whether a claim event only shows the status our own write gave it (its answer's resourceVersion): the pass
+ * that wrote it decided on exactly this and handed its figures to the bucket writer, so another pass would
+ * find nothing to do. The ledger drops the write's assumption here instead. Any other event for the claim
+ * (someone else's change, a deletion) ends the record and runs a pass.
+ */
+function ownEcho(echoes: Map<string, string>, ledger: Ledger, event: ObjectEvent): boolean {
+  const key = objectKey(event.object);
+  const version = echoes.get(key);
+  if (version === undefined) return false;
+  echoes.delete(key);
+  if (event.type !== 'update' || event.object.metadata?.resourceVersion !== version) return false;
+  ledger.observe(claimInput(event.object as ResourceClaim));
+  return !ledger.has(key);
+}
+
 /** What the claim writer shares with the pass that settles ambiguous writes. */
 interface ClaimWrites {
   readonly mgr: Manager;
@@ -173,9 +220,21 @@ interface ClaimWrites {
   readonly metrics: QuotaMetrics;
   readonly events: EventRecorder;
   readonly firstSeen: Map<string, number>;
+  /** Counts each claim status write towards the bucket write budget. */
+  readonly buckets: { claimWritten(): void };
+  /** Claim key → the resourceVersion our last status write gave it, until the watch shows it (ownEcho). */
+  readonly echoes: Map<string, string>;
+  readonly caches: QuotaCaches;
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;
+
+/**
+ * Cached claims whose status already says what it should without a new decision (nearly all of a busy
+ * consumer's claims: decided long ago). Whether that holds depends on the claim alone, not on the time, and a
+ * cached claim is replaced, never changed, when it changes; so each copy is checked once, not on every pass.
+ */
+const settled = new WeakSet<ResourceClaim>();
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
@@ -190,8 +249,9 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
     const work = claims.flatMap((claim) => {
       const key = objectKey(asKubeObject(claim));
       const decision = byKey.get(key);
-      if (decision === undefined && ledger.has(key)) return []; // its decision is in flight
+      if (decision === undefined && (settled.has(claim) || ledger.has(key))) return []; // nothing to write
       const status = nextClaimStatus(claim, decision, pass.now);
+      if (status === undefined && decision === undefined) settled.add(claim);
       return status === undefined ? [] : [{ key, claim, decision, status }];
     });
     return settleAll(work, concurrency, async ({ key, claim, decision, status }) => {
@@ -201,10 +261,16 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       // Read before the write: its own watch event may drop the entry before the response arrives.
       const seen = firstSeen.get(uid);
       try {
-        await writeStatus(mgr.client, RESOURCES.claims, claim, status, {
+        w.buckets.claimWritten();
+        const written = await writeStatus<ResourceClaim>(mgr.client, RESOURCES.claims, claim, status, {
           precondition: true,
           signal: pass.signal,
         });
+        const version = written.metadata.resourceVersion;
+        const { namespace = '', name = '' } = claim.metadata;
+        // unless the watch was quicker than the answer
+        const cached = w.caches.claims.get(namespace, name)?.metadata.resourceVersion;
+        if (version !== undefined && cached !== version) w.echoes.set(key, version);
       } catch (error) {
         if (certainlyNotWritten(error)) undo();
         else if (decision !== undefined && decision.kind !== 'wait') {
@@ -260,6 +326,7 @@ async function settleAmbiguous(
     if (live === undefined || status === undefined) continue;
     w.mgr.assertLeading();
     try {
+      w.buckets.claimWritten();
       await writeStatus(w.mgr.client, RESOURCES.claims, live, status, {
         precondition: true,
         signal: pass.signal,

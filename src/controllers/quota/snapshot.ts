@@ -58,7 +58,19 @@ export function grantInput(grant: ResourceGrant): GrantInput {
   };
 }
 
+/** Cached claims are replaced, never changed, on update: each copy is adapted once (a pass reads them all). */
+const claimInputs = new WeakMap<ResourceClaim, ClaimInput>();
+
 export function claimInput(claim: ResourceClaim): ClaimInput {
+  let input = claimInputs.get(claim);
+  if (input === undefined) {
+    input = adaptClaim(claim);
+    claimInputs.set(claim, input);
+  }
+  return input;
+}
+
+function adaptClaim(claim: ResourceClaim): ClaimInput {
   const created = Date.parse(claim.metadata.creationTimestamp ?? '');
   return {
     namespace: claim.metadata.namespace ?? '',

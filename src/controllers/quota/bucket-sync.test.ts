@@ -1,0 +1,125 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AllowanceBucket } from '../../api/index.ts';
+import {
+  bucketName,
+  computeFigures,
+  emptyFigures,
+  type FiguresByType,
+  formatConsumerKey,
+} from '../../quota/index.ts';
+import { bucketKey, planBuckets } from './bucket-sync.ts';
+import { nextBucketStatus } from './status.ts';
+
+const consumer = {
+  apiGroup: 'resourcemanager.miloapis.com',
+  kind: 'Organization',
+  namespace: '',
+  name: 'acme',
+};
+const consumerKey = formatConsumerKey(consumer);
+const NS = 'quota-system';
+const now = new Date('2026-12-03T10:00:00Z');
+const GRACE = 60_000;
+
+function figures(limit: number, allocated: number, type = 'projects'): FiguresByType {
+  return computeFigures({
+    grants: [{ namespace: NS, name: 'g', active: true, allowances: [{ resourceType: type, amount: limit }] }],
+    claims:
+      allocated === 0
+        ? []
+        : [
+            {
+              namespace: 'ns',
+              name: 'c',
+              uid: 'u',
+              creationTimestamp: 0,
+              requests: [{ resourceType: type, amount: allocated }],
+              allocations: [{ resourceType: type, status: 'Granted', allocatedAmount: allocated }],
+            },
+          ],
+  });
+}
+
+function bucket(type: string, status?: AllowanceBucket['status'], namespace = NS): AllowanceBucket {
+  return {
+    apiVersion: 'quota.miloapis.com/v1alpha1',
+    kind: 'AllowanceBucket',
+    metadata: {
+      name: bucketName(consumerKey, type),
+      namespace,
+      uid: `uid-${type}`,
+      generation: 1,
+      creationTimestamp: '2026-12-03T09:00:00Z',
+    },
+    spec: {
+      consumerRef: { apiGroup: consumer.apiGroup, kind: consumer.kind, name: 'acme' },
+      resourceType: type,
+    },
+    ...(status === undefined ? {} : { status }),
+  };
+}
+
+/** A bucket whose stored status shows `f` exactly, written at `at`. */
+function exact(f: FiguresByType, type = 'projects', at = now): AllowanceBucket {
+  const figures = f.get(type);
+  assert.ok(figures);
+  return bucket(type, nextBucketStatus(undefined, figures, 1, at));
+}
+
+const plan = (f: FiguresByType, existing: AllowanceBucket[], at = now) =>
+  planBuckets({ consumerKey, consumer, namespace: NS, figures: f, existing, now: at, gracePeriodMs: GRACE });
+
+describe('planBuckets', () => {
+  it('creates a missing bucket with the figures', () => {
+    const p = plan(figures(5, 2), []);
+    assert.equal(p.writes.length, 1);
+    const [target] = p.writes;
+    assert.equal(target?.name, bucketName(consumerKey, 'projects'));
+    assert.deepEqual([target?.figures?.limit, target?.figures?.allocated], [5, 2]);
+    assert.equal(p.recheckMs, undefined);
+  });
+
+  it('leaves a bucket that already shows the figures clean (nothing to write)', () => {
+    const f = figures(5, 2);
+    const p = plan(f, [exact(f)]);
+    assert.deepEqual(p.writes, []);
+    assert.deepEqual(p.clean, [bucketKey(NS, bucketName(consumerKey, 'projects'))]);
+  });
+
+  it('marks a bucket whose figures changed, with the latest figures', () => {
+    const p = plan(figures(5, 3), [exact(figures(5, 2))]);
+    assert.equal(p.writes[0]?.figures?.allocated, 3);
+  });
+
+  it('zeroes a bucket nothing refers to and looks again after the grace period', () => {
+    const p = plan(new Map(), [exact(figures(5, 2, 'vcpus'), 'vcpus')]);
+    assert.equal(p.writes.length, 1);
+    assert.deepEqual([p.writes[0]?.figures?.limit, p.writes[0]?.figures?.allocated], [0, 0]);
+    assert.equal(p.recheckMs, GRACE);
+  });
+
+  it('deletes a zeroed bucket once the grace period has passed since its last write, by uid', () => {
+    const zeroedAt = new Date(now.getTime() - 10_000);
+    const zeroed = bucket('vcpus', nextBucketStatus(undefined, emptyFigures('vcpus'), 1, zeroedAt));
+    const waiting = plan(new Map(), [zeroed]);
+    assert.deepEqual(waiting.writes, []);
+    assert.equal(waiting.recheckMs, GRACE - 10_000);
+    const later = new Date(zeroedAt.getTime() + GRACE);
+    const due = plan(new Map(), [zeroed], later);
+    assert.equal(due.writes.length, 1);
+    assert.equal(due.writes[0]?.figures, undefined);
+    assert.equal(due.writes[0]?.uid, 'uid-vcpus');
+  });
+
+  it('retires a bucket left in another namespace (the namespace expression changed)', () => {
+    const f = figures(5, 2);
+    const moved = { ...exact(f), metadata: { ...exact(f).metadata, namespace: 'old-ns' } };
+    const p = plan(f, [moved]);
+    const targets = p.writes.map((w) => [w.namespace, w.figures?.limit]);
+    assert.deepEqual(targets, [
+      [NS, 5],
+      ['old-ns', 0],
+    ]);
+  });
+});

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { AllowanceBucket } from '../../api/index.ts';
+import { computeFigures, formatConsumerKey } from '../../quota/index.ts';
+import { createLogger, type KubeObject, LeaseExpiredError, type ResourceRef } from '../../runtime/index.ts';
+import type { TypedCache } from '../resources.ts';
+import { planBuckets } from './bucket-sync.ts';
+import { BucketWriter } from './bucket-writer.ts';
+
+const consumer = {
+  apiGroup: 'resourcemanager.miloapis.com',
+  kind: 'Organization',
+  namespace: '',
+  name: 'acme',
+};
+const consumerKey = formatConsumerKey(consumer);
+const NS = 'quota-system';
+const TYPE = 'projects';
+
+const figures = (allocated: number) =>
+  computeFigures({
+    grants: [{ namespace: NS, name: 'g', active: true, allowances: [{ resourceType: TYPE, amount: 10 }] }],
+    claims: Array.from({ length: allocated }, (_, i) => ({
+      namespace: 'ns',
+      name: `c${i}`,
+      uid: `u${i}`,
+      creationTimestamp: 0,
+      requests: [{ resourceType: TYPE, amount: 1 }],
+      allocations: [{ resourceType: TYPE, status: 'Granted' as const, allocatedAmount: 1 }],
+    })),
+  });
+
+/** An apiserver for buckets only, and a cache that shows its objects only when told to (the watch). */
+class FakeApi {
+  readonly stored = new Map<string, AllowanceBucket>();
+  readonly cached = new Map<string, AllowanceBucket>();
+  readonly requests: string[] = [];
+  /** The watch delivers a status write before its answer arrives. */
+  echoFirst = false;
+  #version = 100;
+
+  readonly client = {
+    create: async <T extends KubeObject>(_ref: ResourceRef, obj: T): Promise<T> => {
+      const bucket = structuredClone(obj) as unknown as AllowanceBucket;
+      const key = `${bucket.metadata.namespace}/${bucket.metadata.name}`;
+      this.requests.push(`create ${key}`);
+      bucket.metadata.uid = `uid-${key}`;
+      bucket.metadata.generation = 1;
+      bucket.metadata.resourceVersion = String(++this.#version);
+      this.stored.set(key, bucket);
+      return structuredClone(bucket) as unknown as T;
+    },
+    get: async <T extends KubeObject>(_ref: ResourceRef, namespace: string, name: string): Promise<T> =>
+      structuredClone(this.stored.get(`${namespace}/${name}`)) as unknown as T,
+    patch: async <T extends KubeObject>(
+      _ref: ResourceRef,
+      namespace: string,
+      name: string,
+      _type: string,
+      body: unknown,
+    ): Promise<T> => {
+      const key = `${namespace}/${name}`;
+      this.requests.push(`status ${key}`);
+      const bucket = this.stored.get(key);
+      assert.ok(bucket, `patch of a missing bucket ${key}`);
+      const { status } = body as { status: NonNullable<AllowanceBucket['status']> };
+      bucket.status = { ...bucket.status, ...status };
+      bucket.metadata.resourceVersion = String(++this.#version);
+      if (this.echoFirst) this.sync();
+      return structuredClone(bucket) as unknown as T;
+    },
+    delete: async (_ref: ResourceRef, namespace: string, name: string, options?: { uid?: string }) => {
+      const key = `${namespace}/${name}`;
+      this.requests.push(`delete ${key} uid=${options?.uid}`);
+      this.stored.delete(key);
+    },
+  };
+
+  readonly cache: TypedCache<AllowanceBucket> = {
+    informer: undefined as never,
+    get: (namespace, name) => this.cached.get(`${namespace}/${name}`),
+    list: () => [...this.cached.values()],
+    byIndex: () => [...this.cached.values()],
+  };
+
+  /** The watch catches up: the cache shows what is stored. */
+  sync(): AllowanceBucket[] {
+    const changed = [...this.stored.values()].filter(
+      (b) =>
+        this.cached.get(`${b.metadata.namespace}/${b.metadata.name}`)?.metadata.resourceVersion !==
+        b.metadata.resourceVersion,
+    );
+    this.cached.clear();
+    for (const [key, bucket] of this.stored) this.cached.set(key, structuredClone(bucket));
+    return changed;
+  }
+}
+
+const settle = async () => {
+  for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function setup(fence: () => void = () => {}) {
+  const api = new FakeApi();
+  const writer = new BucketWriter({
+    client: api.client,
+    buckets: api.cache,
+    fence,
+    logger: createLogger({ silent: true }),
+    budget: { retryMs: 10 },
+  });
+  const stop = new AbortController();
+  const running = writer.start(stop.signal);
+  const pass = (allocated: number) =>
+    writer.apply(
+      planBuckets({
+        consumerKey,
+        consumer,
+        namespace: NS,
+        figures: figures(allocated),
+        existing: writer.consumerBuckets(consumerKey),
+        now: new Date(),
+        gracePeriodMs: 60_000,
+      }),
+    );
+  const close = async () => {
+    stop.abort();
+    await running;
+  };
+  return { api, writer, pass, close };
+}
+
+describe('BucketWriter', () => {
+  it('creates a missing bucket and writes its status, once, even before the cache shows it', async () => {
+    const { api, writer, pass, close } = setup();
+    pass(1);
+    await settle();
+    assert.equal(api.requests.length, 2);
+    assert.match(api.requests[0] ?? '', /^create /);
+    assert.match(api.requests[1] ?? '', /^status /);
+    pass(1); // the cache has not caught up: the writer's own record answers
+    await settle();
+    assert.equal(api.requests.length, 2, 'no second create, no second status write');
+    for (const bucket of api.sync()) assert.equal(writer.ownEcho(bucket, false), true, 'its own write');
+    pass(1);
+    await settle();
+    assert.equal(api.requests.length, 2);
+    assert.equal([...api.stored.values()][0]?.status?.allocated, 1);
+    await close();
+  });
+
+  it('coalesces: a bucket changed several times before its write goes is written once, with the latest figures', async () => {
+    const { api, pass, close } = setup();
+    pass(1);
+    pass(2);
+    pass(3);
+    await settle();
+    api.sync();
+    pass(3);
+    await settle();
+    assert.equal(api.requests.filter((r) => r.startsWith('status')).length, 1);
+    assert.equal([...api.stored.values()][0]?.status?.allocated, 3);
+    await close();
+  });
+
+  it('forgets its write once the cache shows it, even when the echo came before the answer', async () => {
+    const { api, writer, pass, close } = setup();
+    api.echoFirst = true;
+    pass(1);
+    await settle();
+    assert.equal(api.requests.length, 2);
+    assert.equal(writer.consumerBuckets(consumerKey)[0]?.status?.allocated, 1);
+    assert.equal(writer.stats().remembered, 0, 'the cache is trusted again');
+    await close();
+  });
+
+  it("tells a change by someone else from its own write's echo", async () => {
+    const { api, writer, pass, close } = setup();
+    pass(1);
+    await settle();
+    const [bucket] = api.sync();
+    assert.ok(bucket);
+    const tampered = { ...bucket, metadata: { ...bucket.metadata, resourceVersion: '999' } };
+    assert.equal(writer.ownEcho(tampered, false), false);
+    await close();
+  });
+
+  it('writes nothing while the lease is not certainly held, and writes once it is', async () => {
+    let leading = false;
+    const { api, pass, close } = setup(() => {
+      if (!leading) throw new LeaseExpiredError();
+    });
+    pass(1);
+    await settle();
+    assert.deepEqual(api.requests, []);
+    leading = true;
+    await new Promise((resolve) => setTimeout(resolve, 30)); // the retry
+    await settle();
+    assert.equal(api.requests.length, 2);
+    await close();
+  });
+
+  it('deletes a bucket by uid once the plan says so', async () => {
+    const { api, writer, close } = setup();
+    writer.apply({
+      writes: [
+        {
+          consumerKey,
+          consumer,
+          namespace: NS,
+          name: 'bucket-x',
+          resourceType: TYPE,
+          figures: figures(0).get(TYPE),
+        },
+      ],
+      clean: [],
+      recheckMs: undefined,
+    });
+    await settle();
+    api.sync();
+    writer.apply({
+      writes: [
+        {
+          consumerKey,
+          consumer,
+          namespace: NS,
+          name: 'bucket-x',
+          resourceType: TYPE,
+          figures: undefined,
+          uid: `uid-${NS}/bucket-x`,
+        },
+      ],
+      clean: [],
+      recheckMs: undefined,
+    });
+    await settle();
+    assert.equal(api.requests.at(-1), `delete ${NS}/bucket-x uid=uid-${NS}/bucket-x`);
+    assert.equal(writer.consumerBuckets(consumerKey).length, 0, 'gone, though the cache still shows it');
+    await close();
+  });
+});
