@@ -146,9 +146,6 @@ export async function measureEnforced(
     operator = await spawnOperator(plane, {
       args: ['--enable-webhooks=true', '--webhook-url-host=127.0.0.1', '--webhook-port=0'],
       kubeconfigPath: login.kubeconfigPath,
-      ...(process.env.MQ_BENCH_OPERATOR_NODE_FLAGS
-        ? { nodeFlags: process.env.MQ_BENCH_OPERATOR_NODE_FLAGS.split(' ') }
-        : {}),
     });
     await operator.waitReady();
     await setUpPolicy(plane, client);

@@ -32,6 +32,8 @@ export async function spawnOperator(
   const log = createWriteStream(join(plane.dir, `bench-operator-${starts++}.log`));
   const args = [
     ...(options.nodeFlags ?? []),
+    // for a look inside any benchmark's operator, e.g. MQ_BENCH_OPERATOR_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/p"
+    ...(process.env.MQ_BENCH_OPERATOR_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
     repoPath('src/operator/main.ts'),
     '--leader-elect=false',
     `--probe-port=${probePort}`,

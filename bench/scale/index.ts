@@ -21,6 +21,7 @@ import { metricValue, type OperatorHandle, processUsage, spawnOperator } from '.
 import type { Row } from '../lib/report.ts';
 import { round } from '../lib/stats.ts';
 import { deploymentNodeFlags } from './deployment.ts';
+import { etcdUrl } from './etcd.ts';
 import { buildState, claimNamespace, createRegistrations, type StateShape } from './state.ts';
 import { preloadState } from './state-etcd.ts';
 
@@ -84,6 +85,13 @@ async function servedClaims(client: KubeClient): Promise<number> {
   return page.items.length + (page.metadata.remainingItemCount ?? 0);
 }
 
+/** etcd's own figure for the bytes its database holds (all revisions not yet compacted). */
+async function etcdBytesInUse(plane: ControlPlane): Promise<number> {
+  const text = await (await fetch(`${etcdUrl(plane)}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith('etcd_mvcc_db_total_size_in_use_in_bytes '));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
+
 async function heapProbe(plane: ControlPlane): Promise<{
   objects: number;
   heapRunning: number;
@@ -136,6 +144,10 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
       ? `${requests} API requests, ${round(requests / setupSeconds)} req/s, ${SETUP_CONCURRENCY} consumers in flight`
       : `${requests} objects put into etcd (txns of 128), then ${served} claims listed back through the apiserver; SCALE_SETUP=api builds it with API requests instead`;
   ctx.log(`state built in ${round(setupSeconds)} s: ${setupNote}`);
+  const stored = await etcdBytesInUse(plane);
+  ctx.log(
+    `etcd: ${round(stored / MiB)} MiB in use, ${round(stored / requests)} B per stored object (docs/scaling.md)`,
+  );
 
   const writesBefore = await quotaWrites(plane);
   // with the Deployment's NODE_OPTIONS: RSS is what is deployed, not Node's defaults (a 4× larger young generation)
