@@ -10,11 +10,14 @@ import type {
   StartupWaitInput,
 } from './types.ts';
 
-export const CONSUMER = formatConsumerKey({
+/** The Organization most tests decide for. */
+export const ACME = {
   apiGroup: 'resourcemanager.miloapis.com',
   kind: 'Organization',
+  namespace: '',
   name: 'acme',
-});
+};
+export const CONSUMER = formatConsumerKey(ACME);
 
 /** 2024-01-01T00:00:00Z: claims are created at T0 + n seconds. */
 export const T0 = Date.UTC(2024, 0, 1);

@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { RESOURCES } from '../../src/controllers/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
-import { eventually, useControlPlane } from '../support/cluster.ts';
-import { kubectlOk } from '../support/kube.ts';
+import { useControlPlane } from '../support/cluster.ts';
+import { enforcementCovers, kubectlOk } from '../support/kube.ts';
 import { configMapClaimPolicy } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
 import { ABUSE_KINDS, type Abuse, type AbuseKind, type AbuseReport, startAbuse } from './abusers.ts';
@@ -87,16 +87,7 @@ async function setUp(): Promise<void> {
     '--timeout=60s',
     'claimcreationpolicy.quota.miloapis.com/abused-configmaps',
   );
-  await eventually('the enforcement webhook to cover ConfigMaps', async () => {
-    const out = await admin(
-      'get',
-      'validatingwebhookconfiguration',
-      'milo-quota-enforcement',
-      '-o',
-      'jsonpath={.webhooks[0].rules[*].resources[0]}',
-    );
-    return out === 'configmaps';
-  });
+  await enforcementCovers(plane.current, ['configmaps']);
 }
 
 /** Creates cm-0..cm-(CREATES-1) as the admin, CONCURRENCY at a time, timing each kubectl to its answer. */

@@ -11,7 +11,7 @@ import type { RunningOperator } from '../../src/operator/operator.ts';
 import { createClient, type KubeClient, type ResourceRef } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
-import { kubectlOk } from '../support/kube.ts';
+import { enforcementCovers, kubectlOk } from '../support/kube.ts';
 import { configMapClaimPolicy } from '../support/manifests.ts';
 import { startTestOperator } from '../support/operator.ts';
 import { operatorServiceAccount, type ServiceAccountLogin } from '../support/service-account.ts';
@@ -122,16 +122,7 @@ describe("a tenant cannot ride the operator's claim-webhook skip", () => {
       '--timeout=60s',
       'claimcreationpolicy.quota.miloapis.com/configmaps-policy',
     );
-    await eventually('the enforcement webhook to cover ConfigMaps', async () => {
-      const out = await admin(
-        'get',
-        'validatingwebhookconfiguration',
-        'milo-quota-enforcement',
-        '-o',
-        'jsonpath={.webhooks[0].rules[*].resources[0]}',
-      );
-      return out.split(' ').includes('configmaps');
-    });
+    await enforcementCovers(plane.current, ['configmaps']);
     // the skip is live, and names the operator's ServiceAccount only (else this file proves nothing)
     await eventually("the claim webhook to skip the operator's own claim creates", async () => {
       const out = await admin('get', 'validatingwebhookconfiguration', 'milo-quota-validation', '-o', 'json');

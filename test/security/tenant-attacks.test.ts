@@ -10,7 +10,7 @@ import type { ResourceRef } from '../../src/runtime/index.ts';
 import { review } from '../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
-import { kubectlOk } from '../support/kube.ts';
+import { enforcementCovers, kubectlOk } from '../support/kube.ts';
 import { configMapClaimPolicy, project } from '../support/manifests.ts';
 import { useOperator } from '../support/operator.ts';
 import {
@@ -109,16 +109,7 @@ describe('a tenant cannot get around quota', () => {
         '--timeout=60s',
         `claimcreationpolicy.quota.miloapis.com/${policy}`,
       );
-    await eventually('the enforcement webhook to cover Projects and ConfigMaps', async () => {
-      const out = await admin(
-        'get',
-        'validatingwebhookconfiguration',
-        'milo-quota-enforcement',
-        '-o',
-        'jsonpath={.webhooks[0].rules[*].resources[0]}',
-      );
-      return out.split(' ').sort().join(',') === 'configmaps,projects';
-    });
+    await enforcementCovers(plane.current, ['projects', 'configmaps']);
   });
 
   it('deleting her auto-created claims does not free capacity her ConfigMaps still use', async () => {

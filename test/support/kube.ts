@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ControlPlane, KubectlResult } from '../../src/envtest/index.ts';
+import { eventually } from './cluster.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 export const repoPath = (...parts: string[]): string => join(REPO, ...parts);
@@ -34,4 +35,19 @@ export async function installCrds(plane: ControlPlane): Promise<void> {
   await kubectlOk(plane, ['apply', '-k', repoPath('config/crd')]);
   await kubectlOk(plane, ['apply', '-k', repoPath('config/samples/resourcemanager')]);
   await kubectlOk(plane, ['wait', '--for=condition=Established', '--timeout=60s', 'crd', '--all']);
+}
+
+/** Waits until the operator's enforcement webhook intercepts creates of every one of `resources` (plurals). */
+export async function enforcementCovers(plane: ControlPlane, resources: readonly string[]): Promise<void> {
+  await eventually(`the enforcement webhook to cover ${resources.join(', ')}`, async () => {
+    const out = await kubectlOk(plane, [
+      'get',
+      'validatingwebhookconfiguration',
+      'milo-quota-enforcement',
+      '-o',
+      'jsonpath={.webhooks[0].rules[*].resources[0]}',
+    ]);
+    const covered = out.split(' ');
+    return resources.every((r) => covered.includes(r));
+  });
 }

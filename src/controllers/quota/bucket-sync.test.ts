@@ -1,23 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
-import {
-  bucketName,
-  computeFigures,
-  emptyFigures,
-  type FiguresByType,
-  formatConsumerKey,
-} from '../../quota/index.ts';
+import { bucketName, computeFigures, emptyFigures, type FiguresByType } from '../../quota/index.ts';
+import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { bucketKey, planBuckets } from './bucket-sync.ts';
 import { nextBucketStatus } from './status.ts';
 
-const consumer = {
-  apiGroup: 'resourcemanager.miloapis.com',
-  kind: 'Organization',
-  namespace: '',
-  name: 'acme',
-};
-const consumerKey = formatConsumerKey(consumer);
+const consumer = ACME;
+const consumerKey = CONSUMER;
 const NS = 'quota-system';
 const now = new Date('2026-12-03T10:00:00Z');
 const GRACE = 60_000;

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
-import { computeFigures, formatConsumerKey } from '../../quota/index.ts';
+import { computeFigures } from '../../quota/index.ts';
+import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { createLogger, type KubeObject, LeaseExpiredError, type ResourceRef } from '../../runtime/index.ts';
 import type { TypedCache } from '../resources.ts';
 import { planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 
-const consumer = {
-  apiGroup: 'resourcemanager.miloapis.com',
-  kind: 'Organization',
-  namespace: '',
-  name: 'acme',
-};
-const consumerKey = formatConsumerKey(consumer);
+const consumer = ACME;
+const consumerKey = CONSUMER;
 const NS = 'quota-system';
 const TYPE = 'projects';
 

@@ -9,7 +9,7 @@ import { kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
 import { review } from '../../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
-import { kubectlFails, kubectlOk } from '../../support/kube.ts';
+import { enforcementCovers, kubectlFails, kubectlOk } from '../../support/kube.ts';
 import { project } from '../../support/manifests.ts';
 import { useOperator } from '../../support/operator.ts';
 
@@ -97,16 +97,7 @@ describe('enforcement', () => {
   });
 
   it('admits a create only when every policy grants, and keeps nothing reserved when one refuses', async () => {
-    await eventually('the enforcement webhook to cover Projects', async () => {
-      const out = await kubectl(
-        'get',
-        'validatingwebhookconfiguration',
-        'milo-quota-enforcement',
-        '-o',
-        'jsonpath={.webhooks[0].rules[0].resources[0]}',
-      );
-      return out === 'projects';
-    });
+    await enforcementCovers(plane.current, ['projects']);
     await plane.current
       .kubectl(['apply', '-f', '-'], { input: project('web') })
       .then((r) => assert.equal(r.code, 0, r.stderr));
