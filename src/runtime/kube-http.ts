@@ -31,8 +31,6 @@ export class KubeApiError extends Error {
   readonly status: number;
   /** The Status `reason` (NotFound, Conflict, Expired, ...) when the apiserver gave one. */
   readonly reason: string;
-  /** The answer's Retry-After in seconds (a 429 while the apiserver's watch cache initializes says 1). */
-  retryAfterSeconds?: number;
 
   constructor(status: number, reason: string, message: string, options?: ErrorOptions) {
     super(message, options);
@@ -66,12 +64,8 @@ export async function openStream(
   req: Omit<KubeRequest, 'method'>,
 ): Promise<http.IncomingMessage> {
   const res = await send(kc, { ...req, method: 'GET' });
-  if (res.statusCode !== 200) {
-    const err = statusError(res.statusCode ?? 0, await readBody(res), { ...req, method: 'GET' });
-    const retryAfter = Number(res.headers['retry-after']);
-    if (Number.isFinite(retryAfter) && retryAfter > 0) err.retryAfterSeconds = retryAfter;
-    throw err;
-  }
+  if (res.statusCode !== 200)
+    throw statusError(res.statusCode ?? 0, await readBody(res), { ...req, method: 'GET' });
   return res;
 }
 

@@ -9,7 +9,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import { resourcePath } from './client.ts';
-import { KubeApiError, openStream, type Query } from './kube-http.ts';
+import { KubeApiError, openStream } from './kube-http.ts';
 import { readList } from './list-stream.ts';
 import { errorFields, type Logger } from './logger.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
@@ -37,9 +37,7 @@ export interface ReflectorOptions extends ListWatchOptions {
   resource: ResourceRef;
   logger: Logger;
   /**
-   * LIST page size, fixed. Default: none for a list from the apiserver's watch cache (the first list, and a
-   * relist not older than the last resourceVersion seen: one answer, its objects already decoded); for a
-   * consistent list (after a 410 on a list, from etcd) adaptive, from 500 (client-go's) up to 10,000 objects, aiming at 16 MiB of
+   * LIST page size, fixed. Default: adaptive, from 500 (client-go's) up to 10,000 objects, aiming at 16 MiB of
    * JSON per page from the size of the objects in the pages so far. Every page costs the apiserver a round of
    * work of its own (100,000 claims took 2-3 times its CPU in pages of 500 as in pages of 5,000); the body is
    * read item by item either way, so a large page costs the operator no memory.
@@ -111,8 +109,6 @@ export class Reflector {
   readonly #backoff: Backoff;
   /** Where the next watch starts: the last resourceVersion seen, or '' to (re)list first. */
   #rv = '';
-  /** The next list must be consistent (most recent, from etcd): the apiserver answered a list with 410. */
-  #consistentList = false;
   /** Lists started and finished; a relist requested while one runs is a new one after it. */
   #listsStarted = 0;
   #listsDone = 0;
@@ -147,17 +143,9 @@ export class Reflector {
         this.stats.errors += 1;
         if (err instanceof KubeApiError && err.status === 410) {
           this.stats.gone += 1;
-          // an expired continue token or resourceVersion: start over from a consistent (most recent) list
-          this.#rv = '';
-          this.#consistentList = true;
+          this.#rv = ''; // an expired continue token or resourceVersion: start over from a fresh list
         }
-        // 429 with Retry-After (the apiserver's watch cache is (re)initializing): ask again when it says,
-        // without growing the backoff (a doubled wait would leave the cache ready and the informer asleep)
-        const retryAfter = err instanceof KubeApiError ? err.retryAfterSeconds : undefined;
-        const delay =
-          err instanceof KubeApiError && err.status === 429 && retryAfter !== undefined
-            ? Math.min(retryAfter, 30) * 1000
-            : this.#backoff.next();
+        const delay = this.#backoff.next();
         this.#o.logger.warn('list/watch failed; retrying', {
           ...errorFields(err),
           retryInMs: Math.round(delay),
@@ -188,31 +176,14 @@ export class Reflector {
     const read = { bytes: 0 };
     let continueToken: string | undefined;
     let rv = '';
-    // client-go's relistResourceVersion: the first list and a relist after a closed watch ask for any state
-    // not older than the last one synced ("0" at first: served from the apiserver's watch cache, not etcd);
-    // after a 410 on a list, a consistent list ("", most recent) instead.
-    const from = this.#consistentList ? '' : this.stats.lastResourceVersion || '0';
-    const first: Query =
-      from === ''
-        ? {}
-        : { resourceVersion: from, ...(from === '0' ? {} : { resourceVersionMatch: 'NotOlderThan' }) };
     do {
-      // A read from the watch cache is one answer (the objects are decoded already: no page costs etcd or
-      // a decode); pages of a consistent list each cost the apiserver a read and a decode of every object.
-      const limit = this.#o.pageSize ?? (from !== '' ? undefined : nextPageLimit(items.length, read.bytes));
-      const page = await this.#listPage(
-        continueToken ? { continue: continueToken } : first,
-        limit,
-        signal,
-        items,
-        read,
-      );
+      const limit = this.#o.pageSize ?? nextPageLimit(items.length, read.bytes);
+      const page = await this.#listPage(continueToken, limit, signal, items, read);
       continueToken = page.metadata?.continue || undefined;
       rv = page.metadata?.resourceVersion ?? '';
     } while (continueToken);
     this.stats.lists += 1;
     this.stats.lastResourceVersion = rv;
-    this.#consistentList = false;
     this.#target.replace(items, refresh);
     this.#listsDone += 1;
     return rv;
@@ -220,8 +191,8 @@ export class Reflector {
 
   /** One page, read item by item: each is transformed as it arrives, so a page is never held whole. */
   async #listPage(
-    from: Query,
-    limit: number | undefined,
+    continueToken: string | undefined,
+    limit: number,
     signal: AbortSignal,
     into: KubeObject[],
     read: { bytes: number },
@@ -229,9 +200,8 @@ export class Reflector {
     const { kubeConfig, resource, namespace } = this.#o;
     const res = await openStream(kubeConfig, {
       path: resourcePath(resource, namespace),
-      query: { ...this.#selectors(), limit, ...from },
-      // a whole list in one answer (from the watch cache) gets longer than a page
-      signal: AbortSignal.any([signal, AbortSignal.timeout(limit === undefined ? 600_000 : 60_000)]),
+      query: { ...this.#selectors(), limit, continue: continueToken },
+      signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
       ...this.#accept(PARTIAL_OBJECT_METADATA_LIST),
     });
     const first = into.length;
