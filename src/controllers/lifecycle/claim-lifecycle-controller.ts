@@ -130,6 +130,9 @@ async function adopt(
 ): Promise<Step> {
   // GC looks for a namespaced owner in the dependent's namespace only.
   if (namespaced && owner.metadata?.namespace !== claim.metadata.namespace) return {};
+  // An owner on its way out: `--cascade=orphan` has just stripped this very reference, and linking again would
+  // have the garbage collector delete the claim after all. Its deletion event looks again.
+  if (owner.metadata?.deletionTimestamp !== undefined) return {};
   const ownerRef: OwnerReference = {
     apiVersion: owner.apiVersion ?? '',
     kind: owner.kind ?? '',
