@@ -1,6 +1,7 @@
 // How the engine reads one claim's status: which requests are still open, what the claim holds, whether it
 // is already denied. Figures and decisions both read claims through this one function, so they can never
 // disagree about what a claim holds.
+import { memoizedPerObject } from './memo.ts';
 import type { AllocationInput, ClaimInput, RequestInput } from './types.ts';
 
 export interface ClaimState {
@@ -24,16 +25,7 @@ export interface ClaimState {
  * Claim inputs are never changed once made (a change makes a new object: the cache's next copy, an overlay,
  * an applied decision), so each one's state is worked out once: a pass reads every claim of its consumer.
  */
-const states = new WeakMap<ClaimInput, ClaimState>();
-
-export function claimState(claim: ClaimInput): ClaimState {
-  let state = states.get(claim);
-  if (state === undefined) {
-    state = computeState(claim);
-    states.set(claim, state);
-  }
-  return state;
-}
+export const claimState: (claim: ClaimInput) => ClaimState = memoizedPerObject(computeState);
 
 function computeState(claim: ClaimInput): ClaimState {
   const allocations = new Map<string, AllocationInput>();

@@ -37,6 +37,7 @@ export { QuotaInputError } from './errors.ts';
 export type { BucketFigures, ContributingGrantRef, FiguresByType } from './figures.ts';
 export { computeFigures, emptyFigures } from './figures.ts';
 export { Ledger } from './ledger.ts';
+export { memoizedPerObject } from './memo.ts';
 export type { ClaimReason, DenialReason } from './messages.ts';
 export {
   CLAIM_DENIED_MESSAGE,

@@ -135,7 +135,6 @@ describe('BucketBudget', () => {
     budget.clean('a');
     assert.equal(budget.dirty, 0);
     assert.equal(budget.wakeAt(1), undefined);
-    assert.equal(budget.oldestDirtySince(), undefined);
   });
 
   it('keeps bucket writes within 10% of claim writes plus the floor over a long steady load', () => {

@@ -152,13 +152,6 @@ export class BucketBudget<K> {
     return this.#inFlight.size;
   }
 
-  /** When the oldest dirty bucket turned dirty, if any. */
-  oldestDirtySince(): number | undefined {
-    let oldest: number | undefined;
-    for (const dirty of this.#dirty.values()) oldest = Math.min(oldest ?? dirty.since, dirty.since);
-    return oldest;
-  }
-
   /** Claim writes and bucket write requests counted so far. */
   get counts(): { readonly claimWrites: number; readonly bucketWrites: number } {
     return { claimWrites: this.#claimWrites, bucketWrites: this.#bucketWrites };

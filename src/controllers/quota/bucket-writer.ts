@@ -78,7 +78,7 @@ export class BucketWriter implements Runnable {
   }
 
   /** The bucket as it is: the cache, or our own last write while the cache has not shown it yet. */
-  current(namespace: string, name: string): AllowanceBucket | undefined {
+  #current(namespace: string, name: string): AllowanceBucket | undefined {
     const key = bucketKey(namespace, name);
     const cached = this.#o.buckets.get(namespace, name);
     const written = this.#written.get(key);
@@ -96,14 +96,14 @@ export class BucketWriter implements Runnable {
     for (const cached of this.#o.buckets.byIndex(BY_CONSUMER, consumerKey)) {
       const { namespace = '', name = '' } = cached.metadata;
       seen.add(bucketKey(namespace, name));
-      const bucket = this.current(namespace, name);
+      const bucket = this.#current(namespace, name);
       if (bucket !== undefined) out.push(bucket);
     }
     for (const key of this.#created.get(consumerKey) ?? []) {
       const written = this.#written.get(key);
       if (seen.has(key) || written === undefined) continue;
       const { namespace = '', name = '' } = written.object?.metadata ?? {};
-      const bucket = this.current(namespace, name);
+      const bucket = this.#current(namespace, name);
       if (bucket !== undefined) out.push(bucket);
     }
     return out;
@@ -229,7 +229,7 @@ export class BucketWriter implements Runnable {
   async #write(target: BucketTarget, counter: { writes: number }): Promise<void> {
     const { namespace, name } = target;
     const key = bucketKey(namespace, name);
-    let bucket = this.current(namespace, name);
+    let bucket = this.#current(namespace, name);
     // What the cache showed before a request: it cannot show that request's outcome yet (an echo that
     // arrives before the answer then leaves the cache at a version not in `behind`, which ends the record).
     const cachedVersion = () => this.#o.buckets.get(namespace, name)?.metadata.resourceVersion;

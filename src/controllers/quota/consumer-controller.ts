@@ -149,7 +149,7 @@ export function setupConsumerController(
       trackFirstSeen(firstSeen, event);
       const key = objectKey(event.object);
       if (event.type === 'delete') ambiguous.delete(key); // nothing left to settle
-      if (ownEcho(echoes, ledger, event)) return []; // the pass that wrote it has done the rest
+      if (ownEcho(echoes, ledger, key, event)) return []; // the pass that wrote it has done the rest
       return toRequests(claimConsumer)(event);
     },
   });
@@ -201,8 +201,7 @@ function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): voi
  * find nothing to do. The ledger drops the write's assumption here instead. Any other event for the claim
  * (someone else's change, a deletion) ends the record and runs a pass.
  */
-function ownEcho(echoes: Map<string, string>, ledger: Ledger, event: ObjectEvent): boolean {
-  const key = objectKey(event.object);
+function ownEcho(echoes: Map<string, string>, ledger: Ledger, key: string, event: ObjectEvent): boolean {
   const version = echoes.get(key);
   if (version === undefined) return false;
   echoes.delete(key);

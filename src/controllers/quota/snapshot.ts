@@ -12,6 +12,7 @@ import {
   type ClaimInput,
   type ConsumerSnapshot,
   type GrantInput,
+  memoizedPerObject,
   parseConsumerKey,
   type RegistrationInput,
 } from '../../quota/index.ts';
@@ -59,16 +60,7 @@ export function grantInput(grant: ResourceGrant): GrantInput {
 }
 
 /** Cached claims are replaced, never changed, on update: each copy is adapted once (a pass reads them all). */
-const claimInputs = new WeakMap<ResourceClaim, ClaimInput>();
-
-export function claimInput(claim: ResourceClaim): ClaimInput {
-  let input = claimInputs.get(claim);
-  if (input === undefined) {
-    input = adaptClaim(claim);
-    claimInputs.set(claim, input);
-  }
-  return input;
-}
+export const claimInput: (claim: ResourceClaim) => ClaimInput = memoizedPerObject(adaptClaim);
 
 function adaptClaim(claim: ResourceClaim): ClaimInput {
   const created = Date.parse(claim.metadata.creationTimestamp ?? '');
