@@ -4,7 +4,8 @@
 // moment (a paused replica's writes after it lost its lease). A rule can pick requests whose responses are
 // lost after the apiserver has acted on them: 'drop' resets the client's connection once the apiserver has
 // answered, 'delay' holds the answer past the client's 30 s deadline. Either way the write landed and the
-// client cannot know: an ambiguous write. Watches stream through untouched.
+// client cannot know: an ambiguous write. 'hold' keeps the request itself from the apiserver until the test
+// calls release(): a write that has not landed while the client waits. Watches stream through untouched.
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
@@ -13,7 +14,8 @@ import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 
-export type Fault = 'drop' | 'delay';
+export type Fault = 'drop' | 'delay' | 'hold';
+type LostAnswer = Exclude<Fault, 'hold'>;
 
 export interface Recorded {
   readonly method: string;
@@ -37,6 +39,7 @@ export class FaultProxy {
   readonly #server: http.Server;
   readonly #agent: https.Agent;
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #held: (() => void)[] = [];
 
   private constructor(server: http.Server, agent: https.Agent, kubeconfigPath: string) {
     this.#server = server;
@@ -65,6 +68,13 @@ export class FaultProxy {
     return this.requests.filter((r) => r.fault === fault).length;
   }
 
+  /** Sends the requests held so far on to the apiserver; returns how many. */
+  release(): number {
+    const held = this.#held.splice(0);
+    for (const send of held) send();
+    return held.length;
+  }
+
   async close(): Promise<void> {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#server.closeAllConnections();
@@ -78,11 +88,22 @@ export class FaultProxy {
     const path = url.split('?')[0] ?? url;
     const fault = this.rule(method, path);
     this.requests.push({ method, path, at: Date.now(), fault });
+    if (fault === 'hold') this.#held.push(() => this.#send(upstream, req, res, undefined));
+    else this.#send(upstream, req, res, fault);
+  }
+
+  #send(
+    upstream: URL,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    fault: LostAnswer | undefined,
+  ): void {
+    const url = req.url ?? '/';
     const out = https.request(
       {
         host: upstream.hostname,
         port: upstream.port,
-        method,
+        method: req.method ?? 'GET',
         path: url,
         headers: { ...req.headers, host: upstream.host },
         agent: this.#agent,
@@ -110,7 +131,12 @@ export class FaultProxy {
     req.pipe(out);
   }
 
-  #lose(fault: Fault, req: http.IncomingMessage, res: http.ServerResponse, answer: http.IncomingMessage) {
+  #lose(
+    fault: LostAnswer,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    answer: http.IncomingMessage,
+  ) {
     if (fault === 'drop') {
       req.socket.destroy();
       return;

@@ -21,6 +21,7 @@ import {
 } from '../../quota/index.ts';
 import {
   type EventRecorder,
+  errorFields,
   eventObjects,
   isConflict,
   isNotFound,
@@ -39,10 +40,11 @@ import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { type AmbiguousWrite, ambiguousFate } from './ambiguous.ts';
 import type { BucketBudgetOptions } from './bucket-budget.ts';
-import { planBuckets } from './bucket-sync.ts';
+import { type BucketPlan, planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
+import { PlanGate, type PlanTicket } from './plan-gate.ts';
 import { claimInput, consumerSnapshot } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
@@ -90,15 +92,48 @@ export function setupConsumerController(
   const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
+  const plans = new PlanGate<BucketPlan>();
+  const retries = new Map<string, number>();
+  const log = mgr.logger.child({ controller: 'consumer' });
+  // After a pass's claim writes settle (the pass itself has long returned): release its bucket plan when no
+  // earlier write is still in flight, and look again where a write failed (backing off while they keep failing).
+  const afterWrites = (req: Request, key: string, ticket: PlanTicket, failures: unknown[]): void => {
+    const plan = plans.settle(ticket, failures.length > 0);
+    if (plan !== undefined) buckets.apply(plan);
+    if (failures.length === 0) {
+      retries.delete(key);
+      return;
+    }
+    const definite = failures.filter((f) => !isAmbiguous(f));
+    if (definite.length === 0) {
+      controller.enqueue(req, AMBIGUOUS_RECHECK_MS); // a live read settles them (settleAmbiguous)
+      return;
+    }
+    const attempt = (retries.get(key) ?? 0) + 1;
+    retries.set(key, attempt);
+    log.error('claim status writes failed; deciding again', {
+      consumer: key,
+      failed: definite.length,
+      attempt,
+      ...errorFields(definite[0]),
+    });
+    controller.enqueue(req, Math.min(RETRY_BASE_MS * 2 ** (attempt - 1), RETRY_MAX_MS));
+  };
+
   let decidingSince: number | undefined; // the first pass: start-up windows never end before it + the window
+  // A pass decides, assumes its decisions in the ledger, sends the claim writes and returns without waiting
+  // for them: the consumer's next pass (claims that came meanwhile) starts at once, its snapshot overlaid
+  // with the writes still in flight, so the writes of successive passes overlap (pipelining).
   const reconcile: Reconciler = async (ctx, req) => {
     const key = consumerKeyFromRequest(req);
     if (key === undefined) return {};
     decidingSince ??= Date.now();
     mgr.assertLeading(); // fencing, once per pass (and again before each write below)
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
+    const unsettled = await settleAmbiguous(writes, pass, caches.claims.byIndex(BY_CONSUMER, key));
+    // From here to the writes being sent nothing awaits: the ledger holds this pass's decisions before
+    // the next pass of the consumer can run.
     const claims = caches.claims.byIndex(BY_CONSUMER, key);
-    const unsettled = await settleAmbiguous(writes, pass, claims);
     const snapshot = consumerSnapshot(
       caches,
       key,
@@ -108,8 +143,8 @@ export function setupConsumerController(
     );
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide(ledger.overlaySnapshot(snapshot));
-    const failures = await writeClaims(pass, claims, round.decisions);
-    // The buckets follow the claim writes (never ahead of them), written by the bucket writer.
+    // The buckets follow the claim writes (never ahead of them): the gate hands this plan to the bucket
+    // writer once the writes below and those of earlier passes have landed.
     const plan = planBuckets({
       consumerKey: key,
       consumer: pass.consumer,
@@ -119,18 +154,19 @@ export function setupConsumerController(
       now: pass.now,
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
     });
-    buckets.apply(plan);
+    const ticket = plans.open(key, plan);
+    void writeClaims(pass, claims, round.decisions).then(
+      (failures) => afterWrites(req, key, ticket, failures),
+      (error: unknown) => afterWrites(req, key, ticket, [error]),
+    );
     for (const f of round.figures.values()) {
       const { kind: consumer_kind, name: consumer_name } = pass.consumer;
       metrics.bucket({ consumer_kind, consumer_name, resource_type: f.resourceType }, f);
     }
-    const recheck = plan.recheckMs;
-    const definite = failures.filter((f) => !isAmbiguous(f));
-    if (definite.length > 0) throw definite[0];
     const waits = round.decisions.flatMap((d) => (d.kind === 'wait' ? [d.until - pass.now.getTime()] : []));
     // A write whose fate is unknown is settled by a live read on the next pass, a second from now.
-    const settle = failures.length > 0 || unsettled ? AMBIGUOUS_RECHECK_MS : Number.POSITIVE_INFINITY;
-    const next = Math.min(...waits, recheck ?? Number.POSITIVE_INFINITY, settle);
+    const settle = unsettled ? AMBIGUOUS_RECHECK_MS : Number.POSITIVE_INFINITY;
+    const next = Math.min(...waits, plan.recheckMs ?? Number.POSITIVE_INFINITY, settle);
     return Number.isFinite(next) ? { requeueAfterMs: Math.max(1, next) } : {};
   };
 
@@ -227,6 +263,9 @@ interface ClaimWrites {
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;
+/** Backoff of a consumer whose claim writes keep failing (as the workqueue's per-item limiter: 5 ms doubling). */
+const RETRY_BASE_MS = 5;
+const RETRY_MAX_MS = 60_000;
 
 /**
  * Cached claims whose status already says what it should without a new decision (nearly all of a busy
@@ -253,9 +292,13 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       if (status === undefined && decision === undefined) settled.add(claim);
       return status === undefined ? [] : [{ key, claim, decision, status }];
     });
-    return settleAll(work, concurrency, async ({ key, claim, decision, status }) => {
+    // Every decision is assumed now, before the pass returns, not when its write gets a slot.
+    const assumed = work.map((item) => ({
+      ...item,
+      undo: item.decision === undefined ? () => {} : ledger.assumeDecision(item.decision),
+    }));
+    return settleAll(assumed, concurrency, async ({ key, claim, decision, status, undo }) => {
       mgr.assertLeading(); // fencing: a replica paused past its lease decides nothing
-      const undo = decision === undefined ? () => {} : ledger.assumeDecision(decision);
       const uid = claim.metadata.uid ?? '';
       // Read before the write: its own watch event may drop the entry before the response arrives.
       const seen = firstSeen.get(uid);
