@@ -51,5 +51,5 @@ export {
 export * from './review.ts';
 export { type ClientAuthentication, WebhookServer, type WebhookServerOptions } from './server.ts';
 export { servingNames, setupWebhooks, type WebhookOptions, type Webhooks } from './setup.ts';
-export { tapClaimStatusWrites } from './status-tap.ts';
+export { tapClaimCreates, tapClaimStatusWrites } from './status-tap.ts';
 export { ClaimWaiter } from './waiter.ts';

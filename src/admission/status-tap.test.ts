@@ -5,7 +5,7 @@ import type { ResourceClaim } from '../api/index.ts';
 import { makeClaim } from '../api/testing.ts';
 import { RESOURCES } from '../controllers/index.ts';
 import type { KubeClient, KubeObject } from '../runtime/index.ts';
-import { tapClaimStatusWrites } from './status-tap.ts';
+import { tapClaimCreates, tapClaimStatusWrites } from './status-tap.ts';
 
 function fakeClient(answer: (path: unknown[]) => KubeObject): KubeClient {
   const fail = () => Promise.reject(new Error('not used'));
@@ -56,5 +56,32 @@ describe('tapClaimStatusWrites', () => {
       throw new Error('listener');
     });
     await ok.patch(RESOURCES.claims, 'ns', 'c', 'merge', {}, { subresource: 'status' });
+  });
+});
+
+describe('tapClaimCreates', () => {
+  it('reports claims created, not dry runs nor other kinds nor failures', async () => {
+    const created = makeClaim();
+    created.metadata.uid = 'u2';
+    let fail = false;
+    const client = {
+      ...fakeClient(() => created as unknown as KubeObject),
+      create: async <T extends KubeObject>(_ref: unknown, _obj: T, _options?: unknown) => {
+        if (fail) throw new Error('409 AlreadyExists');
+        return created as unknown as T;
+      },
+    };
+    const seen: ResourceClaim[] = [];
+    tapClaimCreates(client, (claim) => seen.push(claim));
+    const claim = created as unknown as KubeObject;
+    assert.equal(await client.create(RESOURCES.claims, claim), claim);
+    await client.create(RESOURCES.claims, claim, { dryRun: true });
+    await client.create(RESOURCES.buckets, claim);
+    fail = true;
+    await assert.rejects(client.create(RESOURCES.claims, claim), /409/);
+    assert.deepEqual(
+      seen.map((c) => c.metadata.uid),
+      ['u2'],
+    );
   });
 });

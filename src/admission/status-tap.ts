@@ -5,9 +5,12 @@
 // client is wrapped (a status write of a ResourceClaim that succeeded is reported; any other request, and
 // any failure, passes untouched). A write that did not answer (ambiguous) reports nothing and the watch still
 // settles the waiter, as it does for decisions made by another replica.
+// The hop forward is shortened the same way: a claim this process creates (the enforcement webhook's) is shown
+// to the claim cache from the create's answer (Informer.assumeCreated), so the leader's consumer controller
+// decides it without waiting for the watch to bring it.
 import type { ResourceClaim } from '../api/index.ts';
 import { RESOURCES } from '../controllers/index.ts';
-import type { KubeClient, KubeObject } from '../runtime/index.ts';
+import type { KubeClient, KubeObject, ResourceRef, WriteOptions } from '../runtime/index.ts';
 
 /** Calls `written` with every claim whose status subresource `client` wrote successfully. */
 export function tapClaimStatusWrites(client: KubeClient, written: (claim: ResourceClaim) => void): void {
@@ -21,6 +24,27 @@ export function tapClaimStatusWrites(client: KubeClient, written: (claim: Resour
         written(result as unknown as ResourceClaim);
       } catch {
         // a listener's failure is not the write's: the watch still delivers the same object
+      }
+    }
+    return result;
+  };
+}
+
+/** Calls `created` with every ResourceClaim `client` created successfully. */
+export function tapClaimCreates(client: KubeClient, created: (claim: ResourceClaim) => void): void {
+  const create = client.create.bind(client);
+  const claims = RESOURCES.claims;
+  client.create = async <T extends KubeObject>(
+    ref: ResourceRef,
+    obj: T,
+    options?: WriteOptions,
+  ): Promise<T> => {
+    const result = await create<T>(ref, obj, options);
+    if (options?.dryRun !== true && ref.group === claims.group && ref.plural === claims.plural) {
+      try {
+        created(result as unknown as ResourceClaim);
+      } catch {
+        // as above: the watch still delivers the claim
       }
     }
     return result;

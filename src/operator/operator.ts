@@ -8,10 +8,11 @@ import {
   enforcementHandler,
   setupEnforcementWebhookController,
   setupWebhooks,
+  tapClaimCreates,
   tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
-import { setupQuotaControllers } from '../controllers/index.ts';
+import { asKubeObject, setupQuotaControllers } from '../controllers/index.ts';
 import { compileBucketNamespace } from '../policy/index.ts';
 import {
   createLogger,
@@ -88,6 +89,8 @@ export function startOperator(
     const waiter = new ClaimWaiter(caches.claims.informer);
     // decisions made here answer their waiters from the status write, not the watch (status-tap.ts)
     tapClaimStatusWrites(manager.client, (claim) => waiter.observe(claim));
+    // and the claims it creates reach the consumer controller without the watch's hop
+    tapClaimCreates(manager.client, (claim) => caches.claims.informer.assumeCreated(asKubeObject(claim)));
     webhooks.register(
       ENFORCEMENT_PATH,
       enforcementHandler({

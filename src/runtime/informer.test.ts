@@ -114,4 +114,36 @@ describe('Informer', () => {
       ],
     );
   });
+
+  it('shows a created object before its watch event, once, and only into a synced cache of everything', async () => {
+    const inf = new Informer({
+      kubeConfig: new KubeConfig(),
+      resource: ref,
+      logger: createLogger({ silent: true }),
+    });
+    const events: string[] = [];
+    inf.addEventHandler({
+      onAdd: (o) => void events.push(`add ${o.metadata?.name}`),
+      onUpdate: (_o, n) => void events.push(`update ${n.metadata?.name}`),
+    });
+    inf.assumeCreated(obj('early', '1'));
+    assert.equal(inf.get('ns', 'early'), undefined, 'not before the first list');
+    inf.replace([obj('a', '1')]);
+    inf.assumeCreated({ ...obj('c', '5'), metadata: { ...obj('c', '5').metadata, managedFields: [{}] } });
+    assert.equal(inf.get('ns', 'c')?.metadata?.managedFields, undefined, 'through the transform');
+    inf.upsert(obj('c', '5')); // the watch's ADDED for the same version: nothing new
+    inf.upsert(obj('c', '6'));
+    inf.assumeCreated(obj('a', '9')); // something of that name is cached: left to the watch
+    assert.equal(inf.get('ns', 'a')?.metadata?.resourceVersion, '1');
+    assert.deepEqual(events, ['add a', 'add c', 'update c']);
+    const selective = new Informer({
+      kubeConfig: new KubeConfig(),
+      resource: ref,
+      labelSelector: 'team=a',
+      logger: createLogger({ silent: true }),
+    });
+    selective.replace([]);
+    selective.assumeCreated(obj('d', '1'));
+    assert.equal(selective.get('ns', 'd'), undefined, 'a selective cache might not hold it');
+  });
 });

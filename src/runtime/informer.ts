@@ -3,7 +3,13 @@
 // cache, the other handlers nor the process are affected (client-node's informer turns it into an unhandled
 // rejection that kills the process).
 import { errorFields, type Logger } from './logger.ts';
-import { type ListWatchOptions, Reflector, type ReflectorOptions, type ReflectorStats } from './reflector.ts';
+import {
+  dropManagedFields,
+  type ListWatchOptions,
+  Reflector,
+  type ReflectorOptions,
+  type ReflectorStats,
+} from './reflector.ts';
 import { diffRelist } from './relist-diff.ts';
 import { type CacheReader, type IndexFunc, Store } from './store.ts';
 import { type KubeObject, objectKey, type ResourceRef } from './types.ts';
@@ -26,6 +32,7 @@ export class Informer implements CacheReader {
   readonly #handlers = new Set<EventHandlers>();
   readonly #reflector: Reflector;
   readonly #log: Logger;
+  readonly #transform: (obj: KubeObject) => KubeObject;
   #markSynced: () => void = () => {};
   #hasSynced = false;
   #running: { abort: AbortController; done: Promise<void> } | undefined;
@@ -40,6 +47,7 @@ export class Informer implements CacheReader {
       informer: `${options.resource.plural}.${options.resource.group || 'core'}`,
     });
     this.#reflector = new Reflector({ ...options, logger: this.#log }, this);
+    this.#transform = options.transform ?? dropManagedFields;
     this.synced = new Promise((resolve) => {
       this.#markSynced = resolve;
     });
@@ -108,6 +116,20 @@ export class Informer implements CacheReader {
     return () => this.#handlers.delete(handlers);
   }
 
+  /**
+   * Shows an object this process has just created (the create's answer) before its watch event arrives, so
+   * handlers need not wait for the watch's hop (client-go's mutation cache, for creates only). Only into a
+   * synced cache that selects everything and holds nothing of that name; the watch's own ADDED event for the
+   * same resourceVersion then changes nothing (upsert).
+   */
+  assumeCreated(obj: KubeObject): void {
+    const { namespace = '', name = '' } = obj.metadata ?? {};
+    const { namespace: only, labelSelector, fieldSelector } = this.selection;
+    if (!this.#hasSynced || labelSelector || fieldSelector || (only && only !== namespace)) return;
+    if (this.#store.get(namespace, name) !== undefined) return;
+    this.upsert(this.#transform(obj));
+  }
+
   // --- ReflectorTarget: the only paths that change the cache ---
 
   replace(items: KubeObject[], refresh = false): void {
@@ -142,6 +164,8 @@ export class Informer implements CacheReader {
   upsert(obj: KubeObject): void {
     const old = this.#store.upsert(obj);
     if (old === undefined) this.#emit('onAdd', obj);
+    else if (old.metadata?.resourceVersion === obj.metadata?.resourceVersion)
+      return; // seen (assumeCreated)
     else this.#emit('onUpdate', old, obj);
   }
 
