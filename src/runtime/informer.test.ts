@@ -21,19 +21,26 @@ function capture() {
   return { logger: createLogger({ stream, level: 'debug' }), lines };
 }
 
+/** A quiet informer over configmaps (never started: the tests feed it), and the events it emits. */
+function recorded(selection: { labelSelector?: string } = {}) {
+  const inf = new Informer({
+    kubeConfig: new KubeConfig(),
+    resource: ref,
+    logger: createLogger({ silent: true }),
+    ...selection,
+  });
+  const events: string[] = [];
+  inf.addEventHandler({
+    onAdd: (o) => void events.push(`add ${o.metadata?.name}`),
+    onUpdate: (_o, n) => void events.push(`update ${n.metadata?.name}`),
+    onDelete: (o) => void events.push(`delete ${o.metadata?.name}`),
+  });
+  return { inf, events };
+}
+
 describe('Informer', () => {
   it('emits adds, updates and deletes, and relists as a diff', async () => {
-    const inf = new Informer({
-      kubeConfig: new KubeConfig(),
-      resource: ref,
-      logger: createLogger({ silent: true }),
-    });
-    const events: string[] = [];
-    inf.addEventHandler({
-      onAdd: (o) => void events.push(`add ${o.metadata?.name}`),
-      onUpdate: (_o, n) => void events.push(`update ${n.metadata?.name}`),
-      onDelete: (o) => void events.push(`delete ${o.metadata?.name}`),
-    });
+    const { inf, events } = recorded();
     assert.equal(inf.hasSynced(), false);
     inf.replace([obj('a', '1'), obj('b', '1')]);
     await inf.synced;
@@ -116,16 +123,7 @@ describe('Informer', () => {
   });
 
   it('shows a created object before its watch event, once, and only into a synced cache of everything', async () => {
-    const inf = new Informer({
-      kubeConfig: new KubeConfig(),
-      resource: ref,
-      logger: createLogger({ silent: true }),
-    });
-    const events: string[] = [];
-    inf.addEventHandler({
-      onAdd: (o) => void events.push(`add ${o.metadata?.name}`),
-      onUpdate: (_o, n) => void events.push(`update ${n.metadata?.name}`),
-    });
+    const { inf, events } = recorded();
     inf.assumeCreated(obj('early', '1'));
     assert.equal(inf.get('ns', 'early'), undefined, 'not before the first list');
     inf.replace([obj('a', '1')]);
@@ -136,12 +134,7 @@ describe('Informer', () => {
     inf.assumeCreated(obj('a', '9')); // something of that name is cached: left to the watch
     assert.equal(inf.get('ns', 'a')?.metadata?.resourceVersion, '1');
     assert.deepEqual(events, ['add a', 'add c', 'update c']);
-    const selective = new Informer({
-      kubeConfig: new KubeConfig(),
-      resource: ref,
-      labelSelector: 'team=a',
-      logger: createLogger({ silent: true }),
-    });
+    const selective = recorded({ labelSelector: 'team=a' }).inf;
     selective.replace([]);
     selective.assumeCreated(obj('d', '1'));
     assert.equal(selective.get('ns', 'd'), undefined, 'a selective cache might not hold it');
