@@ -22,9 +22,11 @@ import { CLAIM_TEMPLATE_PATH, compileClaimCreationPolicy, compileGrantCreationPo
  *   so a policy naming a resource type that is not registered yet is still admitted (pinned by Milo's
  *   edge-case test);
  * - `controller`: static checks plus API state read from `registrations` (src/api's read-only lookup, never a
- *   client): resource types registered and Active, consumer type equal to the registration's, claim triggers
- *   among the registration's claiming resources, plus what a single cluster cannot do (parentContext, a
- *   claim template without consumerRef). The controller reports the result as `Ready=False/ValidationFailed`.
+ *   client): resource types registered and Active (and, for claims, not Features), consumer type equal to
+ *   the registration's, literal template namespaces that can exist, plus what a single cluster cannot do
+ *   (parentContext, a claim template without consumerRef). Claiming rules are not checked on the policy: as
+ *   in Milo, each ResourceClaim is checked at admission. The controller reports the result as
+ *   `Ready=False/ValidationFailed`.
  */
 export type ValidationOptions =
   | { readonly mode: 'admission'; readonly costLimit?: number | undefined }
