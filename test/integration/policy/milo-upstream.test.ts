@@ -146,6 +146,53 @@ describe("today's upstream Milo manifests (862dc4d)", () => {
       });
     });
 
+    it('yet a matching create is refused at admission, with the claiming rules (EdgeProject alone may claim)', async () => {
+      // Upstream's policy reads spec.organizationName, which the demo Project does not have; this variant
+      // of it renders, so the refusal comes from the claiming rules checked on the claim.
+      await applyObject({
+        apiVersion: 'quota.miloapis.com/v1alpha1',
+        kind: 'ClaimCreationPolicy',
+        metadata: { name: 'edge-test-project-owner-policy' },
+        spec: {
+          trigger: {
+            resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' },
+            constraints: [
+              { expression: 'has(trigger.metadata.labels) && "edge-owner" in trigger.metadata.labels' },
+            ],
+          },
+          target: {
+            resourceClaimTemplate: {
+              metadata: { namespace: 'milo-system' },
+              spec: {
+                consumerRef: {
+                  apiGroup: 'resourcemanager.miloapis.com',
+                  kind: 'Organization',
+                  name: '{{trigger.spec.ownerRef.name}}',
+                },
+                requests: [{ resourceType: 'test.miloapis.com/edgeprojects', amount: 1 }],
+              },
+            },
+          },
+        },
+      });
+      await claimPolicyWhen(env.client, 'edge-test-project-owner-policy', (c) => c.status === 'True');
+      const refused = await kubectlFails(
+        plane.current,
+        ['apply', '-f', '-'],
+        manifest({
+          apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
+          kind: 'Project',
+          metadata: { name: 'edge-project', labels: { 'edge-owner': 'yes' } },
+          spec: { ownerRef: { kind: 'Organization', name: 'edge-test-quota-enforcement-org' } },
+        }),
+      );
+      assert.match(
+        refused,
+        /resourcemanager\.miloapis\.com\/Project does not satisfy claiming rules for test\.miloapis\.com\/edgeprojects/,
+      );
+      await kubectlFails(plane.current, ['get', 'project.resourcemanager.miloapis.com', 'edge-project']);
+    });
+
     it('a policy requesting an unregistered type is admitted, then Ready=False/ValidationFailed', async () => {
       await apply(file(S, '04-invalid-policy-missing-resource.yaml'));
       const ready = await claimPolicyWhen(
