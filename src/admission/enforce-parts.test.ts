@@ -104,7 +104,7 @@ describe('generatedName', () => {
 });
 
 describe('denialMessage', () => {
-  it("starts with Milo's words and names figures, consumer and policy", () => {
+  it("is Milo's sentence (3de48987) with figures, consumer and policy in its parentheses", () => {
     const text = denialMessage([
       {
         consumer: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' },
@@ -114,9 +114,12 @@ describe('denialMessage', () => {
         ],
       },
     ]);
-    assert.match(
+    assert.equal(
       text,
-      /^Insufficient quota resources available: example\.com\/projects: requested 1, limit 2, allocated 2, available 0 \(consumer resourcemanager\.miloapis\.com\/Organization acme, policy projects\)\./,
+      "You've reached your quota for this resource type (Insufficient quota resources available: " +
+        'example.com/projects: requested 1, limit 2, allocated 2, available 0 ' +
+        '(consumer resourcemanager.miloapis.com/Organization acme, policy projects)). ' +
+        'Delete unused resources to free up capacity, or contact support to request a higher limit.',
     );
   });
 });
@@ -148,7 +151,8 @@ describe('enforcementConfiguration', () => {
 describe('ClaimWaiter', () => {
   const claimObject = (uid: string, status?: ResourceClaim['status']): KubeObject =>
     ({
-      metadata: { name: 'c', namespace: 'ns', uid, resourceVersion: uid },
+      // a decision is a new resourceVersion: the informer drops an upsert of one it has seen
+      metadata: { name: 'c', namespace: 'ns', uid, resourceVersion: `${uid}${status ? '-decided' : ''}` },
       spec: { requests: [{ resourceType: 't', amount: 1 }] },
       ...(status ? { status } : {}),
     }) as KubeObject;
