@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { load } from 'js-yaml';
 import { createCertificateAuthority } from '../admission/certs/pki.ts';
 import { parseOperatorOptions } from './options.ts';
 
@@ -104,6 +105,23 @@ describe('webhook options', () => {
     assert.equal(webhook === false ? undefined : webhook.clusterScopedClaimNamespace, 'milo-system');
     const off = parse(['--context-consumer-labels=']).webhook;
     assert.deepEqual(off === false ? undefined : off.contextConsumerRules, []);
+  });
+
+  it("the shipped Deployment's flags parse, and map Milo's Project and Organization labels", () => {
+    const manifest = readFileSync(new URL('../../config/manager/deployment.yaml', import.meta.url), 'utf8');
+    const deployment = load(manifest) as {
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    };
+    const args = deployment.spec.template.spec.containers[0]?.args ?? [];
+    assert.ok(args.some((a) => a.startsWith('--context-consumer-labels=')));
+    const webhook = parse(args).webhook;
+    assert.deepEqual(
+      webhook === false ? undefined : webhook.contextConsumerRules?.map((r) => `${r.label}=${r.kind}`),
+      [
+        'resourcemanager.miloapis.com/project-name=Project',
+        'resourcemanager.miloapis.com/organization-name=Organization',
+      ],
+    );
   });
 
   it('refuses a bad context consumer mapping or claim namespace, naming the flag and the shape', () => {
