@@ -184,3 +184,101 @@ describe("Milo's Secret and ConfigMap claim policies charge the namespace's Proj
     );
   });
 });
+
+// Milo's ClusterNote policy, on a cluster-scoped kind served here (the demo Project): no consumerRef, and a
+// namespace that renders empty, so the claim goes to --cluster-scoped-claim-namespace (the operator's,
+// quota-system, in tests) and that namespace's labels name the consumer.
+const clusterScopedPolicy = `apiVersion: quota.miloapis.com/v1alpha1
+kind: ClaimCreationPolicy
+metadata: {name: project-context-claim-policy}
+spec:
+  trigger:
+    resource: {apiVersion: resourcemanager.miloapis.com/v1alpha1, kind: Project}
+  target:
+    resourceClaimTemplate:
+      metadata:
+        name: "project-{{ trigger.metadata.name }}"
+        namespace: "{{requestInfo.namespace}}"
+      spec:
+        requests: [{resourceType: example.com/context-projects, amount: 1}]
+`;
+const project = (name: string) => `apiVersion: resourcemanager.miloapis.com/v1alpha1
+kind: Project
+metadata: {name: ${name}}
+spec:
+  ownerRef: {kind: Organization, name: whoever}
+`;
+
+describe('a cluster-scoped trigger charges the consumer of its claim namespace', () => {
+  it('is refused while the claim namespace is unmapped, naming it', async () => {
+    const registration = `apiVersion: quota.miloapis.com/v1alpha1
+kind: ResourceRegistration
+metadata: {name: context-projects}
+spec:
+  consumerType: {apiGroup: resourcemanager.miloapis.com, kind: Organization}
+  type: Entity
+  resourceType: example.com/context-projects
+  baseUnit: project
+  displayUnit: projects
+  unitConversionFactor: 1
+  claimingResources: [{apiGroup: resourcemanager.miloapis.com, kind: Project}]
+`;
+    await kubectlOk(plane.current, ['apply', '-f', '-'], registration);
+    await kubectl(
+      'wait',
+      '--for=condition=Active',
+      '--timeout=60s',
+      'resourceregistrations/context-projects',
+    );
+    await kubectlOk(plane.current, ['apply', '-f', '-'], clusterScopedPolicy);
+    await kubectl(
+      'wait',
+      '--for=condition=Ready',
+      '--timeout=60s',
+      'claimcreationpolicies/project-context-claim-policy',
+    );
+    await enforcementCovers(plane.current, ['projects']);
+    const stderr = await kubectlFails(plane.current, ['apply', '-f', '-'], project('first'));
+    assert.match(
+      stderr,
+      /misconfigured.*ClaimCreationPolicy project-context-claim-policy names no consumerRef, so the consumer comes from the request's context, and namespace quota-system is not mapped to a consumer/,
+    );
+  });
+
+  it('charges the Organization the claim namespace is labelled with, up to its limit', async () => {
+    await kubectl('label', 'namespace', 'quota-system', `${ORG_LABEL}=acme`);
+    const orgGrant = `apiVersion: quota.miloapis.com/v1alpha1
+kind: ResourceGrant
+metadata: {name: acme-context-projects, namespace: quota-system}
+spec:
+  consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Organization, name: acme}
+  allowances: [{resourceType: example.com/context-projects, buckets: [{amount: 1}]}]
+`;
+    await kubectlOk(plane.current, ['apply', '-f', '-'], orgGrant);
+    await kubectl(
+      'wait',
+      '--for=condition=Active',
+      '--timeout=60s',
+      '-n',
+      'quota-system',
+      'resourcegrants/acme-context-projects',
+    );
+    await kubectlOk(plane.current, ['apply', '-f', '-'], project('first'));
+    const claim = await claimIn('quota-system', 'project-first');
+    assert.deepEqual(claim.spec.consumerRef, {
+      apiGroup: 'resourcemanager.miloapis.com',
+      kind: 'Organization',
+      name: 'acme',
+    });
+    assert.deepEqual(claim.spec.resourceRef, {
+      apiGroup: 'resourcemanager.miloapis.com',
+      kind: 'Project',
+      name: 'first',
+    });
+    const stderr = await kubectlFails(plane.current, ['apply', '-f', '-'], project('second'));
+    assert.match(
+      stderr,
+      /example\.com\/context-projects: requested 1, limit 1, allocated 1, available 0 \(consumer resourcemanager\.miloapis\.com\/Organization acme, policy project-context-claim-policy\)/,
+    );
+  });
+});
