@@ -100,6 +100,18 @@ describe('a tenant cannot choose whom its namespace charges', () => {
     }
   });
 
+  it('the shipped operator role reads namespaces for this, and may not change them', async () => {
+    await admin('apply', '-k', repoPath('config/rbac'), '-n', 'quota-system');
+    const operator = '--as=system:serviceaccount:quota-system:milo-quota-operator';
+    const can = async (verb: string) =>
+      (await plane.current.kubectl(['auth', 'can-i', verb, 'namespaces/team-a', operator])).stdout.trim();
+    await eventually(
+      'the aggregated operator role to grant get on namespaces',
+      async () => (await can('get')) === 'yes',
+    );
+    for (const verb of ['update', 'patch', 'list', 'delete']) assert.equal(await can(verb), 'no', verb);
+  });
+
   it('cannot re-label, patch, annotate or replace her namespace to point at bob-proj', async () => {
     const attempts = [
       ['label', 'namespace', 'team-a', `${LABEL}=bob-proj`, '--overwrite'],
