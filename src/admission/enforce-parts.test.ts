@@ -13,7 +13,7 @@ import { ENFORCEMENT_PATH, enforcementConfiguration } from './enforcement-webhoo
 import type { AdmissionRequest } from './review.ts';
 import { ClaimWaiter } from './waiter.ts';
 
-const policy = (metadata: Record<string, unknown>) => {
+const policy = (metadata: Record<string, unknown>, withConsumer = true) => {
   const compiled = compileClaimCreationPolicy({
     spec: {
       trigger: { resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' } },
@@ -21,11 +21,13 @@ const policy = (metadata: Record<string, unknown>) => {
         resourceClaimTemplate: {
           metadata,
           spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.spec.ownerRef.name}}',
-            },
+            ...(withConsumer && {
+              consumerRef: {
+                apiGroup: 'resourcemanager.miloapis.com',
+                kind: 'Organization',
+                name: '{{trigger.spec.ownerRef.name}}',
+              },
+            }),
             requests: [{ resourceType: 'example.com/projects', amount: 1 }],
           },
         },
@@ -92,6 +94,19 @@ describe('renderClaim', () => {
     });
     assert.equal(claim.metadata.namespace, 'ops');
     assert.match(claim.metadata.name ?? '', /^p-claim-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  });
+
+  it('leaves the consumer out when the template names none (the webhook fills it from the context)', () => {
+    const claim = renderClaim({
+      policyName: 'p',
+      policy: policy({ namespace: '{{requestInfo.namespace}}' }, false),
+      request,
+      object,
+      defaultNamespace: 'ops',
+      now,
+    });
+    assert.equal('consumerRef' in claim.spec, false);
+    assert.equal(claim.metadata.namespace, 'ops', "Milo's ClusterNote template: an empty namespace defaults");
   });
 });
 
