@@ -93,7 +93,8 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       ? await withContextConsumers(options, request, rendered, signal)
       : rendered;
     if (!Array.isArray(planned)) {
-      metrics.result('denied', planned.policy, labels);
+      const failed = planned.verdict.allowed ? 500 : planned.verdict.status.code;
+      metrics.result(failed === 500 ? 'error' : 'policy_misconfigured', planned.policy, labels);
       return planned.verdict;
     }
     if (planned.length === 0) return allowed();
@@ -115,7 +116,7 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       signal,
     );
     if (invalidClaim !== undefined) {
-      metrics.result('error', policyNames, labels);
+      metrics.result('policy_misconfigured', policyNames, labels);
       return forbidden(misconfiguredMessage(`The claim it would make is invalid: ${invalidClaim}`));
     }
     const started = performance.now();
@@ -277,7 +278,8 @@ function decideVerdict(
   return allowed();
 }
 
-function verdictResult(verdict: Verdict): 'denied' | 'timeout' | 'error' {
+function verdictResult(verdict: Verdict): 'denied' | 'timeout' | 'conflict' | 'error' {
   if (verdict.allowed) return 'denied';
-  return verdict.status.code === 504 ? 'timeout' : verdict.status.code === 403 ? 'denied' : 'error';
+  const { code } = verdict.status;
+  return code === 504 ? 'timeout' : code === 409 ? 'conflict' : code === 403 ? 'denied' : 'error';
 }

@@ -168,6 +168,19 @@ describe("Milo's Secret and ConfigMap claim policies charge the namespace's Proj
     assert.deepEqual(await claimNames('acme-only'), []);
   });
 
+  it("counts the refusals by Milo's outcome: denied apart from policy_misconfigured", async () => {
+    const metric = await env.operator.manager.registry.getSingleMetric('milo_quota_admission_result_total');
+    const values = (await metric?.get())?.values ?? [];
+    const count = (result: string) =>
+      values
+        .filter((v) => v.labels.result === result && v.labels.policy_name === 'project-secret-claim-policy')
+        .reduce((sum, v) => sum + v.value, 0);
+    assert.deepEqual(
+      { denied: count('denied'), misconfigured: count('policy_misconfigured'), granted: count('granted') },
+      { denied: 1, misconfigured: 2, granted: 2 },
+    );
+  });
+
   it('resolves as soon as an administrator maps the namespace: its creates count against Project web', async () => {
     await kubectl('label', 'namespace', 'unmapped', `${PROJECT_LABEL}=web`);
     const stderr = await kubectlFails(plane.current, [
