@@ -2,7 +2,14 @@
 import type { Registry } from 'prom-client';
 import { counter, exponentialBuckets, histogram } from '../runtime/index.ts';
 
-export type AdmissionResult = 'granted' | 'denied' | 'timeout' | 'error';
+/** Milo's outcomes (3de48987) where they differ from a denial: `conflict`, `policy_misconfigured`. */
+export type AdmissionResult =
+  | 'granted'
+  | 'denied'
+  | 'timeout'
+  | 'conflict'
+  | 'policy_misconfigured'
+  | 'error';
 
 export function admissionMetrics(registry: Registry) {
   const results = counter(registry, {

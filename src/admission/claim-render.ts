@@ -89,8 +89,10 @@ export function renderClaim(input: ClaimRenderInput): ResourceClaim {
     rendered.metadata.name ??
     generatedName(rendered.metadata.generateName ?? `${policyName}-claim-`, `${request.uid}/${policyName}`);
   const namespace = rendered.metadata.namespace ?? (request.namespace || input.defaultNamespace);
+  // No consumerRef in the template: the consumer comes from the request context (context-consumer.ts),
+  // filled in by the caller. One that is there but renders incomplete is the template's fault.
   const consumerRef = rendered.spec.consumerRef;
-  if (consumerRef?.kind === undefined || consumerRef.name === undefined) {
+  if (consumerRef !== undefined && (consumerRef.kind === undefined || consumerRef.name === undefined)) {
     throw new PolicyError(
       'evaluation',
       'spec.target.resourceClaimTemplate.spec.consumerRef',
@@ -121,12 +123,16 @@ export function renderClaim(input: ClaimRenderInput): ResourceClaim {
       },
     },
     spec: {
-      consumerRef: {
-        kind: consumerRef.kind,
-        name: consumerRef.name,
-        ...(consumerRef.apiGroup === undefined ? {} : { apiGroup: consumerRef.apiGroup }),
-        ...(consumerRef.namespace === undefined ? {} : { namespace: consumerRef.namespace }),
-      },
+      ...(consumerRef?.kind === undefined || consumerRef.name === undefined
+        ? {}
+        : {
+            consumerRef: {
+              kind: consumerRef.kind,
+              name: consumerRef.name,
+              ...(consumerRef.apiGroup === undefined ? {} : { apiGroup: consumerRef.apiGroup }),
+              ...(consumerRef.namespace === undefined ? {} : { namespace: consumerRef.namespace }),
+            },
+          }),
       requests: rendered.spec.requests.map(({ resourceType, amount }) => ({ resourceType, amount })),
       resourceRef: {
         ...(group === '' ? {} : { apiGroup: group }),

@@ -1,6 +1,10 @@
-// The words a refused create comes back with (SPEC §6): starts with Milo's "Insufficient quota resources
-// available", then names for each request that does not fit its figures, the consumer and the policy, so
-// the user knows what to ask for. Milo hid all of this in its logs.
+// The words a refused create comes back with (SPEC §6, Milo 3de48987 `pkg/quota/admission/errors.go`). Milo
+// gives each cause its own sentence: deny, timeout ("took too long"), conflict, misconfiguration, internal
+// error. Clients in the wild match those sentences, so each message here starts with Milo's wording; what
+// this project adds comes after it: for a denial, per request that does not fit, its figures, the consumer
+// and the policy (inside Milo's parentheses, where Milo put the claim's message), so the user knows what
+// to ask for; for the others, the cause. Machines tell the causes apart by the status too (review.ts):
+// denial and misconfiguration 403 Forbidden, timeout 504 Timeout, conflict 409 Conflict, internal 500.
 import type { ConsumerRef } from '../api/index.ts';
 
 export interface ShortRequest {
@@ -17,8 +21,22 @@ export interface DenialInput {
   readonly requests: readonly ShortRequest[];
 }
 
+/** Milo's words, verbatim. */
+export const MILO_TEXT = {
+  denied: "You've reached your quota for this resource type",
+  deniedAdvice: 'Delete unused resources to free up capacity, or contact support to request a higher limit.',
+  timeout:
+    'Your request took too long to be checked against your quota. Please try again in a moment — if this keeps happening, contact support.',
+  conflict: "We're still cleaning up from a previous attempt to create this resource",
+  conflictAdvice: 'Please try again in a few seconds.',
+  misconfigured:
+    "Quota enforcement for this resource type is misconfigured and can't be applied. This needs a fix from the service provider — please contact support.",
+  internal:
+    'Something went wrong while checking your quota for this request. Please try again — if this keeps happening, contact support.',
+} as const;
+
+/** Milo's claim message (its QuotaExceeded condition) that opens our figures. */
 export const DENIAL_PREFIX = 'Insufficient quota resources available';
-const ADVICE = 'Review your quota usage and reach out to support if you need additional resources.';
 
 export function consumerText(ref: ConsumerRef): string {
   const group = ref.apiGroup ? `${ref.apiGroup}/` : '';
@@ -26,6 +44,7 @@ export function consumerText(ref: ConsumerRef): string {
   return `${group}${ref.kind} ${ns}${ref.name}`;
 }
 
+/** A quota denial: Milo's sentence, our figures in its parentheses. */
 export function denialMessage(denials: readonly DenialInput[]): string {
   const parts = denials.map((d) => {
     const figures = d.requests
@@ -36,5 +55,25 @@ export function denialMessage(denials: readonly DenialInput[]): string {
       .join('; ');
     return `${figures} (consumer ${consumerText(d.consumer)}, policy ${d.policy})`;
   });
-  return `${DENIAL_PREFIX}: ${parts.join('; ')}. ${ADVICE}`;
+  return `${MILO_TEXT.denied} (${DENIAL_PREFIX}: ${parts.join('; ')}). ${MILO_TEXT.deniedAdvice}`;
+}
+
+/** No decision within the wait: retryable, never a denial. */
+export function timeoutMessage(): string {
+  return `${MILO_TEXT.timeout} Timed out waiting for the quota decision; the create was not admitted.`;
+}
+
+/** The claim's name is held by another attempt right now: retryable. */
+export function conflictMessage(detail: string): string {
+  return `${MILO_TEXT.conflict} (${detail}). ${MILO_TEXT.conflictAdvice}`;
+}
+
+/** The policy cannot be applied as written (or the cluster's setup for it is missing): needs an operator. */
+export function misconfiguredMessage(detail: string): string {
+  return `${MILO_TEXT.misconfigured} ${detail}`;
+}
+
+/** The webhook itself failed (fail closed, with the cause). */
+export function internalMessage(detail: string): string {
+  return `${MILO_TEXT.internal} Could not claim quota: ${detail}`;
 }

@@ -13,7 +13,7 @@ import { ENFORCEMENT_PATH, enforcementConfiguration } from './enforcement-webhoo
 import type { AdmissionRequest } from './review.ts';
 import { ClaimWaiter } from './waiter.ts';
 
-const policy = (metadata: Record<string, unknown>) => {
+const policy = (metadata: Record<string, unknown>, withConsumer = true) => {
   const compiled = compileClaimCreationPolicy({
     spec: {
       trigger: { resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' } },
@@ -21,11 +21,13 @@ const policy = (metadata: Record<string, unknown>) => {
         resourceClaimTemplate: {
           metadata,
           spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.spec.ownerRef.name}}',
-            },
+            ...(withConsumer && {
+              consumerRef: {
+                apiGroup: 'resourcemanager.miloapis.com',
+                kind: 'Organization',
+                name: '{{trigger.spec.ownerRef.name}}',
+              },
+            }),
             requests: [{ resourceType: 'example.com/projects', amount: 1 }],
           },
         },
@@ -93,6 +95,19 @@ describe('renderClaim', () => {
     assert.equal(claim.metadata.namespace, 'ops');
     assert.match(claim.metadata.name ?? '', /^p-claim-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
   });
+
+  it('leaves the consumer out when the template names none (the webhook fills it from the context)', () => {
+    const claim = renderClaim({
+      policyName: 'p',
+      policy: policy({ namespace: '{{requestInfo.namespace}}' }, false),
+      request,
+      object,
+      defaultNamespace: 'ops',
+      now,
+    });
+    assert.equal('consumerRef' in claim.spec, false);
+    assert.equal(claim.metadata.namespace, 'ops', "Milo's ClusterNote template: an empty namespace defaults");
+  });
 });
 
 describe('generatedName', () => {
@@ -104,7 +119,7 @@ describe('generatedName', () => {
 });
 
 describe('denialMessage', () => {
-  it("starts with Milo's words and names figures, consumer and policy", () => {
+  it("is Milo's sentence (3de48987) with figures, consumer and policy in its parentheses", () => {
     const text = denialMessage([
       {
         consumer: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' },
@@ -114,9 +129,12 @@ describe('denialMessage', () => {
         ],
       },
     ]);
-    assert.match(
+    assert.equal(
       text,
-      /^Insufficient quota resources available: example\.com\/projects: requested 1, limit 2, allocated 2, available 0 \(consumer resourcemanager\.miloapis\.com\/Organization acme, policy projects\)\./,
+      "You've reached your quota for this resource type (Insufficient quota resources available: " +
+        'example.com/projects: requested 1, limit 2, allocated 2, available 0 ' +
+        '(consumer resourcemanager.miloapis.com/Organization acme, policy projects)). ' +
+        'Delete unused resources to free up capacity, or contact support to request a higher limit.',
     );
   });
 });
@@ -148,7 +166,8 @@ describe('enforcementConfiguration', () => {
 describe('ClaimWaiter', () => {
   const claimObject = (uid: string, status?: ResourceClaim['status']): KubeObject =>
     ({
-      metadata: { name: 'c', namespace: 'ns', uid, resourceVersion: uid },
+      // a decision is a new resourceVersion: the informer drops an upsert of one it has seen
+      metadata: { name: 'c', namespace: 'ns', uid, resourceVersion: `${uid}${status ? '-decided' : ''}` },
       spec: { requests: [{ resourceType: 't', amount: 1 }] },
       ...(status ? { status } : {}),
     }) as KubeObject;

@@ -13,7 +13,14 @@ import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
 import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
-import { denialMessage } from './denial.ts';
+import { type ContextConsumerRule, contextConsumer, type NamespaceLabels } from './context-consumer.ts';
+import {
+  conflictMessage,
+  denialMessage,
+  internalMessage,
+  misconfiguredMessage,
+  timeoutMessage,
+} from './denial.ts';
 import { denialFor, dryRunVerdict } from './figures.ts';
 import { cacheView } from './handlers/common.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
@@ -36,8 +43,16 @@ export interface EnforcementOptions {
   readonly waiter: ClaimWaiter;
   readonly registry: Registry;
   readonly logger: Logger;
-  /** Namespace for claims of cluster-scoped objects whose template names none (the operator's). */
+  /** Namespace for claims of cluster-scoped objects whose template names none (--cluster-scoped-claim-namespace). */
   readonly defaultNamespace: string;
+  /**
+   * Where a claim whose template names no consumerRef gets its consumer (context-consumer.ts): the rules of
+   * --context-consumer-labels and a reader of namespace labels. Unset: such a create is refused.
+   */
+  readonly contextConsumers?: {
+    readonly rules: readonly ContextConsumerRule[];
+    readonly labelsOf: NamespaceLabels;
+  };
   /** How long to wait for decisions: the webhook's timeoutSeconds less 2 s. Default 8 s. */
   readonly waitTimeoutMs?: number;
   /** The start-up race window used by dry-run simulations. Default 10 s. */
@@ -73,9 +88,13 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       return updateVerdict(request, object as JsonObject, policies, options);
     if (request.operation !== 'CREATE') return allowed();
     const labels = { resource_group: request.kind.group, resource_kind: request.kind.kind };
-    const planned = plan(request, object as JsonObject, policies, options);
+    const rendered = plan(request, object as JsonObject, policies, options);
+    const planned = Array.isArray(rendered)
+      ? await withContextConsumers(options, request, rendered, signal)
+      : rendered;
     if (!Array.isArray(planned)) {
-      metrics.result('denied', planned.policy, labels);
+      const failed = planned.verdict.allowed ? 500 : planned.verdict.status.code;
+      metrics.result(failed === 500 ? 'error' : 'policy_misconfigured', planned.policy, labels);
       return planned.verdict;
     }
     if (planned.length === 0) return allowed();
@@ -97,8 +116,8 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       signal,
     );
     if (invalidClaim !== undefined) {
-      metrics.result('error', policyNames, labels);
-      return errored(`could not claim quota: ${invalidClaim}`);
+      metrics.result('policy_misconfigured', policyNames, labels);
+      return forbidden(misconfiguredMessage(`The claim it would make is invalid: ${invalidClaim}`));
     }
     const started = performance.now();
     const results = await Promise.all(planned.map((p) => createAndWait(options, p.claim, signal)));
@@ -147,6 +166,56 @@ async function requesterRefusal(
   return undefined;
 }
 
+/**
+ * Fills in the consumer of every claim whose template names none, from the request's namespace (a
+ * cluster-scoped trigger: the claim's namespace), or refuses naming what to set. One read per namespace.
+ */
+async function withContextConsumers(
+  options: EnforcementOptions,
+  request: AdmissionRequest,
+  planned: readonly PlannedClaim[],
+  signal: AbortSignal,
+): Promise<PlannedClaim[] | PlanFailure> {
+  const resolved: PlannedClaim[] = [];
+  const seen = new Map<string, ReturnType<typeof contextConsumer>>();
+  for (const p of planned) {
+    if (p.claim.spec.consumerRef !== undefined) {
+      resolved.push(p);
+      continue;
+    }
+    const namespace = request.namespace || (p.claim.metadata.namespace ?? '');
+    const context = options.contextConsumers;
+    const lookup =
+      seen.get(namespace) ??
+      contextConsumer(context?.rules ?? [], context?.labelsOf ?? noLabels, namespace, signal);
+    seen.set(namespace, lookup);
+    let found: Awaited<typeof lookup>;
+    try {
+      found = await lookup;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        policy: p.policy,
+        verdict: errored(internalMessage(`reading namespace ${namespace} for its consumer: ${message}`)),
+      };
+    }
+    if (!found.ok) {
+      return {
+        policy: p.policy,
+        verdict: forbidden(
+          misconfiguredMessage(
+            `ClaimCreationPolicy ${p.policy} names no consumerRef, so the consumer comes from the request's context, and ${found.problem}.`,
+          ),
+        ),
+      };
+    }
+    resolved.push({ ...p, claim: { ...p.claim, spec: { ...p.claim.spec, consumerRef: found.consumer } } });
+  }
+  return resolved;
+}
+
+const noLabels: NamespaceLabels = async () => ({});
+
 type PlanFailure = { readonly policy: string; readonly verdict: Verdict };
 
 /** The claims to create, or the refusal when a policy cannot be evaluated (fail closed). */
@@ -161,7 +230,9 @@ function plan(
     const refuse = (detail: string): PlanFailure => ({
       policy: match.name,
       verdict: forbidden(
-        `ClaimCreationPolicy ${match.name} could not be evaluated, so the create is refused: ${detail}`,
+        misconfiguredMessage(
+          `ClaimCreationPolicy ${match.name} could not be evaluated, so the create is refused: ${detail}`,
+        ),
       ),
     });
     if (!match.compiled.ok)
@@ -200,18 +271,15 @@ function decideVerdict(
     );
   }
   const held = results.find((r) => r.kind === 'held');
-  if (held?.kind === 'held') return conflict(held.message);
+  if (held?.kind === 'held') return conflict(conflictMessage(held.message));
   const failed = results.find((r) => r.kind === 'error');
-  if (failed?.kind === 'error') return errored(`could not claim quota: ${failed.message}`);
-  if (results.some((r) => r.kind === 'timeout')) {
-    return timedOut(
-      'Timed out waiting for the quota decision; the create was not admitted. Retry the request.',
-    );
-  }
+  if (failed?.kind === 'error') return errored(internalMessage(failed.message));
+  if (results.some((r) => r.kind === 'timeout')) return timedOut(timeoutMessage());
   return allowed();
 }
 
-function verdictResult(verdict: Verdict): 'denied' | 'timeout' | 'error' {
+function verdictResult(verdict: Verdict): 'denied' | 'timeout' | 'conflict' | 'error' {
   if (verdict.allowed) return 'denied';
-  return verdict.status.code === 504 ? 'timeout' : verdict.status.code === 403 ? 'denied' : 'error';
+  const { code } = verdict.status;
+  return code === 504 ? 'timeout' : code === 409 ? 'conflict' : code === 403 ? 'denied' : 'error';
 }

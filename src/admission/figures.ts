@@ -4,7 +4,7 @@ import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
 import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../controllers/index.ts';
 import { computeFigures, decide } from '../quota/index.ts';
 import type { DenialInput, ShortRequest } from './denial.ts';
-import { denialMessage } from './denial.ts';
+import { denialMessage, misconfiguredMessage } from './denial.ts';
 import { allowed, forbidden, type Verdict } from './review.ts';
 
 interface FiguresOptions {
@@ -44,7 +44,9 @@ export function dryRunVerdict(
   for (const { policy, claim } of planned) {
     const key = consumerKeyOf(claim.spec.consumerRef);
     if (key === undefined)
-      return forbidden(`ClaimCreationPolicy ${policy} rendered a claim without a usable consumerRef`);
+      return forbidden(
+        misconfiguredMessage(`ClaimCreationPolicy ${policy} rendered a claim without a usable consumerRef`),
+      );
     const snapshot = consumerSnapshot(options.caches, key, now, options.startupWaitMs ?? 10_000);
     const hypothetical = {
       namespace: claim.metadata.namespace ?? '',

@@ -34,6 +34,12 @@ export {
   type WebhookEndpoint,
   type WebhookRule,
 } from './configuration.ts';
+export {
+  type ContextConsumerRule,
+  DEFAULT_CONTEXT_CONSUMER_LABELS,
+  namespaceLabelsFrom,
+  parseContextConsumerRules,
+} from './context-consumer.ts';
 export { type EnforcementOptions, enforcementHandler } from './enforce.ts';
 export {
   ENFORCEMENT_PATH,

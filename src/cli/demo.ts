@@ -1,7 +1,8 @@
 // The `make run` demo: the steps a platform team and its tenants would take, as kubectl commands against
 // the cluster, with the operator running. It prints each command and what came back, so the output reads
 // as a walkthrough: CRDs, samples (registrations, tier policies, a claim policy), Organizations get default
-// quota by themselves, Projects are admitted until alice's Personal tier is used up, then refused.
+// quota by themselves, Projects are admitted until alice's Personal tier is used up, then refused; Milo's
+// Secret policy charges the Project a namespace is labelled with.
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -55,15 +56,16 @@ spec:
     name: ${org}
 `;
 
-/** Polls a kubectl read until it prints `expected` (at most 30 s). */
+/** Polls a kubectl read until it prints `expected` (or what `expected` accepts; at most 30 s). */
 async function until(
   ctx: DemoContext,
   what: string,
   args: readonly string[],
-  expected: string,
+  expected: string | ((out: string) => boolean),
 ): Promise<void> {
+  const done = typeof expected === 'string' ? (out: string) => out === expected : expected;
   for (let i = 0; i < 300; i++) {
-    if ((await run(ctx, args)).out === expected) return;
+    if (done((await run(ctx, args)).out)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   ctx.say(`  (gave up waiting for ${what})`);
@@ -151,6 +153,91 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
       project(name, 'alice'),
     );
   }
+  await runContextConsumerDemo(ctx);
   await step(ctx, 'claims made at admission', ['get', 'qclaim', '-A']);
   await step(ctx, 'buckets: limit, allocated, available', ['get', 'qbucket', '-A']);
+}
+
+const MILO_POLICIES = 'test/fixtures/milo-upstream/claim-policies';
+const secret = (name: string) => [
+  'create',
+  'secret',
+  'generic',
+  name,
+  '-n',
+  'acme-web',
+  '--from-literal=k=v',
+];
+
+/**
+ * Milo's shipped Secret policy has no consumerRef: the consumer comes from the request's context, here the
+ * namespace's labels (--context-consumer-labels, docs/admission.md). acme-web's namespace is labelled with
+ * its Project; an unlabelled namespace is refused, saying what to set.
+ */
+async function runContextConsumerDemo(ctx: DemoContext): Promise<void> {
+  await step(ctx, "Milo's Secret and ConfigMap registrations and its Secret claim policy (no consumerRef)", [
+    'apply',
+    '-f',
+    `${MILO_POLICIES}/registrations.yaml`,
+    '-f',
+    `${MILO_POLICIES}/secret-claim-policy.yaml`,
+  ]);
+  await step(ctx, 'policy ready', [
+    'wait',
+    '--for=condition=Ready',
+    '--timeout=60s',
+    'claimcreationpolicies.quota.miloapis.com/project-secret-claim-policy',
+  ]);
+  await until(
+    ctx,
+    'the enforcement webhook to cover Secrets',
+    [
+      'get',
+      'validatingwebhookconfiguration',
+      'milo-quota-enforcement',
+      '-o',
+      'jsonpath={.webhooks[0].rules[*].resources[0]}',
+    ],
+    (out) => out.split(' ').includes('secrets'),
+  );
+  await run(ctx, ['create', 'namespace', 'acme-web']);
+  await run(ctx, ['create', 'namespace', 'scratch']);
+  await step(ctx, "the platform maps acme-web's namespace to its Project (tenants cannot)", [
+    'label',
+    'namespace',
+    'acme-web',
+    'resourcemanager.miloapis.com/project-name=acme-web',
+  ]);
+  await step(
+    ctx,
+    'Project acme-web may have 2 Secrets',
+    ['apply', '-f', '-'],
+    `apiVersion: quota.miloapis.com/v1alpha1
+kind: ResourceGrant
+metadata: {name: acme-web-secrets, namespace: quota-system}
+spec:
+  consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Project, name: acme-web}
+  allowances: [{resourceType: core.miloapis.com/secrets, buckets: [{amount: 2}]}]
+`,
+  );
+  await step(ctx, 'grant active', [
+    'wait',
+    '--for=condition=Active',
+    '--timeout=60s',
+    '-n',
+    'quota-system',
+    'resourcegrants.quota.miloapis.com/acme-web-secrets',
+  ]);
+  for (const name of ['db-password', 'api-key', 'one-too-many']) {
+    await step(ctx, 'a Secret in acme-web, charged to Project acme-web', secret(name));
+  }
+  await step(ctx, 'a Secret in a namespace mapped to no consumer', [
+    'create',
+    'secret',
+    'generic',
+    'stray',
+    '-n',
+    'scratch',
+    '--from-literal=k=v',
+  ]);
 }

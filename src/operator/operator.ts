@@ -6,6 +6,7 @@ import {
   chargeRefusal,
   ENFORCEMENT_PATH,
   enforcementHandler,
+  namespaceLabelsFrom,
   setupEnforcementWebhookController,
   setupWebhooks,
   tapClaimCreates,
@@ -22,7 +23,7 @@ import {
   type MetricsServerOptions,
 } from '../runtime/index.ts';
 import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
-import type { OperatorOptions } from './options.ts';
+import { contextConsumerRules, type OperatorOptions } from './options.ts';
 
 /** The metrics Service of config/manager, named in the self-signed certificate. */
 const METRICS_SERVICE = 'milo-quota-metrics';
@@ -99,7 +100,11 @@ export function startOperator(
         waiter,
         registry: manager.registry,
         logger: manager.logger,
-        defaultNamespace: options.namespace,
+        defaultNamespace: options.webhook.clusterScopedClaimNamespace ?? options.namespace,
+        contextConsumers: {
+          rules: options.webhook.contextConsumerRules ?? contextConsumerRules(),
+          labelsOf: namespaceLabelsFrom(manager.client),
+        },
         findObject: webhooks.claimGuard.findObject,
         orphanGraceMs: options.orphanGracePeriodSeconds * 1000,
         ...(options.webhook.authorizeTriggerConsumer

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { load } from 'js-yaml';
 import { createCertificateAuthority } from '../admission/certs/pki.ts';
 import { parseOperatorOptions } from './options.ts';
 
@@ -31,6 +32,19 @@ describe('webhook options', () => {
       clientCaFile: undefined,
       clientNames: [],
       limits: DEFAULT_LIMITS,
+      contextConsumerRules: [
+        {
+          label: 'resourcemanager.miloapis.com/project-name',
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Project',
+        },
+        {
+          label: 'resourcemanager.miloapis.com/organization-name',
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Organization',
+        },
+      ],
+      clusterScopedClaimNamespace: 'quota-system',
     });
   });
 
@@ -61,9 +75,78 @@ describe('webhook options', () => {
       clientCaFile: undefined,
       clientNames: [],
       limits: DEFAULT_LIMITS,
+      contextConsumerRules: [
+        {
+          label: 'resourcemanager.miloapis.com/project-name',
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Project',
+        },
+        {
+          label: 'resourcemanager.miloapis.com/organization-name',
+          apiGroup: 'resourcemanager.miloapis.com',
+          kind: 'Organization',
+        },
+      ],
+      clusterScopedClaimNamespace: 'quota-system',
     });
     const ipv6 = parse(['--webhook-url-host=[::1]']).webhook;
     assert.equal(ipv6 === false ? undefined : ipv6.urlHost, '::1');
+  });
+
+  it('maps namespace labels to context consumers in the given order, or none', () => {
+    const webhook = parse([
+      '--context-consumer-labels= example.com/tenant=example.com/Tenant , team=/Team',
+      '--cluster-scoped-claim-namespace=milo-system',
+    ]).webhook;
+    assert.deepEqual(webhook === false ? undefined : webhook.contextConsumerRules, [
+      { label: 'example.com/tenant', apiGroup: 'example.com', kind: 'Tenant' },
+      { label: 'team', apiGroup: '', kind: 'Team' },
+    ]);
+    assert.equal(webhook === false ? undefined : webhook.clusterScopedClaimNamespace, 'milo-system');
+    const off = parse(['--context-consumer-labels=']).webhook;
+    assert.deepEqual(off === false ? undefined : off.contextConsumerRules, []);
+  });
+
+  it("the shipped Deployment's flags parse, and map Milo's Project and Organization labels", () => {
+    const manifest = readFileSync(new URL('../../config/manager/deployment.yaml', import.meta.url), 'utf8');
+    const deployment = load(manifest) as {
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    };
+    const args = deployment.spec.template.spec.containers[0]?.args ?? [];
+    assert.ok(args.some((a) => a.startsWith('--context-consumer-labels=')));
+    const webhook = parse(args).webhook;
+    assert.deepEqual(
+      webhook === false ? undefined : webhook.contextConsumerRules?.map((r) => `${r.label}=${r.kind}`),
+      [
+        'resourcemanager.miloapis.com/project-name=Project',
+        'resourcemanager.miloapis.com/organization-name=Organization',
+      ],
+    );
+  });
+
+  it('refuses a bad context consumer mapping or claim namespace, naming the flag and the shape', () => {
+    for (const [flag, message] of [
+      [
+        '--context-consumer-labels=example.com/tenant',
+        /--context-consumer-labels: "example.com\/tenant" is not <namespace label>=<apiGroup>\/<Kind>/,
+      ],
+      [
+        '--context-consumer-labels=tenant=Example.com/Tenant',
+        /"Example.com" in "tenant=Example.com\/Tenant" is not an API group/,
+      ],
+      [
+        '--context-consumer-labels=tenant=example.com/tenant',
+        /"tenant" in "tenant=example.com\/tenant" is not a kind/,
+      ],
+      ['--context-consumer-labels=-bad=example.com/Tenant', /"-bad" in .* is not a label key/],
+      ['--context-consumer-labels=a=g.io/A,a=g.io/B', /label "a" is listed twice/],
+      [
+        '--cluster-scoped-claim-namespace=Milo_System',
+        /--cluster-scoped-claim-namespace: "Milo_System" is not a namespace name/,
+      ],
+    ] as const) {
+      assert.throws(() => parse([flag]), message, flag);
+    }
   });
 
   it('turns webhooks off by flag or environment, the last flag winning', () => {

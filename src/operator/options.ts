@@ -2,6 +2,11 @@
 // the flag's name and how to fix it, before anything starts.
 import { parseArgs } from 'node:util';
 import { readCaBundleSync } from '../admission/certs/client-ca.ts';
+import {
+  type ContextConsumerRule,
+  DEFAULT_CONTEXT_CONSUMER_LABELS,
+  parseContextConsumerRules,
+} from '../admission/context-consumer.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
 
 export interface OperatorOptions {
@@ -58,6 +63,18 @@ export interface WebhookSettings {
   readonly clientNames: readonly string[];
   /** The server limits an operator may tune (the others keep src/admission/limits.ts' defaults). */
   readonly limits?: WebhookLimitSettings;
+  /**
+   * `--context-consumer-labels`: namespace labels that name the consumer of a claim whose template has no
+   * consumerRef, first present wins (src/admission/context-consumer.ts). Default Milo's Project, then
+   * Organization labels (also when unset here); empty turns it off.
+   */
+  readonly contextConsumerRules?: readonly ContextConsumerRule[];
+  /**
+   * `--cluster-scoped-claim-namespace`: where the claim of a cluster-scoped trigger goes when its template
+   * names no namespace (Milo 30b9cd58's ClusterScopedClaimNamespace; Milo's default is milo-system). Default
+   * (also when unset here) the operator's namespace.
+   */
+  readonly clusterScopedClaimNamespace?: string;
 }
 
 export type WebhookLimitSettings = Pick<
@@ -97,6 +114,8 @@ const FLAGS = {
   'webhook-max-connections': { type: 'string' },
   'webhook-request-timeout-seconds': { type: 'string' },
   'webhook-keep-alive-timeout-seconds': { type: 'string' },
+  'context-consumer-labels': { type: 'string' },
+  'cluster-scoped-claim-namespace': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
@@ -260,7 +279,31 @@ function clientNames(raw: string | undefined): string[] {
   return names;
 }
 
-function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSettings | false {
+export function contextConsumerRules(values: Values = {}): ContextConsumerRule[] {
+  const rules = parseContextConsumerRules(
+    values['context-consumer-labels'] ?? DEFAULT_CONTEXT_CONSUMER_LABELS,
+  );
+  if (typeof rules === 'string') {
+    throw new OptionsError(
+      'context-consumer-labels',
+      `${rules}; give comma-separated <namespace label>=<apiGroup>/<Kind> in priority order, or "" to turn it off`,
+    );
+  }
+  return rules;
+}
+
+function clusterScopedClaimNamespace(values: Values, namespace: string): string {
+  const value = values['cluster-scoped-claim-namespace'] ?? namespace;
+  if (!DNS_LABEL.test(value) || value.length > 63) {
+    throw new OptionsError(
+      'cluster-scoped-claim-namespace',
+      `"${value}" is not a namespace name (DNS-1123 label); name the namespace that holds claims of cluster-scoped objects, e.g. milo-system`,
+    );
+  }
+  return value;
+}
+
+function webhookSettings(values: Values, env: NodeJS.ProcessEnv, namespace: string): WebhookSettings | false {
   if (!bool('enable-webhooks', values['enable-webhooks'] ?? env.ENABLE_WEBHOOKS, true)) return false;
   const timeoutSeconds = Number(values['webhook-timeout-seconds'] ?? '10');
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > 30) {
@@ -292,6 +335,8 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv): WebhookSetting
     authorizeTriggerConsumer: bool('authorize-trigger-consumer', values['authorize-trigger-consumer'], false),
     ...clientAuthSettings(values, env),
     limits: limitSettings(values),
+    contextConsumerRules: contextConsumerRules(values),
+    clusterScopedClaimNamespace: clusterScopedClaimNamespace(values, namespace),
   };
 }
 
@@ -341,6 +386,6 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
       30,
     ),
     logLevel,
-    webhook: webhookSettings(values, env),
+    webhook: webhookSettings(values, env, namespace),
   };
 }

@@ -300,12 +300,12 @@ describe('validateClaimCreationPolicy', () => {
       admission,
       [['spec.trigger.constraints[0].expression', "requestInfo has no field 'user'"]],
     ],
-    'no consumerRef: admitted, but not Ready on a single cluster': [
+    'no consumerRef: valid, the consumer comes from the request context (Milo 696c4c7e)': [
       claimPolicy((p) => {
         delete p.spec.target.resourceClaimTemplate.spec.consumerRef;
       }),
       controller(),
-      [[`${CLAIM}.spec.consumerRef`, 'no project context']],
+      [],
     ],
     'trigger kind outside the claiming resources: Ready, as in Milo (each claim is checked at admission)': [
       claimPolicy((p) => {

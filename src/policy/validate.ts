@@ -12,9 +12,8 @@ import {
   invalid,
   type KindDefinition,
   type RegistrationLookup,
-  required,
 } from '../api/index.ts';
-import { CLAIM_TEMPLATE_PATH, compileClaimCreationPolicy, compileGrantCreationPolicy } from './policy.ts';
+import { compileClaimCreationPolicy, compileGrantCreationPolicy } from './policy.ts';
 
 /**
  * The two validation modes of Milo's `validation/options.go`, as one explicit option:
@@ -24,9 +23,9 @@ import { CLAIM_TEMPLATE_PATH, compileClaimCreationPolicy, compileGrantCreationPo
  * - `controller`: static checks plus API state read from `registrations` (src/api's read-only lookup, never a
  *   client): resource types registered and Active (and, for claims, not Features), consumer type equal to
  *   the registration's, literal template namespaces that can exist, plus what a single cluster cannot do
- *   (parentContext, a claim template without consumerRef). Claiming rules are not checked on the policy: as
- *   in Milo, each ResourceClaim is checked at admission. The controller reports the result as
- *   `Ready=False/ValidationFailed`.
+ *   (parentContext). A claim template without consumerRef is valid: its consumer comes from the request's
+ *   context. Claiming rules are not checked on the policy: as in Milo, each ResourceClaim is checked at
+ *   admission. The controller reports the result as `Ready=False/ValidationFailed`.
  */
 export type ValidationOptions =
   | { readonly mode: 'admission'; readonly costLimit?: number | undefined }
@@ -66,15 +65,8 @@ export function validateClaimCreationPolicy(
   if (!wellFormed(claimCreationPolicyDefinition, policy)) return errors;
   errors.push(...(compileClaimCreationPolicy(policy, options).errors ?? []));
   if (options.mode === 'admission') return errors;
-  if (policy.spec.target.resourceClaimTemplate.spec.consumerRef === undefined) {
-    errors.push(
-      required(
-        `${CLAIM_TEMPLATE_PATH}.spec.consumerRef`,
-        'Required value: on a single cluster there is no project context to default the consumer from; set ' +
-          "consumerRef, e.g. {kind: Organization, name: '{{trigger.spec.ownerRef.name}}'}",
-      ),
-    );
-  }
+  // No consumerRef is fine (Milo 696c4c7e): the webhook takes the consumer from the request's namespace
+  // (src/admission/context-consumer.ts) and refuses, naming what to set, when none resolves.
   return [...errors, ...claimCreationPolicyRegistrationErrors(policy, options.registrations)];
 }
 

@@ -75,8 +75,14 @@ describe('the start-up race', () => {
     });
     const ms = Date.now() - started;
     assert.notEqual(result.code, 0);
-    assert.match(result.stderr, /Timed out waiting for the quota decision/);
-    assert.doesNotMatch(result.stderr, /Insufficient quota/);
+    // Milo's sentence first (clients retry on it), then ours
+    assert.match(
+      result.stderr,
+      /Your request took too long to be checked against your quota\. Please try again in a moment — if this keeps happening, contact support\. Timed out waiting for the quota decision; the create was not admitted\./,
+    );
+    // the Status reason (504 Timeout, not 403 Forbidden): machines tell a timeout from a denial by it
+    assert.match(result.stderr, /^Error from server \(Timeout\): /m);
+    assert.doesNotMatch(result.stderr, /Insufficient quota|reached your quota/);
     assert.ok(ms >= 7_000, `answered after the internal wait (${ms} ms)`);
     const claims = await kubeRequest<{ items: ResourceClaim[] }>(env.client.kubeConfig, {
       method: 'GET',
