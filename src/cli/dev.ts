@@ -1,5 +1,8 @@
 // `make run`: the operator with a demo on a local control plane, or on the cluster KUBECONFIG names.
-// Ctrl-C stops everything it started.
+// Ctrl-C stops everything it started. `BUCKET_PLACEMENT=milo make run` (or `--bucket-placement=milo` after
+// `node src/cli/dev.ts`) runs it with Milo's bucket placement; the platform's namespaces are made first.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ControlPlane, kubeBinary, startControlPlane } from '../envtest/index.ts';
 import { startOperator } from '../operator/operator.ts';
@@ -40,7 +43,9 @@ async function main(): Promise<void> {
       ]
     : ['--enable-webhooks=false'];
   const args = ['--leader-elect=false', '--log-level=warn', ...webhook, ...process.argv.slice(2)];
-  const operator = startOperator(kubeConfig, parseOperatorOptions(args, process.env), {
+  const options = parseOperatorOptions(args, process.env);
+  if (options.bucketPlacement === 'milo') await miloNamespaces(kubectl, kubeconfigPath);
+  const operator = startOperator(kubeConfig, options, {
     handleSignals: false,
   });
   await operator.manager.elected;
@@ -58,6 +63,23 @@ async function main(): Promise<void> {
   console.log('stopping');
   await operator.stop();
   await plane?.stop();
+}
+
+/** The organizations of the demo (config/samples/resourcemanager/examples). */
+const DEMO_ORGANIZATIONS = ['acme', 'alice'];
+
+/**
+ * --bucket-placement=milo puts an Organization's buckets in `organization-<name>` and the others in
+ * `milo-system`. Milo's platform makes those namespaces, the operator does not (it may not create
+ * namespaces); here they are made for the demo's Organizations.
+ */
+async function miloNamespaces(kubectl: string, kubeconfig: string): Promise<void> {
+  const names = ['milo-system', ...DEMO_ORGANIZATIONS.map((org) => `organization-${org}`)];
+  console.log(`bucket placement milo: buckets in ${names.join(', ')} (made here, as Milo's platform would)`);
+  const manifest = names.map((name) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${name}}\n`);
+  const apply = promisify(execFile)(kubectl, ['kubectl', `--kubeconfig=${kubeconfig}`, 'apply', '-f', '-']);
+  apply.child.stdin?.end(manifest.join('---\n'));
+  await apply;
 }
 
 main().catch((error: unknown) => {

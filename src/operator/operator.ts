@@ -14,7 +14,8 @@ import {
   type Webhooks,
 } from '../admission/index.ts';
 import { asKubeObject, setupQuotaControllers } from '../controllers/index.ts';
-import { compileBucketNamespace } from '../policy/index.ts';
+import { compileBucketNamespace, MILO_BUCKET_NAMESPACE_EXPRESSION } from '../policy/index.ts';
+import { bucketNamer } from '../quota/index.ts';
 import {
   createLogger,
   type LeaderOptions,
@@ -74,11 +75,15 @@ export function startOperator(
     leaderElection: options.leaderElect ? leaderElection(options) : false,
     handleSignals: runtime.handleSignals ?? true,
   });
+  const milo = options.bucketPlacement === 'milo';
   const bucketNamespace = compileBucketNamespace(
-    options.bucketNamespaceExpression ?? JSON.stringify(options.namespace),
+    milo
+      ? MILO_BUCKET_NAMESPACE_EXPRESSION
+      : (options.bucketNamespaceExpression ?? JSON.stringify(options.namespace)),
   );
   const { caches, discovery } = setupQuotaControllers(manager, {
     bucketNamespace,
+    bucketName: bucketNamer(milo ? 'milo' : 'default'),
     bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
   });

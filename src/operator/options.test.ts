@@ -339,3 +339,27 @@ describe('leader election identity', () => {
     assert.throws(() => parse([`--leader-election-id=${'x'.repeat(254)}`]), /at most 253 characters/);
   });
 });
+
+describe('bucket placement', () => {
+  it('is default unless --bucket-placement or BUCKET_PLACEMENT says milo (the flag wins)', () => {
+    assert.equal(parse([]).bucketPlacement, 'default');
+    assert.equal(parse(['--bucket-placement=milo']).bucketPlacement, 'milo');
+    assert.equal(parse([], { BUCKET_PLACEMENT: 'milo' }).bucketPlacement, 'milo');
+    assert.equal(
+      parse(['--bucket-placement=default'], { BUCKET_PLACEMENT: 'milo' }).bucketPlacement,
+      'default',
+    );
+  });
+
+  it('refuses an unknown placement, and milo with an expression, naming the flag and the fix', () => {
+    assert.throws(
+      () => parse(['--bucket-placement=upstream']),
+      /--bucket-placement: "upstream" is not a placement; use default .* or milo/,
+    );
+    assert.throws(
+      () => parse(['--bucket-placement=milo', '--bucket-namespace-expression="x"']),
+      /--bucket-placement: milo sets the bucket namespaces itself; drop --bucket-namespace-expression/,
+    );
+    assert.equal(parse(['--bucket-namespace-expression="x"']).bucketNamespaceExpression, '"x"');
+  });
+});

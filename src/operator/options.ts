@@ -28,6 +28,12 @@ export interface OperatorOptions {
   readonly metricsSecure: boolean;
   readonly probePort: number;
   readonly bucketNamespaceExpression: string | undefined;
+  /**
+   * Where buckets go and what they are called (`--bucket-placement`, env BUCKET_PLACEMENT): `default` (ours:
+   * the operator's namespace, bucketName) or `milo` (Milo's `organization-<org>`/`milo-system`, Milo's names;
+   * docs/deploy.md). Undefined means default.
+   */
+  readonly bucketPlacement?: BucketPlacement;
   /** How long a bucket nothing refers to is kept before it is deleted. Default 60 s. */
   readonly bucketGracePeriodSeconds: number;
   /** How long an auto-created claim may wait for its object before it is deleted as an orphan. Default 30 s. */
@@ -82,6 +88,8 @@ export type WebhookLimitSettings = Pick<
   'maxInFlight' | 'maxConnections' | 'headersTimeoutMs' | 'requestTimeoutMs' | 'keepAliveTimeoutMs'
 >;
 
+export type BucketPlacement = 'default' | 'milo';
+
 export class OptionsError extends Error {
   constructor(flag: string, problem: string) {
     super(`--${flag}: ${problem}`);
@@ -98,6 +106,7 @@ const FLAGS = {
   'metrics-secure': { type: 'string' },
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
+  'bucket-placement': { type: 'string' },
   'bucket-grace-period-seconds': { type: 'string' },
   'orphan-grace-period-seconds': { type: 'string' },
   'log-level': { type: 'string' },
@@ -224,6 +233,23 @@ function leaderElectionId(values: Values, env: NodeJS.ProcessEnv): string | unde
     );
   }
   return id;
+}
+
+function bucketPlacement(values: Values, env: NodeJS.ProcessEnv): BucketPlacement {
+  const value = values['bucket-placement'] ?? env.BUCKET_PLACEMENT ?? 'default';
+  if (value !== 'default' && value !== 'milo') {
+    throw new OptionsError(
+      'bucket-placement',
+      `"${value}" is not a placement; use default (every bucket in the operator's namespace) or milo (organization-<org> and milo-system, with Milo's bucket names)`,
+    );
+  }
+  if (value === 'milo' && values['bucket-namespace-expression'] !== undefined) {
+    throw new OptionsError(
+      'bucket-placement',
+      'milo sets the bucket namespaces itself; drop --bucket-namespace-expression, or use --bucket-placement=default with the expression',
+    );
+  }
+  return value;
 }
 
 function bool(flag: string, value: string | undefined, fallback: boolean): boolean {
@@ -375,6 +401,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     metricsSecure: bool('metrics-secure', values['metrics-secure'], false),
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
+    bucketPlacement: bucketPlacement(values, env),
     bucketGracePeriodSeconds: seconds(
       'bucket-grace-period-seconds',
       values['bucket-grace-period-seconds'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bucketName, formatConsumerKey, parseConsumerKey } from './consumer.ts';
+import { bucketName, bucketNamer, formatConsumerKey, miloBucketName, parseConsumerKey } from './consumer.ts';
 import { QuotaInputError } from './errors.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -109,5 +109,46 @@ describe('bucketName', () => {
 
   it('rejects a malformed consumer key', () => {
     assert.throws(() => bucketName('not-a-key', 'x'), QuotaInputError);
+  });
+});
+
+describe('miloBucketName (Milo 862dc4d: bucket- + sha256(resourceType + kind + name))', () => {
+  // Digests worked out by hand (python3 hashlib.sha256 over the concatenation) for upstream's scenario
+  // test/quota/pre-created-buckets: Organization pre-created-test-org and its two resource types.
+  const org = 'resourcemanager.miloapis.com/Organization//pre-created-test-org';
+
+  it("gives Milo's names for a cluster-scoped consumer", () => {
+    assert.equal(
+      miloBucketName(org, 'pre-created-test/projects-per-org'),
+      'bucket-1ffcaee159743e7df83955e0d98418b72e2e353bc3afacb4e6aab38b7fe278fd',
+    );
+    assert.equal(
+      miloBucketName(org, 'pre-created-test/cpu-per-org'),
+      'bucket-28676045d89cd1379bd0fe076e64c00108a7b209e90bee85c6060a285ee90f20',
+    );
+    assert.equal(
+      miloBucketName('resourcemanager.miloapis.com/Project//p1', 'resourcemanager.miloapis.com/projects'),
+      'bucket-36be3f09e1bba3a70d091cd932a461a2d72e6388555c1943b2959088cf5b80c2',
+    );
+  });
+
+  it('ignores the apiGroup, as Milo does', () => {
+    assert.equal(
+      miloBucketName('other.example/Organization//pre-created-test-org', 'x'),
+      miloBucketName(org, 'x'),
+    );
+  });
+
+  it("keeps our name for a namespaced consumer, which Milo's input cannot tell apart by namespace", () => {
+    const blue1 = 'example.com/Team/ns1/blue';
+    const blue2 = 'example.com/Team/ns2/blue';
+    assert.equal(miloBucketName(blue1, 'x'), bucketName(blue1, 'x'));
+    assert.notEqual(miloBucketName(blue1, 'x'), miloBucketName(blue2, 'x'));
+  });
+
+  it('bucketNamer picks the scheme; a malformed key is refused by both', () => {
+    assert.equal(bucketNamer('milo')(org, 'x'), miloBucketName(org, 'x'));
+    assert.equal(bucketNamer('default')(org, 'x'), bucketName(org, 'x'));
+    assert.throws(() => miloBucketName('not-a-key', 'x'), QuotaInputError);
   });
 });

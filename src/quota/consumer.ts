@@ -86,3 +86,35 @@ export function bucketName(consumerKey: string, resourceType: string): string {
 /** Names already hashed (every pass names every bucket of its consumer; sha256 here is plain JS). */
 const bucketNames = new Map<string, string>();
 const MAX_REMEMBERED_NAMES = 100_000;
+
+/** Which bucket names the operator uses (`--bucket-placement`): ours, or Milo's where they are unambiguous. */
+export type BucketNaming = 'default' | 'milo';
+
+/** The name of the bucket of `consumerKey` for `resourceType`. */
+export type BucketNameFn = (consumerKey: string, resourceType: string) => string;
+
+/**
+ * Milo's AllowanceBucket name (internal/quota/controllers/core/bucket.go, generateAllowanceBucketName at
+ * 862dc4d): `bucket-` + sha256 hex of `resourceType + kind + name`, no separators, no apiGroup, no namespace.
+ * Used for cluster-scoped consumers only (Milo's Organizations and Projects are): a namespaced consumer keeps
+ * bucketName, because Milo's input would give `ns1/blue` and `ns2/blue` the same bucket (docs/api.md).
+ */
+export function miloBucketName(consumerKey: string, resourceType: string): string {
+  const { kind, namespace, name } = parseConsumerKey(consumerKey);
+  if (namespace !== '') return bucketName(consumerKey, resourceType);
+  const input = `${resourceType}${kind}${name}`;
+  let hashed = miloBucketNames.get(input);
+  if (hashed === undefined) {
+    hashed = `bucket-${sha256Hex(input)}`;
+    if (miloBucketNames.size >= MAX_REMEMBERED_NAMES) miloBucketNames.clear();
+    miloBucketNames.set(input, hashed);
+  }
+  return hashed;
+}
+
+const miloBucketNames = new Map<string, string>();
+
+/** The name function of a naming scheme. */
+export function bucketNamer(naming: BucketNaming): BucketNameFn {
+  return naming === 'milo' ? miloBucketName : bucketName;
+}

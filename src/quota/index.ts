@@ -31,7 +31,15 @@ export { claimCondition, claimOutcome, INITIAL_CLAIM_CONDITION } from './claim-c
 export type { ClaimState } from './claim-state.ts';
 export { claimState, heldAmounts } from './claim-state.ts';
 export type { ConsumerIdentity, ConsumerRefInput } from './consumer.ts';
-export { bucketName, formatConsumerKey, parseConsumerKey } from './consumer.ts';
+export {
+  type BucketNameFn,
+  type BucketNaming,
+  bucketName,
+  bucketNamer,
+  formatConsumerKey,
+  miloBucketName,
+  parseConsumerKey,
+} from './consumer.ts';
 export { compareClaims, decide } from './decide.ts';
 export type { Decision, DecisionRound, DenialCause, RequestDenial, WaitCause } from './decision.ts';
 export { QuotaInputError } from './errors.ts';

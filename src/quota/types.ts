@@ -93,6 +93,8 @@ export interface ConsumerSnapshot {
    * wait for the registrations and grants it has not evaluated yet, instead of being denied for good.
    */
   readonly decidingSince?: number;
+  /** Names the consumer's bucket for a resourceType (`allocatingBucket`). Default bucketName. */
+  readonly bucketName?: (consumerKey: string, resourceType: string) => string;
 }
 
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;

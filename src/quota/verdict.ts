@@ -149,7 +149,7 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
       status: 'Granted' as const,
       allocatedAmount: amount,
       ...text.GRANTED_ALLOCATION,
-      allocatingBucket: bucketName(ctx.snapshot.consumerKey, resourceType),
+      allocatingBucket: (ctx.snapshot.bucketName ?? bucketName)(ctx.snapshot.consumerKey, resourceType),
     }));
     return { kind: 'grant', claim: ref, allocations };
   }

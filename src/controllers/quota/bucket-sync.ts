@@ -5,6 +5,7 @@
 import type { AllowanceBucket } from '../../api/index.ts';
 import {
   type BucketFigures,
+  type BucketNameFn,
   bucketName,
   type ConsumerIdentity,
   emptyFigures,
@@ -33,6 +34,8 @@ export interface BucketPlanInput {
   readonly existing: readonly AllowanceBucket[];
   readonly now: Date;
   readonly gracePeriodMs: number;
+  /** The bucket name scheme (`--bucket-placement`). Default bucketName. */
+  readonly name?: BucketNameFn;
 }
 
 export interface BucketPlan {
@@ -55,7 +58,7 @@ export function planBuckets(input: BucketPlanInput): BucketPlan {
   const base = { consumerKey, consumer };
   const wanted = new Set<string>();
   for (const f of figures.values()) {
-    const name = bucketName(consumerKey, f.resourceType);
+    const name = (input.name ?? bucketName)(consumerKey, f.resourceType);
     wanted.add(name);
     const bucket = existing.find((b) => b.metadata.name === name && b.metadata.namespace === namespace);
     const stale =

@@ -196,6 +196,42 @@ describe('BucketWriter', () => {
     await close();
   });
 
+  it("never writes one consumer's figures on a bucket of the same name that another consumer holds", async () => {
+    const { api, writer, close } = setup();
+    const name = 'bucket-shared';
+    api.stored.set(`${NS}/${name}`, {
+      apiVersion: 'quota.miloapis.com/v1alpha1',
+      kind: 'AllowanceBucket',
+      metadata: { namespace: NS, name, uid: 'other', resourceVersion: '1', generation: 1 },
+      spec: {
+        consumerRef: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'other-org' },
+        resourceType: TYPE,
+      },
+      status: { limit: 0, allocated: 0, available: 0, claimCount: 0, grantCount: 0 },
+    } as AllowanceBucket);
+    api.sync();
+    writer.apply(
+      planBuckets({
+        consumerKey,
+        consumer,
+        namespace: NS,
+        figures: figures(1),
+        existing: [],
+        now: new Date(),
+        gracePeriodMs: 60_000,
+        name: () => name,
+      }),
+    );
+    await settle();
+    assert.deepEqual(
+      api.requests.filter((r) => r.startsWith('status')),
+      [],
+      'the other bucket is left alone',
+    );
+    assert.equal(api.stored.get(`${NS}/${name}`)?.status?.allocated, 0);
+    await close();
+  });
+
   it('deletes a bucket by uid once the plan says so', async () => {
     const { api, writer, close } = setup();
     writer.apply({

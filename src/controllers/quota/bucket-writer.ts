@@ -11,6 +11,7 @@ import {
   LABEL_CONSUMER_KIND,
   LABEL_CONSUMER_NAME,
 } from '../../api/index.ts';
+import { formatConsumerKey } from '../../quota/index.ts';
 import {
   errorFields,
   isAlreadyExists,
@@ -54,6 +55,18 @@ interface Written {
 
 /** Far longer than a watch event takes; a bound on what a lost echo can keep in memory. */
 const WRITTEN_TTL_MS = 30_000;
+
+/** Who holds `bucket` when it is not the target's consumer and resourceType (a name collision), else undefined. */
+function otherHolder(bucket: AllowanceBucket, target: BucketTarget): string | undefined {
+  let key: string;
+  try {
+    key = formatConsumerKey(bucket.spec.consumerRef);
+  } catch {
+    key = JSON.stringify(bucket.spec.consumerRef);
+  }
+  if (key === target.consumerKey && bucket.spec.resourceType === target.resourceType) return undefined;
+  return `${key} ${bucket.spec.resourceType}`;
+}
 
 export class BucketWriter implements Runnable {
   readonly name = 'bucket-writer';
@@ -261,6 +274,14 @@ export class BucketWriter implements Runnable {
       const before = cachedVersion();
       bucket = await this.#create(target, counter);
       remember(before, bucket);
+    }
+    const holder = otherHolder(bucket, target);
+    if (holder !== undefined) {
+      // never show one consumer's figures on another's bucket (Milo's names, --bucket-placement=milo, are
+      // not injective); retried with backoff, so it heals once the other bucket is gone
+      throw new Error(
+        `AllowanceBucket ${key} belongs to ${holder}, not to ${target.consumerKey} ${target.resourceType}: the bucket names of --bucket-placement collide; delete that bucket or use --bucket-placement=default`,
+      );
     }
     const status = nextBucketStatus(
       bucket.status,

@@ -12,6 +12,8 @@ import {
   type ResourceClaim,
 } from '../../api/index.ts';
 import {
+  type BucketNameFn,
+  bucketName,
   type ConsumerIdentity,
   claimKey,
   type Decision,
@@ -51,6 +53,8 @@ import { nextClaimStatus } from './status.ts';
 export interface ConsumerControllerOptions {
   /** Namespace of a consumer's buckets (SPEC §4.1: a CEL expression over `consumer`, compiled). */
   readonly bucketNamespace: (consumer: ConsumerIdentity) => string;
+  /** Name of a consumer's bucket for a resourceType (`--bucket-placement`). Default bucketName. */
+  readonly bucketName?: BucketNameFn;
   /** How long an unreferenced bucket stays before it is deleted. Default 60 s. */
   readonly bucketGracePeriodMs?: number;
   /** The start-up race window (SPEC §4.6). Default 10 s. */
@@ -142,13 +146,17 @@ export function setupConsumerController(
       decidingSince,
     );
     for (const claim of snapshot.claims) ledger.observe(claim);
-    const round = decide(ledger.overlaySnapshot(snapshot));
+    const round = decide({
+      ...ledger.overlaySnapshot(snapshot),
+      bucketName: options.bucketName ?? bucketName,
+    });
     // The buckets follow the claim writes (never ahead of them): the gate hands this plan to the bucket
     // writer once the writes below and those of earlier passes have landed.
     const plan = planBuckets({
       consumerKey: key,
       consumer: pass.consumer,
       namespace: options.bucketNamespace(pass.consumer),
+      name: options.bucketName ?? bucketName,
       figures: round.figures,
       existing: buckets.consumerBuckets(key),
       now: pass.now,

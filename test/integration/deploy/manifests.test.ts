@@ -157,7 +157,7 @@ describe('config/default', () => {
       'true',
     );
     for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
-      const binding = one(kind) as Manifest & {
+      const binding = one(kind, 'milo-quota-operator') as Manifest & {
         subjects: { kind: string; name: string; namespace: string }[];
       };
       assert.deepEqual(binding.subjects, [
