@@ -124,7 +124,7 @@ describe('kube-state-metrics custom-resource config', () => {
     }
   });
 
-  it("uses Milo's labels: name (and namespace), component=quota_system, conditions by type and status", () => {
+  it("uses Milo's labels (name, namespace, component=quota_system, conditions by type and status) and zeros", () => {
     for (const resource of config.spec.resources) {
       const { kind } = resource.groupVersionKind;
       assert.deepEqual(resource.commonLabels, { component: 'quota_system' }, kind);
@@ -132,6 +132,9 @@ describe('kube-state-metrics custom-resource config', () => {
       const namespaced = ['AllowanceBucket', 'ResourceClaim', 'ResourceGrant'].includes(kind);
       assert.equal('namespace' in resource.labelsFromPath, namespaced, `${kind} namespace label`);
       for (const { name, each } of resource.metrics) {
+        // as upstream's `has(object.status.x) ? ... : 0.0`: a status field not yet written is 0
+        if (each.type === 'Gauge' && each.gauge.path[0] === 'status' && each.gauge.valueFrom === undefined)
+          assert.equal(each.gauge.nilIsZero, true, `${kind} ${name}: set nilIsZero`);
         if (name !== 'status_condition') continue;
         assert.ok(each.type === 'Gauge');
         assert.deepEqual(Object.keys(each.gauge.labelsFromPath ?? {}).sort(), [
