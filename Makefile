@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube crds clean
+.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -15,19 +15,23 @@ deps: node_modules/.installed
 kube:
 	@bash tools/kube/build.sh >/dev/null
 
+# promtool from Go modules (tools/promtool), cached like the control plane: the rule tests run it.
+promtool:
+	@bash tools/promtool/build.sh >/dev/null
+
 tools:
 	@bash scripts/ensure-lua.sh >/dev/null
 
 run: deps kube
 	$(NODE) src/cli/dev.ts
 
-test: deps kube tools
+test: deps kube tools promtool
 	bash scripts/test.sh
 
 test-unit: deps tools
 	bash scripts/test.sh 'src/**/*.test.ts'
 
-test-integration: deps kube tools
+test-integration: deps kube tools promtool
 	bash scripts/test.sh 'test/**/*.test.ts'
 
 typecheck: deps

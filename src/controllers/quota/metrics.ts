@@ -1,5 +1,7 @@
 // Quota metrics (SPEC §9): decisions by result, decision latency from the claim's first sighting to its
-// decision write, and the bucket figures as gauges.
+// decision write, and the engine's bucket figures as gauges. These are milo_quota_engine_bucket_*: the names
+// milo_quota_bucket_{limit,allocated,available} belong to the resource-state families that kube-state-metrics
+// serves from the AllowanceBucket status (config/prometheus, Milo's names and labels; docs/telemetry.md).
 import type { Registry } from 'prom-client';
 import { counter, exponentialBuckets, gauge, histogram } from '../../runtime/index.ts';
 
@@ -25,18 +27,18 @@ export function quotaMetrics(registry: Registry): QuotaMetrics {
   });
   const labelNames = ['consumer_kind', 'consumer_name', 'resource_type'] as const;
   const limit = gauge(registry, {
-    name: 'milo_quota_bucket_limit',
-    help: 'AllowanceBucket limit.',
+    name: 'milo_quota_engine_bucket_limit',
+    help: "The limit of the consumer's bucket for the resource type, as of the engine's last decision (ahead of the written AllowanceBucket status).",
     labelNames,
   });
   const allocated = gauge(registry, {
-    name: 'milo_quota_bucket_allocated',
-    help: 'AllowanceBucket allocated.',
+    name: 'milo_quota_engine_bucket_allocated',
+    help: "The allocated amount of the consumer's bucket for the resource type, as of the engine's last decision.",
     labelNames,
   });
   const available = gauge(registry, {
-    name: 'milo_quota_bucket_available',
-    help: 'AllowanceBucket available.',
+    name: 'milo_quota_engine_bucket_available',
+    help: "The available amount of the consumer's bucket for the resource type, as of the engine's last decision.",
     labelNames,
   });
   return {

@@ -9,6 +9,7 @@ import { kustomize } from './support.ts';
 
 interface Schema {
   type?: string;
+  format?: string;
   properties?: Record<string, Schema>;
   items?: Schema;
   'x-kubernetes-preserve-unknown-fields'?: boolean;
@@ -17,12 +18,17 @@ interface Gauge {
   path: string[];
   labelsFromPath?: Record<string, string[]>;
   valueFrom?: string[];
+  nilIsZero?: boolean;
 }
+type Each =
+  | { type: 'Gauge'; gauge: Gauge }
+  | { type: 'Info'; info: { labelsFromPath: Record<string, string[]> } };
 interface Resource {
   groupVersionKind: { group: string; version: string; kind: string };
   metricNamePrefix: string;
+  commonLabels: Record<string, string>;
   labelsFromPath: Record<string, string[]>;
-  metrics: { name: string; help: string; each: { type: string; gauge: Gauge } }[];
+  metrics: { name: string; help: string; each: Each }[];
 }
 
 const config = load(readFileSync(repoPath('config/prometheus/kube_state_metrics_config.yaml'), 'utf8')) as {
@@ -43,13 +49,22 @@ function crdSchemas(): Map<string, Schema> {
   return out;
 }
 
+/** The object metadata fields the config reads (CRD schemas do not describe metadata: the apiserver's). */
+const METADATA: Schema = {
+  type: 'object',
+  properties: {
+    name: { type: 'string' },
+    namespace: { type: 'string' },
+    uid: { type: 'string' },
+    generation: { type: 'integer' },
+  },
+};
+
 /** The schema at `path`, or a message naming the first step that does not exist. */
 function walk(schema: Schema, path: readonly string[]): Schema | string {
   let here = schema;
   for (const [i, step] of path.entries()) {
-    // metadata is not described in CRD schemas: any field under it is the apiserver's
-    if (i === 0 && step === 'metadata') return { type: 'object' };
-    const next = here.properties?.[step];
+    const next = i === 0 && step === 'metadata' ? METADATA : here.properties?.[step];
     if (next === undefined) return `no field "${step}" at ${path.slice(0, i).join('.') || '(root)'}`;
     here = next;
   }
@@ -80,18 +95,54 @@ describe('kube-state-metrics custom-resource config', () => {
       for (const metric of resource.metrics) {
         assert.match(metric.name, /^[a-z_]+$/);
         assert.ok(metric.help.length > 0);
-        const at = check(schema, metric.each.gauge.path, `metric ${metric.name}`);
-        if (metric.each.gauge.valueFrom === undefined) {
-          assert.equal(at.type, 'integer', `${kind} ${metric.name} must read a number`);
+        const { each } = metric;
+        if (each.type === 'Info') {
+          assert.equal(metric.name, 'info', `${kind}: Info families are *_info`);
+          for (const [label, path] of Object.entries(each.info.labelsFromPath))
+            check(schema, path, `metric ${metric.name} label ${label}`);
+          continue;
+        }
+        assert.equal(each.type, 'Gauge', `${kind} ${metric.name}`);
+        const at = check(schema, each.gauge.path, `metric ${metric.name}`);
+        if (each.gauge.valueFrom === undefined) {
+          // kube-state-metrics reads numbers, booleans (1/0) and RFC 3339 times (Unix seconds)
+          const numeric =
+            at.type === 'integer' ||
+            at.type === 'boolean' ||
+            (at.type === 'string' && at.format === 'date-time');
+          assert.ok(numeric, `${kind} ${metric.name} must read a number, a boolean or a date-time`);
           continue;
         }
         // a list (conditions): labels and value come from each item
         assert.equal(at.type, 'array', `${kind} ${metric.name}`);
         const item = at.items ?? {};
-        check(item, metric.each.gauge.valueFrom, `metric ${metric.name} valueFrom`);
-        for (const [label, path] of Object.entries(metric.each.gauge.labelsFromPath ?? {})) {
+        check(item, each.gauge.valueFrom, `metric ${metric.name} valueFrom`);
+        for (const [label, path] of Object.entries(each.gauge.labelsFromPath ?? {})) {
           check(item, path, `metric ${metric.name} label ${label}`);
         }
+      }
+    }
+  });
+
+  it("uses Milo's labels (name, namespace, component=quota_system, conditions by type and status) and zeros", () => {
+    for (const resource of config.spec.resources) {
+      const { kind } = resource.groupVersionKind;
+      assert.deepEqual(resource.commonLabels, { component: 'quota_system' }, kind);
+      assert.deepEqual(resource.labelsFromPath.name, ['metadata', 'name'], kind);
+      const namespaced = ['AllowanceBucket', 'ResourceClaim', 'ResourceGrant'].includes(kind);
+      assert.equal('namespace' in resource.labelsFromPath, namespaced, `${kind} namespace label`);
+      for (const { name, each } of resource.metrics) {
+        // as upstream's `has(object.status.x) ? ... : 0.0`: a status field not yet written is 0
+        if (each.type === 'Gauge' && each.gauge.path[0] === 'status' && each.gauge.valueFrom === undefined)
+          assert.equal(each.gauge.nilIsZero, true, `${kind} ${name}: set nilIsZero`);
+        if (name !== 'status_condition') continue;
+        assert.ok(each.type === 'Gauge');
+        assert.deepEqual(Object.keys(each.gauge.labelsFromPath ?? {}).sort(), [
+          'condition',
+          'reason',
+          'status',
+          'type',
+        ]);
       }
     }
   });
@@ -101,6 +152,8 @@ describe('kube-state-metrics custom-resource config', () => {
     assert.ok(bucket);
     assert.equal(typeof walk(bucket, ['status', 'limit']), 'object');
     assert.match(String(walk(bucket, ['status', 'limits'])), /no field "limits" at status/);
+    assert.equal(walk(bucket, ['metadata', 'generation']), METADATA.properties?.generation);
+    assert.match(String(walk(bucket, ['metadata', 'generations'])), /no field "generations" at metadata/);
   });
 
   it('renders with kustomize (ConfigMap and RBAC for kube-state-metrics)', async () => {
