@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ResourceClaim } from '../../api/index.ts';
 import { explainClaim } from './explain.ts';
 import { printExplain } from './explain-printer.ts';
-import { ACME, bucket, DENIED_CLAIM } from './testing.ts';
+import { ACME, bucket, DENIED_CLAIM, registration } from './testing.ts';
 import { waitText } from './wait.ts';
 
 const NOW = new Date('2025-01-01T00:05:00Z');
@@ -78,6 +78,28 @@ describe('explain printer', () => {
       text,
       /- No decision has been recorded yet\. If this lasts more than a few seconds, check that the quota operator is running\./,
     );
+  });
+
+  it("shows figures in the registration's display units, in the table and in the reasons", () => {
+    const vcpus = registration('compute.example.com/vcpus', {
+      baseUnit: 'vCPUs',
+      displayUnit: 'dozen vCPUs',
+      unitConversionFactor: 12,
+    });
+    const report = explainClaim(DENIED_CLAIM, [VCPUS], new Map([[vcpus.spec.resourceType, vcpus]]));
+    const text = printExplain(report, 'table', NOW);
+    assert.match(
+      text,
+      /compute\.example\.com\/vcpus {7}0\.667 dozen vCPUs {3}Denied {5}0\.833 dozen vCPUs {3}0\.583 dozen vCPUs {3}0\.25 dozen vCPUs\n/,
+    );
+    assert.match(text, /compute\.example\.com\/instances {3}1 {19}Denied/, 'no registration: base units');
+    assert.match(
+      text,
+      /requested 0\.667 dozen vCPUs but only 0\.25 dozen vCPUs of 0\.833 dozen vCPUs available \(0\.583 dozen vCPUs allocated to other claims\)/,
+    );
+    const json = JSON.parse(printExplain(report, 'json', NOW));
+    assert.equal(json.requests[0].requested, 8, 'JSON keeps base units');
+    assert.deepEqual(json.requests[0].units, { displayUnit: 'dozen vCPUs', unitConversionFactor: 12 });
   });
 
   it('prints the report as JSON', () => {
