@@ -12,7 +12,7 @@ import { QuotaClientError } from './errors.ts';
 
 /**
  * The registration type of a feature.
- * TODO(#19, H1 parity-api): use the 'Feature' member of REGISTRATION_TYPES from src/api once it lands.
+ * TODO(#19, H1 parity-api): re-export FEATURE_TYPE from src/api (resource-registration.ts) once it lands.
  */
 export const FEATURE_TYPE = 'Feature';
 
@@ -27,12 +27,13 @@ export function isFeatureRegistration(registration: ResourceRegistration): boole
 }
 
 /**
- * THE rule for "on": the consumer's bucket for the feature has something available. A Feature has no
- * claims, so available equals limit (the sum of the consumer's Active grants); upstream's evaluation
- * contract reads `status.available > 0` too. No bucket, or a bucket the operator has not written, is off.
+ * THE rule for "on": the consumer's bucket for the feature has a limit above 0, i.e. an Active grant gives
+ * the consumer some of it (the rule H1's parity-api states for FEATURE_TYPE). A Feature has no claims, so
+ * limit equals available, and this agrees with upstream's evaluation contract (`status.available > 0`).
+ * No bucket, or a bucket the operator has not written yet, is off.
  */
 export function featureEnabled(bucket: Pick<AllowanceBucket, 'status'> | undefined): boolean {
-  return (bucket?.status?.available ?? 0) > 0;
+  return (bucket?.status?.limit ?? 0) > 0;
 }
 
 /** Who a feature is checked for: a bucket's consumerRef (apiGroup omitted or '' for the core group). */

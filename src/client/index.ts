@@ -47,4 +47,4 @@ export {
   QuotaFeatureProvider,
   type QuotaFeatureProviderOptions,
 } from './openfeature.ts';
-export { type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';
+export { isTransient, type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';

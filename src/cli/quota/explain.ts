@@ -154,10 +154,8 @@ async function bucketsFor(api: QuotaApi, claim: ResourceClaim): Promise<Allowanc
 
 export async function runExplain(options: ExplainOptions, ctx: VerbContext): Promise<number> {
   const claim = await readClaim(ctx.api, { namespace: ctx.connection.namespace, name: options.name });
-  const [buckets, registrations] = await Promise.all([
-    bucketsFor(ctx.api, claim),
-    readRegistrations(ctx.api, ctx.stderr),
-  ]);
+  const buckets = await bucketsFor(ctx.api, claim);
+  const registrations = await readRegistrations(ctx.api, ctx.stderr);
   const report = explainClaim(claim, buckets, registrations);
   ctx.stdout.write(printExplain(report, options.output, ctx.now()));
   return EXIT.ok;

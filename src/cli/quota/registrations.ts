@@ -2,23 +2,39 @@
 // is a courtesy: without permission to list ResourceRegistrations the verbs still work, in base units, and
 // say so once on stderr.
 import type { ResourceRegistration } from '../../api/index.ts';
-import { KubeApiError, type QuotaApi } from '../../client/index.ts';
+import { isTransient, KubeApiError, type QuotaApi } from '../../client/index.ts';
 import { type DisplayUnits, formatDisplay } from '../../quota/display-units.ts';
+import { sleep } from '../../runtime/index.ts';
 import type { Output } from './context.ts';
 import { figure } from './table.ts';
 
 /** resourceType → its registration. */
 export type Registrations = ReadonlyMap<string, ResourceRegistration>;
 
+const ATTEMPTS = 5;
+const RETRY_MS = 200;
+
+/**
+ * The registrations by resourceType. Never fails the verb: a transient error (429 while the apiserver
+ * initializes a new CRD's storage, 5xx) is retried a few times; then, as for 403, the verb goes on in base
+ * units with a one-line note on stderr.
+ */
 export async function readRegistrations(api: QuotaApi, stderr: Output): Promise<Registrations> {
-  try {
-    return new Map((await api.listRegistrations()).map((r) => [r.spec.resourceType, r]));
-  } catch (error) {
-    if (!(error instanceof KubeApiError && error.code === 403)) throw error;
-    stderr.write(
-      'Note: you may not list resourceregistrations, so figures are in base units and features are shown as quantities.\n',
-    );
-    return new Map();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return new Map((await api.listRegistrations()).map((r) => [r.spec.resourceType, r]));
+    } catch (error) {
+      if (isTransient(error) && attempt < ATTEMPTS) {
+        await sleep(RETRY_MS);
+        continue;
+      }
+      const why =
+        error instanceof KubeApiError && error.code === 403
+          ? 'you may not list resourceregistrations'
+          : `resourceregistrations could not be read (${error instanceof Error ? error.message : String(error)})`;
+      stderr.write(`Note: ${why}, so figures are in base units and features are shown as quantities.\n`);
+      return new Map();
+    }
   }
 }
 

@@ -153,10 +153,9 @@ export async function runUsage(options: UsageOptions, ctx: VerbContext): Promise
   const fieldSelector =
     name === undefined ? {} : { fieldSelector: `spec.consumerRef.name=${escapeSelector(name)}` };
   const namespace = options.namespace === undefined ? {} : { namespace: options.namespace };
-  const [buckets, registrations] = await Promise.all([
-    ctx.api.listBuckets({ ...namespace, ...fieldSelector }),
-    readRegistrations(ctx.api, ctx.stderr),
-  ]);
+  // buckets first: their errors (no quota API, no access) are the verb's; registrations are a courtesy
+  const buckets = await ctx.api.listBuckets({ ...namespace, ...fieldSelector });
+  const registrations = await readRegistrations(ctx.api, ctx.stderr);
   const groups = groupBuckets(buckets, options.consumer, registrations);
   if (groups.length === 0 && options.output === 'table') {
     const where = options.namespace === undefined ? 'in any namespace' : `in namespace ${options.namespace}`;
