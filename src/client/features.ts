@@ -61,8 +61,8 @@ export class FeatureCacheNotReadyError extends QuotaClientError {
 const BY_CONSUMER_TYPE = 'feature:consumer-type';
 const BY_RESOURCE_TYPE = 'feature:resource-type';
 
-function bucketKey(consumer: FeatureConsumer, resourceType: string): string {
-  return `${formatConsumerKey(consumer)}\0${resourceType}`;
+function bucketKey(consumer: FeatureConsumer, resourceType: string, field = 'consumerRef'): string {
+  return `${formatConsumerKey(consumer, field)}\0${resourceType}`;
 }
 
 export class FeatureCache {
@@ -99,6 +99,11 @@ export class FeatureCache {
 
   /** Lists and watches registrations and AllowanceBuckets; resolves once both are cached. */
   static async start(kubeConfig: KubeConfig, options: FeatureCacheOptions = {}): Promise<FeatureCache> {
+    if (options.namespace === '') {
+      throw new QuotaClientError('namespace "" names no namespace', 'omit it to watch every namespace', {
+        field: 'namespace',
+      });
+    }
     const timeoutMs = options.timeoutMs ?? 30_000;
     if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
       throw new QuotaClientError(
@@ -155,7 +160,7 @@ export class FeatureCache {
    * naming the field when the consumer has no kind or name.
    */
   isEnabled(consumer: FeatureConsumer, feature: string): boolean {
-    const key = bucketKey(consumer, feature);
+    const key = bucketKey(consumer, feature, 'consumer');
     if (this.feature(feature) === undefined) return false;
     return this.#buckets
       .byIndex(BY_CONSUMER_TYPE, key)

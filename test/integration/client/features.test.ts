@@ -92,6 +92,10 @@ describe('feature entitlements from AllowanceBuckets', () => {
       return (bucket.status?.limit ?? 0) > 0;
     });
     assert.equal(features().isEnabled(ACME, 'feature.example.com/unknown'), false);
+    assert.throws(() => features().isEnabled({ kind: 'Organization', name: '' }, DNS), {
+      name: 'QuotaInputError',
+      message: "consumer.name: is required; set the consumer's name",
+    });
     assert.equal(features().isEnabled(ACME, PROJECTS), false, 'a quantity is not a feature');
     const unknown = await flags().getBooleanDetails('feature.example.com/unknown', true, {
       organization: 'acme',
