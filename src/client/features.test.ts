@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createLogger } from '../runtime/index.ts';
-import { FeatureCache, FeatureCacheNotReadyError } from './features.ts';
+import { FEATURE_BUCKET_VIEW, FeatureCache, FeatureCacheNotReadyError, featureEnabled } from './features.ts';
 
 /** A kubeconfig for a port nothing listens on. */
 function unreachable(): KubeConfig {
@@ -40,5 +40,39 @@ describe('FeatureCache.start', () => {
       field: 'namespace',
       message: /omit it to watch every namespace/,
     });
+  });
+});
+
+describe('FEATURE_BUCKET_VIEW', () => {
+  it('keeps identity, spec and the limit, and drops the rest of the status', () => {
+    const bucket = {
+      apiVersion: 'quota.miloapis.com/v1alpha1',
+      kind: 'AllowanceBucket',
+      metadata: {
+        name: 'b',
+        namespace: 'quota-system',
+        resourceVersion: '7',
+        annotations: { big: 'x'.repeat(1000) },
+      },
+      spec: { consumerRef: { kind: 'Organization', name: 'acme' }, resourceType: 'feature.example.com/x' },
+      status: {
+        limit: 1,
+        allocated: 0,
+        available: 1,
+        claimCount: 0,
+        grantCount: 1,
+        contributingGrantRefs: [{ name: 'g', lastObservedGeneration: 1, amount: 1 }],
+      },
+    };
+    const slim = FEATURE_BUCKET_VIEW.transform(bucket) as unknown as typeof bucket;
+    assert.deepEqual(slim, {
+      apiVersion: bucket.apiVersion,
+      kind: bucket.kind,
+      metadata: { name: 'b', namespace: 'quota-system', resourceVersion: '7' },
+      spec: bucket.spec,
+      status: { limit: 1 },
+    });
+    assert.equal(featureEnabled(slim), true);
+    assert.deepEqual(FEATURE_BUCKET_VIEW.transform({ ...bucket, status: undefined }).status, undefined);
   });
 });

@@ -7,7 +7,15 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { AllowanceBucket, ResourceRegistration } from '../api/index.ts';
 import { RESOURCES } from '../controllers/resources.ts';
 import { type ConsumerRefInput, formatConsumerKey } from '../quota/index.ts';
-import { createLogger, type Informer, InformerFactory, type Logger } from '../runtime/index.ts';
+import {
+  createLogger,
+  type Informer,
+  InformerFactory,
+  type InformerView,
+  identityMetadata,
+  type KubeObject,
+  type Logger,
+} from '../runtime/index.ts';
 import { QuotaClientError } from './errors.ts';
 
 /**
@@ -32,7 +40,9 @@ export function isFeatureRegistration(registration: ResourceRegistration): boole
  * limit equals available, and this agrees with upstream's evaluation contract (`status.available > 0`).
  * No bucket, or a bucket the operator has not written yet, is off.
  */
-export function featureEnabled(bucket: Pick<AllowanceBucket, 'status'> | undefined): boolean {
+export function featureEnabled(
+  bucket: { readonly status?: { readonly limit: number } | undefined } | undefined,
+): boolean {
   return (bucket?.status?.limit ?? 0) > 0;
 }
 
@@ -58,6 +68,25 @@ export class FeatureCacheNotReadyError extends QuotaClientError {
   }
 }
 
+/**
+ * What the cache keeps of a bucket: identity, spec and the limit (the rule reads nothing else). A bucket's
+ * contributingGrantRefs can list thousands of grants; a service checking features should not hold them.
+ */
+export const FEATURE_BUCKET_VIEW: InformerView = {
+  name: 'feature-bucket',
+  transform: (obj: KubeObject): KubeObject => {
+    const bucket = obj as unknown as AllowanceBucket;
+    const slim = {
+      apiVersion: bucket.apiVersion,
+      kind: bucket.kind,
+      metadata: identityMetadata(obj.metadata),
+      spec: bucket.spec,
+      ...(bucket.status === undefined ? {} : { status: { limit: bucket.status.limit } }),
+    };
+    return slim as unknown as KubeObject;
+  },
+};
+
 const BY_CONSUMER_TYPE = 'feature:consumer-type';
 const BY_RESOURCE_TYPE = 'feature:resource-type';
 
@@ -75,7 +104,7 @@ export class FeatureCache {
     const logger = options.logger ?? createLogger({ level: 'warn' });
     this.#factory = new InformerFactory(kubeConfig, logger.child({ component: 'feature-cache' }));
     const namespace = options.namespace === undefined ? {} : { namespace: options.namespace };
-    this.#buckets = this.#factory.informerFor(RESOURCES.buckets, namespace);
+    this.#buckets = this.#factory.informerFor(RESOURCES.buckets, namespace, FEATURE_BUCKET_VIEW);
     this.#registrations = this.#factory.informerFor(RESOURCES.registrations);
     this.#buckets.addIndex(BY_CONSUMER_TYPE, (obj) => {
       const { spec } = obj as unknown as AllowanceBucket;
