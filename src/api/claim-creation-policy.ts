@@ -1,7 +1,7 @@
 // ClaimCreationPolicy (cluster-scoped): at admission, a create of the trigger kind that meets the
 // constraints gets a ResourceClaim rendered from the template, and is admitted only if it is granted.
 import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
-import { triggerSchema } from './grant-creation-policy.ts';
+import { claimTriggerResourceSchema, triggerSchema } from './grant-creation-policy.ts';
 import type { QuotaObject } from './meta.ts';
 import { CONDITION_READY, POLICY_READY_REASONS } from './reasons.ts';
 import { resourceClaimSpecSchema } from './resource-claim.ts';
@@ -41,6 +41,7 @@ const specSchema = object(
     ),
     trigger: triggerSchema(
       'CEL constraints over `trigger`, `user` and `requestInfo`; all must be true. At most 10.',
+      claimTriggerResourceSchema,
     ),
     target: object(
       { resourceClaimTemplate: claimTemplateSchema },

@@ -22,13 +22,15 @@ import { API_GROUP_PATTERN, API_VERSION_PATTERN, KIND_PATTERN } from './schema/p
 export const GRANT_CREATION_POLICY = 'GrantCreationPolicy';
 export const MAX_CONSTRAINTS = 10;
 
-/** The kind a policy watches (shared with ClaimCreationPolicy). */
+const triggerApiVersionSchema = string({
+  description: 'apiVersion of the trigger kind: v1 for the core group, otherwise group/version.',
+  pattern: API_VERSION_PATTERN,
+});
+
+/** The kind a GrantCreationPolicy watches: Milo's pattern (an UpperCamelCase kind, 1-63 characters). */
 export const triggerResourceSchema = object(
   {
-    apiVersion: string({
-      description: 'apiVersion of the trigger kind: v1 for the core group, otherwise group/version.',
-      pattern: API_VERSION_PATTERN,
-    }),
+    apiVersion: triggerApiVersionSchema,
     kind: string({
       description: 'Kind of the trigger objects.',
       minLength: 1,
@@ -39,10 +41,26 @@ export const triggerResourceSchema = object(
   { description: 'The kind of object that triggers this policy.' },
 );
 
-export function triggerSchema(constraintsDescription: string) {
+/**
+ * The kind a ClaimCreationPolicy matches at admission. Milo requires only a non-empty kind here; a kind that
+ * names nothing cannot let anything past quota (the policy matches no create and says so in its Ready
+ * condition), so we do not refuse manifests Milo accepts.
+ */
+export const claimTriggerResourceSchema = object(
+  {
+    apiVersion: triggerApiVersionSchema,
+    kind: string({ description: 'Kind of the trigger objects, e.g. Project.', minLength: 1 }),
+  },
+  { description: 'The kind of object whose creation triggers this policy.' },
+);
+
+export function triggerSchema(
+  constraintsDescription: string,
+  resource: typeof triggerResourceSchema = triggerResourceSchema,
+) {
   return object(
     {
-      resource: triggerResourceSchema,
+      resource,
       constraints: optional(
         array(conditionExpressionSchema, { description: constraintsDescription, maxItems: MAX_CONSTRAINTS }),
       ),
@@ -111,17 +129,9 @@ const specSchema = object(
     trigger: triggerSchema('CEL constraints over `trigger`; all must be true. At most 10.'),
     target: targetSchema,
   },
-  {
-    description: 'When to create grants, and what they look like.',
-    rules: [
-      {
-        rule: '!(has(self.disabled) && self.disabled) || !has(self.trigger.constraints) || size(self.trigger.constraints) == 0',
-        message: 'disabled policies should not have trigger constraints',
-        fieldPath: '.trigger.constraints',
-        reason: 'FieldValueForbidden',
-      },
-    ],
-  },
+  // Milo declares "disabled policies should not have trigger constraints" but never enforces it, and pausing
+  // a policy by setting disabled: true is the usual way; a disabled policy creates nothing, so no rule here.
+  { description: 'When to create grants, and what they look like.' },
 );
 
 const REASONS = {

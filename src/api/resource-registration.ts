@@ -16,7 +16,9 @@ import {
 } from './schema/common.ts';
 
 export const RESOURCE_REGISTRATION = 'ResourceRegistration';
-export const REGISTRATION_TYPES = ['Entity', 'Allocation'] as const;
+export const REGISTRATION_TYPES = ['Entity', 'Allocation', 'Feature'] as const;
+/** A boolean entitlement (Milo 5647ea0d): granted, never claimed; a consumer has it while its bucket's limit > 0. */
+export const FEATURE_TYPE = 'Feature' satisfies (typeof REGISTRATION_TYPES)[number];
 export const MAX_CLAIMING_RESOURCES = 20;
 
 const immutable = (field: string) => ({ rule: 'self == oldSelf', message: `spec.${field} is immutable` });
@@ -29,7 +31,7 @@ export const resourceRegistrationSpecSchema = object(
     }),
     type: enumOf(REGISTRATION_TYPES, {
       description:
-        'Entity for countable objects (projects, instances); Allocation for capacity (vCPUs, bytes). Informational. Immutable.',
+        'Entity for countable objects (projects, instances); Allocation for capacity (vCPUs, bytes); Feature for a boolean entitlement (no claims: a consumer has the feature while an Active grant gives it an amount above 0). Immutable.',
       rules: [immutable('type')],
     }),
     resourceType: refine(

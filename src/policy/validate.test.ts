@@ -58,8 +58,13 @@ describe('validateGrantCreationPolicy (static, admission mode)', () => {
       [
         [`${GRANT}.metadata.name`, '"Bad_Name" is not a valid DNS-1123 subdomain'],
         [`${GRANT}.metadata.generateName`, "generateName must end with '-'"],
-        [`${GRANT}.metadata.namespace`, 'not a valid DNS-1123 label'],
       ],
+    ],
+    'a dotted literal namespace is admitted, as in Milo (the controller reports it)': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = { name: 'g', namespace: 'a.b' };
+      }),
+      [],
     ],
     'label keys must be literal qualified names, values valid': [
       grantPolicy((p) => {
@@ -162,6 +167,13 @@ describe('validateGrantCreationPolicy (static, admission mode)', () => {
 describe('validateGrantCreationPolicy (controller mode: static + API state)', () => {
   const cases: Record<string, [GrantCreationPolicy, ValidationOptions, Expected]> = {
     'registered, Active, matching consumer': [grantPolicy(), controller(), []],
+    'a dotted literal namespace: not Ready, no grant could be created there': [
+      grantPolicy((p) => {
+        p.spec.target.resourceGrantTemplate.metadata = { name: 'g', namespace: 'a.b' };
+      }),
+      controller(),
+      [[`${GRANT}.metadata.namespace`, 'namespaces are DNS labels, so no object could be created there']],
+    ],
     'unregistered resource type (admitted, but not Ready)': [
       grantPolicy(),
       controller({} as never),
@@ -295,17 +307,12 @@ describe('validateClaimCreationPolicy', () => {
       controller(),
       [[`${CLAIM}.spec.consumerRef`, 'no project context']],
     ],
-    'trigger kind outside the claiming resources': [
+    'trigger kind outside the claiming resources: Ready, as in Milo (each claim is checked at admission)': [
       claimPolicy((p) => {
         p.spec.trigger.resource = { apiVersion: 'v1', kind: 'Secret' };
       }),
       controller(),
-      [
-        [
-          'spec.trigger.resource',
-          'resource type core/Secret does not satisfy claiming rules for resourcemanager.miloapis.com/projects. Allowed claiming resources: [resourcemanager.miloapis.com/Project]',
-        ],
-      ],
+      [],
     ],
     'claiming kinds compare case-insensitively (Milo)': [
       claimPolicy((p) => {

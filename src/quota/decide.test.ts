@@ -170,6 +170,31 @@ const cases: Record<string, { input: ConsumerSnapshot; want: Record<string, stri
     }),
     want: { 'default/a': 'deny:ValidationFailed[cpu=unregistered]' },
   },
+  'a Feature is never claimed: denied with ValidationFailed even with an Active grant': {
+    input: snapshot({
+      grants: [grant('g', { cpu: 9, beta: 1 })],
+      claims: [claim('a', { cpu: 1, beta: 1 }), claim('b', { cpu: 1 }, { at: at(1) })],
+      registrations: new Map([
+        ['cpu', { active: true, type: 'Allocation' }],
+        ['beta', { active: true, type: 'Feature' }],
+      ]),
+    }),
+    want: { 'default/a': 'deny:ValidationFailed[cpu=sibling,beta=feature]', 'default/b': 'grant[cpu=1]' },
+  },
+  'a Feature registration not Active or not evaluated yet: denied as a Feature, never waited for': {
+    input: snapshot({
+      claims: [claim('a', { beta: 1 }, { at: at(0) }), claim('b', { gamma: 1 }, { at: at(0) })],
+      registrations: new Map([
+        ['beta', { active: false, type: 'Feature' }],
+        ['gamma', { active: false, pending: true, type: 'Feature' }],
+      ]),
+      now: at(2),
+    }),
+    want: {
+      'default/a': 'deny:ValidationFailed[beta=feature]',
+      'default/b': 'deny:ValidationFailed[gamma=feature]',
+    },
+  },
   'a resource type requested twice: denied with ValidationFailed': {
     input: snapshot({
       grants: [grant('g', { cpu: 9 })],
@@ -353,6 +378,20 @@ describe('decide', () => {
     assert.equal(
       decision?.kind === 'deny' && decision.reasons[0]?.message,
       "Resource type 'gpu' is not available for quota management. Enable quota tracking for this resource type by registering it with the quota system",
+    );
+  });
+
+  it('names the Feature and the fix when a claim requests one', () => {
+    const [decision] = decide(
+      snapshot({
+        claims: [claim('a', { beta: 1 })],
+        registrations: new Map([['beta', { active: true, type: 'Feature' }]]),
+      }),
+    ).decisions;
+    assert.equal(decision?.kind === 'deny' && decision.reason, 'ValidationFailed');
+    assert.equal(
+      decision?.kind === 'deny' && decision.reasons[0]?.message,
+      "Resource type 'beta' is registered as a Feature: a feature is switched on by a ResourceGrant and is never claimed; remove it from the claim's requests",
     );
   });
 

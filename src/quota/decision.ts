@@ -12,7 +12,7 @@ import type { AllocationInput, ClaimRef } from './types.ts';
  * - `invalid`: the claim requests the resourceType twice;
  * - `sibling`: the request alone would be acceptable, but another request of the claim is denied.
  */
-export type DenialCause = 'insufficient' | 'unregistered' | 'invalid' | 'sibling';
+export type DenialCause = 'insufficient' | 'unregistered' | 'feature' | 'invalid' | 'sibling';
 
 export interface RequestDenial {
   readonly resourceType: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_AMOUNT } from './amount.ts';
 import type { BucketFigures } from './figures.ts';
-import { computeFigures, emptyFigures } from './figures.ts';
+import { computeFigures, emptyFigures, featureEnabled } from './figures.ts';
 import { claim, denied, grant, granted, pending } from './test-builders.ts';
 import type { ClaimInput, GrantInput } from './types.ts';
 
@@ -135,5 +135,27 @@ describe('computeFigures', () => {
       overCommitted: false,
       overCommittedBy: 0,
     });
+  });
+});
+
+describe('featureEnabled', () => {
+  const figures = (grants: GrantInput[], claims: ClaimInput[] = []) =>
+    computeFigures({ grants, claims }).get('beta');
+
+  it('is on while an Active grant gives the feature an amount above 0', () => {
+    assert.equal(featureEnabled(figures([grant('g', { beta: 1 })])), true);
+  });
+
+  it('is off with no bucket, only inactive grants, or grants of 0', () => {
+    assert.equal(featureEnabled(undefined), false);
+    assert.equal(featureEnabled(figures([grant('g', { beta: 1 }, { active: false })])), false);
+    assert.equal(featureEnabled(figures([grant('g', { beta: 0 })])), false);
+  });
+
+  it('ignores allocations: a stale granted claim cannot switch a feature off', () => {
+    const stale = claim('old', { beta: 1 }, { allocations: [granted('beta', 1)] });
+    const bucket = figures([grant('g', { beta: 1 })], [stale]);
+    assert.equal(bucket?.available, 0);
+    assert.equal(featureEnabled(bucket), true);
   });
 });

@@ -34,6 +34,15 @@ export interface BucketFigures {
 
 export type FiguresByType = ReadonlyMap<string, BucketFigures>;
 
+/**
+ * Whether a consumer has a Feature (a registration of type Feature): on while its bucket's limit is above 0,
+ * i.e. an Active grant gives it an amount of at least 1. Features are never claimed, so allocated and
+ * available say nothing about them (a stale claim from before a re-registration cannot switch one off).
+ */
+export function featureEnabled(bucket: { readonly limit: number } | undefined): boolean {
+  return bucket !== undefined && bucket.limit > 0;
+}
+
 interface Tally {
   limit: number;
   allocated: number;

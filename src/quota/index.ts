@@ -18,8 +18,9 @@
 //   left (the Granted part keeps counting); if it does not fit, the claim is denied and its Granted entries,
 //   left as they are, stop counting. Any Denied entry → the claim is denied; its open requests are denied
 //   alongside and its Granted entries count for nothing.
-// - Validation: a request for a resourceType without an Active registration, or a resourceType requested
-//   twice, denies the claim with ValidationFailed.
+// - Validation: a request for a resourceType without an Active registration, for a Feature (granted, never
+//   claimed), or a resourceType requested twice, denies the claim with ValidationFailed.
+// - Features: a consumer has a Feature while its bucket's limit (Σ Active grants) is above 0 (featureEnabled).
 // - Start-up race: with `startupWait`, a claim that would be denied because a requested resourceType has no
 //   Active grant waits until creationTimestamp + windowMs (default 10 s), then is decided normally.
 
@@ -35,13 +36,14 @@ export { compareClaims, decide } from './decide.ts';
 export type { Decision, DecisionRound, DenialCause, RequestDenial, WaitCause } from './decision.ts';
 export { QuotaInputError } from './errors.ts';
 export type { BucketFigures, ContributingGrantRef, FiguresByType } from './figures.ts';
-export { computeFigures, emptyFigures } from './figures.ts';
+export { computeFigures, emptyFigures, featureEnabled } from './figures.ts';
 export { Ledger } from './ledger.ts';
 export { memoizedPerObject } from './memo.ts';
 export type { ClaimReason, DenialReason } from './messages.ts';
 export {
   CLAIM_DENIED_MESSAGE,
   CLAIM_PENDING_DEFAULT_MESSAGE,
+  featureClaimMessage,
   GRANTED_ALLOCATION,
   notRegisteredMessage,
   quotaExceededMessage,

@@ -19,6 +19,11 @@ export function notRegisteredMessage(resourceType: string): string {
   return `Resource type '${resourceType}' is not available for quota management. Enable quota tracking for this resource type by registering it with the quota system`;
 }
 
+/** A claim requesting a Feature registration's resource type (features are granted, never claimed). */
+export function featureClaimMessage(resourceType: string): string {
+  return `Resource type '${resourceType}' is registered as a Feature: a feature is switched on by a ResourceGrant and is never claimed; remove it from the claim's requests`;
+}
+
 /** Milo's admission message for a resourceType requested twice (`index` is the repeat). */
 export function duplicateRequestMessage(resourceType: string, index: number): string {
   return `resource type '${resourceType}' is already specified in request ${index}`;

@@ -2,9 +2,13 @@
 // the cache by a controller and adapted from the API objects. The engine never imports the API types (they
 // carry Kubernetes metadata the decisions do not need); controllers convert. Times are epoch milliseconds.
 
-export type RegistrationType = 'Entity' | 'Allocation';
+export type RegistrationType = 'Entity' | 'Allocation' | 'Feature';
 
-/** A ResourceRegistration as the engine sees it. `type` is informational (as in Milo) and not used in decisions. */
+/**
+ * A ResourceRegistration as the engine sees it. `type` decides only one thing: a `Feature` is a boolean
+ * entitlement, granted and never claimed, so a claim requesting one is denied (ValidationFailed). Entity and
+ * Allocation are informational, as in Milo.
+ */
 export interface RegistrationInput {
   readonly active: boolean;
   /**

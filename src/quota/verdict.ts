@@ -97,7 +97,13 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
   const pending: string[] = [];
   for (const { resourceType } of state.open) {
     const registration = ctx.snapshot.registrations.get(resourceType);
-    if (registration?.active === true || invalid.has(resourceType)) continue;
+    if (invalid.has(resourceType)) continue;
+    // A Feature is granted, never claimed: whatever its state, a claim for one can never be granted.
+    if (registration?.type === 'Feature') {
+      invalid.set(resourceType, { cause: 'feature', message: text.featureClaimMessage(resourceType) });
+      continue;
+    }
+    if (registration?.active === true) continue;
     if (registration?.pending === true) pending.push(resourceType);
     else
       invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });

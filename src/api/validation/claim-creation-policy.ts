@@ -1,18 +1,19 @@
 // ClaimCreationPolicy checks that need no CEL: resourceRef is filled in automatically, the claim template's
 // static checks and requests; against API state, registered Active resource types, a literal consumer kind
-// of the right consumerType, and a trigger kind the registration lets claim. src/policy's
+// of the right consumerType, and no Feature (features are never claimed). src/policy's
 // validateClaimCreationPolicy combines them with the CEL checks.
 import { type ClaimCreationPolicy, claimCreationPolicyDefinition } from '../claim-creation-policy.ts';
-import { consumerMatchesType, groupKindString, isClaimingResource } from '../consumer.ts';
+import { consumerMatchesType } from '../consumer.ts';
 import { hasSpec, rulesThenSchema } from './common.ts';
 import { at, type FieldError, forbidden } from './field-error.ts';
 import { isTemplated } from './names.ts';
-import { claimingRuleError, consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
+import { consumerTypeMismatch, featureClaimError, registrationOrError } from './registration-errors.ts';
 import type { RegistrationLookup } from './registrations.ts';
 import { requestErrors } from './resource-claim.ts';
 import {
   consumerTemplateErrors,
   isUncheckableResourceType,
+  literalNamespaceErrors,
   metadataTemplateErrors,
   resourceTypeTemplateErrors,
 } from './templates.ts';
@@ -55,20 +56,20 @@ export function claimCreationPolicyFieldErrors(policy: ClaimCreationPolicy): Fie
   );
 }
 
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
-
-/** API-state checks (SPEC §5); the controller reports them as Ready=False/ValidationFailed. */
+/**
+ * The controller's checks (SPEC §5), reported as Ready=False/ValidationFailed: a literal namespace that can
+ * exist, and against API state, registered Active resource types that are not Features and a literal
+ * consumer kind of the right consumerType. Whether the
+ * trigger kind may claim is not checked here: as in Milo (pkg/quota/validation/resourceclaim.go), claiming
+ * rules apply to each ResourceClaim at admission, so a create the registration does not allow is denied then.
+ */
 export function claimCreationPolicyRegistrationErrors(
   policy: ClaimCreationPolicy,
   lookup: RegistrationLookup,
 ): FieldError[] {
-  const errors: FieldError[] = [];
-  const { resource } = policy.spec.trigger;
-  const trigger = { apiGroup: groupOf(resource.apiVersion), kind: resource.kind };
-  const spec = policy.spec.target.resourceClaimTemplate.spec;
+  const template = policy.spec.target.resourceClaimTemplate;
+  const errors = literalNamespaceErrors(template.metadata, `${TEMPLATE}.metadata`);
+  const spec = template.spec;
   const consumer = spec.consumerRef;
   const literalConsumer =
     consumer === undefined || isTemplated(consumer.kind) || isTemplated(consumer.apiGroup ?? '')
@@ -76,29 +77,22 @@ export function claimCreationPolicyRegistrationErrors(
       : consumer;
   spec.requests.forEach((r, i) => {
     if (isUncheckableResourceType(r.resourceType)) return;
-    const found = registrationOrError(lookup, r.resourceType, `${at(REQUESTS, i)}.resourceType`);
+    const path = `${at(REQUESTS, i)}.resourceType`;
+    const registration = lookup.get(r.resourceType);
+    const feature = registration === undefined ? undefined : featureClaimError(path, registration);
+    if (feature !== undefined) {
+      errors.push(feature);
+      return;
+    }
+    const found = registrationOrError(lookup, r.resourceType, path);
     if ('error' in found) {
       errors.push(found.error);
       return;
     }
-    const { consumerType, claimingResources } = found.registration.spec;
+    const { consumerType } = found.registration.spec;
     if (literalConsumer !== undefined && !consumerMatchesType(literalConsumer, consumerType)) {
       errors.push(
         consumerTypeMismatch(`${TEMPLATE}.spec.consumerRef`, r.resourceType, literalConsumer, consumerType),
-      );
-    }
-    if (!isClaimingResource(claimingResources, { ...trigger, name: '-' })) {
-      const who = groupKindString(trigger.apiGroup, trigger.kind);
-      const hint = `${who} may not claim ${r.resourceType}, so every matching create would be denied: add it to the registration's claimingResources`;
-      errors.push(
-        claimingRuleError(
-          'Invalid',
-          'spec.trigger.resource',
-          r.resourceType,
-          trigger,
-          claimingResources,
-          hint,
-        ),
       );
     }
   });

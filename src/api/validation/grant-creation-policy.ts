@@ -4,13 +4,14 @@
 import { type GrantCreationPolicy, grantCreationPolicyDefinition } from '../grant-creation-policy.ts';
 import { MAX_ALLOWANCES } from '../resource-grant.ts';
 import { hasSpec, rulesThenSchema } from './common.ts';
-import { at, type FieldError, forbidden, invalid, required } from './field-error.ts';
+import { at, type FieldError, invalid, required } from './field-error.ts';
 import { isTemplated } from './names.ts';
 import type { RegistrationLookup } from './registrations.ts';
 import { allowanceRegistrationErrors, allowanceTotalErrors } from './resource-grant.ts';
 import {
   consumerTemplateErrors,
   isUncheckableResourceType,
+  literalNamespaceErrors,
   metadataTemplateErrors,
   resourceTypeTemplateErrors,
 } from './templates.ts';
@@ -18,16 +19,8 @@ import {
 const TEMPLATE = 'spec.target.resourceGrantTemplate';
 
 function lostMiloRules(policy: GrantCreationPolicy): FieldError[] {
-  const { disabled, trigger, target } = policy.spec;
+  const { target } = policy.spec;
   const errors: FieldError[] = [];
-  if (disabled === true && (trigger?.constraints?.length ?? 0) > 0) {
-    errors.push(
-      forbidden(
-        'spec.trigger.constraints',
-        'disabled policies should not have trigger constraints; remove the constraints or set disabled: false',
-      ),
-    );
-  }
   const parent = target?.parentContext;
   if (parent !== undefined && (parent.nameExpression ?? '') === '') {
     errors.push(
@@ -77,21 +70,26 @@ export function grantCreationPolicyFieldErrors(policy: GrantCreationPolicy): Fie
 }
 
 /**
- * API-state checks: every allowance resource type has an Active registration, and a literal consumer kind
- * matches its consumerType (a templated consumer is checked when rendered; templated resource types are
- * reported by the static checks).
+ * The controller's checks (Ready=False/ValidationFailed; admission lets them through, as Milo does): a
+ * literal namespace that can exist, and against API state, every allowance resource type has an Active
+ * registration and a literal consumer kind matches its consumerType (a templated consumer is checked when
+ * rendered; templated resource types are reported by the static checks).
  */
 export function grantCreationPolicyRegistrationErrors(
   policy: GrantCreationPolicy,
   lookup: RegistrationLookup,
 ): FieldError[] {
-  const spec = policy.spec.target.resourceGrantTemplate.spec;
+  const template = policy.spec.target.resourceGrantTemplate;
+  const spec = template.spec;
   const consumer = spec.consumerRef;
   const literalConsumer =
     isTemplated(consumer.kind) || isTemplated(consumer.apiGroup ?? '') ? undefined : consumer;
-  return allowanceRegistrationErrors(literalConsumer, spec.allowances, lookup, {
-    allowances: `${TEMPLATE}.spec.allowances`,
-    consumer: `${TEMPLATE}.spec.consumerRef`,
-    skip: isUncheckableResourceType,
-  });
+  return [
+    ...literalNamespaceErrors(template.metadata, `${TEMPLATE}.metadata`),
+    ...allowanceRegistrationErrors(literalConsumer, spec.allowances, lookup, {
+      allowances: `${TEMPLATE}.spec.allowances`,
+      consumer: `${TEMPLATE}.spec.consumerRef`,
+      skip: isUncheckableResourceType,
+    }),
+  ];
 }

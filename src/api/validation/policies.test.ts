@@ -28,7 +28,7 @@ describe('grantCreationPolicyFieldErrors and RegistrationErrors', () => {
     assert.deepEqual(grantCreationPolicyFieldErrors(p), []);
   });
 
-  it('enforces the three rules Milo lost', () => {
+  it('enforces two of the rules Milo lost; a disabled policy may keep its constraints (Milo)', () => {
     const p = makeGrantPolicy();
     p.spec.disabled = true;
     p.spec.target.parentContext = {
@@ -41,7 +41,7 @@ describe('grantCreationPolicyFieldErrors and RegistrationErrors', () => {
       buckets: [{ amount: 1 }],
     }));
     const errors = grantCreationPolicyFieldErrors(p);
-    assert.ok(paths(errors).includes('spec.trigger.constraints'));
+    assert.ok(!paths(errors).includes('spec.trigger.constraints'));
     assert.ok(paths(errors).includes('spec.target.parentContext.nameExpression'));
     assert.ok(errors.some((e) => e.message.startsWith('maximum 20 allowances per policy')));
   });
@@ -121,17 +121,29 @@ describe('claimCreationPolicyFieldErrors and RegistrationErrors', () => {
     assert.deepEqual(claimCreationPolicyFieldErrors(p), []);
   });
 
-  it('checks registrations, consumer type and that the trigger kind may claim', () => {
+  it('checks registrations and consumer type, not whether the trigger kind may claim (Milo)', () => {
     const lookup = registrationLookup([makeRegistration()]);
     assert.deepEqual(claimCreationPolicyRegistrationErrors(makeClaimPolicy(), lookup), []);
     const p = makeClaimPolicy();
     p.spec.trigger.resource = { apiVersion: 'v1', kind: 'Secret' };
-    const errors = claimCreationPolicyRegistrationErrors(p, lookup);
-    assert.deepEqual(paths(errors), ['spec.trigger.resource']);
-    assert.match(errors[0]?.message ?? '', /core\/Secret may not claim/);
+    assert.deepEqual(claimCreationPolicyRegistrationErrors(p, lookup), []);
     assert.match(
       claimCreationPolicyRegistrationErrors(makeClaimPolicy(), registrationLookup([]))[0]?.message ?? '',
       /not available for quota management/,
     );
+  });
+
+  it('refuses a template requesting a Feature, at the request, whatever the registration state', () => {
+    for (const active of [true, false]) {
+      const feature = makeRegistration();
+      feature.spec.type = 'Feature';
+      if (!active) delete feature.status;
+      const errors = claimCreationPolicyRegistrationErrors(makeClaimPolicy(), registrationLookup([feature]));
+      assert.deepEqual(paths(errors), ['spec.target.resourceClaimTemplate.spec.requests[0].resourceType']);
+      assert.match(
+        errors[0]?.message ?? '',
+        /is registered as a Feature .* never claimed; remove this request/,
+      );
+    }
   });
 });

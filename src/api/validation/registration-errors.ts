@@ -2,7 +2,7 @@
 // a consumer of the wrong type, and a kind outside the registration's claimingResources. Milo's wording comes
 // first (clients match on it); what follows says which case it is and what to do.
 import { type ClaimingResource, type ConsumerType, groupKindString } from '../consumer.ts';
-import type { ResourceRegistration } from '../resource-registration.ts';
+import { FEATURE_TYPE, type ResourceRegistration } from '../resource-registration.ts';
 import { type FieldError, type FieldErrorType, fieldError, invalid } from './field-error.ts';
 import { isRegistrationActive, type RegistrationLookup } from './registrations.ts';
 
@@ -57,4 +57,17 @@ export function claimingRuleError(
   const list = allowed.map((c) => groupKindString(c.apiGroup, c.kind)).join(', ');
   const message = `resource type ${groupKindString(claimer.apiGroup, claimer.kind)} does not satisfy claiming rules for ${resourceType}. Allowed claiming resources: [${list}]`;
   return fieldError(type, path, hint === undefined ? message : `${message} (${hint})`);
+}
+
+/**
+ * A request for a Feature registration's resource type. Features (Milo 5647ea0d) are boolean entitlements:
+ * a grant switches one on and nothing ever claims it, so such a request could never be granted.
+ */
+export function featureClaimError(path: string, registration: ResourceRegistration): FieldError | undefined {
+  if (registration.spec.type !== FEATURE_TYPE) return undefined;
+  const { resourceType } = registration.spec;
+  return invalid(
+    path,
+    `resource type '${resourceType}' is registered as a Feature by ResourceRegistration '${registration.metadata.name ?? ''}': a feature is switched on by a ResourceGrant and is never claimed; remove this request`,
+  );
 }

@@ -91,4 +91,22 @@ describe('validateResourceClaimAgainstRegistrations', () => {
     );
     assert.equal(errors[1]?.type, 'Forbidden');
   });
+
+  it('refuses a request for a Feature (granted, never claimed), naming the request and the registration', () => {
+    const feature = makeRegistration('beta-feature', 'example.com/beta');
+    feature.spec.type = 'Feature';
+    const c = makeClaim([
+      { resourceType: PROJECTS, amount: 1 },
+      { resourceType: 'example.com/beta', amount: 1 },
+    ]);
+    const errors = validateResourceClaimAgainstRegistrations(
+      c,
+      registrationLookup([makeRegistration(), feature]),
+    );
+    assert.deepEqual(paths(errors), ['spec.requests[1].resourceType']);
+    assert.match(
+      errors[0]?.message ?? '',
+      /'example\.com\/beta' is registered as a Feature by ResourceRegistration 'beta-feature'.*remove this request/,
+    );
+  });
 });

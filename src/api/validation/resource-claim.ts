@@ -7,7 +7,12 @@ import { CONDITION_ACTIVE } from '../reasons.ts';
 import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
 import { beyondSchema, checkKindSchema, hasSpec, immutable } from './common.ts';
 import { at, duplicate, type FieldError, invalid, required } from './field-error.ts';
-import { claimingRuleError, consumerTypeMismatch, registrationOrError } from './registration-errors.ts';
+import {
+  claimingRuleError,
+  consumerTypeMismatch,
+  featureClaimError,
+  registrationOrError,
+} from './registration-errors.ts';
 import type { RegistrationLookup } from './registrations.ts';
 
 /** Per-request checks shared with ClaimCreationPolicy templates. */
@@ -90,8 +95,9 @@ export function validateResourceClaimUpdate(old: ResourceClaim, next: ResourceCl
 }
 
 /**
- * API-state checks (Milo's claiming rules): each resource type has an Active registration, the consumer is
- * of its consumerType, and the resourceRef's kind is one of its claimingResources.
+ * API-state checks (Milo's claiming rules): each resource type has an Active registration and is not a
+ * Feature (features are granted, never claimed), the consumer is of its consumerType, and the resourceRef's
+ * kind is one of its claimingResources.
  */
 export function validateResourceClaimAgainstRegistrations(
   claim: ResourceClaim,
@@ -103,10 +109,16 @@ export function validateResourceClaimAgainstRegistrations(
     // A registration created together with the claim (one apply, one Argo CD sync) has no verdict yet: the
     // claim is admitted and the operator decides it once the registration is judged (SPEC §4.6 spirit).
     const pending = lookup.get(r.resourceType);
+    const path = `${at('spec.requests', i)}.resourceType`;
+    const feature = pending === undefined ? undefined : featureClaimError(path, pending);
+    if (feature !== undefined) {
+      errors.push(feature);
+      return;
+    }
     const found =
       pending !== undefined && findCondition(pending.status?.conditions, CONDITION_ACTIVE) === undefined
         ? { registration: pending }
-        : registrationOrError(lookup, r.resourceType, `${at('spec.requests', i)}.resourceType`);
+        : registrationOrError(lookup, r.resourceType, path);
     if ('error' in found) {
       errors.push(found.error);
       return;

@@ -77,10 +77,25 @@ export function metadataTemplateErrors(
   }
   errors.push(...literal(m.name, child(path, 'name'), dnsSubdomainProblem));
   errors.push(...literal(m.generateName, child(path, 'generateName'), generateNameProblem));
-  errors.push(...literal(m.namespace, child(path, 'namespace'), dnsLabelProblem));
+  // Milo admits any DNS subdomain here; that no namespace has dots is the controller's check (see below).
+  errors.push(...literal(m.namespace, child(path, 'namespace'), dnsSubdomainProblem));
   errors.push(...keyErrors(m.labels, child(path, 'labels'), labelValueProblem));
   errors.push(...keyErrors(m.annotations, child(path, 'annotations'), undefined));
   return errors;
+}
+
+/**
+ * A literal template namespace that no namespace can have (namespaces are DNS labels: no dots). Milo admits
+ * such a policy and every object it renders then fails; we admit it too, so the same manifests apply, and the
+ * controller reports it (Ready=False/ValidationFailed) instead of rendering objects that cannot be created.
+ */
+export function literalNamespaceErrors(meta: ObjectMetaTemplate | undefined, path: string): FieldError[] {
+  const namespace = meta?.namespace;
+  if (namespace === undefined || namespace === '' || isTemplated(namespace)) return [];
+  const problem = dnsLabelProblem(namespace);
+  if (problem === undefined) return [];
+  const p = child(path, 'namespace');
+  return [invalid(p, `${problem}: namespaces are DNS labels, so no object could be created there`)];
 }
 
 export function consumerTemplateErrors(ref: ConsumerRef | undefined, path: string): FieldError[] {

@@ -46,12 +46,27 @@ describe('ClaimCreationPolicy Ready condition', () => {
     assert.equal(claimPolicyReadyCondition(makeClaimPolicy(), inactive, SERVED).reason, 'ValidationFailed');
   });
 
-  it('reports a trigger kind the registration does not let claim', () => {
+  it('is Ready with a trigger kind the registration does not let claim (Milo checks each claim instead)', () => {
     const policy = makeClaimPolicy();
     policy.spec.trigger.resource = { apiVersion: 'apps/v1', kind: 'Deployment' };
     const condition = claimPolicyReadyCondition(policy, registered, SERVED);
+    assert.equal(condition.reason, 'PolicyReady');
+  });
+
+  it('reports a template requesting a Feature, and a literal namespace that cannot exist', () => {
+    const feature = makeRegistration();
+    feature.spec.type = 'Feature';
+    const onFeature = claimPolicyReadyCondition(makeClaimPolicy(), registrationLookup([feature]), SERVED);
+    assert.equal(onFeature.reason, 'ValidationFailed');
+    assert.match(
+      onFeature.message,
+      /spec\.target\.resourceClaimTemplate\.spec\.requests\[0\]\.resourceType.*Feature/,
+    );
+    const dotted = makeClaimPolicy();
+    dotted.spec.target.resourceClaimTemplate.metadata.namespace = 'team.a';
+    const condition = claimPolicyReadyCondition(dotted, registered, SERVED);
     assert.equal(condition.reason, 'ValidationFailed');
-    assert.match(condition.message, /spec\.trigger\.resource/);
+    assert.match(condition.message, /metadata\.namespace.*namespaces are DNS labels/);
   });
 
   it('is ValidationFailed with the not-served message when the trigger kind is not served', () => {

@@ -119,6 +119,23 @@ describe('evaluatePolicy', () => {
     assert.deepEqual(outcome.grant.metadata.annotations, { note: 'for acme' });
   });
 
+  it("stamps the policy's own name over a template's policy label, so no template can claim another policy's grants", () => {
+    const labelled = compiled((p) => {
+      p.spec.target.resourceGrantTemplate.metadata.labels = {
+        'quota.miloapis.com/policy': 'standard-organization-project-quota-policy',
+        'quota.miloapis.com/auto-created': 'true',
+      };
+    });
+    const outcome = evaluatePolicy('p', labelled, org(), ORGS);
+    assert.equal(outcome.kind, 'want');
+    if (outcome.kind !== 'want') return;
+    assert.deepEqual(outcome.grant.metadata.labels, {
+      'quota.miloapis.com/policy': 'p',
+      'quota.miloapis.com/auto-created': 'true',
+      'quota.miloapis.com/trigger-uid': 'uid-acme',
+    });
+  });
+
   it('defaults the namespace of a namespaced trigger, and fails for a cluster-scoped one', () => {
     const noNamespace = compiled((p) => {
       p.spec.trigger.constraints = [];

@@ -77,14 +77,17 @@ describe('policyVerdict', () => {
 });
 
 describe('stampErrors', () => {
-  it('accepts a template that repeats the policy label with the policy name (Milo manifests do)', () => {
-    const p = policy((x) => {
-      x.spec.target.resourceGrantTemplate.metadata.labels = { 'quota.miloapis.com/policy': 'standard-tier' };
-    });
-    assert.deepEqual(stampErrors(p), []);
+  it('accepts any policy label in the template (Milo production-style labels name another policy)', () => {
+    for (const value of ['standard-tier', 'standard-organization-project-quota-policy']) {
+      const p = policy((x) => {
+        x.spec.target.resourceGrantTemplate.metadata.labels = { 'quota.miloapis.com/policy': value };
+      });
+      assert.deepEqual(stampErrors(p), []);
+      assert.equal(reasonOf(p), 'ok');
+    }
   });
 
-  it('rejects a policy label naming another policy, a trigger-uid label, and names too long for a label', () => {
+  it('rejects a trigger-uid label and names too long for a label', () => {
     const p = policy((x) => {
       x.metadata.name = `p-${'x'.repeat(70)}`;
       x.spec.target.resourceGrantTemplate.metadata.labels = {
@@ -96,7 +99,6 @@ describe('stampErrors', () => {
       stampErrors(p).map((e) => e.path),
       [
         'metadata.name',
-        'spec.target.resourceGrantTemplate.metadata.labels["quota.miloapis.com/policy"]',
         'spec.target.resourceGrantTemplate.metadata.labels["quota.miloapis.com/trigger-uid"]',
       ],
     );

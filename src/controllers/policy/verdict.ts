@@ -34,8 +34,13 @@ export const PARENT_CONTEXT_MESSAGE =
   'cluster; the policy does nothing rather than create its grants here: remove parentContext to create ' +
   'grants in this cluster';
 
-/** Checks of what the operator stamps on every grant: the policy name is a label value, and the stamped
- * labels are the operator's to write. */
+/**
+ * Checks of what the operator stamps on every grant: the policy name is a label value, and the trigger-uid
+ * label is the operator's to write. A template may set `quota.miloapis.com/policy` to anything (Milo's
+ * production-style manifests name another policy there): the operator always replaces it with the policy's
+ * own name on the grant, because clean-up finds a policy's grants by that label, and a value taken from the
+ * template would let one policy's grants be deleted or adopted by another.
+ */
 export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
   const name = policy.metadata.name ?? '';
   const errors: FieldError[] = [];
@@ -47,13 +52,6 @@ export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
     });
   }
   const labels = policy.spec.target.resourceGrantTemplate.metadata?.labels ?? {};
-  const policyLabel = labels[LABEL_POLICY];
-  if (policyLabel !== undefined && policyLabel !== name) {
-    errors.push({
-      path: `${LABELS}["${LABEL_POLICY}"]`,
-      message: `the operator sets this label to the policy's own name "${name}": remove it or write "${name}"`,
-    });
-  }
   if (labels[LABEL_TRIGGER_UID] !== undefined) {
     errors.push({
       path: `${LABELS}["${LABEL_TRIGGER_UID}"]`,

@@ -135,12 +135,11 @@ export const CLAIM_POLICY_CASES: readonly BadInput[] = [
     field: 'spec.trigger.constraints[0].expression',
   },
   {
-    name: 'disabled grant policy with constraints',
-    base: gcp,
-    set: 'spec.disabled',
-    to: true,
-    field: 'spec.trigger.constraints',
-    says: 'disabled policies should not have trigger constraints',
+    name: 'claim policy with an empty trigger kind (Milo: MinLength=1, no pattern)',
+    base: ccp,
+    set: 'spec.trigger.resource.kind',
+    to: '',
+    field: 'spec.trigger.resource.kind',
   },
   {
     name: 'grant policy parentContext without nameExpression',

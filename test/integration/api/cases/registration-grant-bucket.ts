@@ -17,6 +17,13 @@ export const REGISTRATION_GRANT_BUCKET_CASES: readonly BadInput[] = [
     field: 'spec.type',
   },
   {
+    name: "registration with type 'feature' (the enum is case-sensitive: Feature)",
+    base: registration,
+    set: 'spec.type',
+    to: 'feature',
+    field: 'spec.type',
+  },
+  {
     name: 'registration with factor 0',
     base: registration,
     set: 'spec.unitConversionFactor',
