@@ -4,9 +4,9 @@
 // Y's bucket for X. FeatureCache keeps the registrations and buckets in memory (list+watch, through the
 // project's informer), so a check is a map lookup and follows grants within the watch's latency.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { AllowanceBucket, ResourceRegistration } from '../api/index.ts';
+import { type AllowanceBucket, FEATURE_TYPE, type ResourceRegistration } from '../api/index.ts';
 import { RESOURCES } from '../controllers/resources.ts';
-import { type ConsumerRefInput, formatConsumerKey } from '../quota/index.ts';
+import { type ConsumerRefInput, formatConsumerKey, featureEnabled as limitEnables } from '../quota/index.ts';
 import {
   createLogger,
   type Informer,
@@ -18,11 +18,8 @@ import {
 } from '../runtime/index.ts';
 import { QuotaClientError } from './errors.ts';
 
-/**
- * The registration type of a feature.
- * TODO(#19, H1 parity-api): re-export FEATURE_TYPE from src/api (resource-registration.ts) once it lands.
- */
-export const FEATURE_TYPE = 'Feature';
+/** The registration type of a feature (src/api). */
+export { FEATURE_TYPE };
 
 /**
  * Upstream's naming convention: a feature registration is named `feature-<flag>` and its OpenFeature flag
@@ -31,19 +28,19 @@ export const FEATURE_TYPE = 'Feature';
 export const FEATURE_NAME_PREFIX = 'feature-';
 
 export function isFeatureRegistration(registration: ResourceRegistration): boolean {
-  return (registration.spec.type as string) === FEATURE_TYPE;
+  return registration.spec.type === FEATURE_TYPE;
 }
 
 /**
- * THE rule for "on": the consumer's bucket for the feature has a limit above 0, i.e. an Active grant gives
- * the consumer some of it (the rule H1's parity-api states for FEATURE_TYPE). A Feature has no claims, so
- * limit equals available, and this agrees with upstream's evaluation contract (`status.available > 0`).
- * No bucket, or a bucket the operator has not written yet, is off.
+ * Whether `bucket` (an AllowanceBucket of a Feature) turns the feature on for its consumer: the engine's one
+ * rule (src/quota featureEnabled: limit > 0, i.e. an Active grant gives the consumer some of it) applied to
+ * the bucket's status. A Feature has no claims, so limit equals available, and this agrees with upstream's
+ * evaluation contract (`status.available > 0`). No bucket, or one the operator has not written yet, is off.
  */
 export function featureEnabled(
   bucket: { readonly status?: { readonly limit: number } | undefined } | undefined,
 ): boolean {
-  return (bucket?.status?.limit ?? 0) > 0;
+  return limitEnables(bucket?.status);
 }
 
 /** Who a feature is checked for: a bucket's consumerRef (apiGroup omitted or '' for the core group). */

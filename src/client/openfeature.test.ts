@@ -15,7 +15,7 @@ function registration(name: string, resourceType: string): ResourceRegistration 
     metadata: { name },
     spec: {
       consumerType: { apiGroup: GROUP, kind: 'Organization' },
-      type: 'Feature' as ResourceRegistration['spec']['type'],
+      type: 'Feature',
       resourceType,
       baseUnit: 'feature',
       displayUnit: 'feature',

@@ -106,8 +106,7 @@ export function registration(
     metadata: { name: resourceType.replace(/[^a-z0-9]/g, '-') },
     spec: {
       consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
-      // TODO(#19, H1 parity-api): 'Feature' is in the type once REGISTRATION_TYPES has it
-      type: (feature ? 'Feature' : 'Allocation') as ResourceRegistration['spec']['type'],
+      type: feature ? 'Feature' : 'Allocation',
       resourceType,
       ...(feature ? { baseUnit: 'feature', displayUnit: 'feature', unitConversionFactor: 1 } : units),
       claimingResources: [],

@@ -37,9 +37,8 @@ function registration(
   return { ...reg, spec: { ...reg.spec, ...spec } };
 }
 
-// TODO(#19, H1 parity-api): REGISTRATION_TYPES gains 'Feature'; the cast then goes
-const FEATURE = {
-  type: FEATURE_TYPE as ResourceRegistration['spec']['type'],
+const FEATURE: Partial<ResourceRegistration['spec']> = {
+  type: FEATURE_TYPE,
   baseUnit: 'feature',
   displayUnit: 'feature',
 };

@@ -27,8 +27,7 @@ function featureRegistration(name: string, resourceType: string): ResourceRegist
     ...reg,
     spec: {
       ...reg.spec,
-      // TODO(#19, H1 parity-api): REGISTRATION_TYPES gains 'Feature'; the cast then goes
-      type: FEATURE_TYPE as ResourceRegistration['spec']['type'],
+      type: FEATURE_TYPE,
       baseUnit: 'feature',
       displayUnit: 'feature',
     },
