@@ -156,5 +156,15 @@ describe('wait text', () => {
       waitText('c', denied, 1000),
       'resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: Resource quota exceeded: requested 8, available 3\n  instances: QuotaExceeded (requested 1)\n',
     );
+    const millicores = registration('vcpus', {
+      baseUnit: 'millicores',
+      displayUnit: 'vCPUs',
+      unitConversionFactor: 1000,
+    });
+    assert.equal(
+      waitText('c', denied, 1000, new Map([['vcpus', millicores]])),
+      'resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: Resource quota exceeded: requested 8, available 3 (requested 0.008 vCPUs, available 0.003 vCPUs)\n  instances: QuotaExceeded (requested 1)\n',
+      "the operator's message as written, then the figures in display units",
+    );
   });
 });

@@ -178,4 +178,13 @@ feature.example.com/ai-edge-dns   off
       /- compute\.example\.com\/vcpus: requested 64 vCPUs but only 46\.5 vCPUs of 48 vCPUs available \(1\.5 vCPUs allocated to other claims\)/,
     );
   });
+
+  it('wait: a denial quotes the message and adds its figures in display units', async () => {
+    const result = await runCli(['wait', 'claim', 'big', '-n', 'team-a', '--timeout', '0'], env());
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      /^ {2}compute\.example\.com\/vcpus: Resource quota exceeded: requested 64000, available 46500 \(requested 64 vCPUs, available 46\.5 vCPUs\)$/m,
+    );
+  });
 });
