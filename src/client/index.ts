@@ -28,6 +28,23 @@ export {
   QuotaApiNotInstalledError,
   QuotaClientError,
 } from './errors.ts';
+export {
+  FEATURE_NAME_PREFIX,
+  FEATURE_TYPE,
+  FeatureCache,
+  FeatureCacheNotReadyError,
+  type FeatureCacheOptions,
+  type FeatureConsumer,
+  featureEnabled,
+  isFeatureRegistration,
+} from './features.ts';
 export { type BucketQuery, type QuotaApi, quotaApi } from './kube.ts';
 export { claimNameFor, groupOf, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
-export { type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';
+export {
+  consumerFromContext,
+  type FeatureSource,
+  MILO_ORGANIZATION_GROUP,
+  QuotaFeatureProvider,
+  type QuotaFeatureProviderOptions,
+} from './openfeature.ts';
+export { isTransient, type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';

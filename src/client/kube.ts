@@ -7,6 +7,7 @@ import {
   type ObjectMeta,
   PLURALS,
   type ResourceClaim,
+  type ResourceRegistration,
   VERSION,
 } from '../api/index.ts';
 import type { ClaimRef } from './errors.ts';
@@ -30,6 +31,8 @@ export interface QuotaApi {
   deleteClaim(ref: ClaimRef): Promise<boolean>;
   listClaims(namespace: string): Promise<ResourceClaim[]>;
   listBuckets(query: BucketQuery): Promise<AllowanceBucket[]>;
+  /** Every ResourceRegistration (cluster-scoped): display units and Feature types for the plugin. */
+  listRegistrations(): Promise<ResourceRegistration[]>;
 }
 
 const claims = { group: GROUP, version: VERSION, plural: PLURALS.ResourceClaim };
@@ -108,5 +111,15 @@ export function quotaApi(kc: KubeConfig): QuotaApi {
         return items<AllowanceBucket>(list);
       });
     },
+    listRegistrations: () =>
+      call('list resourceregistrations', async () =>
+        items<ResourceRegistration>(
+          await api.listClusterCustomObject({
+            group: GROUP,
+            version: VERSION,
+            plural: PLURALS.ResourceRegistration,
+          }),
+        ),
+      ),
   };
 }

@@ -42,7 +42,8 @@ function cursorOf(claim: ResourceClaim, message: string): Cursor {
   return { resourceVersion: claim.metadata.resourceVersion ?? '', message };
 }
 
-function isTransient(error: unknown): boolean {
+/** An error worth retrying: the apiserver is away, overloaded (429) or failing (5xx). */
+export function isTransient(error: unknown): boolean {
   if (error instanceof ClusterUnreachableError) return true;
   return error instanceof KubeApiError && (error.code >= 500 || error.code === 429);
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { ResourceClaim } from '../../api/index.ts';
 import { explainClaim } from './explain.ts';
 import { printExplain } from './explain-printer.ts';
-import { ACME, bucket, DENIED_CLAIM } from './testing.ts';
+import { ACME, bucket, DENIED_CLAIM, registration } from './testing.ts';
 import { waitText } from './wait.ts';
 
 const NOW = new Date('2025-01-01T00:05:00Z');
@@ -80,6 +80,28 @@ describe('explain printer', () => {
     );
   });
 
+  it("shows figures in the registration's display units, in the table and in the reasons", () => {
+    const vcpus = registration('compute.example.com/vcpus', {
+      baseUnit: 'vCPUs',
+      displayUnit: 'dozen vCPUs',
+      unitConversionFactor: 12,
+    });
+    const report = explainClaim(DENIED_CLAIM, [VCPUS], new Map([[vcpus.spec.resourceType, vcpus]]));
+    const text = printExplain(report, 'table', NOW);
+    assert.match(
+      text,
+      /compute\.example\.com\/vcpus {7}0\.667 dozen vCPUs {3}Denied {5}0\.833 dozen vCPUs {3}0\.583 dozen vCPUs {3}0\.25 dozen vCPUs\n/,
+    );
+    assert.match(text, /compute\.example\.com\/instances {3}1 {19}Denied/, 'no registration: base units');
+    assert.match(
+      text,
+      /requested 0\.667 dozen vCPUs but only 0\.25 dozen vCPUs of 0\.833 dozen vCPUs available \(0\.583 dozen vCPUs allocated to other claims\)/,
+    );
+    const json = JSON.parse(printExplain(report, 'json', NOW));
+    assert.equal(json.requests[0].requested, 8, 'JSON keeps base units');
+    assert.deepEqual(json.requests[0].units, { displayUnit: 'dozen vCPUs', unitConversionFactor: 12 });
+  });
+
   it('prints the report as JSON', () => {
     const json = JSON.parse(printExplain(explainClaim(DENIED_CLAIM, [VCPUS]), 'json', NOW));
     assert.deepEqual(Object.keys(json), [
@@ -133,6 +155,16 @@ describe('wait text', () => {
     assert.equal(
       waitText('c', denied, 1000),
       'resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: Resource quota exceeded: requested 8, available 3\n  instances: QuotaExceeded (requested 1)\n',
+    );
+    const millicores = registration('vcpus', {
+      baseUnit: 'millicores',
+      displayUnit: 'vCPUs',
+      unitConversionFactor: 1000,
+    });
+    assert.equal(
+      waitText('c', denied, 1000, new Map([['vcpus', millicores]])),
+      'resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: Resource quota exceeded: requested 8, available 3 (requested 0.008 vCPUs, available 0.003 vCPUs)\n  instances: QuotaExceeded (requested 1)\n',
+      "the operator's message as written, then the figures in display units",
     );
   });
 });

@@ -4,7 +4,8 @@ import type { ObjectRef, OwnerReference } from '../../api/index.ts';
 import type { ClaimDecision } from '../../client/index.ts';
 import type { ExplainReport } from './explain.ts';
 import type { OutputFormat } from './flags.ts';
-import { age, figure, renderTable } from './table.ts';
+import { shown } from './registrations.ts';
+import { age, renderTable } from './table.ts';
 import { consumerTitle } from './usage-printer.ts';
 
 const HEADERS = ['RESOURCE TYPE', 'REQUESTED', 'DECISION', 'LIMIT', 'ALLOCATED', 'AVAILABLE'];
@@ -38,11 +39,11 @@ export function explainText(report: ExplainReport, now: Date): string {
       : `ClaimCreationPolicy ${report.policy}${report.autoCreated ? ' (created at admission)' : ''}`;
   const rows = report.requests.map((r) => [
     r.resourceType,
-    String(r.requested),
+    shown(r.requested, r.units),
     r.status,
-    figure(r.bucket?.limit),
-    figure(r.bucket?.allocated),
-    figure(r.bucket?.available),
+    shown(r.bucket?.limit, r.units),
+    shown(r.bucket?.allocated, r.units),
+    shown(r.bucket?.available, r.units),
   ]);
   const messages = report.requests
     .filter((r) => r.message !== undefined && r.message !== '')

@@ -14,6 +14,7 @@ import {
   type ResourceClaim,
 } from '../../api/index.ts';
 import { type ClaimDecision, claimDecision, KubeApiError, type QuotaApi } from '../../client/index.ts';
+import type { DisplayUnits } from '../../quota/display-units.ts';
 import type { VerbContext } from './context.ts';
 import { EXIT } from './errors.ts';
 import { printExplain } from './explain-printer.ts';
@@ -26,6 +27,7 @@ import {
   parseLine,
 } from './flags.ts';
 import { readClaim } from './lookup.ts';
+import { type Registrations, readRegistrations, unitsOf } from './registrations.ts';
 import { consumerKeyOf, escapeSelector } from './usage.ts';
 import { whyLines } from './why.ts';
 
@@ -47,6 +49,8 @@ export interface RequestExplanation {
   readonly allocatedAmount?: number;
   /** The consumer's bucket for this resource type, with its current figures. */
   readonly bucket?: BucketFigures;
+  /** Display units from the resource type's registration (figures stay in base units here). */
+  readonly units?: DisplayUnits;
 }
 
 export interface ExplainReport {
@@ -87,8 +91,12 @@ function figuresOf(bucket: AllowanceBucket): BucketFigures | undefined {
   return { ...where, limit: s.limit, allocated: s.allocated, available: s.available };
 }
 
-/** The report for `claim`, given the buckets that may belong to its consumer. Pure. */
-export function explainClaim(claim: ResourceClaim, buckets: readonly AllowanceBucket[]): ExplainReport {
+/** The report for `claim`, given the buckets that may belong to its consumer and the registrations. Pure. */
+export function explainClaim(
+  claim: ResourceClaim,
+  buckets: readonly AllowanceBucket[],
+  registrations: Registrations = new Map(),
+): ExplainReport {
   const { metadata, spec, status } = claim;
   const consumer = spec.consumerRef;
   const mine = buckets.filter(
@@ -98,6 +106,7 @@ export function explainClaim(claim: ResourceClaim, buckets: readonly AllowanceBu
     const a = status?.allocations?.find((x) => x.resourceType === r.resourceType);
     const bucket = mine.find((b) => b.spec.resourceType === r.resourceType);
     const figures = bucket === undefined ? undefined : figuresOf(bucket);
+    const units = unitsOf(registrations.get(r.resourceType));
     return {
       resourceType: r.resourceType,
       requested: r.amount,
@@ -106,6 +115,7 @@ export function explainClaim(claim: ResourceClaim, buckets: readonly AllowanceBu
       ...(a?.message === undefined ? {} : { message: a.message }),
       ...(a?.allocatedAmount === undefined ? {} : { allocatedAmount: a.allocatedAmount }),
       ...(figures === undefined ? {} : { bucket: figures }),
+      ...(units === undefined ? {} : { units }),
     };
   });
   const condition = findCondition(status?.conditions, CONDITION_GRANTED);
@@ -144,7 +154,9 @@ async function bucketsFor(api: QuotaApi, claim: ResourceClaim): Promise<Allowanc
 
 export async function runExplain(options: ExplainOptions, ctx: VerbContext): Promise<number> {
   const claim = await readClaim(ctx.api, { namespace: ctx.connection.namespace, name: options.name });
-  const report = explainClaim(claim, await bucketsFor(ctx.api, claim));
+  const buckets = await bucketsFor(ctx.api, claim);
+  const registrations = await readRegistrations(ctx.api, ctx.stderr);
+  const report = explainClaim(claim, buckets, registrations);
   ctx.stdout.write(printExplain(report, options.output, ctx.now()));
   return EXIT.ok;
 }

@@ -1,5 +1,5 @@
 // Demo state for the CLI's unit tests: buckets and claims as the operator would leave them.
-import type { AllowanceBucket, ConsumerRef, ResourceClaim } from '../../api/index.ts';
+import type { AllowanceBucket, ConsumerRef, ResourceClaim, ResourceRegistration } from '../../api/index.ts';
 
 export const ACME: ConsumerRef = {
   apiGroup: 'resourcemanager.miloapis.com',
@@ -93,3 +93,23 @@ export const DENIED_CLAIM: ResourceClaim = {
     ],
   },
 };
+
+/** A registration of `resourceType` (type Feature when `units` is 'feature'). */
+export function registration(
+  resourceType: string,
+  units: { baseUnit: string; displayUnit: string; unitConversionFactor: number } | 'feature',
+): ResourceRegistration {
+  const feature = units === 'feature';
+  return {
+    apiVersion: 'quota.miloapis.com/v1alpha1',
+    kind: 'ResourceRegistration',
+    metadata: { name: resourceType.replace(/[^a-z0-9]/g, '-') },
+    spec: {
+      consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
+      type: feature ? 'Feature' : 'Allocation',
+      resourceType,
+      ...(feature ? { baseUnit: 'feature', displayUnit: 'feature', unitConversionFactor: 1 } : units),
+      claimingResources: [],
+    },
+  };
+}

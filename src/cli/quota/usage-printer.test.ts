@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { usageBar } from './bar.ts';
-import { DEMO_BUCKETS } from './testing.ts';
+import { ACME, BETA, bucket, DEMO_BUCKETS, registration } from './testing.ts';
 import { groupBuckets } from './usage.ts';
 import { printUsage } from './usage-printer.ts';
 
@@ -107,5 +107,70 @@ describe('usageBar', () => {
     assert.equal(usageBar(100, 79, true), '[███████░░░]  79%');
     assert.equal(usageBar(100, 80, true), '\x1b[33m[████████░░]  80%\x1b[0m');
     assert.equal(usageBar(100, 100, true), '\x1b[31m[██████████] 100%\x1b[0m');
+  });
+});
+
+describe('usage with registrations', () => {
+  const DNS = 'feature.example.com/ai-edge-dns';
+  const BETA_UI = 'feature.example.com/new-ui';
+  const registrations = new Map(
+    [
+      registration('compute.example.com/vcpus', {
+        baseUnit: 'millicores',
+        displayUnit: 'vCPUs',
+        unitConversionFactor: 1000,
+      }),
+      registration(DNS, 'feature'),
+      registration(BETA_UI, 'feature'),
+    ].map((r) => [r.spec.resourceType, r]),
+  );
+  const buckets = [
+    bucket(ACME, 'compute.example.com/vcpus', { limit: 48000, allocated: 1500, claims: 3 }),
+    bucket(ACME, 'resourcemanager.miloapis.com/projects', { limit: 10, allocated: 6, claims: 6 }),
+    bucket(ACME, DNS, { limit: 1, allocated: 0, claims: 0 }),
+    bucket(ACME, BETA_UI, { limit: 0, allocated: 0, claims: 0 }),
+    bucket(BETA, DNS),
+  ];
+  const groups = groupBuckets(buckets, undefined, registrations);
+
+  it('shows quantities in display units and features as on/off in their own table', () => {
+    assert.equal(
+      printUsage(groups, 'table', false),
+      `CONSUMER: Organization acme (resourcemanager.miloapis.com)
+RESOURCE TYPE                           LIMIT      ALLOCATED   AVAILABLE    CLAIMS   USAGE
+compute.example.com/vcpus               48 vCPUs   1.5 vCPUs   46.5 vCPUs   3        [░░░░░░░░░░]   3%
+resourcemanager.miloapis.com/projects   10         6           4            6        [██████░░░░]  60%
+
+FEATURE                           STATE
+feature.example.com/ai-edge-dns   on
+feature.example.com/new-ui        off
+
+CONSUMER: Organization beta (resourcemanager.miloapis.com)
+FEATURE                           STATE
+feature.example.com/ai-edge-dns   off (not reconciled yet)
+`,
+    );
+  });
+
+  it('keeps base units in JSON, with the display figures and the feature states alongside', () => {
+    const doc = JSON.parse(printUsage(groups, 'json', false));
+    const acme = doc.consumers[0];
+    assert.deepEqual(acme.buckets[0].display, {
+      unit: 'vCPUs',
+      unitConversionFactor: 1000,
+      limit: '48',
+      allocated: '1.5',
+      available: '46.5',
+    });
+    assert.equal(acme.buckets[0].limit, 48000);
+    assert.equal(acme.buckets[0].units, undefined);
+    assert.equal(acme.buckets[1].display, undefined, 'no registration: no display figures');
+    assert.deepEqual(
+      acme.features.map((f: { resourceType: string; enabled: boolean }) => [f.resourceType, f.enabled]),
+      [
+        [DNS, true],
+        [BETA_UI, false],
+      ],
+    );
   });
 });

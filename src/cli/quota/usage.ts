@@ -4,11 +4,13 @@
 // Buckets live where the operator puts them (quota-system by default, organization-<name> in Milo's
 // layout), not in the user's namespace, so without -n the command reads every namespace.
 import type { AllowanceBucket, ConsumerRef } from '../../api/index.ts';
+import { featureEnabled, isFeatureRegistration } from '../../client/index.ts';
 import { formatConsumerKey } from '../../quota/index.ts';
 import type { VerbContext } from './context.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { type GlobalFlags, globalFlags, type OutputFormat, outputFormat, parseLine } from './flags.ts';
-import { type ConsumerUsage, printUsage } from './usage-printer.ts';
+import { type Registrations, readRegistrations, unitsOf } from './registrations.ts';
+import { type BucketUsage, type ConsumerUsage, type FeatureState, printUsage } from './usage-printer.ts';
 
 export interface ConsumerFilter {
   /** Compared ignoring case, like kubectl resource names. */
@@ -90,32 +92,54 @@ export function consumerKeyOf(ref: ConsumerRef): string {
   }
 }
 
-/** Buckets grouped per consumer, consumers and resource types sorted, so output is stable. */
-export function groupBuckets(buckets: readonly AllowanceBucket[], filter?: ConsumerFilter): ConsumerUsage[] {
-  const groups = new Map<
-    string,
-    { consumer: AllowanceBucket['spec']['consumerRef']; buckets: ConsumerUsage['buckets'][number][] }
-  >();
+/**
+ * Buckets grouped per consumer, consumers and resource types sorted, so output is stable. With the
+ * registrations, Feature buckets become on/off states and quantities carry their display units.
+ */
+export function groupBuckets(
+  buckets: readonly AllowanceBucket[],
+  filter?: ConsumerFilter,
+  registrations: Registrations = new Map(),
+): ConsumerUsage[] {
+  interface Group {
+    readonly consumer: ConsumerRef;
+    readonly buckets: BucketUsage[];
+    readonly features: FeatureState[];
+  }
+  const groups = new Map<string, Group>();
   for (const bucket of buckets.filter((b) => matches(b, filter))) {
     const key = consumerKeyOf(bucket.spec.consumerRef);
-    const group = groups.get(key) ?? { consumer: bucket.spec.consumerRef, buckets: [] };
+    const group = groups.get(key) ?? { consumer: bucket.spec.consumerRef, buckets: [], features: [] };
     groups.set(key, group);
     const s = bucket.status;
-    group.buckets.push({
+    const where = {
       namespace: bucket.metadata.namespace ?? '',
       name: bucket.metadata.name ?? '',
       resourceType: bucket.spec.resourceType,
+    };
+    const registration = registrations.get(bucket.spec.resourceType);
+    if (registration !== undefined && isFeatureRegistration(registration)) {
+      group.features.push({ ...where, reconciled: s !== undefined, enabled: featureEnabled(bucket) });
+      continue;
+    }
+    const units = unitsOf(registration);
+    group.buckets.push({
+      ...where,
       ...(s === undefined
         ? {}
         : { limit: s.limit, allocated: s.allocated, available: s.available, claims: s.claimCount }),
+      ...(units === undefined ? {} : { units }),
     });
   }
   const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const byType = (a: { resourceType: string }, b: { resourceType: string }) =>
+    byText(a.resourceType, b.resourceType);
   return [...groups.entries()]
     .sort(([a], [b]) => byText(a, b))
     .map(([, g]) => ({
       consumer: g.consumer,
-      buckets: g.buckets.sort((a, b) => byText(a.resourceType, b.resourceType)),
+      buckets: g.buckets.sort(byType),
+      ...(g.features.length === 0 ? {} : { features: g.features.sort(byType) }),
     }));
 }
 
@@ -129,10 +153,10 @@ export async function runUsage(options: UsageOptions, ctx: VerbContext): Promise
   const fieldSelector =
     name === undefined ? {} : { fieldSelector: `spec.consumerRef.name=${escapeSelector(name)}` };
   const namespace = options.namespace === undefined ? {} : { namespace: options.namespace };
-  const groups = groupBuckets(
-    await ctx.api.listBuckets({ ...namespace, ...fieldSelector }),
-    options.consumer,
-  );
+  // buckets first: their errors (no quota API, no access) are the verb's; registrations are a courtesy
+  const buckets = await ctx.api.listBuckets({ ...namespace, ...fieldSelector });
+  const registrations = await readRegistrations(ctx.api, ctx.stderr);
+  const groups = groupBuckets(buckets, options.consumer, registrations);
   if (groups.length === 0 && options.output === 'table') {
     const where = options.namespace === undefined ? 'in any namespace' : `in namespace ${options.namespace}`;
     const who =

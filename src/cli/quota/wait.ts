@@ -6,6 +6,7 @@ import { formatDuration, parseDuration } from './duration.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { claimName, type GlobalFlags, globalFlags, parseLine } from './flags.ts';
 import { readClaim } from './lookup.ts';
+import { type Registrations, readRegistrations, shown, unitsOf } from './registrations.ts';
 
 export interface WaitOptions {
   readonly global: GlobalFlags;
@@ -35,21 +36,31 @@ export function parseWait(argv: readonly string[]): WaitOptions {
   };
 }
 
-function denialLine(d: RequestDenial): string {
+/**
+ * One denied request: the operator's message as written (base units), then its figures in parentheses,
+ * in display units when the registration is known (else only when the message does not already say them).
+ */
+function denialLine(d: RequestDenial, registrations: Registrations): string {
+  const units = unitsOf(registrations.get(d.resourceType));
   const figures = (['requested', 'available', 'limit', 'allocated'] as const)
     .filter((k) => d[k] !== undefined)
-    .map((k) => `${k} ${d[k]}`)
+    .map((k) => `${k} ${shown(d[k], units)}`)
     .join(', ');
   return `  ${d.resourceType}: ${d.message || d.reason}${figures && !d.message.includes(figures) ? ` (${figures})` : ''}\n`;
 }
 
-export function waitText(name: string, result: WaitResult, timeoutMs: number): string {
+export function waitText(
+  name: string,
+  result: WaitResult,
+  timeoutMs: number,
+  registrations: Registrations = new Map(),
+): string {
   const claim = `resourceclaim/${name}`;
   if (result.outcome === 'granted') return `${claim} granted: ${result.message}\n`;
   if (result.outcome === 'timeout') {
     return `${claim} not decided after ${formatDuration(timeoutMs)}: ${result.message}\n`;
   }
-  return `${claim} denied (${result.reason}): ${result.message}\n${result.denials.map(denialLine).join('')}`;
+  return `${claim} denied (${result.reason}): ${result.message}\n${result.denials.map((d) => denialLine(d, registrations)).join('')}`;
 }
 
 const EXIT_BY_OUTCOME = { granted: EXIT.ok, denied: EXIT.denied, timeout: EXIT.timeout } as const;
@@ -62,10 +73,13 @@ export async function runWait(options: WaitOptions, ctx: VerbContext): Promise<n
     onFallback: (error) =>
       ctx.stderr.write(`warning: cannot watch the claim (${error.message}); polling instead\n`),
   });
-  ctx.stdout.write(
-    options.output === 'json'
-      ? `${JSON.stringify(result, null, 2)}\n`
-      : waitText(options.name, result, options.timeoutMs),
-  );
+  if (options.output === 'json') {
+    ctx.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    // only a denial shows figures; the registrations (display units) are read for it alone
+    const registrations =
+      result.outcome === 'denied' ? await readRegistrations(ctx.api, ctx.stderr) : new Map();
+    ctx.stdout.write(waitText(options.name, result, options.timeoutMs, registrations));
+  }
   return EXIT_BY_OUTCOME[result.outcome];
 }

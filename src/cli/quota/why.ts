@@ -1,5 +1,6 @@
 // The plain-language reasons `explain` gives, from the claim's decision and its buckets' figures.
 import type { ExplainReport, RequestExplanation } from './explain.ts';
+import { shown } from './registrations.ts';
 
 type Facts = Omit<ExplainReport, 'why'>;
 
@@ -11,9 +12,10 @@ interface Figures {
 
 function shortfall(r: RequestExplanation, figures: Figures): string {
   const { available, limit, allocated } = figures;
-  const of = limit === undefined ? '' : ` of ${limit}`;
-  const used = allocated === undefined ? '' : ` (${allocated} allocated to other claims)`;
-  return `${r.resourceType}: requested ${r.requested} but only ${available}${of} available${used}`;
+  const show = (value: number | undefined) => shown(value, r.units);
+  const of = limit === undefined ? '' : ` of ${show(limit)}`;
+  const used = allocated === undefined ? '' : ` (${show(allocated)} allocated to other claims)`;
+  return `${r.resourceType}: requested ${show(r.requested)} but only ${show(available)}${of} available${used}`;
 }
 
 function deniedLines(facts: Facts): string[] {

@@ -1,0 +1,54 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { formatDisplay, toDisplayValue } from './display-units.ts';
+
+describe('toDisplayValue', () => {
+  it('divides by the factor: 48000 millicores are 48 vCPUs', () => {
+    assert.equal(toDisplayValue(48000, 1000), '48');
+    assert.equal(toDisplayValue(0, 1000), '0');
+    assert.equal(toDisplayValue(7, 1), '7');
+  });
+
+  it('keeps up to three decimals and drops trailing zeros', () => {
+    assert.equal(toDisplayValue(1500, 1000), '1.5');
+    assert.equal(toDisplayValue(1250, 1000), '1.25');
+    assert.equal(toDisplayValue(1, 1000), '0.001');
+    assert.equal(toDisplayValue(1_073_741_824, 1_073_741_824), '1');
+    assert.equal(toDisplayValue(536_870_912, 1_073_741_824), '0.5');
+  });
+
+  it('rounds half away from zero at the third decimal', () => {
+    assert.equal(toDisplayValue(1, 3), '0.333');
+    assert.equal(toDisplayValue(2, 3), '0.667');
+    assert.equal(toDisplayValue(1, 2000), '0.001'); // 0.0005 rounds up
+    assert.equal(toDisplayValue(2999, 3000), '1'); // 0.99967 carries into the whole part
+  });
+
+  it('shows a non-zero amount that rounds to 0 as <0.001, never as 0', () => {
+    assert.equal(toDisplayValue(1, 1_000_000), '<0.001');
+    assert.equal(toDisplayValue(1, 2001), '<0.001');
+  });
+
+  it('is exact for the largest amounts', () => {
+    assert.equal(toDisplayValue(Number.MAX_SAFE_INTEGER, 1), '9007199254740991');
+    assert.equal(toDisplayValue(Number.MAX_SAFE_INTEGER, 1000), '9007199254740.991');
+  });
+
+  it('refuses what no registration can hold, naming the field', () => {
+    assert.throws(() => toDisplayValue(1.5, 1), /amount must be a whole number ≥ 0 \(got 1.5\)/);
+    assert.throws(() => toDisplayValue(-1, 1), /amount must be a whole number ≥ 0/);
+    assert.throws(() => toDisplayValue(1, 0), /unitConversionFactor must be a whole number ≥ 1 \(got 0\)/);
+    assert.throws(() => toDisplayValue(1, Number.NaN), /unitConversionFactor/);
+  });
+});
+
+describe('formatDisplay', () => {
+  const vcpus = { displayUnit: 'vCPUs', unitConversionFactor: 1000 };
+  it('appends the display unit', () => {
+    assert.equal(formatDisplay(48000, vcpus), '48 vCPUs');
+    assert.equal(formatDisplay(500, vcpus), '0.5 vCPUs');
+  });
+  it('shows - for a figure the operator has not written yet', () => {
+    assert.equal(formatDisplay(undefined, vcpus), '-');
+  });
+});
