@@ -52,7 +52,7 @@ export const isGone = (err: unknown) => err instanceof KubeApiError && err.statu
 export async function kubeRequest<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
   const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
   const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  const res = await send(kc, { ...req, signal });
+  const res = await send(kc, { ...req, signal }, 'request');
   const text = await readBody(res);
   if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, text, req);
   return (text === '' ? undefined : JSON.parse(text)) as T;
@@ -63,13 +63,13 @@ export async function openStream(
   kc: KubeConfig,
   req: Omit<KubeRequest, 'method'>,
 ): Promise<http.IncomingMessage> {
-  const res = await send(kc, { ...req, method: 'GET' });
+  const res = await send(kc, { ...req, method: 'GET' }, 'stream');
   if (res.statusCode !== 200)
     throw statusError(res.statusCode ?? 0, await readBody(res), { ...req, method: 'GET' });
   return res;
 }
 
-async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMessage> {
+async function send(kc: KubeConfig, req: KubeRequest, use: AgentUse): Promise<http.IncomingMessage> {
   const cluster = kc.getCurrentCluster();
   if (!cluster)
     throw new Error('kubeconfig has no current cluster: set current-context to a context with a cluster');
@@ -82,7 +82,7 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
   };
   const options: https.RequestOptions = { method: req.method, headers };
   await kc.applyToHTTPSOptions(options);
-  options.agent = keepAliveAgent(options.agent);
+  options.agent = keepAliveAgent(options.agent, use);
   const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (body) {
     headers['Content-Type'] = req.contentType ?? 'application/json';
@@ -108,21 +108,39 @@ async function send(kc: KubeConfig, req: KubeRequest): Promise<http.IncomingMess
  * create's claim create and status write pay it on the critical path. The same TLS options on a keep-alive
  * agent reuse connections; idle ones close after 30 s, well before the apiserver's own idle timeout (90 s),
  * so a request never races the server closing its socket.
+ *
+ * Requests share at most MAX_REQUEST_SOCKETS connections and queue for a free one: unbounded, a burst of
+ * status writes (1,002 grants turning Active at start-up) opened a connection, and paid a handshake, per
+ * write. Streams (watches) hold their connection for minutes, so they get an agent of their own, unbounded,
+ * and never wait behind requests (nor requests behind them).
  */
-const keepAliveAgents = new WeakMap<object, http.Agent>();
+type AgentUse = 'request' | 'stream';
+const keepAliveAgents: Record<AgentUse, WeakMap<object, http.Agent>> = {
+  request: new WeakMap(),
+  stream: new WeakMap(),
+};
 const IDLE_SOCKET_MS = 30_000;
+const MAX_REQUEST_SOCKETS = 32;
 
-function keepAliveAgent(agent: http.RequestOptions['agent']): http.Agent | boolean | undefined {
+function keepAliveAgent(
+  agent: http.RequestOptions['agent'],
+  use: AgentUse,
+): http.Agent | boolean | undefined {
   if (agent === undefined || typeof agent === 'boolean') return agent;
   // a proxy agent (socks, hpagent: subclasses) is left as it is
   if (agent.constructor !== https.Agent && agent.constructor !== http.Agent) return agent;
   const base = (agent as http.Agent & { options: https.AgentOptions }).options;
   if (base.keepAlive === true) return agent;
-  let kept = keepAliveAgents.get(agent);
+  let kept = keepAliveAgents[use].get(agent);
   if (kept === undefined) {
-    const options = { ...base, keepAlive: true, timeout: IDLE_SOCKET_MS };
+    const options = {
+      ...base,
+      keepAlive: true,
+      timeout: IDLE_SOCKET_MS,
+      ...(use === 'request' ? { maxSockets: MAX_REQUEST_SOCKETS } : {}),
+    };
     kept = agent instanceof https.Agent ? new https.Agent(options) : new http.Agent(options);
-    keepAliveAgents.set(agent, kept);
+    keepAliveAgents[use].set(agent, kept);
   }
   return kept;
 }

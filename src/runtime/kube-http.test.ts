@@ -1,0 +1,84 @@
+// kubeRequest's transport against a local TLS server: requests share kept-alive connections, although
+// client-node builds a new agent for every request.
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createCertificateAuthority, issueLeaf } from '../admission/certs/pki.ts';
+import { kubeRequest, openStream } from './kube-http.ts';
+
+describe('kubeRequest transport', () => {
+  let server: https.Server;
+  let kubeConfig: KubeConfig;
+  let connections = 0;
+
+  before(async () => {
+    const ca = await createCertificateAuthority('test-ca');
+    const leaf = await issueLeaf(ca, { subject: 'CN=apiserver', ips: ['127.0.0.1'], usage: 'server' });
+    server = https.createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
+      res.setHeader('Content-Type', 'application/json');
+      if (req.url?.startsWith('/watch'))
+        res.write('{"type":"BOOKMARK"}\n'); // and never ends
+      else setTimeout(() => res.end('{"kind":"Status"}'), req.url === '/slow' ? 20 : 0);
+    });
+    server.on('secureConnection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromOptions({
+      clusters: [
+        {
+          name: 'c',
+          server: `https://127.0.0.1:${port}`,
+          caData: Buffer.from(ca.pem.cert).toString('base64'),
+        },
+      ],
+      users: [{ name: 'u', token: 'secret' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+  });
+
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  it('reuses one TLS connection for sequential requests', async () => {
+    for (let i = 0; i < 5; i++) {
+      const answer = await kubeRequest<{ kind: string }>(kubeConfig, { method: 'GET', path: '/api' });
+      assert.equal(answer.kind, 'Status');
+    }
+    assert.equal(connections, 1, `${connections} TLS handshakes for 5 requests`);
+  });
+
+  it('queues a burst on a bounded set of connections instead of opening one per request', async () => {
+    connections = 0;
+    const burst = Array.from({ length: 200 }, () =>
+      kubeRequest<{ kind: string }>(kubeConfig, { method: 'GET', path: '/slow' }),
+    );
+    assert.equal((await Promise.all(burst)).length, 200);
+    assert.ok(connections <= 32, `${connections} connections for a burst of 200`);
+  });
+
+  it('keeps streams off the request connections: 40 open watches do not hold up a request', async () => {
+    const stop = new AbortController();
+    const streams = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        openStream(kubeConfig, { path: `/watch/${i}`, signal: stop.signal }),
+      ),
+    );
+    try {
+      const answer = await kubeRequest<{ kind: string }>(kubeConfig, {
+        method: 'GET',
+        path: '/api',
+        timeoutMs: 2000,
+      });
+      assert.equal(answer.kind, 'Status');
+    } finally {
+      stop.abort();
+      for (const stream of streams) stream.destroy();
+    }
+  });
+});
