@@ -1,10 +1,10 @@
 // One decision round for one consumer (SPEC §4): snapshot in, decisions out, no I/O. Pending claims are
 // decided whole, in creationTimestamp-then-name order, each against the capacity earlier claims left.
-import { applyDecisions } from './apply.ts';
+import { applyDecision } from './apply.ts';
 import { capacityFrom } from './capacity.ts';
 import { claimState } from './claim-state.ts';
 import type { DecisionRound } from './decision.ts';
-import { compareStrings, computeFigures } from './figures.ts';
+import { adjustFigures, compareStrings, computeFigures } from './figures.ts';
 import type { ClaimInput, ConsumerSnapshot } from './types.ts';
 import { validateSnapshot } from './validate.ts';
 import type { RoundContext } from './verdict.ts';
@@ -38,6 +38,14 @@ export function decide(snapshot: ConsumerSnapshot): DecisionRound {
   const decisions = open.map(({ claim, state }) => decideClaim(claim, state, ctx));
   // a round of waits (or of nothing) leaves the figures as they were
   if (decisions.every((d) => d.kind === 'wait')) return { decisions, figures: before };
-  const claims = applyDecisions(snapshot.claims, decisions);
-  return { decisions, figures: computeFigures({ grants: snapshot.grants, claims }) };
+  const changes = decisions.map((decision, i) => {
+    const before = (open[i] as (typeof open)[number]).claim;
+    return { before, after: applyDecision(before, decision) };
+  });
+  const recompute = () => {
+    const after = new Map(changes.map(({ before, after }) => [before, after]));
+    const claims = snapshot.claims.map((claim) => after.get(claim) ?? claim);
+    return computeFigures({ grants: snapshot.grants, claims });
+  };
+  return { decisions, figures: adjustFigures(before, changes, recompute) };
 }

@@ -1,6 +1,6 @@
 // Bucket figures (SPEC §4.2), derived from grants and claims alone: the claims' allocations are the source of
 // truth, so a bucket's status can always be recomputed and heals after any crash.
-import { addAmount, subtractAmount } from './amount.ts';
+import { addAmount, MAX_AMOUNT, subtractAmount } from './amount.ts';
 import { heldAmounts } from './claim-state.ts';
 import type { ClaimInput, GrantInput } from './types.ts';
 
@@ -107,6 +107,64 @@ export function computeFigures(input: {
     });
   }
   return figures;
+}
+
+/** One claim before and after a decision was applied to it. */
+export interface ClaimChange {
+  readonly before: ClaimInput;
+  readonly after: ClaimInput;
+}
+
+/**
+ * computeFigures of the claims with `changes` applied, from the figures before them: only what the changed
+ * claims hold moves, so a round costs its decisions, not the consumer's claims. Changed claims keep their
+ * requests (a decision writes allocations only), so no resourceType appears or goes. Where `allocated`
+ * saturated at MAX_AMOUNT the sum is not exact any more, and `recompute` gives the answer instead.
+ */
+export function adjustFigures(
+  before: FiguresByType,
+  changes: readonly ClaimChange[],
+  recompute: () => FiguresByType,
+): FiguresByType {
+  const deltas = new Map<string, { add: number; release: number; count: number }>();
+  const delta = (type: string) => {
+    let entry = deltas.get(type);
+    if (entry === undefined) {
+      entry = { add: 0, release: 0, count: 0 };
+      deltas.set(type, entry);
+    }
+    return entry;
+  };
+  for (const { before: was, after: now } of changes) {
+    if (was.deleting === true) continue; // figures never count a claim being deleted
+    for (const [type, amount] of heldAmounts(was)) {
+      const entry = delta(type);
+      entry.release = addAmount(entry.release, amount);
+      entry.count -= 1;
+    }
+    for (const [type, amount] of heldAmounts(now)) {
+      const entry = delta(type);
+      entry.add = addAmount(entry.add, amount);
+      entry.count += 1;
+    }
+  }
+  const after = new Map(before);
+  for (const [type, { add, release, count }] of deltas) {
+    const figures = before.get(type);
+    if (figures === undefined || figures.allocated >= MAX_AMOUNT || add >= MAX_AMOUNT) return recompute();
+    // releases first: the sum before is exact, so taking out what was in it stays exact
+    const allocated = addAmount(figures.allocated - release, add);
+    const { limit } = figures;
+    after.set(type, {
+      ...figures,
+      allocated,
+      available: subtractAmount(limit, allocated),
+      claimCount: figures.claimCount + count,
+      overCommitted: allocated > limit,
+      overCommittedBy: subtractAmount(allocated, limit),
+    });
+  }
+  return after;
 }
 
 /** Figures of a resourceType nothing mentions: all zero. */
