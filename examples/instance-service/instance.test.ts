@@ -14,7 +14,7 @@ import { useOperator } from '../../test/support/operator.ts';
 import { CLAIMS, claimNameOf } from './claim.ts';
 import { API_VERSION, INSTANCES, type Instance, RESOURCE_INSTANCES, RESOURCE_VCPUS } from './instance.ts';
 import type { RunningService } from './service.ts';
-import { installExample, StateRecorder, startService } from './test-helpers.ts';
+import { installExample, StateRecorder, startService, waitForGarbageCollector } from './test-helpers.ts';
 
 const plane = useControlPlane();
 const env = useOperator(plane);
@@ -65,6 +65,7 @@ describe('instance-service: deferred provisioning on a service-managed claim', (
     const started = await plane.ready;
     await installExample(started);
     await kubectlOk(started, ['create', 'namespace', NS]);
+    await waitForGarbageCollector(env.client, NS);
     recorder = new StateRecorder(started);
     await recorder.start();
     service = startService(started);

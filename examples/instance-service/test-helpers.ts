@@ -1,10 +1,25 @@
 // Helpers for instance.test.ts: install the example's configuration, run the service in-process, and record
 // every phase and QuotaGranted state each Instance goes through, as a watch delivers them.
 import type { ControlPlane } from '../../src/envtest/index.ts';
-import { createLogger, Informer, type KubeObject, type Logger } from '../../src/runtime/index.ts';
+import {
+  createLogger,
+  Informer,
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  type Logger,
+} from '../../src/runtime/index.ts';
+import { makeClaim, org } from '../../test/support/builders.ts';
 import { eventually } from '../../test/support/cluster.ts';
 import { kubectlOk, repoPath } from '../../test/support/kube.ts';
-import { CONDITION_QUOTA_GRANTED, INSTANCES, type Instance } from './instance.ts';
+import { CLAIMS } from './claim.ts';
+import {
+  API_VERSION,
+  CONDITION_QUOTA_GRANTED,
+  INSTANCES,
+  type Instance,
+  RESOURCE_INSTANCES,
+} from './instance.ts';
 import { type RunningService, startInstanceService } from './service.ts';
 
 export const testLogger = (): Logger => createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' });
@@ -31,6 +46,43 @@ export async function installExample(plane: ControlPlane): Promise<void> {
     'quota-system',
     'resourcegrant/acme-compute',
   ]);
+}
+
+/**
+ * Waits until the garbage collector follows an Instance → ResourceClaim ownerReference. It picks up a new CRD
+ * on a 30 s discovery resync; until then an orphaning delete strips nothing and the claim is collected later
+ * as a dependent of a missing owner. The probe claim is for an Organization with no grant, so it holds nothing,
+ * and is manual, so nothing but the garbage collector deletes it.
+ */
+export async function waitForGarbageCollector(client: KubeClient, namespace: string): Promise<void> {
+  const probe = await client.create<Instance>(INSTANCES, {
+    apiVersion: API_VERSION,
+    kind: 'Instance',
+    metadata: { name: 'gc-probe', namespace },
+    spec: { vcpus: 1, organization: 'gc-probe' },
+  });
+  const claim = makeClaim('gc-probe', namespace, org('gc-probe'))
+    .request(RESOURCE_INSTANCES, 1)
+    .for({ apiGroup: 'compute.example.com', kind: 'Instance', name: 'gc-probe' })
+    .build();
+  claim.metadata.ownerReferences = [
+    { apiVersion: API_VERSION, kind: 'Instance', name: 'gc-probe', uid: probe.metadata.uid ?? '' },
+  ];
+  await client.create(CLAIMS, claim);
+  await client.delete(INSTANCES, namespace, 'gc-probe');
+  await eventually(
+    'the garbage collector to delete the probe claim of a deleted Instance',
+    async () => {
+      try {
+        await client.get(CLAIMS, namespace, 'gc-probe');
+        return false;
+      } catch (error) {
+        if (isNotFound(error)) return true;
+        throw error;
+      }
+    },
+    90_000,
+  );
 }
 
 export function startService(plane: ControlPlane): RunningService {
