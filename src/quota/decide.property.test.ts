@@ -15,6 +15,7 @@ import { applyDecisions } from './apply.ts';
 import { decide } from './decide.ts';
 import type { Decision } from './decision.ts';
 import { computeFigures } from './figures.ts';
+import { SettledBook, settledShare } from './settled.ts';
 import { snapshotArb } from './test-arbitraries.ts';
 import type { AllocationInput, ClaimInput, ConsumerSnapshot } from './types.ts';
 import { claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
@@ -171,5 +172,25 @@ describe('decide (properties)', () => {
       first.decisions.filter((d) => d.kind === 'wait'),
     );
     assert.deepEqual(second.figures, first.figures);
+  });
+
+  check('decides the same with settled claims summed in a SettledBook instead of listed', (input) => {
+    const book = new SettledBook();
+    const listed = input.claims.filter((claim) => {
+      const share = settledShare(claim);
+      if (share !== undefined) book.add(share);
+      return share === undefined;
+    });
+    const split = decide({ ...input, claims: listed, settled: book.totals() });
+    const whole = decide(input);
+    assert.deepEqual(split.decisions, whole.decisions);
+    assert.deepEqual(split.figures, whole.figures);
+    // taking every claim out again leaves nothing behind
+    for (const claim of input.claims) {
+      const share = settledShare(claim);
+      if (share !== undefined) book.remove(share);
+    }
+    assert.equal(book.size, 0);
+    assert.equal(book.totals().size, 0);
   });
 });

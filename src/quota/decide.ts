@@ -45,7 +45,7 @@ export function decide(snapshot: ConsumerSnapshot): DecisionRound {
   const recompute = () => {
     const after = new Map(changes.map(({ before, after }) => [before, after]));
     const claims = snapshot.claims.map((claim) => after.get(claim) ?? claim);
-    return computeFigures({ grants: snapshot.grants, claims });
+    return computeFigures({ grants: snapshot.grants, claims, settled: snapshot.settled });
   };
   return { decisions, figures: adjustFigures(before, changes, recompute) };
 }

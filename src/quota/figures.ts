@@ -2,7 +2,7 @@
 // truth, so a bucket's status can always be recomputed and heals after any crash.
 import { addAmount, MAX_AMOUNT, subtractAmount } from './amount.ts';
 import { heldAmounts } from './claim-state.ts';
-import type { ClaimInput, GrantInput } from './types.ts';
+import type { ClaimInput, GrantInput, SettledTotals } from './types.ts';
 
 export interface ContributingGrantRef {
   readonly namespace: string;
@@ -54,6 +54,7 @@ interface Tally {
 export function computeFigures(input: {
   readonly grants: readonly GrantInput[];
   readonly claims: readonly ClaimInput[];
+  readonly settled?: ReadonlyMap<string, SettledTotals> | undefined;
 }): FiguresByType {
   const tallies = new Map<string, Tally>();
   const tally = (resourceType: string): Tally => {
@@ -88,6 +89,12 @@ export function computeFigures(input: {
       entry.allocated = addAmount(entry.allocated, amount);
       entry.claimCount += 1;
     }
+  }
+
+  for (const [resourceType, totals] of input.settled ?? []) {
+    const entry = tally(resourceType);
+    entry.allocated = addAmount(entry.allocated, totals.allocated);
+    entry.claimCount += totals.claimCount;
   }
 
   const figures = new Map<string, BucketFigures>();

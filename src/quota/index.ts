@@ -56,6 +56,8 @@ export {
   notRegisteredMessage,
   quotaExceededMessage,
 } from './messages.ts';
+export type { SettledShare } from './settled.ts';
+export { SettledBook, settledShare } from './settled.ts';
 export { sha256Hex } from './sha256.ts';
 export type {
   AllocationInput,
@@ -68,6 +70,7 @@ export type {
   RegistrationInput,
   RegistrationType,
   RequestInput,
+  SettledTotals,
   StartupWaitInput,
 } from './types.ts';
 export { claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';

@@ -78,6 +78,16 @@ export interface StartupWaitInput {
   readonly resourceTypes?: readonly string[];
 }
 
+/** The sum over settled claims of what they hold of one resourceType. */
+export interface SettledTotals {
+  /** Their Granted amounts, summed (saturating at MAX_AMOUNT, as computeFigures sums). */
+  readonly allocated: number;
+  /** How many of them hold some of it. */
+  readonly claimCount: number;
+  /** How many of them request it (a figure exists for every requested resourceType). */
+  readonly requesting: number;
+}
+
 /** Everything one decision round needs about one consumer. */
 export interface ConsumerSnapshot {
   /** `apiGroup/kind/namespace/name` (see formatConsumerKey). */
@@ -86,6 +96,12 @@ export interface ConsumerSnapshot {
   readonly registrations: ReadonlyMap<string, RegistrationInput>;
   readonly grants: readonly GrantInput[];
   readonly claims: readonly ClaimInput[];
+  /**
+   * What the consumer's settled claims hold, per resourceType, when they are left out of `claims`: claims
+   * with every request decided, not being deleted (SettledTotals). A busy consumer's passes then cost its
+   * open claims, not all of them. Absent: `claims` holds every claim.
+   */
+  readonly settled?: ReadonlyMap<string, SettledTotals>;
   readonly now: number;
   readonly startupWait?: StartupWaitInput;
   /**

@@ -46,7 +46,9 @@ import { type BucketPlan, planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 import { consumerKeyFromRequest, consumerRequest } from './consumer-request.ts';
 import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
+import { PassPacer, type PassPacerOptions } from './pass-pacer.ts';
 import { PlanGate, type PlanTicket } from './plan-gate.ts';
+import { SettledClaims } from './settled-claims.ts';
 import { claimInput, consumerSnapshot } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
@@ -65,6 +67,8 @@ export interface ConsumerControllerOptions {
   readonly workers?: number;
   /** The bucket write budget (bucket-budget.ts): by default one bucket write per ten claim writes. */
   readonly bucketBudget?: BucketBudgetOptions;
+  /** How a busy consumer's passes are spaced (pass-pacer.ts). */
+  readonly pacing?: PassPacerOptions;
 }
 
 interface Pass {
@@ -96,7 +100,10 @@ export function setupConsumerController(
   const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
 
+  // registered before the controller's own handlers, so a pass never sees a claim event it has not counted
+  const settledClaims = new SettledClaims(caches.claims.informer);
   const plans = new PlanGate<BucketPlan>();
+  const pacer = new PassPacer(options.pacing);
   const retries = new Map<string, number>();
   const log = mgr.logger.child({ controller: 'consumer' });
   // After a pass's claim writes settle (the pass itself has long returned): release its bucket plan when no
@@ -131,19 +138,23 @@ export function setupConsumerController(
   const reconcile: Reconciler = async (ctx, req) => {
     const key = consumerKeyFromRequest(req);
     if (key === undefined) return {};
+    const started = performance.now();
+    const pause = pacer.wait(key, started);
+    if (pause > 0) return { requeueAfterMs: pause }; // the claims that come meanwhile join the next pass
     decidingSince ??= Date.now();
     mgr.assertLeading(); // fencing, once per pass (and again before each write below)
     const pass: Pass = { key, consumer: parseConsumerKey(key), now: new Date(), signal: ctx.signal };
-    const unsettled = await settleAmbiguous(writes, pass, caches.claims.byIndex(BY_CONSUMER, key));
+    const unsettled = await settleAmbiguous(writes, pass, () => caches.claims.byIndex(BY_CONSUMER, key));
     // From here to the writes being sent nothing awaits: the ledger holds this pass's decisions before
     // the next pass of the consumer can run.
-    const claims = caches.claims.byIndex(BY_CONSUMER, key);
+    const view = settledClaims.view(key);
     const snapshot = consumerSnapshot(
       caches,
       key,
       pass.now.getTime(),
       options.startupWaitMs ?? 10_000,
       decidingSince,
+      view,
     );
     for (const claim of snapshot.claims) ledger.observe(claim);
     const round = decide({
@@ -163,7 +174,7 @@ export function setupConsumerController(
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
     });
     const ticket = plans.open(key, plan);
-    void writeClaims(pass, claims, round.decisions).then(
+    void writeClaims(pass, view.claims, round.decisions).then(
       (failures) => afterWrites(req, key, ticket, failures),
       (error: unknown) => afterWrites(req, key, ticket, [error]),
     );
@@ -175,6 +186,7 @@ export function setupConsumerController(
     // A write whose fate is unknown is settled by a live read on the next pass, a second from now.
     const settle = unsettled ? AMBIGUOUS_RECHECK_MS : Number.POSITIVE_INFINITY;
     const next = Math.min(...waits, plan.recheckMs ?? Number.POSITIVE_INFINITY, settle);
+    pacer.passed(key, started, performance.now());
     return Number.isFinite(next) ? { requeueAfterMs: Math.max(1, next) } : {};
   };
 
@@ -192,8 +204,13 @@ export function setupConsumerController(
     map: (event) => {
       trackFirstSeen(firstSeen, event);
       const key = objectKey(event.object);
-      if (event.type === 'delete') ambiguous.delete(key); // nothing left to settle
+      if (event.type === 'delete') {
+        ambiguous.delete(key); // nothing left to settle
+        ledger.forget(key);
+      }
       if (ownEcho(echoes, ledger, key, event)) return []; // the pass that wrote it has done the rest
+      // Settled by another writer: passes no longer read the claim, so its assumption ends here.
+      if (event.type === 'update') ledger.observe(claimInput(event.object as ResourceClaim));
       return toRequests(claimConsumer)(event);
     },
   });
@@ -275,13 +292,6 @@ const AMBIGUOUS_RECHECK_MS = 1_000;
 const RETRY_BASE_MS = 5;
 const RETRY_MAX_MS = 60_000;
 
-/**
- * Cached claims whose status already says what it should without a new decision (nearly all of a busy
- * consumer's claims: decided long ago). Whether that holds depends on the claim alone, not on the time, and a
- * cached claim is replaced, never changed, when it changes; so each copy is checked once, not on every pass.
- */
-const settled = new WeakSet<ResourceClaim>();
-
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
 function claimWriter(w: ClaimWrites, concurrency: number) {
@@ -292,12 +302,12 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
     decisions: readonly Decision[],
   ): Promise<unknown[]> => {
     const byKey = new Map(decisions.map((d) => [claimKey(d.claim), d]));
+    // the pass's claims: unsettled ones only (settled-claims.ts)
     const work = claims.flatMap((claim) => {
       const key = objectKey(asKubeObject(claim));
       const decision = byKey.get(key);
-      if (decision === undefined && (settled.has(claim) || ledger.has(key))) return []; // nothing to write
+      if (decision === undefined && ledger.has(key)) return []; // its write is in flight
       const status = nextClaimStatus(claim, decision, pass.now);
-      if (status === undefined && decision === undefined) settled.add(claim);
       return status === undefined ? [] : [{ key, claim, decision, status }];
     });
     // Every decision is assumed now, before the pass returns, not when its write gets a slot.
@@ -358,9 +368,10 @@ const isAmbiguous = (error: unknown) => error instanceof AmbiguousWriteError;
 async function settleAmbiguous(
   w: ClaimWrites,
   pass: Pass,
-  claims: readonly ResourceClaim[],
+  consumerClaims: () => readonly ResourceClaim[],
 ): Promise<boolean> {
   if (w.ambiguous.size === 0) return false; // the usual pass: nothing to look up per claim
+  const claims = consumerClaims();
   for (const claim of claims) {
     const key = objectKey(asKubeObject(claim));
     const write = w.ambiguous.get(key);

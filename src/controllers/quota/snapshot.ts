@@ -15,6 +15,7 @@ import {
   memoizedPerObject,
   parseConsumerKey,
   type RegistrationInput,
+  type SettledTotals,
 } from '../../quota/index.ts';
 import { BY_CONSUMER } from '../indexes.ts';
 import type { QuotaCaches } from '../resources.ts';
@@ -82,6 +83,12 @@ function adaptClaim(claim: ResourceClaim): ClaimInput {
   };
 }
 
+/** A consumer's claims as a pass reads them: every claim, or the unsettled ones and the settled ones' totals. */
+export interface ConsumerClaimsView {
+  readonly claims: readonly ResourceClaim[];
+  readonly settled?: ReadonlyMap<string, SettledTotals>;
+}
+
 /** One consumer's state as the caches show it: what the decider decides on and admission dry-runs against. */
 export function consumerSnapshot(
   caches: QuotaCaches,
@@ -89,6 +96,7 @@ export function consumerSnapshot(
   now: number,
   startupWaitMs: number,
   decidingSince?: number,
+  view: ConsumerClaimsView = { claims: caches.claims.byIndex(BY_CONSUMER, consumerKey) },
 ): ConsumerSnapshot {
   const grants = caches.grants.byIndex(BY_CONSUMER, consumerKey);
   const consumer = parseConsumerKey(consumerKey);
@@ -97,7 +105,8 @@ export function consumerSnapshot(
     consumerKey,
     registrations: registrationInputs(caches.registrations.list()),
     grants: grants.map(grantInput),
-    claims: caches.claims.byIndex(BY_CONSUMER, consumerKey).map(claimInput),
+    claims: view.claims.map(claimInput),
+    ...(view.settled === undefined ? {} : { settled: view.settled }),
     now,
     ...(decidingSince === undefined ? {} : { decidingSince }),
     ...(startupWait === undefined ? {} : { startupWait }),
