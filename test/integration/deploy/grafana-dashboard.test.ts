@@ -12,6 +12,7 @@ import { kubectlFails, kubectlOk, repoPath } from '../../support/kube.ts';
 import { useOperator } from '../../support/operator.ts';
 import { metricNames } from '../../support/promtool.ts';
 import { getJson, projectYaml } from './objects.ts';
+import { kustomize } from './support.ts';
 
 const panels: Panel[] = ROWS.flatMap((r) => [...r.panels]);
 const queries = panels.flatMap((p) => p.queries.map((q) => ({ panel: p.title, expr: q.expr })));
@@ -101,6 +102,18 @@ describe('the Grafana dashboard config/grafana/milo-quota.json', () => {
       'workqueue_depth',
     ])
       assert.ok(all.includes(family), family);
+  });
+});
+
+describe('config/grafana (kustomize)', () => {
+  it("builds the sidecar's ConfigMap holding the dashboard byte for byte", async () => {
+    const objects = await kustomize('config/grafana');
+    assert.equal(objects.length, 1);
+    const cm = objects[0] as (typeof objects)[number] & { data: Record<string, string> };
+    assert.equal(cm.kind, 'ConfigMap');
+    assert.equal(cm.metadata.name, 'milo-quota-dashboard');
+    assert.equal(cm.metadata.labels?.grafana_dashboard, '1');
+    assert.equal(cm.data['milo-quota.json'], readFileSync(DASHBOARD_FILE, 'utf8'));
   });
 });
 
