@@ -359,8 +359,6 @@ description: ${JSON.stringify(pkg.description)}
 type: application
 version: ${pkg.version}
 appVersion: ${JSON.stringify(appVersion)}
-kubeVersion: ">=1.30.0-0"
-home: https://github.com/milo-os/milo
 `;
 }
 

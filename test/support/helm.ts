@@ -1,7 +1,7 @@
 // helm, built from Go modules by tools/helm/build.sh on first use (as test/support/promtool.ts builds promtool),
 // run with its cache, config and data directories in a scratch directory so tests leave nothing in $HOME.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,7 +33,11 @@ let home: string | undefined;
 /** Runs helm with `args`; never throws on a non-zero exit (the caller asserts on it). */
 export async function helm(args: readonly string[], kubeconfig?: string): Promise<HelmResult> {
   const bin = await helmBinary();
-  home ??= mkdtempSync(join(tmpdir(), 'helm-home-'));
+  if (home === undefined) {
+    const made = mkdtempSync(join(tmpdir(), 'helm-home-'));
+    process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+    home = made;
+  }
   const env = {
     PATH: process.env.PATH ?? '',
     HOME: home,
