@@ -237,17 +237,18 @@ export const ROWS: readonly Row[] = [
 
 const DATASOURCE: DataSourceRef = { type: 'prometheus', uid: '$datasource' };
 
-function target(q: Query, index: number, instant: boolean) {
+/** Stat, bar gauge and table panels show the latest value (instant queries); a table needs table frames. */
+function target(q: Query, index: number, type: Panel['type']) {
   const b = new DataqueryBuilder()
     .datasource(DATASOURCE)
     .refId(String.fromCharCode(65 + index))
     .expr(q.expr)
     .legendFormat(q.legend);
-  return instant ? b.instant().format(PromQueryFormat.Table) : b.range();
+  if (type === 'timeseries') return b.range();
+  return type === 'table' ? b.instant().format(PromQueryFormat.Table) : b.instant();
 }
 
 function panelBuilder(p: Panel) {
-  const instant = p.type !== 'timeseries';
   const common = <
     B extends {
       title(t: string): B;
@@ -269,7 +270,7 @@ function panelBuilder(p: Panel) {
       .span(p.width)
       .height(p.type === 'stat' ? 6 : 8);
     p.queries.forEach((q, i) => {
-      out = out.withTarget(target(q, i, instant));
+      out = out.withTarget(target(q, i, p.type));
     });
     return out;
   };
