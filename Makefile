@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
+.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool helm crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -19,19 +19,23 @@ kube:
 promtool:
 	@bash tools/promtool/build.sh >/dev/null
 
+# helm from Go modules (tools/helm), cached the same way: the chart tests run helm lint/template/install.
+helm:
+	@bash tools/helm/build.sh >/dev/null
+
 tools:
 	@bash scripts/ensure-lua.sh >/dev/null
 
 run: deps kube
 	$(NODE) src/cli/dev.ts
 
-test: deps kube tools promtool
+test: deps kube tools promtool helm
 	bash scripts/test.sh
 
 test-unit: deps tools
 	bash scripts/test.sh 'src/**/*.test.ts'
 
-test-integration: deps kube tools promtool
+test-integration: deps kube tools promtool helm
 	bash scripts/test.sh 'test/**/*.test.ts'
 
 typecheck: deps
