@@ -1,6 +1,7 @@
 // The consumer reconciler: one consumer is one unit of work (never two workers on it at once). Each pass
-// snapshots the consumer's registrations, grants and claims from the caches, overlays the decisions still
-// in flight (the ledger), lets the pure engine decide every open claim in FCFS order, writes each decided
+// snapshots the consumer's registrations, grants and unsettled claims from the caches (settled claims are
+// running totals: settled-claims.ts), overlays the decisions still in flight (the ledger), lets the pure
+// engine decide every open claim in FCFS order, writes each decided
 // claim's status with a resourceVersion precondition, and derives the buckets, which the bucket writer
 // writes off the decision path (coalesced, budgeted: bucket-writer.ts). It is the only writer of claim
 // status and bucket objects. Claims' allocations are the source of truth; buckets lag them briefly and a
