@@ -50,7 +50,7 @@ import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
 import { PassPacer, type PassPacerOptions } from './pass-pacer.ts';
 import { PlanGate, type PlanTicket } from './plan-gate.ts';
 import { SettledClaims } from './settled-claims.ts';
-import { claimInput, consumerSnapshot } from './snapshot.ts';
+import { consumerSnapshot, toClaimInput } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 export interface ConsumerControllerOptions {
@@ -211,7 +211,8 @@ export function setupConsumerController(
       }
       if (ownEcho(echoes, ledger, key, event)) return []; // the pass that wrote it has done the rest
       // Settled by another writer: passes no longer read the claim, so its assumption ends here.
-      if (event.type === 'update') ledger.observe(claimInput(event.object as ResourceClaim));
+      if (event.type === 'update' && ledger.has(key))
+        ledger.observe(toClaimInput(event.object as ResourceClaim));
       return toRequests(claimConsumer)(event);
     },
   });
@@ -268,7 +269,7 @@ function ownEcho(echoes: Map<string, string>, ledger: Ledger, key: string, event
   if (version === undefined) return false;
   echoes.delete(key);
   if (event.type !== 'update' || event.object.metadata?.resourceVersion !== version) return false;
-  ledger.observe(claimInput(event.object as ResourceClaim));
+  ledger.observe(toClaimInput(event.object as ResourceClaim));
   return !ledger.has(key);
 }
 

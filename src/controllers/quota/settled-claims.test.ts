@@ -62,6 +62,10 @@ class FakeClaims implements ClaimEventSource {
     return () => {};
   }
 
+  byIndex(_index: string, consumer: string): KubeObject[] {
+    return consumer === ACME ? ([...this.store.values()] as KubeObject[]) : [];
+  }
+
   put(claim: ResourceClaim): void {
     const key = claim.metadata.name ?? '';
     const old = this.store.get(key);
@@ -150,6 +154,24 @@ describe('SettledClaims', () => {
       allocated: granted.reduce((sum, c) => sum + (c.spec.requests[0]?.amount ?? 0), 0),
       claimCount: granted.length,
       requesting: settledCount,
+    });
+  });
+
+  it('rebuilds a consumer from the cache when an object does not give back what it added', () => {
+    const claims = new FakeClaims();
+    const settled = new SettledClaims(claims);
+    claims.put(decided(open('a', 2), 'grant'));
+    claims.put(decided(open('b', 3), 'grant'));
+    // the cached copy changes behind the index's back (an update it was never told of) ...
+    const a = claims.store.get('a') as ResourceClaim;
+    a.metadata.generation = 9;
+    // ... so when it goes, its share cannot be worked out again: the totals are counted from the cache anew
+    claims.delete('a');
+    assert.equal(settled.rebuilds, 1);
+    assert.deepEqual(settled.view(ACME).settled?.get('projects'), {
+      allocated: 3,
+      claimCount: 1,
+      requesting: 1,
     });
   });
 });

@@ -9,40 +9,49 @@
 import type { ResourceClaim } from '../../api/index.ts';
 import { SettledBook, type SettledShare, settledShare } from '../../quota/index.ts';
 import { type KubeObject, objectKey } from '../../runtime/index.ts';
-import { claimConsumer } from '../indexes.ts';
+import { BY_CONSUMER, claimConsumer } from '../indexes.ts';
 import type { ConsumerClaimsView } from './snapshot.ts';
-import { claimInput } from './snapshot.ts';
+import { toClaimInput } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
-/** Where a claim is counted, and what it added to its consumer's totals (undefined while unsettled). */
-interface Counted {
-  readonly consumer: string;
-  readonly share: SettledShare | undefined;
-}
-
 interface ConsumerClaims {
+  readonly key: string;
   readonly book: SettledBook;
   readonly unsettled: Map<string, ResourceClaim>;
 }
 
+/** The claim informer, as far as this index reads it. */
 export interface ClaimEventSource {
   addEventHandler(handlers: {
     onAdd?(obj: KubeObject): void;
     onUpdate?(oldObj: KubeObject, newObj: KubeObject): void;
     onDelete?(obj: KubeObject): void;
   }): () => void;
+  byIndex(index: string, value: string): KubeObject[];
 }
 
 export class SettledClaims {
-  readonly #counted = new Map<string, Counted>();
+  readonly #claims: ClaimEventSource;
+  /**
+   * Claim uid → its consumer's entry: all that is kept per settled claim (the uid is the cached object's own
+   * string). What a settled claim added is worked out again from the object the informer hands back when it
+   * changes or goes, which is the object it added (or one with the same content, after a relist).
+   */
+  readonly #where = new Map<string, ConsumerClaims>();
   readonly #consumers = new Map<string, ConsumerClaims>();
+  /** Times a consumer's totals were rebuilt because an old object did not give back its share (never, so far). */
+  rebuilds = 0;
 
-  /** Follows `informer` from now on; the claims it already holds are counted at once. */
-  constructor(informer: ClaimEventSource) {
-    informer.addEventHandler({
+  /** Follows `claims` from now on; the claims it already holds are counted at once. */
+  constructor(claims: ClaimEventSource) {
+    this.#claims = claims;
+    claims.addEventHandler({
       onAdd: (obj) => this.#put(obj as ResourceClaim),
-      onUpdate: (_old, obj) => this.#put(obj as ResourceClaim),
-      onDelete: (obj) => this.#drop(objectKey(obj)),
+      onUpdate: (old, obj) => {
+        this.#drop(old as ResourceClaim);
+        this.#put(obj as ResourceClaim);
+      },
+      onDelete: (obj) => this.#drop(obj as ResourceClaim),
     });
   }
 
@@ -61,33 +70,46 @@ export class SettledClaims {
   }
 
   #put(claim: ResourceClaim): void {
-    const key = objectKey(claim);
-    this.#drop(key);
     const [consumer] = claimConsumer(claim);
-    if (consumer === undefined) return; // no usable consumerRef: no pass decides it
-    const share = shareOf(claim);
-    this.#counted.set(key, { consumer, share });
+    const uid = claim.metadata.uid;
+    if (consumer === undefined || uid === undefined) return; // no usable consumerRef: no pass decides it
+    if (this.#where.has(uid)) return; // counted already, by a rebuild from the cache
     const entry = this.#consumer(consumer);
-    if (share === undefined) entry.unsettled.set(key, claim);
+    this.#where.set(uid, entry);
+    const share = shareOf(claim);
+    if (share === undefined) entry.unsettled.set(objectKey(claim), claim);
     else entry.book.add(share);
   }
 
-  #drop(key: string): void {
-    const counted = this.#counted.get(key);
-    if (counted === undefined) return;
-    this.#counted.delete(key);
-    const entry = this.#consumers.get(counted.consumer);
+  #drop(claim: ResourceClaim): void {
+    const uid = claim.metadata.uid ?? '';
+    const entry = this.#where.get(uid);
     if (entry === undefined) return;
-    if (counted.share === undefined) entry.unsettled.delete(key);
-    else entry.book.remove(counted.share);
-    if (entry.unsettled.size === 0 && entry.book.size === 0) this.#consumers.delete(counted.consumer);
+    this.#where.delete(uid);
+    if (!entry.unsettled.delete(objectKey(claim))) {
+      const share = shareOf(claim);
+      if (share === undefined) this.#rebuild(entry);
+      else entry.book.remove(share);
+    }
+    if (entry.unsettled.size === 0 && entry.book.size === 0) this.#consumers.delete(entry.key);
   }
 
-  #consumer(consumer: string): ConsumerClaims {
-    let entry = this.#consumers.get(consumer);
+  /** Counts a consumer's claims again from the cache: the totals must never drift from the claims. */
+  #rebuild(stale: ConsumerClaims): void {
+    this.rebuilds += 1;
+    this.#consumers.delete(stale.key);
+    for (const obj of this.#claims.byIndex(BY_CONSUMER, stale.key)) {
+      const claim = obj as ResourceClaim;
+      if (claim.metadata.uid !== undefined) this.#where.delete(claim.metadata.uid);
+      this.#put(claim);
+    }
+  }
+
+  #consumer(key: string): ConsumerClaims {
+    let entry = this.#consumers.get(key);
     if (entry === undefined) {
-      entry = { book: new SettledBook(), unsettled: new Map() };
-      this.#consumers.set(consumer, entry);
+      entry = { key, book: new SettledBook(), unsettled: new Map() };
+      this.#consumers.set(key, entry);
     }
     return entry;
   }
@@ -100,5 +122,5 @@ export class SettledClaims {
  */
 function shareOf(claim: ResourceClaim): SettledShare | undefined {
   if (nextClaimStatus(claim, undefined, new Date()) !== undefined) return undefined;
-  return settledShare(claimInput(claim));
+  return settledShare(toClaimInput(claim));
 }

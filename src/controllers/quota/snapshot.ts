@@ -60,10 +60,15 @@ export function grantInput(grant: ResourceGrant): GrantInput {
   };
 }
 
-/** Cached claims are replaced, never changed, on update: each copy is adapted once (a pass reads them all). */
-export const claimInput: (claim: ResourceClaim) => ClaimInput = memoizedPerObject(adaptClaim);
+/**
+ * A pass's claims, adapted once per cached copy (cached claims are replaced, never changed, on update): a
+ * claim stays unsettled, and in every pass of its consumer, until its write lands. Settled claims are adapted
+ * with toClaimInput instead, so nothing is kept for the many claims no pass reads (settled-claims.ts).
+ */
+export const claimInput: (claim: ResourceClaim) => ClaimInput = memoizedPerObject(toClaimInput);
 
-function adaptClaim(claim: ResourceClaim): ClaimInput {
+/** The engine's view of a claim, made anew on each call. */
+export function toClaimInput(claim: ResourceClaim): ClaimInput {
   const created = Date.parse(claim.metadata.creationTimestamp ?? '');
   return {
     namespace: claim.metadata.namespace ?? '',

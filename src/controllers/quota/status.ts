@@ -17,7 +17,7 @@ import {
   type Decision,
   mergeAllocations,
 } from '../../quota/index.ts';
-import { claimInput } from './snapshot.ts';
+import { toClaimInput } from './snapshot.ts';
 
 function toAllocation(input: AllocationInput, now: string): Allocation {
   return {
@@ -43,7 +43,7 @@ export function nextClaimStatus(
 ): ResourceClaimStatus | undefined {
   const stamp = toRFC3339(now);
   const current = claim.status?.allocations ?? [];
-  const input = claimInput(claim);
+  const input = toClaimInput(claim); // also for settled claims: nothing kept per claim
   let allocations: Allocation[] = current;
   if (decision !== undefined && decision.kind !== 'wait') {
     const merged = mergeAllocations(input.allocations, decision.allocations);
