@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
+.PHONY: milo-conformance tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -50,6 +50,12 @@ test-faults: deps kube
 # All benchmarks, or some: `make bench BENCH=decisions`, `make bench SCALE=small`.
 bench: deps kube
 	$(NODE) bench/run.ts $(BENCH) $(if $(SCALE),--scale=$(SCALE),)
+
+# Upstream Milo's quota manifests applied unchanged (docs/milo-parity.md): MILO_DIR=<checkout of milo-os/milo>
+# [MILO_REF=<commit>] [SCENARIO=<name>]. Minutes long; not part of `make test`.
+milo-conformance: deps kube
+	@test -n "$(MILO_DIR)" || { echo 'give MILO_DIR=<checkout of milo-os/milo>'; exit 2; }
+	$(NODE) test/milo-conformance/run.ts --milo-dir=$(MILO_DIR) $(if $(MILO_REF),--ref=$(MILO_REF),) $(if $(SCENARIO),--scenario=$(SCENARIO),)
 
 clean:
 	rm -rf node_modules
