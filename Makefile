@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: milo-conformance tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
+.PHONY: milo-conformance kube-state-metrics test-ksm tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -18,6 +18,14 @@ kube:
 # promtool from Go modules (tools/promtool), cached like the control plane: the rule tests run it.
 promtool:
 	@bash tools/promtool/build.sh >/dev/null
+
+# kube-state-metrics from Go modules (tools/kube-state-metrics), cached like promtool. Its cold build is over
+# 11 minutes here, so its test is opt-in: `make test-ksm` (in `make test` only when already built).
+kube-state-metrics:
+	@bash tools/kube-state-metrics/build.sh >/dev/null
+
+test-ksm: deps kube kube-state-metrics
+	bash scripts/test.sh test/integration/deploy/kube-state-metrics.test.ts
 
 tools:
 	@bash scripts/ensure-lua.sh >/dev/null
