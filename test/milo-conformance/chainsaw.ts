@@ -100,6 +100,8 @@ export class ChainsawRunner {
   private readonly kubectl: Kubectl;
   private readonly timeouts: Timeouts;
   private readonly log: (line: string) => void;
+  /** What the running test created or applied, for clean-up. */
+  private readonly created: JsonObject[] = [];
 
   constructor(kubectl: Kubectl, timeouts: Timeouts, log: (line: string) => void = () => {}) {
     this.kubectl = kubectl;
@@ -165,7 +167,39 @@ export class ChainsawRunner {
       failed ||= stepFailed;
     }
     await this.kubectl(['label', 'namespace', 'default', `${PROJECT_LABEL}-`]);
+    steps.push(await this.cleanup());
     return { name, steps, clusters, passed: !failed && steps.length > 0 };
+  }
+
+  /**
+   * Chainsaw's clean-up: every object the test created or applied is deleted, newest first, and waited for
+   * (namespaces are not waited for). Reported as a last step; it does not decide the result.
+   */
+  private async cleanup(): Promise<StepResult> {
+    const operations: OperationResult[] = [];
+    const seen = new Set<string>();
+    for (const doc of this.created.splice(0).reverse()) {
+      const meta = isObject(doc.metadata) ? doc.metadata : {};
+      const kind = str(doc.kind) ?? '';
+      const target = `${resourceArg(str(doc.apiVersion) ?? '', kind)}/${str(meta.name)}`;
+      const args = ['delete', target, '--ignore-not-found'];
+      if (str(meta.namespace)) args.push('-n', str(meta.namespace) ?? '');
+      if (seen.has(args.join(' '))) continue;
+      seen.add(args.join(' '));
+      args.push(
+        kind === 'Namespace' ? '--wait=false' : '--wait=true',
+        `--timeout=${Math.round(this.timeouts.delete / 1000)}s`,
+      );
+      const r = await this.kubectl(args);
+      operations.push({
+        operation: `delete ${kind} ${str(meta.name)}`,
+        outcome: r.code === 0 ? 'passed' : 'failed',
+        detail: r.stderr.trim(),
+      });
+    }
+    const failed = operations.some((o) => o.outcome === 'failed');
+    this.log(`  cleanup: ${operations.length} objects${failed ? ', some failed' : ''}`);
+    return { name: 'cleanup', operations, outcome: failed ? 'failed' : 'passed' };
   }
 
   private async operation(dir: string, op: JsonObject): Promise<OperationResult> {
@@ -241,6 +275,8 @@ export class ChainsawRunner {
         ]);
       }
       const error: Json = result.code === 0 ? null : result.stderr.trim() || `kubectl exited ${result.code}`;
+      if (verb !== 'patch' && result.code === 0)
+        this.created.push(...documents(readFileSync(src.file, 'utf8')));
       const operation = label(verb, src.shown);
       const expect = Array.isArray(spec.expect) ? spec.expect.filter(isObject) : [];
       if (expect.length === 0) {

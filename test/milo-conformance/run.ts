@@ -6,7 +6,7 @@
 //    `git archive` into a temporary directory (MILO_DIR may be a bare mirror); a plain directory is read as is.
 // 2. Starts etcd + kube-apiserver + kube-controller-manager, the CRDs, the stand-in resourcemanager CRDs and
 //    the Note/ClusterNote test CRDs, and the operator with Milo's layout: namespace milo-system,
-//    --bucket-placement=milo, cluster-scoped claims in milo-system.
+//    --bucket-placement=milo, cluster-scoped claims in milo-system, --parent-context=this-cluster.
 // 3. Runs every `test/quota/*/chainsaw-test.yaml`, in directory order, step by step (chainsaw.ts).
 // 4. Applies `config/services/quota` registrations and claim policies file by file and checks that they are
 //    Active/Ready and enforce (shipped.ts). Upstream's iam and telemetry files are reported as not applicable.
@@ -104,6 +104,7 @@ async function main(): Promise<number> {
       namespace: 'milo-system',
       bucketPlacement: 'milo',
       orphanGracePeriodSeconds: 30,
+      parentContext: 'this-cluster',
       webhook: { ...webhook, clusterScopedClaimNamespace: 'milo-system' },
     });
     stopStandIn = startResourceManagerStandIn(kubectl, log);
