@@ -230,7 +230,7 @@ describe('deploying config/default and running the operator as its ServiceAccoun
   });
 
   it('kstatus: InProgress before the operator has reconciled (status defaults to observedGeneration 0)', () => {
-    assert.equal(beforeOperator.length, 7);
+    assert.equal(beforeOperator.length, SAMPLE_KINDS.length);
     for (const line of beforeOperator) {
       assert.equal(line.status, 'InProgress', `${line.kind} ${line.name}: ${line.message}`);
     }
@@ -243,7 +243,7 @@ describe('deploying config/default and running the operator as its ServiceAccoun
     };
     for (const item of list.items) item.metadata.generation = (item.metadata.generation ?? 1) + 1;
     const lines = await kstatus(JSON.stringify(list));
-    assert.equal(lines.length, 7);
+    assert.equal(lines.length, SAMPLE_KINDS.length);
     for (const line of lines)
       assert.equal(line.status, 'InProgress', `${line.kind} ${line.name}: ${line.message}`);
   });
@@ -331,7 +331,7 @@ describe('deploying config/default and running the operator as its ServiceAccoun
       ...((await getJson(cp, ['-k', repoPath(TRACKED_SAMPLES)])).items ?? []),
       ...((await getJson(cp, ['-k', repoPath(TRACKED_TENANTS)])).items ?? []),
     ];
-    assert.equal(fromGit.length, 10);
+    assert.equal(fromGit.length, SAMPLE_KINDS.length + 3); // + the tenant examples
     for (const o of fromGit) {
       assert.deepEqual(
         managedByOperator(o),
