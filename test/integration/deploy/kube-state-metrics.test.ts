@@ -10,12 +10,13 @@ import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';
 import {
   cachedKubeStateMetrics,
-  parseSamples,
   type RunningKubeStateMetrics,
-  type Sample,
   startKubeStateMetrics,
 } from '../../support/kube-state-metrics.ts';
 import { useOperator } from '../../support/operator.ts';
+import { parseMetrics } from '../runtime/support.ts';
+
+type Sample = ReturnType<typeof parseMetrics>[number];
 
 const binary = await cachedKubeStateMetrics();
 const skip = binary
@@ -86,7 +87,7 @@ describe('kube-state-metrics serves the quota objects as Milo resource-state fam
   /** Polls the scrape until `name` has a sample with `labels` (a subset), and returns it. */
   const sample = (name: string, labels: Record<string, string>): Promise<Sample> =>
     eventually(`${name}${JSON.stringify(labels)} in the scrape`, async () => {
-      const samples = parseSamples((await ksm?.scrape()) ?? '');
+      const samples = parseMetrics((await ksm?.scrape()) ?? '');
       return samples.find(
         (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
       );
@@ -153,7 +154,7 @@ describe('kube-state-metrics serves the quota objects as Milo resource-state fam
       makeClaim('acme-api', 'quota-system', org('acme')).request(TYPE, 3).for(project('api')).build(),
     );
     await eventually('allocated 5 and available 0 in the scrape', async () => {
-      const samples = parseSamples((await ksm?.scrape()) ?? '');
+      const samples = parseMetrics((await ksm?.scrape()) ?? '');
       const get = (n: string) => samples.find((s) => s.name === n && s.labels.name === bucketName)?.value;
       return get('milo_quota_bucket_allocated') === 5 && get('milo_quota_bucket_available') === 0;
     });
