@@ -1,9 +1,9 @@
-// Upstream Milo's scenario multi-cluster-enforcement (test/fixtures/milo-upstream/multi-cluster-enforcement,
-// from milo-os/milo 862dc4d), applied unchanged on one cluster with --parent-context=this-cluster and
-// --bucket-placement=milo: the GrantCreationPolicy with parentContext is Ready and grants each Project 5
-// Secrets in milo-system; a Project's control plane is a namespace labelled with it, where Milo's Secret
-// policy (no consumerRef) charges each Secret to that Project. (Without the flag the same policy is
-// Ready=False/ParentContextUnsupported: test/integration/policy/status.test.ts.)
+// Upstream Milo's scenarios multi-cluster-enforcement and structured-type-enforcement
+// (test/fixtures/milo-upstream/<scenario>, from milo-os/milo 862dc4d), applied unchanged on one cluster with
+// --parent-context=this-cluster and --bucket-placement=milo: a GrantCreationPolicy with parentContext is Ready
+// and grants each Project 5 Secrets (EndpointSlices) in milo-system; a Project's control plane is a namespace
+// labelled with it, where Milo's policies without consumerRef charge each object to that Project. (Without
+// the flag the same policy is Ready=False/ParentContextUnsupported: test/integration/policy/status.test.ts.)
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket, GrantCreationPolicy } from '../../../src/api/index.ts';
@@ -22,15 +22,15 @@ const waitFor = (condition: string, ...target: string[]) =>
 const PROJECT = 'mc-test-project-1';
 
 /** The Project's bucket in milo-system once it shows `allocated` (upstream's asserts: limit 5). */
-function bucketShows(allocated: number): Promise<AllowanceBucket> {
-  return eventually(`the ${PROJECT} bucket in milo-system to show allocated ${allocated}`, async () => {
+function bucketShows(allocated: number, project = PROJECT): Promise<AllowanceBucket> {
+  return eventually(`the ${project} bucket in milo-system to show allocated ${allocated}`, async () => {
     const out = await admin(
       'get',
       'allowancebuckets.quota.miloapis.com',
       '-n',
       'milo-system',
       '-l',
-      `quota.miloapis.com/consumer-kind=Project,quota.miloapis.com/consumer-name=${PROJECT}`,
+      `quota.miloapis.com/consumer-kind=Project,quota.miloapis.com/consumer-name=${project}`,
       '-o',
       'json',
     );
@@ -93,5 +93,54 @@ describe('upstream scenario multi-cluster-enforcement, on one cluster with --par
     assert.equal(bucket.spec.consumerRef.name, PROJECT);
     await admin('delete', 'secret', 'mc-test-secret-1', '-n', 'default');
     await bucketShows(1);
+  });
+});
+
+describe('upstream scenario structured-type-enforcement (EndpointSlice, a built-in kind), same setup', () => {
+  const st = (file: string) => repoPath('test/fixtures/milo-upstream/structured-type-enforcement', file);
+  const ST_PROJECT = 'st-test-project-1';
+
+  it('makes the policies Ready and grants the Project 5 EndpointSlices in milo-system', async () => {
+    await apply(st('01-resource-registration.yaml'));
+    await waitFor('Active', 'resourceregistration.quota.miloapis.com/st-test-endpointslices-per-project');
+    await apply(st('02-grant-creation-policy.yaml'));
+    await waitFor(
+      'Ready',
+      'grantcreationpolicy.quota.miloapis.com/st-test-project-endpointslice-grant-policy',
+    );
+    await apply(st('03-test-organization.yaml'));
+    await apply(st('test-data/project-1.yaml'));
+    await waitFor('Active', '-n', 'milo-system', `resourcegrant.quota.miloapis.com/auto-grant-${ST_PROJECT}`);
+    await bucketShows(0, ST_PROJECT);
+    await apply(st('04-claim-creation-policy.yaml'));
+    await waitFor('Ready', 'claimcreationpolicy.quota.miloapis.com/st-test-endpointslice-claim-policy');
+  });
+
+  it('names each claim from the EndpointSlice (endpointslice-<name>) and charges the Project: 1, 2, then 1', async () => {
+    await admin(
+      'label',
+      'namespace',
+      'default',
+      `resourcemanager.miloapis.com/project-name=${ST_PROJECT}`,
+      '--overwrite',
+    );
+    await apply(st('test-data/endpointslice-1.yaml'));
+    await waitFor(
+      'Granted',
+      '-n',
+      'default',
+      'resourceclaim.quota.miloapis.com/endpointslice-st-test-endpointslice-1',
+    );
+    await bucketShows(1, ST_PROJECT);
+    await apply(st('test-data/endpointslice-2.yaml'));
+    await waitFor(
+      'Granted',
+      '-n',
+      'default',
+      'resourceclaim.quota.miloapis.com/endpointslice-st-test-endpointslice-2',
+    );
+    await bucketShows(2, ST_PROJECT);
+    await admin('delete', 'endpointslices.discovery.k8s.io', 'st-test-endpointslice-1', '-n', 'default');
+    await bucketShows(1, ST_PROJECT);
   });
 });
