@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool helm crds clean
+.PHONY: milo-conformance kube-state-metrics test-ksm tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool helm crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -22,6 +22,14 @@ promtool:
 # helm from Go modules (tools/helm), cached the same way: the chart tests run helm lint/template/install.
 helm:
 	@bash tools/helm/build.sh >/dev/null
+
+# kube-state-metrics from Go modules (tools/kube-state-metrics), cached like promtool. Its cold build is over
+# 11 minutes here, so its test is opt-in: `make test-ksm` (in `make test` only when already built).
+kube-state-metrics:
+	@bash tools/kube-state-metrics/build.sh >/dev/null
+
+test-ksm: deps kube kube-state-metrics
+	bash scripts/test.sh test/integration/deploy/kube-state-metrics.test.ts
 
 tools:
 	@bash scripts/ensure-lua.sh >/dev/null
@@ -54,6 +62,12 @@ test-faults: deps kube
 # All benchmarks, or some: `make bench BENCH=decisions`, `make bench SCALE=small`.
 bench: deps kube
 	$(NODE) bench/run.ts $(BENCH) $(if $(SCALE),--scale=$(SCALE),)
+
+# Upstream Milo's quota manifests applied unchanged (docs/milo-parity.md): MILO_DIR=<checkout of milo-os/milo>
+# [MILO_REF=<commit>] [SCENARIO=<name>]. Minutes long; not part of `make test`.
+milo-conformance: deps kube
+	@test -n "$(MILO_DIR)" || { echo 'give MILO_DIR=<checkout of milo-os/milo>'; exit 2; }
+	$(NODE) test/milo-conformance/run.ts --milo-dir=$(MILO_DIR) $(if $(MILO_REF),--ref=$(MILO_REF),) $(if $(SCENARIO),--scenario=$(SCENARIO),)
 
 clean:
 	rm -rf node_modules

@@ -14,8 +14,10 @@ export type AdmissionResult =
 export function admissionMetrics(registry: Registry) {
   const results = counter(registry, {
     name: 'milo_quota_admission_result_total',
-    help: 'Enforced creates by result, policy and kind.',
-    labelNames: ['result', 'policy_name', 'resource_group', 'resource_kind'] as const,
+    help: 'Enforced creates by result, policy, policy namespace and kind.',
+    // Milo's label names (pkg/quota/admission/plugin.go, 862dc4d); policy_namespace is always "" here, as
+    // in Milo: ClaimCreationPolicies are cluster-scoped
+    labelNames: ['result', 'policy_name', 'policy_namespace', 'resource_group', 'resource_kind'] as const,
   });
   const waits = histogram(registry, {
     name: 'milo_quota_admission_wait_duration_seconds',
@@ -25,7 +27,7 @@ export function admissionMetrics(registry: Registry) {
   });
   return {
     result(result: AdmissionResult, policy: string, kind: { resource_group: string; resource_kind: string }) {
-      results.inc({ result, policy_name: policy, ...kind });
+      results.inc({ result, policy_name: policy, policy_namespace: '', ...kind });
     },
     wait(result: AdmissionResult, seconds: number) {
       waits.observe({ result }, seconds);

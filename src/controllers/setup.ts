@@ -10,11 +10,15 @@ import {
   setupClaimLifecycleController,
 } from './lifecycle/claim-lifecycle-controller.ts';
 import { setupClaimPolicyStatusController } from './policy/claim-creation-policy-controller.ts';
-import { setupGrantPolicyControllers } from './policy/index.ts';
+import { type ParentContextMode, setupGrantPolicyControllers } from './policy/index.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
 import { type QuotaCaches, quotaCaches } from './resources.ts';
 
-export type QuotaControllerOptions = ConsumerControllerOptions & ClaimLifecycleOptions;
+export type QuotaControllerOptions = ConsumerControllerOptions &
+  ClaimLifecycleOptions & {
+    /** `--parent-context` (policy/verdict.ts). Default unsupported. */
+    readonly parentContext?: ParentContextMode;
+  };
 
 export interface QuotaControllers {
   readonly caches: QuotaCaches;
@@ -30,6 +34,9 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   setupConsumerController(mgr, caches, options);
   setupClaimLifecycleController(mgr, caches, discovery, options);
   setupClaimPolicyStatusController(mgr, caches, discovery);
-  setupGrantPolicyControllers(mgr, caches, { discovery });
+  setupGrantPolicyControllers(mgr, caches, {
+    discovery,
+    parentContext: options.parentContext ?? 'unsupported',
+  });
   return { caches, discovery };
 }

@@ -86,6 +86,7 @@ export function startOperator(
     bucketName: bucketNamer(milo ? 'milo' : 'default'),
     bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
+    parentContext: options.parentContext ?? 'unsupported',
   });
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })

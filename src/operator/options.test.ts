@@ -340,6 +340,25 @@ describe('leader election identity', () => {
   });
 });
 
+describe('parent context', () => {
+  it('is unsupported unless --parent-context or PARENT_CONTEXT says this-cluster (the flag wins)', () => {
+    assert.equal(parse([]).parentContext, 'unsupported');
+    assert.equal(parse(['--parent-context=this-cluster']).parentContext, 'this-cluster');
+    assert.equal(parse([], { PARENT_CONTEXT: 'this-cluster' }).parentContext, 'this-cluster');
+    assert.equal(
+      parse(['--parent-context=unsupported'], { PARENT_CONTEXT: 'this-cluster' }).parentContext,
+      'unsupported',
+    );
+  });
+
+  it('refuses anything else, naming the flag and both modes', () => {
+    assert.throws(
+      () => parse(['--parent-context=parent']),
+      /--parent-context: "parent" is not a mode; use unsupported .* or this-cluster/,
+    );
+  });
+});
+
 describe('bucket placement', () => {
   it('is default unless --bucket-placement or BUCKET_PLACEMENT says milo (the flag wins)', () => {
     assert.equal(parse([]).bucketPlacement, 'default');

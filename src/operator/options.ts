@@ -8,6 +8,7 @@ import {
   parseContextConsumerRules,
 } from '../admission/context-consumer.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
+import type { ParentContextMode } from '../controllers/policy/verdict.ts';
 
 export interface OperatorOptions {
   /** The operator's own namespace: leases, default bucket namespace. */
@@ -34,6 +35,12 @@ export interface OperatorOptions {
    * docs/deploy.md). Undefined means default.
    */
   readonly bucketPlacement?: BucketPlacement;
+  /**
+   * What a GrantCreationPolicy's `spec.target.parentContext` means (`--parent-context`, env PARENT_CONTEXT):
+   * `unsupported` (the policy is not Ready) or `this-cluster` (grants are created here, from the template).
+   * Undefined means unsupported.
+   */
+  readonly parentContext?: ParentContextMode;
   /** How long a bucket nothing refers to is kept before it is deleted. Default 60 s. */
   readonly bucketGracePeriodSeconds: number;
   /** How long an auto-created claim may wait for its object before it is deleted as an orphan. Default 30 s. */
@@ -107,6 +114,7 @@ const FLAGS = {
   'probe-port': { type: 'string' },
   'bucket-namespace-expression': { type: 'string' },
   'bucket-placement': { type: 'string' },
+  'parent-context': { type: 'string' },
   'bucket-grace-period-seconds': { type: 'string' },
   'orphan-grace-period-seconds': { type: 'string' },
   'log-level': { type: 'string' },
@@ -247,6 +255,17 @@ function bucketPlacement(values: Values, env: NodeJS.ProcessEnv): BucketPlacemen
     throw new OptionsError(
       'bucket-placement',
       'milo sets the bucket namespaces itself; drop --bucket-namespace-expression, or use --bucket-placement=default with the expression',
+    );
+  }
+  return value;
+}
+
+function parentContext(values: Values, env: NodeJS.ProcessEnv): ParentContextMode {
+  const value = values['parent-context'] ?? env.PARENT_CONTEXT ?? 'unsupported';
+  if (value !== 'unsupported' && value !== 'this-cluster') {
+    throw new OptionsError(
+      'parent-context',
+      `"${value}" is not a mode; use unsupported (policies with spec.target.parentContext are not Ready) or this-cluster (their grants are created in this cluster)`,
     );
   }
   return value;
@@ -402,6 +421,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     probePort: port('probe-port', values['probe-port'], 8081),
     bucketNamespaceExpression: values['bucket-namespace-expression'],
     bucketPlacement: bucketPlacement(values, env),
+    parentContext: parentContext(values, env),
     bucketGracePeriodSeconds: seconds(
       'bucket-grace-period-seconds',
       values['bucket-grace-period-seconds'],

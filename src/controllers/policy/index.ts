@@ -8,14 +8,18 @@ import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
 import { type PolicyStatusOptions, setupGrantPolicyStatusController } from './policy-status-controller.ts';
 import { TriggerKinds } from './trigger-kinds.ts';
+import type { ParentContextMode } from './verdict.ts';
 import { PolicyVerdicts } from './verdicts.ts';
 
 export { AGGREGATE_TO_OPERATOR_LABEL } from './access.ts';
 export type { PolicyStatusOptions } from './policy-status-controller.ts';
+export type { ParentContextMode } from './verdict.ts';
 
 export interface GrantPolicyOptions extends PolicyStatusOptions {
   /** The shared discovery cache; its CRD informer re-queues the policies of a kind whose CRD changed. */
   readonly discovery: ResourceDiscovery;
+  /** `--parent-context` (verdict.ts). Default unsupported. */
+  readonly parentContext?: ParentContextMode;
 }
 
 export function setupGrantPolicyControllers(
@@ -24,7 +28,7 @@ export function setupGrantPolicyControllers(
   options: GrantPolicyOptions,
 ): void {
   addGrantIndexes(caches);
-  const verdicts = new PolicyVerdicts(caches.registrations);
+  const verdicts = new PolicyVerdicts(caches.registrations, options.parentContext);
   const kubeConfig = mgr.client.kubeConfig;
   const kinds = new TriggerKinds({
     informers: mgr.informers,

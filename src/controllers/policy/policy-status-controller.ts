@@ -61,7 +61,7 @@ export function setupGrantPolicyStatusController(
     const kind = verdict.ok
       ? await kinds.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
       : undefined;
-    const status = nextPolicyStatus(policy, verdict, kind, new Date());
+    const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext);
     if (!statusEqual(policy.status, status)) {
       await writeStatus(mgr.client, RESOURCES.grantPolicies, policy, status, { signal: ctx.signal });
       if (readyReason(status) === 'PolicyDisabled' && readyReason(policy.status) !== 'PolicyDisabled') {

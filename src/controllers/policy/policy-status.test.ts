@@ -55,6 +55,25 @@ describe('nextPolicyStatus', () => {
     assert.ok(statusEqual(p.status, nextPolicyStatus(p, policyVerdict(p, registered), watching, LATER)));
   });
 
+  it('with --parent-context=this-cluster: Ready=True and ParentContextReady=True, saying where grants go', () => {
+    const remote = withGeneration(1, (p) => {
+      p.spec.target.parentContext = {
+        apiGroup: 'g.io',
+        kind: 'Project',
+        nameExpression: 'trigger.metadata.name',
+      };
+    });
+    const verdict = policyVerdict(remote, registered, 'this-cluster');
+    const status = nextPolicyStatus(remote, verdict, watching, NOW, 'this-cluster');
+    const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
+    assert.deepEqual(byType, {
+      Ready: ['True', 'PolicyReady'],
+      ParentContextReady: ['True', 'ParentContextReady'],
+    });
+    const parent = status.conditions?.find((c) => c.type === 'ParentContextReady');
+    assert.match(parent?.message ?? '', /--parent-context=this-cluster .* grants are created here/);
+  });
+
   it('sets ParentContextReady=False/ParentContextUnsupported while parentContext is set, and removes it after', () => {
     const remote = withGeneration(1, (p) => {
       p.spec.target.parentContext = {

@@ -13,7 +13,12 @@ import {
   setCondition,
 } from '../../api/index.ts';
 import type { KindState } from './trigger-kinds.ts';
-import { PARENT_CONTEXT_MESSAGE, type PolicyVerdict } from './verdict.ts';
+import {
+  PARENT_CONTEXT_MESSAGE,
+  PARENT_CONTEXT_THIS_CLUSTER_MESSAGE,
+  type ParentContextMode,
+  type PolicyVerdict,
+} from './verdict.ts';
 
 /** Trigger-kind trouble (not served, not watchable, forbidden) is ValidationFailed: the CRD's reason list is
  * fixed, and the message says exactly what is missing. */
@@ -36,19 +41,29 @@ export function nextPolicyStatus(
   verdict: PolicyVerdict,
   kind: KindState | undefined,
   now: Date,
+  parentContext: ParentContextMode = 'unsupported',
 ): GrantCreationPolicyStatus {
   const generation = policy.metadata.generation ?? 0;
   let conditions = setCondition(policy.status?.conditions, readyCondition(verdict, kind, generation), now);
   if (policy.spec.target.parentContext === undefined) {
     conditions = removeCondition(conditions, CONDITION_PARENT_CONTEXT_READY);
   } else {
-    const update: ConditionUpdate = {
-      type: CONDITION_PARENT_CONTEXT_READY,
-      status: 'False',
-      reason: 'ParentContextUnsupported',
-      message: PARENT_CONTEXT_MESSAGE,
-      observedGeneration: generation,
-    };
+    const update: ConditionUpdate =
+      parentContext === 'this-cluster'
+        ? {
+            type: CONDITION_PARENT_CONTEXT_READY,
+            status: 'True',
+            reason: 'ParentContextReady',
+            message: PARENT_CONTEXT_THIS_CLUSTER_MESSAGE,
+            observedGeneration: generation,
+          }
+        : {
+            type: CONDITION_PARENT_CONTEXT_READY,
+            status: 'False',
+            reason: 'ParentContextUnsupported',
+            message: PARENT_CONTEXT_MESSAGE,
+            observedGeneration: generation,
+          };
     conditions = setCondition(conditions, update, now);
   }
   return { ...policy.status, observedGeneration: generation, conditions };

@@ -56,6 +56,24 @@ describe('policyVerdict', () => {
     assert.match(verdict.message, /remove parentContext/);
   });
 
+  it('with --parent-context=this-cluster, compiles a parentContext policy (its grants are made here)', () => {
+    const p = policy((x) => {
+      x.spec.target.parentContext = {
+        apiGroup: 'resourcemanager.miloapis.com',
+        kind: 'Project',
+        nameExpression: 'trigger.metadata.name',
+      };
+    });
+    assert.ok(policyVerdict(p, registered, 'this-cluster').ok);
+    assert.equal(reasonOf(p), 'ParentContextUnsupported', 'the default stays unsupported');
+    const broken = policy((x) => {
+      x.spec.target.parentContext = { apiGroup: 'g.io', kind: 'Project', nameExpression: 'nope(' };
+    });
+    const verdict = policyVerdict(broken, registered, 'this-cluster');
+    assert.ok(!verdict.ok);
+    assert.equal(verdict.reason, 'ValidationFailed', 'its nameExpression is still checked');
+  });
+
   it('puts validation errors before parentContext, and parentContext before disabled', () => {
     const both = policy((x) => {
       x.spec.disabled = true;

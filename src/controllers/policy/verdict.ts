@@ -29,10 +29,22 @@ export type PolicyVerdict =
 const PARENT_CONTEXT = 'spec.target.parentContext';
 const LABELS = 'spec.target.resourceGrantTemplate.metadata.labels';
 
+/**
+ * What `spec.target.parentContext` means here (`--parent-context`): `unsupported` (default): the policy is not
+ * Ready and creates nothing; `this-cluster`: the parent's control plane is this cluster, so the grants are
+ * created here from the template, as Milo creates them in the parent's control plane (one cluster stands in
+ * for all of them, as namespaces stand in for Projects: docs/milo-parity.md).
+ */
+export type ParentContextMode = 'unsupported' | 'this-cluster';
+
+export const PARENT_CONTEXT_THIS_CLUSTER_MESSAGE =
+  'spec.target.parentContext names a control plane; with --parent-context=this-cluster every control plane ' +
+  'is this cluster, so grants are created here from the template';
+
 export const PARENT_CONTEXT_MESSAGE =
   'spec.target.parentContext (creating grants in another control plane) is not supported on a single ' +
   'cluster; the policy does nothing rather than create its grants here: remove parentContext to create ' +
-  'grants in this cluster';
+  'grants in this cluster, or run the operator with --parent-context=this-cluster';
 
 /**
  * Checks of what the operator stamps on every grant: the policy name is a label value, and the trigger-uid
@@ -63,15 +75,20 @@ export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
 
 /**
  * In order: validation errors (static and API state) → ValidationFailed; parentContext →
- * ParentContextUnsupported (never a silent fallback to this cluster); disabled → PolicyDisabled.
+ * ParentContextUnsupported unless `parentContext` is `this-cluster` (never a silent fallback to this
+ * cluster: the operator is told so by a flag); disabled → PolicyDisabled.
  */
-export function policyVerdict(policy: GrantCreationPolicy, registrations: RegistrationLookup): PolicyVerdict {
+export function policyVerdict(
+  policy: GrantCreationPolicy,
+  registrations: RegistrationLookup,
+  parentContext: ParentContextMode = 'unsupported',
+): PolicyVerdict {
   const errors = validateGrantCreationPolicy(policy, { mode: 'controller', registrations }).filter(
     (e) => e.path !== PARENT_CONTEXT,
   );
   errors.push(...stampErrors(policy));
   if (errors.length > 0) return failed(errors);
-  if (policy.spec.target.parentContext !== undefined) {
+  if (policy.spec.target.parentContext !== undefined && parentContext === 'unsupported') {
     return { ok: false, reason: 'ParentContextUnsupported', message: PARENT_CONTEXT_MESSAGE };
   }
   if (policy.spec.disabled === true) {

@@ -2,14 +2,19 @@
 // verdict stays valid while the policy's generation and every registration's resourceVersion stay the same.
 import { type GrantCreationPolicy, type ResourceRegistration, registrationLookup } from '../../api/index.ts';
 import type { TypedCache } from '../resources.ts';
-import { type PolicyVerdict, policyVerdict } from './verdict.ts';
+import { type ParentContextMode, type PolicyVerdict, policyVerdict } from './verdict.ts';
 
 export class PolicyVerdicts {
   readonly #registrations: TypedCache<ResourceRegistration>;
   readonly #cache = new Map<string, { key: string; verdict: PolicyVerdict }>();
+  readonly parentContext: ParentContextMode;
 
-  constructor(registrations: TypedCache<ResourceRegistration>) {
+  constructor(
+    registrations: TypedCache<ResourceRegistration>,
+    parentContext: ParentContextMode = 'unsupported',
+  ) {
     this.#registrations = registrations;
+    this.parentContext = parentContext;
   }
 
   of(policy: GrantCreationPolicy): PolicyVerdict {
@@ -19,7 +24,7 @@ export class PolicyVerdicts {
     const key = `${uid}/${generation}/${versions.join(',')}`;
     const cached = this.#cache.get(name);
     if (cached?.key === key) return cached.verdict;
-    const verdict = policyVerdict(policy, registrationLookup(registrations));
+    const verdict = policyVerdict(policy, registrationLookup(registrations), this.parentContext);
     this.#cache.set(name, { key, verdict });
     return verdict;
   }

@@ -24,9 +24,11 @@ export type FieldSet = { [key: string]: FieldSet };
 export const SAMPLE_KINDS = [
   'ResourceRegistration',
   'ResourceRegistration',
+  'ResourceRegistration',
   'GrantCreationPolicy',
   'GrantCreationPolicy',
   'ClaimCreationPolicy',
+  'ResourceGrant',
   'ResourceGrant',
   'ResourceClaim',
 ] as const;

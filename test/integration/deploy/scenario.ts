@@ -188,7 +188,7 @@ export function operatorScenario(plane: ControlPlaneHandle, install: Install) {
       });
 
       it('kstatus: InProgress before the operator has reconciled (status defaults to observedGeneration 0)', () => {
-        assert.equal(beforeOperator.length, 7);
+        assert.equal(beforeOperator.length, SAMPLE_KINDS.length);
         for (const line of beforeOperator) {
           assert.equal(line.status, 'InProgress', `${line.kind} ${line.name}: ${line.message}`);
         }
@@ -203,7 +203,7 @@ export function operatorScenario(plane: ControlPlaneHandle, install: Install) {
         };
         for (const item of list.items) item.metadata.generation = (item.metadata.generation ?? 1) + 1;
         const lines = await kstatus(JSON.stringify(list));
-        assert.equal(lines.length, 7);
+        assert.equal(lines.length, SAMPLE_KINDS.length);
         for (const line of lines)
           assert.equal(line.status, 'InProgress', `${line.kind} ${line.name}: ${line.message}`);
       });
@@ -280,7 +280,7 @@ export function operatorScenario(plane: ControlPlaneHandle, install: Install) {
           ...((await getJson(cp, ['-k', repoPath(TRACKED_SAMPLES)])).items ?? []),
           ...((await getJson(cp, ['-k', repoPath(TRACKED_TENANTS)])).items ?? []),
         ];
-        assert.equal(fromGit.length, 10);
+        assert.equal(fromGit.length, SAMPLE_KINDS.length + 3); // + the tenant examples
         for (const o of fromGit) {
           assert.deepEqual(
             managedByOperator(o),

@@ -179,6 +179,17 @@ describe("Milo's Secret and ConfigMap claim policies charge the namespace's Proj
       { denied: count('denied'), misconfigured: count('policy_misconfigured'), granted: count('granted') },
       { denied: 1, misconfigured: 2, granted: 2 },
     );
+    // Milo's label names (pkg/quota/admission/plugin.go), policy_namespace "" as in Milo
+    for (const v of values) {
+      assert.deepEqual(Object.keys(v.labels).sort(), [
+        'policy_name',
+        'policy_namespace',
+        'resource_group',
+        'resource_kind',
+        'result',
+      ]);
+      assert.equal(v.labels.policy_namespace, '');
+    }
   });
 
   it('resolves as soon as an administrator maps the namespace: its creates count against Project web', async () => {
