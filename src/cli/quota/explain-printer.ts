@@ -2,7 +2,7 @@
 import { dump } from 'js-yaml';
 import type { ObjectRef, OwnerReference } from '../../api/index.ts';
 import type { ClaimDecision } from '../../client/index.ts';
-import type { ExplainReport } from './explain.ts';
+import type { ExplainReport } from './explain-report.ts';
 import type { OutputFormat } from './flags.ts';
 import { shown } from './registrations.ts';
 import { age, renderTable } from './table.ts';

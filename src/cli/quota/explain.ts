@@ -5,19 +5,16 @@ import {
   type AllowanceBucket,
   ANNOTATION_POLICY,
   CONDITION_GRANTED,
-  type ConsumerRef,
   findCondition,
   LABEL_AUTO_CREATED,
   LABEL_POLICY,
-  type ObjectRef,
-  type OwnerReference,
   type ResourceClaim,
 } from '../../api/index.ts';
-import { type ClaimDecision, claimDecision, KubeApiError, type QuotaApi } from '../../client/index.ts';
-import type { DisplayUnits } from '../../quota/display-units.ts';
+import { claimDecision, KubeApiError, type QuotaApi } from '../../client/index.ts';
 import type { VerbContext } from './context.ts';
 import { EXIT } from './errors.ts';
 import { printExplain } from './explain-printer.ts';
+import type { BucketFigures, ExplainReport, RequestExplanation } from './explain-report.ts';
 import {
   claimName,
   type GlobalFlags,
@@ -31,44 +28,6 @@ import { type Registrations, readRegistrations, unitsOf } from './registrations.
 import { consumerKeyOf, escapeSelector } from './usage.ts';
 import { whyLines } from './why.ts';
 
-export interface BucketFigures {
-  readonly namespace: string;
-  readonly name: string;
-  readonly limit: number;
-  readonly allocated: number;
-  readonly available: number;
-}
-
-export interface RequestExplanation {
-  readonly resourceType: string;
-  readonly requested: number;
-  /** The allocation entry's status, or Pending when there is none yet. */
-  readonly status: string;
-  readonly reason?: string;
-  readonly message?: string;
-  readonly allocatedAmount?: number;
-  /** The consumer's bucket for this resource type, with its current figures. */
-  readonly bucket?: BucketFigures;
-  /** Display units from the resource type's registration (figures stay in base units here). */
-  readonly units?: DisplayUnits;
-}
-
-export interface ExplainReport {
-  readonly namespace: string;
-  readonly name: string;
-  readonly created?: string;
-  readonly consumer?: ConsumerRef;
-  readonly object?: ObjectRef;
-  readonly owners: readonly OwnerReference[];
-  /** The ClaimCreationPolicy that made the claim at admission; absent for service-made claims. */
-  readonly policy?: string;
-  readonly autoCreated: boolean;
-  readonly decision: ClaimDecision;
-  /** When the Granted condition last changed, unless it is the CRD default. */
-  readonly decidedAt?: string;
-  readonly requests: readonly RequestExplanation[];
-  readonly why: readonly string[];
-}
 
 export interface ExplainOptions {
   readonly global: GlobalFlags;

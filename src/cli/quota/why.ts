@@ -1,5 +1,5 @@
 // The plain-language reasons `explain` gives, from the claim's decision and its buckets' figures.
-import type { ExplainReport, RequestExplanation } from './explain.ts';
+import type { ExplainReport, RequestExplanation } from './explain-report.ts';
 import { shown } from './registrations.ts';
 
 type Facts = Omit<ExplainReport, 'why'>;
