@@ -92,7 +92,7 @@ describe("Milo's quota roles", () => {
     await bind('vic', 'quota.miloapis.com-viewer', ACME_NS);
     await bind('max', 'quota.miloapis.com-manager');
     await bind('ada', 'quota.miloapis.com-admin');
-    await eventually('the aggregated Milo roles to be filled in', async () => {
+    await eventually('the Milo role bindings to take effect', async () => {
       const ready = await Promise.all([
         can('vic', 'list', BUCKETS, '-n', ACME_NS),
         can('max', 'create', GRANTS, '-n', 'quota-system'),

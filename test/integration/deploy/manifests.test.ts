@@ -187,6 +187,27 @@ describe('config/default', () => {
       }
     }
   });
+
+  it("spells out Milo's viewer, manager and admin as exactly the union of our roles of the same meaning", () => {
+    // Not aggregated: the aggregation controller's apply re-creates a role deleted with its sources.
+    const grants = (...names: string[]) => {
+      const pairs = new Set<string>();
+      for (const name of names) {
+        const role = one('ClusterRole', name) as Manifest & { aggregationRule?: unknown; rules?: Rule[] };
+        assert.equal(role.aggregationRule, undefined, `${name} is aggregated`);
+        for (const rule of role.rules ?? [])
+          for (const group of rule.apiGroups ?? [])
+            for (const resource of rule.resources ?? [])
+              for (const verb of rule.verbs) pairs.add(`${group}/${resource}:${verb}`);
+      }
+      return [...pairs].sort();
+    };
+    const viewer = ['milo-quota-viewer'];
+    const manager = [...viewer, 'milo-quota-editor', 'milo-quota-grant-editor'];
+    assert.deepEqual(grants('quota.miloapis.com-viewer'), grants(...viewer));
+    assert.deepEqual(grants('quota.miloapis.com-manager'), grants(...manager));
+    assert.deepEqual(grants('quota.miloapis.com-admin'), grants(...manager, 'milo-quota-admin'));
+  });
 });
 
 interface Rule {
