@@ -30,8 +30,8 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
   addIndexes(caches);
   setupRegistrationController(mgr, caches);
-  setupGrantController(mgr, caches);
-  setupConsumerController(mgr, caches, options);
+  const consumers = setupConsumerController(mgr, caches, options);
+  setupGrantController(mgr, caches, consumers.statusWritten);
   setupClaimLifecycleController(mgr, caches, discovery, options);
   setupClaimPolicyStatusController(mgr, caches, discovery);
   setupGrantPolicyControllers(mgr, caches, {

@@ -56,6 +56,7 @@ interface WithConditions extends ObjectIdentity {
 /**
  * Sets one condition and `observedGeneration` (which always advances, SPEC §3) and writes the status only
  * if that changed anything. The single writer of the kind's status calls this; no precondition needed.
+ * Returns whether it wrote.
  */
 export async function writeCondition(
   client: KubeClient,
@@ -63,11 +64,13 @@ export async function writeCondition(
   obj: WithConditions,
   condition: ConditionUpdate,
   signal: AbortSignal,
-): Promise<void> {
+): Promise<boolean> {
   const status = {
     ...obj.status,
     observedGeneration: obj.metadata.generation ?? 0,
     conditions: setCondition(obj.status?.conditions, condition, new Date()),
   };
-  if (!statusEqual(obj.status, status)) await writeStatus(client, ref, obj, status, { signal });
+  if (statusEqual(obj.status, status)) return false;
+  await writeStatus(client, ref, obj, status, { signal });
+  return true;
 }

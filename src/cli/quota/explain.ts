@@ -28,7 +28,6 @@ import { type Registrations, readRegistrations, unitsOf } from './registrations.
 import { consumerKeyOf, escapeSelector } from './usage.ts';
 import { whyLines } from './why.ts';
 
-
 export interface ExplainOptions {
   readonly global: GlobalFlags;
   readonly name: string;

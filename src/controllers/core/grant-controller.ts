@@ -49,12 +49,21 @@ export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup)
  */
 export const GRANT_WORKERS = 16;
 
-export function setupGrantController(mgr: Manager, caches: QuotaCaches): void {
+/**
+ * `statusWritten` is told of each grant status write: bucket writes give way to them (bucket-budget.ts), so a
+ * thousand grants turning Active at start-up are not queued behind the creation of their thousand buckets.
+ */
+export function setupGrantController(
+  mgr: Manager,
+  caches: QuotaCaches,
+  statusWritten: () => void = () => {},
+): void {
   const reconcile: Reconciler = async (ctx, req) => {
     const grant = caches.grants.get(req.namespace, req.name);
     if (grant === undefined) return {};
     const lookup = registrationLookup(caches.registrations.list());
-    await writeCondition(mgr.client, RESOURCES.grants, grant, grantCondition(grant, lookup), ctx.signal);
+    const condition = grantCondition(grant, lookup);
+    if (await writeCondition(mgr.client, RESOURCES.grants, grant, condition, ctx.signal)) statusWritten();
     return {};
   };
   const controller = mgr.newController({

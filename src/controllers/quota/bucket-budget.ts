@@ -76,7 +76,7 @@ export class BucketBudget<K> {
     this.#dirty.delete(key);
   }
 
-  /** A claim status write was sent (whatever its outcome): it earns credit and delays the quiet time. */
+  /** A claim (or grant) status write was sent (whatever its outcome): it earns credit and delays the quiet time. */
   claimWritten(now: number, count = 1): void {
     this.#tick(now);
     this.#claimsSinceTick += count;

@@ -137,7 +137,7 @@ export class BucketWriter implements Runnable {
     if (plan.writes.length > 0) this.#pump();
   }
 
-  /** A claim status write was sent: it earns bucket writes and keeps the budget on. */
+  /** A claim (or grant) status write was sent: it earns bucket writes and keeps the budget on. */
   claimWritten(): void {
     this.#budget.claimWritten(this.#now());
     this.#pump();

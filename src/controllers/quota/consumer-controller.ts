@@ -79,11 +79,16 @@ interface Pass {
   readonly signal: AbortSignal;
 }
 
+export interface ConsumerController {
+  /** Another controller wrote a status that bucket writes should give way to (a grant's). */
+  readonly statusWritten: () => void;
+}
+
 export function setupConsumerController(
   mgr: Manager,
   caches: QuotaCaches,
   options: ConsumerControllerOptions,
-): void {
+): ConsumerController {
   const ledger = new Ledger();
   const metrics = quotaMetrics(mgr.registry);
   const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
@@ -123,7 +128,9 @@ export function setupConsumerController(
     }
     const attempt = (retries.get(key) ?? 0) + 1;
     retries.set(key, attempt);
-    log.error('claim status writes failed; deciding again', {
+    // a 409 means the claim changed under the pass (another writer, a newer copy): deciding again is routine
+    const level = definite.every(isConflict) ? 'debug' : 'error';
+    log[level]('claim status writes failed; deciding again', {
       consumer: key,
       failed: definite.length,
       attempt,
@@ -243,6 +250,7 @@ export function setupConsumerController(
     map: everyConsumer,
     predicates: [specOrCondition(CONDITION_READY)],
   });
+  return { statusWritten: () => buckets.claimWritten() };
 }
 
 /**
