@@ -21,7 +21,6 @@ import {
   isConflict,
   isNotFound,
   type KubeClient,
-  NOOP_TRACER,
   SPAN_ATTRIBUTES,
   SpanKind,
   type Tracer,
@@ -160,15 +159,18 @@ async function wait(
 ): Promise<Attempt> {
   const namespace = claim.metadata.namespace ?? '';
   const name = claim.metadata.name ?? '';
-  const tracer = deps.tracer ?? NOOP_TRACER;
-  const spanOf = { parent: trace, attributes: claimSpanAttributes(claim) };
+  const { tracer } = deps;
+  const spanOf = () => ({ parent: trace, attributes: claimSpanAttributes(claim) });
   const waiting = deps.waiter.register(namespace, name, deps.waitTimeoutMs ?? 8_000, signal, ignoreUid);
   let current = claim;
   try {
     // the claim carries its create span's traceparent: the decision span is its child (claim-tracing.ts)
     if (create)
-      current = await inSpan(tracer, 'quota.claim.create', { ...spanOf, kind: SpanKind.CLIENT }, (span) =>
-        deps.client.create(RESOURCES.claims, withTraceparent(claim, span), { signal }),
+      current = await inSpan(
+        tracer,
+        'quota.claim.create',
+        () => ({ ...spanOf(), kind: SpanKind.CLIENT }),
+        (span) => deps.client.create(RESOURCES.claims, withTraceparent(claim, span), { signal }),
       );
     waiting.bindUid(current.metadata.uid);
     // An existing claim may have been decided between our read and the registration: look once more.

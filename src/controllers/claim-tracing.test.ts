@@ -80,6 +80,25 @@ describe('tracing off (the no-op tracer)', () => {
     assert.equal(same, claim);
   });
 
+  it('without a tracer (the operator with tracing off) the span is a shared non-recording one', async () => {
+    const claim = claimNamed('a');
+    let built = false;
+    const same = await inSpan(
+      undefined,
+      'quota.claim.create',
+      () => {
+        built = true;
+        return {};
+      },
+      async (span) => {
+        assert.equal(span.isRecording(), false);
+        return withTraceparent(claim, span);
+      },
+    );
+    assert.equal(same, claim);
+    assert.equal(built, false, 'no span options are built');
+  });
+
   it('DecisionTracing without a tracer returns no contexts and runs the write bare', async () => {
     const off = new DecisionTracing(undefined);
     const claim = claimNamed('a', `00-${TRACE}-${SPAN}-01`);

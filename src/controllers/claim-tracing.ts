@@ -53,12 +53,10 @@ const outcomeOf = (decision: Decision) =>
 
 /** The consumer controller's two spans: around a pass's decisions, and around each claim status write. */
 export class DecisionTracing {
-  readonly #tracer: Tracer;
-  readonly #on: boolean;
+  readonly #tracer: Tracer | undefined;
 
   constructor(tracer: Tracer | undefined) {
-    this.#tracer = tracer ?? NOOP_TRACER;
-    this.#on = tracer !== undefined && tracer !== NOOP_TRACER;
+    this.#tracer = tracer === NOOP_TRACER ? undefined : tracer;
   }
 
   /**
@@ -71,7 +69,8 @@ export class DecisionTracing {
     decide: () => R,
   ): { readonly round: R; readonly traces: DecisionContexts } {
     const round = decide();
-    if (!this.#on) return { round, traces: NONE };
+    const tracer = this.#tracer;
+    if (tracer === undefined) return { round, traces: NONE };
     const byKey = new Map(claims.map((c) => [objectKey(asKubeObject(c)), c]));
     const traces = new Map<string, Context>();
     for (const decision of round.decisions) {
@@ -80,7 +79,7 @@ export class DecisionTracing {
       const claim = byKey.get(key);
       const parent = traceparentContext(claim?.metadata.annotations?.[ANNOTATION_TRACEPARENT]);
       if (claim === undefined || parent === undefined) continue;
-      const span = startSpan(this.#tracer, 'quota.decide', {
+      const span = startSpan(tracer, 'quota.decide', {
         parent,
         startTime: passStart,
         attributes: {

@@ -6,6 +6,7 @@
 import {
   type Attributes,
   type Context,
+  INVALID_SPAN_CONTEXT,
   isSpanContextValid,
   ProxyTracerProvider,
   ROOT_CONTEXT,
@@ -25,6 +26,9 @@ export const TRACER_NAME = 'milo-quota-operator';
 
 /** A tracer that never records: a ProxyTracerProvider with no delegate is the API's no-op provider. */
 export const NOOP_TRACER: Tracer = new ProxyTracerProvider().getTracer(TRACER_NAME);
+
+/** The span `inSpan` hands out when there is no tracer: records nothing, its context is invalid. */
+const OFF_SPAN: Span = trace.wrapSpanContext(INVALID_SPAN_CONTEXT);
 
 /** Span attribute keys shared by the webhook and the controller, so one query finds both ends. */
 export const SPAN_ATTRIBUTES = {
@@ -88,9 +92,20 @@ export interface SpanOptions {
 
 /**
  * Runs `fn` inside a span: the span ends when `fn` settles; a throw is recorded as an exception and an
- * error status, and rethrown. With the no-op tracer this is one call returning a shared non-recording span.
+ * error status, and rethrown. Without a tracer (tracing off) `fn` runs at once with a shared non-recording
+ * span, and `options` is never called.
  */
-export async function inSpan<T>(
+export function inSpan<T>(
+  tracer: Tracer | undefined,
+  name: string,
+  options: SpanOptions | (() => SpanOptions),
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
+  if (tracer === undefined) return fn(OFF_SPAN);
+  return recorded(tracer, name, typeof options === 'function' ? options() : options, fn);
+}
+
+async function recorded<T>(
   tracer: Tracer,
   name: string,
   options: SpanOptions,
