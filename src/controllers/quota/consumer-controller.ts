@@ -104,20 +104,9 @@ export function setupConsumerController(
   });
   mgr.add(buckets);
   const echoes = new Map<string, string>();
+  const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const tracing = new DecisionTracing(options.tracer);
-  const writes: ClaimWrites = {
-    mgr,
-    ledger,
-    ambiguous,
-    metrics,
-    events,
-    firstSeen,
-    buckets,
-    echoes,
-    caches,
-    tracing,
-  };
-  const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
+  const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32, tracing);
 
   // registered before the controller's own handlers, so a pass never sees a claim event it has not counted
   const settledClaims = new SettledClaims(caches.claims.informer);
@@ -304,7 +293,6 @@ interface ClaimWrites {
   /** Claim key → the resourceVersion our last status write gave it, until the watch shows it (ownEcho). */
   readonly echoes: Map<string, string>;
   readonly caches: QuotaCaches;
-  readonly tracing: DecisionTracing;
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;
@@ -314,7 +302,7 @@ const RETRY_MAX_MS = 60_000;
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
-function claimWriter(w: ClaimWrites, concurrency: number) {
+function claimWriter(w: ClaimWrites, concurrency: number, tracing: DecisionTracing) {
   const { mgr, ledger, metrics, events, firstSeen } = w;
   return async (
     pass: Pass,
@@ -342,7 +330,7 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       const seen = firstSeen.get(uid);
       try {
         w.buckets.claimWritten();
-        const written = await w.tracing.statusWrite(pass.traces, key, claim, () =>
+        const written = await tracing.statusWrite(pass.traces, key, claim, () =>
           writeStatus<ResourceClaim>(mgr.client, RESOURCES.claims, claim, status, {
             precondition: true,
             signal: pass.signal,
