@@ -6,13 +6,25 @@
 import { LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
 import {
   type ClaimObject,
+  claimSpanAttributes,
   deleteClaim,
   RESOURCES,
   recordedUid,
   type TypedCache,
+  withTraceparent,
 } from '../controllers/index.ts';
 import { claimOutcome } from '../quota/index.ts';
-import { isAlreadyExists, isConflict, isNotFound, type KubeClient } from '../runtime/index.ts';
+import {
+  type Context,
+  inSpan,
+  isAlreadyExists,
+  isConflict,
+  isNotFound,
+  type KubeClient,
+  SPAN_ATTRIBUTES,
+  SpanKind,
+  type Tracer,
+} from '../runtime/index.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export type ClaimResult =
@@ -34,6 +46,8 @@ export interface ClaimLifecycleDeps {
   readonly waitTimeoutMs?: number;
   /** How long a Granted claim whose object has not appeared may still be an admitted create being stored. */
   readonly orphanGraceMs?: number;
+  /** The claim-create and wait spans (docs/observability.md). Default: none (the no-op tracer). */
+  readonly tracer?: Tracer;
 }
 
 /** wait()'s answer when the create found a claim of that name the cache did not show yet. */
@@ -44,18 +58,20 @@ const outcomeOf = (claim: ResourceClaim) =>
 
 const keyOf = (claim: ResourceClaim) => `${claim.metadata.namespace ?? ''}/${claim.metadata.name ?? ''}`;
 
+/** `trace`: the webhook span's context, the parent of this claim's create and wait spans. */
 export async function createAndWait(
   deps: ClaimLifecycleDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
+  trace?: Context,
 ): Promise<ClaimResult> {
   // The usual case costs no read: the shared cache shows no claim of this name, so create it. If the cache
   // is behind, the create says AlreadyExists and the claim is read and handled as below.
   if (deps.caches.claims.get(claim.metadata.namespace ?? '', claim.metadata.name ?? '') === undefined) {
-    const first = await wait(deps, claim, undefined, signal, true);
+    const first = await wait(deps, claim, undefined, signal, true, trace);
     if (first.kind !== 'exists') return first;
   }
-  const result = await handleExisting(deps, claim, signal);
+  const result = await handleExisting(deps, claim, signal, trace);
   return result.kind === 'exists'
     ? {
         kind: 'held',
@@ -69,6 +85,7 @@ async function handleExisting(
   deps: ClaimLifecycleDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
+  trace: Context | undefined,
 ): Promise<Attempt> {
   const uid = claim.metadata.labels?.[LABEL_RESOURCE_UID];
   let replaced: string | undefined;
@@ -77,7 +94,7 @@ async function handleExisting(
     const outcome = outcomeOf(existing);
     const sameObject = recordedUid(existing) === uid;
     if (sameObject && outcome === 'granted') return { kind: 'granted', claim: existing, created: false };
-    if (sameObject && outcome === 'pending') return wait(deps, existing, undefined, signal, false);
+    if (sameObject && outcome === 'pending') return wait(deps, existing, undefined, signal, false, trace);
     if (!sameObject && outcome !== 'denied') {
       const held = await heldFor(deps, existing, outcome, signal);
       if (held !== undefined) return { kind: 'held', message: held };
@@ -94,7 +111,7 @@ async function handleExisting(
       };
     }
   }
-  return wait(deps, claim, replaced, signal, true);
+  return wait(deps, claim, replaced, signal, true, trace);
 }
 
 /**
@@ -138,13 +155,23 @@ async function wait(
   ignoreUid: string | undefined,
   signal: AbortSignal,
   create: boolean,
+  trace: Context | undefined,
 ): Promise<Attempt> {
   const namespace = claim.metadata.namespace ?? '';
   const name = claim.metadata.name ?? '';
+  const { tracer } = deps;
+  const spanOf = () => ({ parent: trace, attributes: claimSpanAttributes(claim) });
   const waiting = deps.waiter.register(namespace, name, deps.waitTimeoutMs ?? 8_000, signal, ignoreUid);
   let current = claim;
   try {
-    if (create) current = await deps.client.create(RESOURCES.claims, claim, { signal });
+    // the claim carries its create span's traceparent: the decision span is its child (claim-tracing.ts)
+    if (create)
+      current = await inSpan(
+        tracer,
+        'quota.claim.create',
+        () => ({ ...spanOf(), kind: SpanKind.CLIENT }),
+        (span) => deps.client.create(RESOURCES.claims, withTraceparent(claim, span), { signal }),
+      );
     waiting.bindUid(current.metadata.uid);
     // An existing claim may have been decided between our read and the registration: look once more.
     if (!create) {
@@ -157,7 +184,11 @@ async function wait(
     if (isAlreadyExists(error)) return { kind: 'exists' };
     return { kind: 'error', message: `creating claim ${namespace}/${name}: ${message}` };
   }
-  const result = await waiting.result;
+  const result = await inSpan(tracer, 'quota.claim.wait', spanOf, async (span) => {
+    const answer = await waiting.result;
+    span.setAttribute(SPAN_ATTRIBUTES.outcome, answer.outcome);
+    return answer;
+  });
   switch (result.outcome) {
     case 'granted':
     case 'denied':

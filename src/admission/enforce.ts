@@ -7,7 +7,16 @@ import type { Registry } from 'prom-client';
 import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
 import type { ClaimObject, QuotaCaches } from '../controllers/index.ts';
 import { evaluateConstraints, type JsonObject, PolicyError } from '../policy/index.ts';
-import type { KubeClient, Logger } from '../runtime/index.ts';
+import {
+  type Context,
+  contextWith,
+  inSpan,
+  type KubeClient,
+  type Logger,
+  SPAN_ATTRIBUTES,
+  SpanKind,
+  type Tracer,
+} from '../runtime/index.ts';
 import { admissionMetrics } from './admission-metrics.ts';
 import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
@@ -70,6 +79,11 @@ export interface EnforcementOptions {
     consumer: ConsumerRef,
     signal: AbortSignal,
   ) => Promise<string | undefined>;
+  /**
+   * The webhook, claim-create and wait spans (docs/observability.md, Tracing). Default: none (the no-op
+   * tracer): no span, no traceparent annotation.
+   */
+  readonly tracer?: Tracer;
 }
 
 interface PlannedClaim {
@@ -87,8 +101,28 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
     if (request.operation === 'UPDATE')
       return updateVerdict(request, object as JsonObject, policies, options);
     if (request.operation !== 'CREATE') return allowed();
+    if (options.tracer === undefined) return enforceCreate(request, object as JsonObject, signal, undefined);
+    const attributes = {
+      [SPAN_ATTRIBUTES.resourceGroup]: request.kind.group,
+      [SPAN_ATTRIBUTES.resourceKind]: request.kind.kind,
+      [SPAN_ATTRIBUTES.resourceName]: `${request.namespace ?? ''}/${request.name ?? ''}`,
+    };
+    const span = { kind: SpanKind.SERVER, attributes };
+    return inSpan(options.tracer, 'quota.webhook.enforce', span, async (s) => {
+      const verdict = await enforceCreate(request, object as JsonObject, signal, contextWith(s));
+      s.setAttribute(SPAN_ATTRIBUTES.outcome, verdict.allowed ? 'allowed' : verdictResult(verdict));
+      return verdict;
+    });
+  };
+
+  async function enforceCreate(
+    request: AdmissionRequest,
+    object: JsonObject,
+    signal: AbortSignal,
+    trace: Context | undefined,
+  ): Promise<Verdict> {
     const labels = { resource_group: request.kind.group, resource_kind: request.kind.kind };
-    const rendered = plan(request, object as JsonObject, policies, options);
+    const rendered = plan(request, object, policies, options);
     const planned = Array.isArray(rendered)
       ? await withContextConsumers(options, request, rendered, signal)
       : rendered;
@@ -120,13 +154,13 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
       return forbidden(misconfiguredMessage(`The claim it would make is invalid: ${invalidClaim}`));
     }
     const started = performance.now();
-    const results = await Promise.all(planned.map((p) => createAndWait(options, p.claim, signal)));
+    const results = await Promise.all(planned.map((p) => createAndWait(options, p.claim, signal, trace)));
     const verdict = decideVerdict(options, planned, results);
     metrics.wait(verdict.allowed ? 'granted' : verdictResult(verdict), (performance.now() - started) / 1000);
     metrics.result(verdict.allowed ? 'granted' : verdictResult(verdict), policyNames, labels);
     if (!verdict.allowed) await releaseClaims(options, results);
     return verdict;
-  };
+  }
 }
 
 /** An UPDATE goes through only if every policy charges the same consumer and amounts before and after. */

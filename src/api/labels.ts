@@ -28,6 +28,12 @@ export const LABEL_RESOURCE_UID = 'quota.miloapis.com/resource-uid';
 /** Annotation on service-managed claims (the client's): uid of the owner object the claim pays for, so a
  * claim left by an earlier object of the same name is spotted. */
 export const ANNOTATION_OWNER_UID = 'quota.miloapis.com/owner-uid';
+/**
+ * Annotation on claims the enforcement webhook creates while tracing is on: the W3C `traceparent` of its
+ * claim-create span, so the consumer controller's decision span joins the same trace. Only ever a span
+ * parent: nothing decides, authorizes or counts by it (docs/observability.md).
+ */
+export const ANNOTATION_TRACEPARENT = 'quota.miloapis.com/traceparent';
 /** Label on policy-made grants: uid of the trigger object, so grants can be found and cleaned up per trigger. */
 export const LABEL_TRIGGER_UID = 'quota.miloapis.com/trigger-uid';
 

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   ANNOTATION_OWNER_UID,
+  ANNOTATION_TRACEPARENT,
   LABEL_AUTO_CREATED,
   LABEL_POLICY,
   LABEL_RESOURCE_UID,
@@ -67,19 +68,24 @@ function abused<T extends KubeObject>(obj: T): T {
 const size = (obj: unknown) => JSON.stringify(obj).length;
 
 describe('quota cache views', () => {
-  it('claims keep identity, spec, status, the quota labels and the owner-uid annotation only', () => {
+  it('claims keep identity, spec, status, the quota labels and the owner-uid and traceparent annotations only', () => {
     const claim = abused(makeClaim());
     claim.metadata.labels = {
       ...claim.metadata.labels,
       [LABEL_AUTO_CREATED]: 'true',
       [LABEL_RESOURCE_UID]: 'obj-uid',
     };
-    claim.metadata.annotations = { ...claim.metadata.annotations, [ANNOTATION_OWNER_UID]: 'owner-uid' };
+    const traceparent = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    claim.metadata.annotations = {
+      ...claim.metadata.annotations,
+      [ANNOTATION_OWNER_UID]: 'owner-uid',
+      [ANNOTATION_TRACEPARENT]: traceparent,
+    };
     const slim = slimClaim(claim) as ResourceClaim;
     assert.deepEqual(slim.metadata, {
       ...IDENTITY,
       labels: { [LABEL_AUTO_CREATED]: 'true', [LABEL_RESOURCE_UID]: 'obj-uid' },
-      annotations: { [ANNOTATION_OWNER_UID]: 'owner-uid' },
+      annotations: { [ANNOTATION_OWNER_UID]: 'owner-uid', [ANNOTATION_TRACEPARENT]: traceparent },
     });
     assert.deepEqual(slim.spec, claim.spec);
     assert.deepEqual(slim.status, claim.status);

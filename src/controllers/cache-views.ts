@@ -5,6 +5,7 @@
 // (resource types, consumer references, requests, conditions, allocations, bucket names, timestamps) is one
 // shared, frozen copy (runtime/intern.ts): the same keys and values, a third of the heap per claim.
 import {
+  ANNOTATION_TRACEPARENT,
   CLAIM_LINK_ANNOTATIONS,
   CLAIM_LINK_LABELS,
   LABEL_POLICY,
@@ -25,8 +26,12 @@ import {
 
 /** Claim labels read from the cache: auto-created (lifecycle), resource-uid (recordedUid); the others cost 63 bytes at most. */
 export const CLAIM_LABELS: ReadonlySet<string> = new Set(CLAIM_LINK_LABELS);
-/** Claim annotations read from the cache: the client's owner uid (recordedUid). */
-export const CLAIM_ANNOTATIONS: ReadonlySet<string> = new Set(CLAIM_LINK_ANNOTATIONS);
+/** Claim annotations read from the cache: the client's owner uid (recordedUid), and the traceparent the
+ * decision span is a child of (55 characters; a longer value is not one and is ignored). */
+export const CLAIM_ANNOTATIONS: ReadonlySet<string> = new Set([
+  ...CLAIM_LINK_ANNOTATIONS,
+  ANNOTATION_TRACEPARENT,
+]);
 /** A uid is 36 characters; a longer owner-uid matches no object however much of it is kept. */
 export const MAX_KEPT_ANNOTATION = 256;
 /** Labels of grants not made by a policy that the engine reads (plan.ts, policy/indexes.ts). */

@@ -1,5 +1,11 @@
 // Public surface of the controllers: the setup function the operator calls, and what tests need to reach.
 
+export {
+  claimSpanAttributes,
+  type DecisionContexts,
+  DecisionTracing,
+  withTraceparent,
+} from './claim-tracing.ts';
 export { type ClaimObject, deleteClaim, findClaimObject, recordedUid } from './claims.ts';
 export { CRD_RESOURCE, servingChanged } from './crds.ts';
 export { ResourceDiscovery, type Serving } from './discovery.ts';

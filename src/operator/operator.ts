@@ -1,6 +1,7 @@
 // Builds the operator from its options: one manager with the quota controllers (leader only) and the webhook
 // server (every replica). Used by the container entry point, `make run` and the tests alike.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { TracerProvider } from '@opentelemetry/api';
 import {
   ClaimWaiter,
   chargeRefusal,
@@ -25,6 +26,7 @@ import {
 } from '../runtime/index.ts';
 import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
 import { contextConsumerRules, type OperatorOptions } from './options.ts';
+import { operatorTracing } from './tracing.ts';
 
 /** The metrics Service of config/manager, named in the self-signed certificate. */
 const METRICS_SERVICE = 'milo-quota-metrics';
@@ -53,6 +55,8 @@ export interface OperatorRuntime {
   readonly logger?: Logger;
   /** Stop on SIGTERM/SIGINT. Default true. */
   readonly handleSignals?: boolean;
+  /** Spans go to this provider whatever options.tracing says (tests: an in-memory exporter). */
+  readonly tracerProvider?: TracerProvider;
 }
 
 function leaderElection(options: OperatorOptions): LeaderOptions {
@@ -75,6 +79,8 @@ export function startOperator(
     leaderElection: options.leaderElect ? leaderElection(options) : false,
     handleSignals: runtime.handleSignals ?? true,
   });
+  const tracing = operatorTracing(options.tracing, runtime.tracerProvider);
+  const tracer = tracing.tracer === undefined ? {} : { tracer: tracing.tracer };
   const milo = options.bucketPlacement === 'milo';
   const bucketNamespace = compileBucketNamespace(
     milo
@@ -87,6 +93,7 @@ export function startOperator(
     bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
     parentContext: options.parentContext ?? 'unsupported',
+    ...tracer,
   });
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })
@@ -121,6 +128,7 @@ export function startOperator(
           : {}),
         // SPEC §6: the internal wait is 2 s less than the webhook's timeoutSeconds.
         waitTimeoutMs: Math.max(1, timeoutSeconds - 2) * 1000,
+        ...tracer,
       }),
     );
     setupEnforcementWebhookController(manager, {
@@ -132,7 +140,8 @@ export function startOperator(
     });
   }
   const abort = new AbortController();
-  const stopped = manager.start(abort.signal);
+  // the spans still batched are sent when the manager stops, however it stops
+  const stopped = manager.start(abort.signal).finally(() => tracing.shutdown());
   return {
     manager,
     webhooks,

@@ -382,3 +382,49 @@ describe('bucket placement', () => {
     assert.equal(parse(['--bucket-namespace-expression="x"']).bucketNamespaceExpression, '"x"');
   });
 });
+
+describe('tracing options', () => {
+  const ENDPOINT = 'http://otel-collector.observability:4318/v1/traces';
+
+  it('is off by default: no tracing settings at all', () => {
+    assert.equal('tracing' in parse([]), false);
+    assert.equal('tracing' in parse(['--tracing-endpoint=']), false);
+  });
+
+  it('sends to --tracing-endpoint (else TRACING_ENDPOINT), sampling every trace unless told', () => {
+    assert.deepEqual(parse([`--tracing-endpoint=${ENDPOINT}`]).tracing, {
+      endpoint: ENDPOINT,
+      sampleRatio: 1,
+    });
+    assert.deepEqual(parse([], { TRACING_ENDPOINT: ENDPOINT, TRACING_SAMPLE_RATIO: '0.25' }).tracing, {
+      endpoint: ENDPOINT,
+      sampleRatio: 0.25,
+    });
+    assert.deepEqual(
+      parse([`--tracing-endpoint=${ENDPOINT}`, '--tracing-sample-ratio=0'], { TRACING_ENDPOINT: 'http://x' })
+        .tracing,
+      { endpoint: ENDPOINT, sampleRatio: 0 },
+    );
+  });
+
+  it('refuses bad values, naming the flag and the fix', () => {
+    const cases: [string[], RegExp][] = [
+      [['--tracing-endpoint=otel-collector:4318'], /--tracing-endpoint: .*not an http\(s\) URL.*OTLP\/HTTP/],
+      [['--tracing-endpoint=grpc://collector:4317'], /--tracing-endpoint: .*http\(s\)/],
+      [
+        [`--tracing-endpoint=${ENDPOINT}`, '--tracing-sample-ratio=1.5'],
+        /--tracing-sample-ratio: .*from 0 to 1/,
+      ],
+      [
+        [`--tracing-endpoint=${ENDPOINT}`, '--tracing-sample-ratio=half'],
+        /--tracing-sample-ratio: .*from 0 to 1/,
+      ],
+      [
+        [`--tracing-endpoint=${ENDPOINT}`, '--tracing-sample-ratio='],
+        /--tracing-sample-ratio: .*from 0 to 1/,
+      ],
+      [['--tracing-sample-ratio=0.5'], /--tracing-sample-ratio: needs --tracing-endpoint/],
+    ];
+    for (const [argv, message] of cases) assert.throws(() => parse(argv), message, argv.join(' '));
+  });
+});

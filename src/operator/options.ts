@@ -9,6 +9,7 @@ import {
 } from '../admission/context-consumer.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
 import type { ParentContextMode } from '../controllers/policy/verdict.ts';
+import type { TracingSettings } from './tracing.ts';
 
 export interface OperatorOptions {
   /** The operator's own namespace: leases, default bucket namespace. */
@@ -48,6 +49,11 @@ export interface OperatorOptions {
   readonly logLevel: string;
   /** The webhook server (every replica); false runs the controllers alone (`--enable-webhooks=false`). */
   readonly webhook: WebhookSettings | false;
+  /**
+   * OpenTelemetry traces (`--tracing-endpoint`, `--tracing-sample-ratio`; operator/tracing.ts). Undefined
+   * (the default): off, the API's no-op tracer, no traceparent annotation on claims.
+   */
+  readonly tracing?: TracingSettings;
 }
 
 export interface WebhookSettings {
@@ -133,6 +139,8 @@ const FLAGS = {
   'webhook-keep-alive-timeout-seconds': { type: 'string' },
   'context-consumer-labels': { type: 'string' },
   'cluster-scoped-claim-namespace': { type: 'string' },
+  'tracing-endpoint': { type: 'string' },
+  'tracing-sample-ratio': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
@@ -385,6 +393,43 @@ function webhookSettings(values: Values, env: NodeJS.ProcessEnv, namespace: stri
   };
 }
 
+function tracingSettings(values: Values, env: NodeJS.ProcessEnv): TracingSettings | undefined {
+  const endpoint = values['tracing-endpoint'] ?? env.TRACING_ENDPOINT ?? '';
+  const rawRatio = values['tracing-sample-ratio'] ?? env.TRACING_SAMPLE_RATIO;
+  const ratio = rawRatio === undefined ? 1 : Number(rawRatio);
+  if (
+    rawRatio !== undefined &&
+    (rawRatio.trim() === '' || !Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+  ) {
+    throw new OptionsError(
+      'tracing-sample-ratio',
+      `"${rawRatio}" is not a ratio; give the share of new traces to sample as a number from 0 to 1 (1 samples every enforced create)`,
+    );
+  }
+  if (endpoint === '') {
+    if (rawRatio !== undefined) {
+      throw new OptionsError(
+        'tracing-sample-ratio',
+        'needs --tracing-endpoint: tracing is off without an OTLP/HTTP URL to send spans to',
+      );
+    }
+    return undefined;
+  }
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = new URL('invalid:');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new OptionsError(
+      'tracing-endpoint',
+      `"${endpoint}" is not an http(s) URL; give the OTLP/HTTP traces URL of a collector, e.g. http://otel-collector.observability:4318/v1/traces, or "" to turn tracing off`,
+    );
+  }
+  return { endpoint, sampleRatio: ratio };
+}
+
 export function parseOperatorOptions(argv: readonly string[], env: NodeJS.ProcessEnv): OperatorOptions {
   let values: Values;
   try {
@@ -434,5 +479,11 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     ),
     logLevel,
     webhook: webhookSettings(values, env, namespace),
+    ...optional('tracing', tracingSettings(values, env)),
   };
+}
+
+/** `{ [key]: value }`, or nothing when value is undefined (exactOptionalPropertyTypes). */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

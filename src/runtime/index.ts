@@ -98,6 +98,23 @@ export { LeaderElectionLostError, LeaseExpiredError, type Runnable, ShutdownErro
 export type { BindAddress, Check, TlsPair } from './servers.ts';
 export type { CacheReader, IndexFunc } from './store.ts';
 export {
+  type Context,
+  contextWith,
+  failSpan,
+  formatTraceparent,
+  inSpan,
+  NOOP_TRACER,
+  parseTraceparent,
+  SPAN_ATTRIBUTES,
+  type Span,
+  SpanKind,
+  type SpanOptions,
+  startSpan,
+  TRACER_NAME,
+  type Tracer,
+  traceparentContext,
+} from './tracing.ts';
+export {
   apiVersionOf,
   type KubeObject,
   type ObjectMeta,

@@ -1,6 +1,7 @@
 // Runs the operator in the test process against a test's control plane, with free ports and quiet logs.
 import { before } from 'node:test';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { TracerProvider } from '@opentelemetry/api';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { type RunningOperator, startOperator } from '../../src/operator/operator.ts';
 import type { OperatorOptions, WebhookSettings } from '../../src/operator/options.ts';
@@ -42,6 +43,8 @@ export interface TestOperatorRuntime {
   readonly clientAuth?: boolean;
   /** Who the operator is to the apiserver. Default: the plane's admin kubeconfig. */
   readonly kubeConfig?: KubeConfig;
+  /** Where the operator's spans go (an in-memory exporter's provider). Default: tracing off. */
+  readonly tracerProvider?: TracerProvider;
 }
 
 function withClientAuth(
@@ -71,6 +74,7 @@ export async function startTestOperator(
     {
       logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'error' }),
       handleSignals: false,
+      ...(runtime.tracerProvider !== undefined && { tracerProvider: runtime.tracerProvider }),
     },
   );
   await operator.manager.elected;

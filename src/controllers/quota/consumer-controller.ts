@@ -35,7 +35,9 @@ import {
   objectKey,
   type Reconciler,
   type Request,
+  type Tracer,
 } from '../../runtime/index.ts';
+import { type DecisionContexts, DecisionTracing } from '../claim-tracing.ts';
 import { settleAll } from '../concurrency.ts';
 import { BY_CONSUMER, bucketConsumer, claimConsumer, grantConsumer } from '../indexes.ts';
 import { specOrCondition } from '../predicates.ts';
@@ -70,6 +72,8 @@ export interface ConsumerControllerOptions {
   readonly bucketBudget?: BucketBudgetOptions;
   /** How a busy consumer's passes are spaced (pass-pacer.ts). */
   readonly pacing?: PassPacerOptions;
+  /** Decision and status-write spans (claim-tracing.ts). Default: none (the no-op tracer). */
+  readonly tracer?: Tracer;
 }
 
 interface Pass {
@@ -77,6 +81,8 @@ interface Pass {
   readonly consumer: ConsumerIdentity;
   readonly now: Date;
   readonly signal: AbortSignal;
+  /** The decision spans' contexts by claim key (tracing). */
+  readonly traces?: DecisionContexts;
 }
 
 export interface ConsumerController {
@@ -104,7 +110,8 @@ export function setupConsumerController(
   mgr.add(buckets);
   const echoes = new Map<string, string>();
   const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
-  const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32);
+  const tracing = new DecisionTracing(options.tracer);
+  const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32, tracing);
 
   // registered before the controller's own handlers, so a pass never sees a claim event it has not counted
   const settledClaims = new SettledClaims(caches.claims.informer);
@@ -165,10 +172,9 @@ export function setupConsumerController(
       view,
     );
     for (const claim of snapshot.claims) ledger.observe(claim);
-    const round = decide({
-      ...ledger.overlaySnapshot(snapshot),
-      bucketName: options.bucketName ?? bucketName,
-    });
+    const { round, traces } = tracing.decide(view.claims, pass.now.getTime(), () =>
+      decide({ ...ledger.overlaySnapshot(snapshot), bucketName: options.bucketName ?? bucketName }),
+    );
     // The buckets follow the claim writes (never ahead of them): the gate hands this plan to the bucket
     // writer once the writes below and those of earlier passes have landed.
     const plan = planBuckets({
@@ -182,7 +188,7 @@ export function setupConsumerController(
       gracePeriodMs: options.bucketGracePeriodMs ?? 60_000,
     });
     const ticket = plans.open(key, plan);
-    void writeClaims(pass, view.claims, round.decisions).then(
+    void writeClaims({ ...pass, traces }, view.claims, round.decisions).then(
       (failures) => afterWrites(req, key, ticket, failures),
       (error: unknown) => afterWrites(req, key, ticket, [error]),
     );
@@ -304,7 +310,7 @@ const RETRY_MAX_MS = 60_000;
 
 /** Writes each claim's next status; decisions are assumed in the ledger first and forgotten only on a
  * failure that certainly did not write. Returns the failures. */
-function claimWriter(w: ClaimWrites, concurrency: number) {
+function claimWriter(w: ClaimWrites, concurrency: number, tracing: DecisionTracing) {
   const { mgr, ledger, metrics, events, firstSeen } = w;
   return async (
     pass: Pass,
@@ -332,10 +338,12 @@ function claimWriter(w: ClaimWrites, concurrency: number) {
       const seen = firstSeen.get(uid);
       try {
         w.buckets.claimWritten();
-        const written = await writeStatus<ResourceClaim>(mgr.client, RESOURCES.claims, claim, status, {
-          precondition: true,
-          signal: pass.signal,
-        });
+        const written = await tracing.statusWrite(pass.traces, key, claim, () =>
+          writeStatus<ResourceClaim>(mgr.client, RESOURCES.claims, claim, status, {
+            precondition: true,
+            signal: pass.signal,
+          }),
+        );
         const version = written.metadata.resourceVersion;
         const { namespace = '', name = '' } = claim.metadata;
         // unless the watch was quicker than the answer
