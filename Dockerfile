@@ -9,6 +9,10 @@ ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
+# The lock file names the workspaces (the client package, the example service); npm ci needs their
+# manifests, not their sources.
+COPY packages/client/package.json ./packages/client/
+COPY examples/instance-service/package.json ./examples/instance-service/
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund \
     && npm cache clean --force
 

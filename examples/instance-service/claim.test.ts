@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { buildClaim } from '../../src/client/index.ts';
+import { buildClaim } from '@milo-quota/client';
 import { belongsToAnother, claimNameOf, claimOptionsFor, instanceOfClaim } from './claim.ts';
 import { type Instance, instanceSpecProblems } from './instance.ts';
 import { simulatedProvisioner } from './provisioner.ts';

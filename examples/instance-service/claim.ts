@@ -2,14 +2,15 @@
 //
 // The claim lives in the Instance's namespace, so its ownerReference is one the garbage collector honours;
 // its name is the client's deterministic `instance-<name>`, so ensureClaim on every pass is a create-or-get.
-import { PLURALS, GROUP as QUOTA_GROUP, VERSION as QUOTA_VERSION } from '../../src/api/index.ts';
+
 import {
   ANNOTATION_OWNER_UID,
   type ClaimOwner,
   claimNameFor,
   type EnsureClaimOptions,
-} from '../../src/client/index.ts';
-import type { Request, ResourceRef } from '../../src/runtime/index.ts';
+} from '@milo-quota/client';
+import { PLURALS, GROUP as QUOTA_GROUP, VERSION as QUOTA_VERSION } from '@milo-quota/client/api';
+import type { Request, ResourceRef } from '@milo-quota/client/runtime';
 import {
   API_VERSION,
   GROUP,

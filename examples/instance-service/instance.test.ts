@@ -3,11 +3,10 @@
 // Quota for acme (config/grant.yaml): 3 instances, 8 vCPUs.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type AllowanceBucket, PLURALS, type ResourceClaim } from '../../src/api/index.ts';
-import { ANNOTATION_OWNER_UID } from '../../src/client/index.ts';
-import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
-import { isNotFound } from '../../src/runtime/index.ts';
-import { org } from '../../test/support/builders.ts';
+import { ANNOTATION_OWNER_UID } from '@milo-quota/client';
+import { type AllowanceBucket, PLURALS, type ResourceClaim } from '@milo-quota/client/api';
+import { isNotFound } from '@milo-quota/client/runtime';
+import { bucketNameFor, org } from '../../test/support/builders.ts';
 import { eventually, useControlPlane } from '../../test/support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../../test/support/kube.ts';
 import { useOperator } from '../../test/support/operator.ts';
@@ -48,7 +47,7 @@ const BUCKETS = { ...CLAIMS, plural: PLURALS.AllowanceBucket, kind: 'AllowanceBu
 
 /** The Organization acme's allocated amount of `resourceType`, from its bucket. */
 async function allocated(resourceType: string): Promise<number | undefined> {
-  const name = bucketName(formatConsumerKey(org('acme')), resourceType);
+  const name = bucketNameFor(org('acme'), resourceType);
   const bucket = await env.client.get<AllowanceBucket>(BUCKETS, 'quota-system', name);
   return bucket.status?.allocated;
 }

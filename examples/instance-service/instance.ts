@@ -1,8 +1,8 @@
 // The example service's own API: compute.example.com/v1alpha1 Instance (config/instance-crd.yaml), and the
 // names the service writes into its status. The CRD schema is the real guard on the spec; the checks here
 // keep the reconciler honest when it runs against a cluster whose CRD is older or hand-edited.
-import type { Condition } from '../../src/api/index.ts';
-import type { ResourceRef } from '../../src/runtime/index.ts';
+import type { Condition } from '@milo-quota/client/api';
+import type { ResourceRef } from '@milo-quota/client/runtime';
 
 export const GROUP = 'compute.example.com';
 export const VERSION = 'v1alpha1';

@@ -3,7 +3,7 @@
 // --log-level (info).
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createLogger } from '../../src/runtime/index.ts';
+import { createLogger } from '@milo-quota/client/runtime';
 import { simulatedProvisioner } from './provisioner.ts';
 import { startInstanceService } from './service.ts';
 

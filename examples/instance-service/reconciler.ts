@@ -9,7 +9,6 @@
 // Instance; the reconciler also deletes it itself as soon as it sees the Instance gone, so the quota is freed
 // at once even where the garbage collector is slow (it discovers new CRDs on a 30 s resync) or not running.
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ResourceClaim } from '../../src/api/index.ts';
 import {
   buildClaim,
   ClaimOwnerMismatchError,
@@ -17,7 +16,8 @@ import {
   ensureClaim,
   releaseClaim,
   specDifferences,
-} from '../../src/client/index.ts';
+} from '@milo-quota/client';
+import type { ResourceClaim } from '@milo-quota/client/api';
 import {
   type CacheReader,
   isNotFound,
@@ -27,7 +27,7 @@ import {
   type Request,
   type Result,
   TerminalError,
-} from '../../src/runtime/index.ts';
+} from '@milo-quota/client/runtime';
 import { belongsToAnother, claimNameOf, claimOptionsFor } from './claim.ts';
 import { INSTANCES, type Instance, instanceSpecProblems } from './instance.ts';
 import type { Provisioner } from './provisioner.ts';

@@ -1,7 +1,7 @@
 // Wires the Instance reconciler into the project's runtime: one manager, two shared informers (Instances,
 // and the ResourceClaims this service made), one controller. Used by main.ts and the integration tests.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { enqueueMapped, type KubeObject, type Logger, Manager } from '../../src/runtime/index.ts';
+import { enqueueMapped, type KubeObject, type Logger, Manager } from '@milo-quota/client/runtime';
 import { CLAIM_SELECTOR, CLAIMS, instanceOfClaim } from './claim.ts';
 import { INSTANCES } from './instance.ts';
 import { type Provisioner, simulatedProvisioner } from './provisioner.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClaimDecision } from '../../src/client/index.ts';
+import type { ClaimDecision } from '@milo-quota/client';
 import type { InstanceStatus } from './instance.ts';
 import { type Observation, planStatus } from './status.ts';
 

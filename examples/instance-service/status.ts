@@ -8,8 +8,9 @@
 //
 // The phase follows the observations, not the previous phase, so a stale cache or a replayed event cannot
 // move an Instance backwards: the same observations always give the same status.
-import { type Condition, type ConditionUpdate, setCondition } from '../../src/api/index.ts';
-import type { ClaimDecision } from '../../src/client/index.ts';
+
+import type { ClaimDecision } from '@milo-quota/client';
+import { type Condition, type ConditionUpdate, setCondition } from '@milo-quota/client/api';
 import { CONDITION_QUOTA_GRANTED, type InstanceStatus, type Phase } from './instance.ts';
 
 /** What the provisioner says about the VM: ready, or ask again after `retryAfterMs`. */

@@ -1,6 +1,6 @@
 // Helpers for instance.test.ts: install the example's configuration, run the service in-process, and record
 // every phase and QuotaGranted state each Instance goes through, as a watch delivers them.
-import type { ControlPlane } from '../../src/envtest/index.ts';
+
 import {
   createLogger,
   Informer,
@@ -8,8 +8,9 @@ import {
   type KubeClient,
   type KubeObject,
   type Logger,
-} from '../../src/runtime/index.ts';
+} from '@milo-quota/client/runtime';
 import { makeClaim, org } from '../../test/support/builders.ts';
+import type { ControlPlane } from '../../test/support/cluster.ts';
 import { eventually } from '../../test/support/cluster.ts';
 import { kubectlOk, repoPath } from '../../test/support/kube.ts';
 import { CLAIMS } from './claim.ts';

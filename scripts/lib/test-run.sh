@@ -13,7 +13,7 @@ start_run() {
 # run_tests PATTERN...: one node --test run, files one at a time (each integration file starts a control plane).
 run_tests() {
   echo "== tests: $*"
-  "$node" --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "$@"
+  "$node" --conditions=milo-quota-source --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "$@"
 }
 
 # check_leftovers: fails when a control-plane process or temporary directory outlived the tests.

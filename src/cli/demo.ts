@@ -1,8 +1,9 @@
 // The `make run` demo: the steps a platform team and its tenants would take, as kubectl commands against
 // the cluster, with the operator running. It prints each command and what came back, so the output reads
 // as a walkthrough: CRDs, samples (registrations, tier policies, a claim policy), Organizations get default
-// quota by themselves, Projects are admitted until alice's Personal tier is used up, then refused; Milo's
-// Secret policy charges the Project a namespace is labelled with.
+// quota by themselves, a service-managed claim is granted (applied once acme's grants count), Milo's Secret
+// policy charges the Project a namespace is labelled with, usage in display units, and last, on purpose,
+// alice's third Project refused by her Personal tier (test/integration/cli/demo.test.ts).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -84,6 +85,42 @@ export async function installCrds(ctx: DemoContext): Promise<void> {
   await run(ctx, ['create', 'namespace', 'quota-system']);
 }
 
+/** The sample files `kubectl apply -k config/samples` would apply, but the service-managed claim. */
+const SAMPLES_BEFORE_CLAIM = [
+  'grantcreationpolicy_personal',
+  'grantcreationpolicy_standard',
+  'claimcreationpolicy_projects',
+  'resourcegrant',
+].map((name) => `config/samples/quota_v1alpha1_${name}.yaml`);
+const SAMPLE_CLAIM = 'config/samples/quota_v1alpha1_resourceclaim.yaml';
+
+/** Runs the `kubectl quota` plugin (bin/kubectl-quota.mjs) and prints it as kubectl would run it. */
+function quota(ctx: DemoContext, title: string, args: readonly string[]): Promise<Outcome> {
+  ctx.say(`\n$ kubectl quota ${args.join(' ')}   (${title})`);
+  return new Promise((resolve) => {
+    const plugin = [`${repo}bin/kubectl-quota.mjs`, ...args, `--kubeconfig=${ctx.kubeconfig}`];
+    execFile(
+      process.execPath,
+      plugin,
+      { cwd: repo, env: { ...process.env, NO_COLOR: '1' } },
+      (error, out, err) => {
+        const outcome = { code: error ? 1 : 0, out: `${out}${err}`.trim() };
+        if (outcome.out) ctx.say(outcome.out.replace(/^/gm, '  '));
+        resolve(outcome);
+      },
+    );
+  });
+}
+
+/** acme's vCPU limit in base units (millicores), from its bucket; undefined until the bucket is written. */
+function acmeVcpuLimit(out: string): number | undefined {
+  const limit = out
+    .split(' ')
+    .find((entry) => entry.startsWith('compute.miloapis.com/vcpus='))
+    ?.split('=')[1];
+  return limit ? Number(limit) : undefined;
+}
+
 export async function runDemo(ctx: DemoContext): Promise<void> {
   const registrations = ['projects', 'vcpus'].map(
     (r) => `config/samples/quota_v1alpha1_resourceregistration_${r}.yaml`,
@@ -99,10 +136,9 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     'resourceregistrations.quota.miloapis.com',
     '--all',
   ]);
-  await step(ctx, 'tier grant policies, the Project claim policy, a manual grant and claim', [
+  await step(ctx, 'tier grant policies, the Project claim policy, a manual grant of 16 vCPUs to acme', [
     'apply',
-    '-k',
-    'config/samples',
+    ...SAMPLES_BEFORE_CLAIM.flatMap((file) => ['-f', file]),
   ]);
   await step(ctx, 'policies ready', [
     'wait',
@@ -139,23 +175,62 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     'wait',
     '--for=condition=Active',
     '--timeout=60s',
-    '-n',
-    'quota-system',
+    '-A',
     'resourcegrants.quota.miloapis.com',
     '--all',
   ]);
-  await step(ctx, 'the grants', ['get', 'resourcegrants.quota.miloapis.com', '-n', 'quota-system']);
-  for (const name of ['alice-blog', 'alice-shop', 'alice-wiki']) {
+  await step(ctx, 'the grants', ['get', 'resourcegrants.quota.miloapis.com', '-A']);
+  // A claim is decided once, against the grants in place at that moment: ask only when acme's bucket
+  // already counts the grants (claims are immutable and a denial is final).
+  await until(
+    ctx,
+    "acme's vCPU bucket to count its grants",
+    [
+      'get',
+      'allowancebuckets.quota.miloapis.com',
+      '-A',
+      '-o',
+      'jsonpath={range .items[?(@.spec.consumerRef.name=="acme")]}{.spec.resourceType}={.status.limit} {end}',
+    ],
+    (out) => (acmeVcpuLimit(out) ?? 0) >= 16_000,
+  );
+  await step(ctx, 'a compute service asks for 4 vCPUs for its Instance web-1 (a service-managed claim)', [
+    'apply',
+    '-f',
+    SAMPLE_CLAIM,
+  ]);
+  await quota(ctx, 'the service waits for the decision', [
+    'wait',
+    'claim',
+    'instance-web-1-vcpus',
+    '-n',
+    'default',
+    '--timeout',
+    '30s',
+  ]);
+  for (const name of ['alice-blog', 'alice-shop']) {
     await step(
       ctx,
-      `a Project of alice (Personal tier: 2 Projects)`,
+      'a Project of alice (Personal tier: 2 Projects)',
       ['create', '-f', '-'],
       project(name, 'alice'),
     );
   }
   await runContextConsumerDemo(ctx);
-  await step(ctx, 'claims made at admission', ['get', 'qclaim', '-A']);
-  await step(ctx, 'buckets: limit, allocated, available', ['get', 'qbucket', '-A']);
+  await step(ctx, 'the claims: made at admission, and the service-managed one', ['get', 'qclaim', '-A']);
+  await quota(ctx, 'what each consumer may use, has allocated and has left, in display units', ['usage']);
+  const refused = await step(
+    ctx,
+    "alice's third Project: her Personal tier allows 2, so this one is refused",
+    ['create', '-f', '-'],
+    project('alice-wiki', 'alice'),
+  );
+  ctx.say(
+    refused.code === 0
+      ? '\n(expected a refusal here: alice-wiki was admitted; see the operator log)'
+      : "\nThat refusal is the demo's point: alice's Organization used its 2 Projects, so admission refused the\n" +
+          'third with the message above. Upgrade her tier or add a ResourceGrant, and the same command succeeds.',
+  );
 }
 
 const MILO_POLICIES = 'test/fixtures/milo-upstream/claim-policies';

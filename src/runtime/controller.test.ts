@@ -7,7 +7,8 @@ import { Registry } from 'prom-client';
 import { Controller, type Source } from './controller.ts';
 import { enqueueOwner } from './handler.ts';
 import { Informer } from './informer.ts';
-import { createLogger } from './logger.ts';
+import { KubeApiError } from './kube-http.ts';
+import { createLogger, type LogFields, type Logger } from './logger.ts';
 import { generationChanged } from './predicate.ts';
 import { ItemExponentialRateLimiter } from './rate-limiter.ts';
 import { type Reconciler, type Result, TerminalError } from './reconcile.ts';
@@ -89,6 +90,50 @@ describe('Controller', () => {
     assert.equal(await h.metric('controller_runtime_terminal_reconcile_errors_total', {}), 1);
     assert.equal(await h.metric('controller_runtime_reconcile_total', { result: 'error' }), 3);
     assert.equal(await h.metric('workqueue_retries_total', { name: 'test' }), 2);
+  });
+
+  it('logs a retried 409 Conflict at debug and other retried failures at error', async () => {
+    const lines: { level: string; message: string; status?: unknown }[] = [];
+    const record =
+      (level: string) =>
+      (message: string, fields?: LogFields): void => {
+        lines.push({ level, message, status: fields?.status });
+      };
+    const recording: Logger = {
+      error: record('error'),
+      warn: record('warn'),
+      info: record('info'),
+      debug: record('debug'),
+      child: () => recording,
+    };
+    let n = 0;
+    const inf = informer();
+    const controller = new Controller({
+      name: 'conflicts',
+      logger: recording,
+      rateLimiter: new ItemExponentialRateLimiter(1, 8),
+      reconciler: async () => {
+        n++;
+        if (n === 1) throw new KubeApiError(409, 'Conflict', 'the object has been modified');
+        if (n === 2) throw new KubeApiError(500, 'InternalError', 'etcdserver: request timed out');
+        return {};
+      },
+    });
+    controller.watch({ informer: inf });
+    const stop = new AbortController();
+    const running = controller.start(stop.signal);
+    inf.replace([obj('a')]);
+    await waitFor(() => n === 3);
+    stop.abort();
+    await running;
+    const failures = lines.filter((line) => line.message.includes('retrying'));
+    assert.deepEqual(
+      failures.map(({ level, status }) => ({ level, status })),
+      [
+        { level: 'debug', status: 409 },
+        { level: 'error', status: 500 },
+      ],
+    );
   });
 
   it('requeueAfterMs and requeue run the request again', async () => {

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { type ControllerMetrics, controllerMetrics, type ReconcileOutcome } from './controller-metrics.ts';
 import { type EventMapper, enqueueObject, type ObjectEvent } from './handler.ts';
 import type { Informer } from './informer.ts';
+import { isConflict } from './kube-http.ts';
 import { errorFields, type Logger, reconcileLogger } from './logger.ts';
 import type { Predicate } from './predicate.ts';
 import type { RateLimiter } from './rate-limiter.ts';
@@ -173,10 +174,16 @@ export class Controller implements Runnable {
           ctx.log.error('reconcile failed permanently; not retrying', errorFields(failure.err));
         } else {
           queue.addRateLimited(key);
-          ctx.log.error('reconcile failed; retrying', {
-            ...errorFields(failure.err),
-            retries: queue.numRequeues(key),
-          });
+          // A 409 Conflict is optimistic concurrency doing its job: the object changed under the write and
+          // the retry reads it afresh. Expected, so debug; any other retried failure stays an error.
+          const level = isConflict(failure.err) ? 'debug' : 'error';
+          ctx.log[level](
+            isConflict(failure.err) ? 'write conflict; retrying' : 'reconcile failed; retrying',
+            {
+              ...errorFields(failure.err),
+              retries: queue.numRequeues(key),
+            },
+          );
         }
         break;
       }

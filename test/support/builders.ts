@@ -6,6 +6,7 @@ import {
   type ResourceGrant,
   type ResourceRegistration,
 } from '../../src/api/index.ts';
+import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
 
 export const ORG_GROUP = 'resourcemanager.miloapis.com';
 export const org = (name: string): ConsumerRef => ({ apiGroup: ORG_GROUP, kind: 'Organization', name });
@@ -72,3 +73,7 @@ export function makeClaim(name: string, namespace: string, consumer: ConsumerRef
   };
   return builder;
 }
+
+/** The name of `consumer`'s AllowanceBucket for `resourceType` (the operator's naming, src/quota). */
+export const bucketNameFor = (consumer: ConsumerRef, resourceType: string): string =>
+  bucketName(formatConsumerKey(consumer), resourceType);

@@ -3,6 +3,8 @@
 import { after, before } from 'node:test';
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '../../src/envtest/index.ts';
 
+export type { ControlPlane };
+
 /**
  * Starts a real control plane before the file's tests and stops it after them.
  * Call at the top level of a test file; read `.current` inside tests.

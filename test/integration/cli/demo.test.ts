@@ -1,0 +1,49 @@
+// `make run`'s demo end to end (src/cli/dev.ts: its own control plane, the operator, the demo): the sample
+// service-managed claim is Granted, figures are in display units, no error-level log line, and the demo ends
+// on the intended refusal (alice's third Project), explained.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { describe, it } from 'node:test';
+import { repoPath } from '../../support/kube.ts';
+
+async function runDemo(): Promise<{ code: number | null; out: string }> {
+  const env = { ...process.env };
+  delete env.KUBECONFIG; // a local control plane, as on a fresh machine
+  const child = spawn(process.execPath, [repoPath('src/cli/dev.ts')], { cwd: repoPath(), env });
+  let out = '';
+  let stopping = false;
+  const take = (chunk: Buffer) => {
+    out += chunk.toString();
+    if (!stopping && out.includes('press Ctrl-C to stop')) {
+      stopping = true;
+      // dev.ts installs its SIGINT handler right after printing the line: give it a moment, as a person would.
+      setTimeout(() => child.kill('SIGINT'), 500);
+    }
+  };
+  child.stdout.on('data', take);
+  child.stderr.on('data', take);
+  const timer = setTimeout(() => child.kill('SIGINT'), 240_000);
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearTimeout(timer);
+  return { code, out };
+}
+
+describe('make run: the demo', () => {
+  it('grants the sample claim, shows display units, logs no errors and ends on the explained refusal', async () => {
+    const { code, out } = await runDemo();
+    assert.equal(code, 0, out);
+    assert.ok(out.includes('press Ctrl-C to stop'), `the demo did not finish:\n${out}`);
+    const errors = out.split('\n').filter((line) => line.includes('"level":"error"'));
+    assert.deepEqual(errors, [], 'error-level log lines during the demo');
+    assert.doesNotMatch(out, /gave up waiting/);
+    assert.match(out, /^\s+default\s+instance-web-1-vcpus\s+acme\s+True\s+QuotaAvailable/m, out);
+    assert.doesNotMatch(out, /QuotaExceeded/, 'no claim is denied by the demo');
+    const usage = out.slice(out.indexOf('$ kubectl quota usage'), out.lastIndexOf('$ kubectl create'));
+    assert.match(usage, /compute\.miloapis\.com\/vcpus\s+48 vCPUs\s+4 vCPUs\s+44 vCPUs/, usage);
+    const demo = out.slice(0, out.indexOf('point kubectl at it'));
+    const last = demo.slice(demo.lastIndexOf('\n$ kubectl'));
+    assert.match(last, /name: alice-wiki/, last);
+    assert.match(last, /denied the request: You've reached your quota for this resource type/, last);
+    assert.match(last, /That refusal is the demo's point/, last);
+  });
+});
