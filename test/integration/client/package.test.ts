@@ -90,6 +90,7 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
     assert.deepEqual(Object.keys(pkg.dependencies).sort(), [
       '@kubernetes/client-node',
       '@openfeature/server-sdk',
+      '@opentelemetry/api', // the runtime's span helpers (no-ops unless the service registers a tracer)
       'prom-client',
       'winston',
     ]);
