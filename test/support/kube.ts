@@ -30,6 +30,17 @@ export async function kubectlFails(
   return result.stderr;
 }
 
+/** `kubectl wait --for=condition=<condition>` on each of `targets` (`kind/name`), in `namespace` if given; 60 s. */
+export async function waitForCondition(
+  plane: ControlPlane,
+  condition: string,
+  targets: readonly string[],
+  namespace?: string,
+): Promise<void> {
+  const where = namespace === undefined ? [] : ['-n', namespace];
+  await kubectlOk(plane, ['wait', `--for=condition=${condition}`, '--timeout=60s', ...where, ...targets]);
+}
+
 /** Installs config/crd and config/samples/resourcemanager and waits until every CRD is Established. */
 export async function installCrds(plane: ControlPlane): Promise<void> {
   await kubectlOk(plane, ['apply', '-k', repoPath('config/crd')]);

@@ -8,7 +8,13 @@ import type { ResourceClaim } from '../../../src/api/index.ts';
 import { RESOURCES } from '../../../src/controllers/index.ts';
 import { KubeApiError, kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
-import { enforcementCovers, kubectlFails, kubectlOk, repoPath } from '../../support/kube.ts';
+import {
+  enforcementCovers,
+  kubectlFails,
+  kubectlOk,
+  repoPath,
+  waitForCondition,
+} from '../../support/kube.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const plane = useControlPlane();
@@ -51,22 +57,16 @@ async function claimNames(namespace: string): Promise<string[]> {
 describe("Milo's Secret and ConfigMap claim policies charge the namespace's Project", () => {
   it('become Ready without a consumerRef, and the webhook covers Secrets and ConfigMaps', async () => {
     await kubectl('apply', '-f', fixture('registrations.yaml'));
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
+    await waitForCondition(plane.current, 'Active', [
       'resourceregistrations.quota.miloapis.com/secrets-per-project',
       'resourceregistrations.quota.miloapis.com/configmaps-per-project',
-    );
+    ]);
     await kubectl('apply', '-f', fixture('secret-claim-policy.yaml'));
     await kubectl('apply', '-f', fixture('configmap-claim-policy.yaml'));
-    await kubectl(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(plane.current, 'Ready', [
       'claimcreationpolicies.quota.miloapis.com/project-secret-claim-policy',
       'claimcreationpolicies.quota.miloapis.com/project-configmap-claim-policy',
-    );
+    ]);
     await enforcementCovers(plane.current, ['secrets', 'configmaps']);
     await kubectl('create', 'namespace', 'web');
     await kubectl('label', 'namespace', 'web', `${PROJECT_LABEL}=web`, `${ORG_LABEL}=acme`);
@@ -74,13 +74,11 @@ describe("Milo's Secret and ConfigMap claim policies charge the namespace's Proj
     await kubectl('create', 'namespace', 'acme-only');
     await kubectl('label', 'namespace', 'acme-only', `${ORG_LABEL}=acme`);
     await kubectlOk(plane.current, ['apply', '-f', '-'], grant);
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
+    await waitForCondition(
+      plane.current,
+      'Active',
+      ['resourcegrants.quota.miloapis.com/web-core'],
       'quota-system',
-      'resourcegrants.quota.miloapis.com/web-core',
     );
   });
 
@@ -248,19 +246,9 @@ spec:
   claimingResources: [{apiGroup: resourcemanager.miloapis.com, kind: Project}]
 `;
     await kubectlOk(plane.current, ['apply', '-f', '-'], registration);
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      'resourceregistrations/context-projects',
-    );
+    await waitForCondition(plane.current, 'Active', ['resourceregistrations/context-projects']);
     await kubectlOk(plane.current, ['apply', '-f', '-'], clusterScopedPolicy);
-    await kubectl(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
-      'claimcreationpolicies/project-context-claim-policy',
-    );
+    await waitForCondition(plane.current, 'Ready', ['claimcreationpolicies/project-context-claim-policy']);
     await enforcementCovers(plane.current, ['projects']);
     const stderr = await kubectlFails(plane.current, ['apply', '-f', '-'], project('first'));
     assert.match(
@@ -279,14 +267,7 @@ spec:
   allowances: [{resourceType: example.com/context-projects, buckets: [{amount: 1}]}]
 `;
     await kubectlOk(plane.current, ['apply', '-f', '-'], orgGrant);
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
-      'quota-system',
-      'resourcegrants/acme-context-projects',
-    );
+    await waitForCondition(plane.current, 'Active', ['resourcegrants/acme-context-projects'], 'quota-system');
     await kubectlOk(plane.current, ['apply', '-f', '-'], project('first'));
     const claim = await claimIn('quota-system', 'project-first');
     assert.deepEqual(claim.spec.consumerRef, {

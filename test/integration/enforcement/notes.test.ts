@@ -8,7 +8,13 @@ import { describe, it } from 'node:test';
 import type { AllowanceBucket, ResourceClaim } from '../../../src/api/index.ts';
 import { RESOURCES } from '../../../src/controllers/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
-import { enforcementCovers, kubectlFails, kubectlOk, repoPath } from '../../support/kube.ts';
+import {
+  enforcementCovers,
+  kubectlFails,
+  kubectlOk,
+  repoPath,
+  waitForCondition,
+} from '../../support/kube.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const plane = useControlPlane();
@@ -58,40 +64,29 @@ const overLimit =
 describe("Milo's Note and ClusterNote policies on the stand-in notes.miloapis.com CRDs", () => {
   it('apply unchanged: the registration goes Active, both policies Ready, the webhook covers both kinds', async () => {
     await kubectl('apply', '-k', repoPath('config/samples/notes'));
-    await kubectl(
-      'wait',
-      '--for=condition=Established',
-      '--timeout=60s',
+    await waitForCondition(plane.current, 'Established', [
       'crd/notes.notes.miloapis.com',
       'crd/clusternotes.notes.miloapis.com',
-    );
+    ]);
     await kubectl('apply', '-f', fixture('note-registration.yaml'));
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
+    await waitForCondition(plane.current, 'Active', [
       'resourceregistrations.quota.miloapis.com/notes-per-project',
-    );
+    ]);
     await kubectl('apply', '-f', fixture('note-claim-policy.yaml'));
     await kubectl('apply', '-f', fixture('clusternote-claim-policy.yaml'));
-    await kubectl(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(plane.current, 'Ready', [
       'claimcreationpolicies.quota.miloapis.com/project-note-claim-policy',
       'claimcreationpolicies.quota.miloapis.com/project-clusternote-claim-policy',
-    );
+    ]);
     await enforcementCovers(plane.current, ['notes', 'clusternotes']);
     await kubectl('create', 'namespace', 'web');
     await kubectl('label', 'namespace', 'web', `${PROJECT_LABEL}=web`);
     await kubectlOk(plane.current, ['apply', '-f', '-'], grant);
-    await kubectl(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
-      '-n',
+    await waitForCondition(
+      plane.current,
+      'Active',
+      ['resourcegrants.quota.miloapis.com/web-notes'],
       CLAIM_NS,
-      'resourcegrants.quota.miloapis.com/web-notes',
     );
   });
 
