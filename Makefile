@@ -13,6 +13,8 @@ node_modules/.installed: package.json package-lock.json
 deps: node_modules/.installed
 
 kube:
+	@test -n "$$(ls $${KUBE_BIN_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/milo-quota-kube}/*/kube 2>/dev/null)" || \
+	  echo "Building the control plane (etcd, kube-apiserver, kube-controller-manager, kubectl) from Go modules: about 9 minutes the first time on 2 cores, cached afterwards."
 	@bash tools/kube/build.sh >/dev/null
 
 # promtool from Go modules (tools/promtool), cached like the control plane: the rule tests run it.
