@@ -59,7 +59,7 @@ interface WithConditions extends ObjectIdentity {
  * Returns whether it wrote.
  */
 export async function writeCondition(
-  client: KubeClient,
+  client: Pick<KubeClient, 'patch'>,
   ref: ResourceRef,
   obj: WithConditions,
   condition: ConditionUpdate,

@@ -1,7 +1,6 @@
 // Plain input types for the quota engine: one consumer's registrations, grants and claims, already read from
 // the cache by a controller and adapted from the API objects. The engine never imports the API types (they
 // carry Kubernetes metadata the decisions do not need); controllers convert. Times are epoch milliseconds.
-import { memoizedPerObject } from './memo.ts';
 
 export type RegistrationType = 'Entity' | 'Allocation' | 'Feature';
 
@@ -123,10 +122,7 @@ export interface ClaimRef {
   readonly uid: string;
 }
 
-/**
- * `namespace/name`: the claim's key in decisions and in the ledger. Engine inputs are never changed once made,
- * and a pass looks up every claim of its consumer by key several times, so each object's key is built once
- * (the same string each time, whose hash V8 keeps).
- */
-export const claimKey: (claim: { readonly namespace: string; readonly name: string }) => string =
-  memoizedPerObject((claim) => `${claim.namespace}/${claim.name}`);
+/** `namespace/name`: the claim's key in decisions and in the ledger. */
+export function claimKey(claim: { readonly namespace: string; readonly name: string }): string {
+  return `${claim.namespace}/${claim.name}`;
+}

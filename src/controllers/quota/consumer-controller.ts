@@ -117,6 +117,7 @@ export function setupConsumerController(
   const settledClaims = new SettledClaims(caches.claims.informer);
   const plans = new PlanGate<BucketPlan>();
   const pacer = new PassPacer(options.pacing);
+  const nameBucket = options.bucketName ?? bucketName;
   const retries = new Map<string, number>();
   const log = mgr.logger.child({ controller: 'consumer' });
   // After a pass's claim writes settle (the pass itself has long returned): release its bucket plan when no
@@ -173,7 +174,7 @@ export function setupConsumerController(
     );
     for (const claim of snapshot.claims) ledger.observe(claim);
     const { round, traces } = tracing.decide(view.claims, pass.now.getTime(), () =>
-      decide({ ...ledger.overlaySnapshot(snapshot), bucketName: options.bucketName ?? bucketName }),
+      decide({ ...ledger.overlaySnapshot(snapshot), bucketName: nameBucket }),
     );
     // The buckets follow the claim writes (never ahead of them): the gate hands this plan to the bucket
     // writer once the writes below and those of earlier passes have landed.
@@ -181,7 +182,7 @@ export function setupConsumerController(
       consumerKey: key,
       consumer: pass.consumer,
       namespace: options.bucketNamespace(pass.consumer),
-      name: options.bucketName ?? bucketName,
+      name: nameBucket,
       figures: round.figures,
       existing: buckets.consumerBuckets(key),
       now: pass.now,

@@ -30,6 +30,8 @@ export interface ClaimEventSource {
   byIndex(index: string, value: string): KubeObject[];
 }
 
+const NO_CLAIMS: ConsumerClaimsView = { claims: [], settled: new Map() };
+
 export class SettledClaims {
   readonly #claims: ClaimEventSource;
   /**
@@ -58,15 +60,8 @@ export class SettledClaims {
   /** The consumer's unsettled claims and its settled claims' totals, as the cache holds them now. */
   view(consumer: string): ConsumerClaimsView {
     const entry = this.#consumers.get(consumer);
-    if (entry === undefined) return { claims: [], settled: new Map() };
+    if (entry === undefined) return NO_CLAIMS;
     return { claims: [...entry.unsettled.values()], settled: entry.book.totals() };
-  }
-
-  /** Claims counted as settled, over every consumer. */
-  get settledCount(): number {
-    let count = 0;
-    for (const { book } of this.#consumers.values()) count += book.size;
-    return count;
   }
 
   #put(claim: ResourceClaim): void {
