@@ -262,20 +262,36 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
   ctx.log(`creating ${grants.length} grants (no operator)`);
   const createSeconds = await createGrants(client, grants);
   const activation = await GrantActivation.open(client);
+  const startupWritesBefore = await apiserverWrites(plane);
   const operator = await spawnOperator(plane);
   try {
     let readyMs: number;
     let allActiveSeconds: number;
+    let startupCpu: () => Record<string, number> = () => ({});
+    let firstActiveSeconds = Number.NaN;
     try {
       readyMs = await operator.waitReady();
+      startupCpu = cpuMeter(plane, operator.pid);
       const readyAt = performance.now();
       ctx.log(`operator ready in ${round(readyMs)} ms; waiting for ${grants.length} grants to turn Active`);
       allActiveSeconds = ((await activation.waitAll(grants.length, 600_000)) - readyAt) / 1000;
+      firstActiveSeconds = (Math.min(...activation.activeAt.values()) - readyAt) / 1000;
     } finally {
       await activation.close();
     }
     const activationRate = grants.length / allActiveSeconds;
-    details['operator: grant start-up'] = { createSeconds, readyMs, allActiveSeconds, activationRate };
+    // what else the apiserver was writing while the grants turned Active (bucket creates compete with them)
+    const startupWrites = writesBetween(startupWritesBefore, await apiserverWrites(plane));
+    const cpuSeconds = startupCpu();
+    details['operator: grant start-up'] = {
+      createSeconds,
+      readyMs,
+      allActiveSeconds,
+      activationRate,
+      startupWrites,
+      cpuSeconds,
+      firstActiveSeconds,
+    };
     ctx.log(
       `grants created in ${round(createSeconds, 1)} s, all Active ${round(allActiveSeconds, 1)} s after ready`,
     );
@@ -286,7 +302,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
         note: `${round(statusBaseline.createSeconds, 2)} s for the same grants in the scratch namespace; ${GRANT_NOTE}`,
       }),
       row(d.grants, 'operator ready → all Active', round(allActiveSeconds, 2), 's', {
-        note: `operator start → ready ${round(readyMs / 1000, 2)} s`,
+        note: `operator start → ready ${round(readyMs / 1000, 2)} s, first Active ${round(firstActiveSeconds, 2)} s after ready; CPU s from ready to all Active: ${describeWrites(cpuSeconds)}; apiserver writes from start to all Active: ${describeWrites(startupWrites)}`,
       }),
       row(d.grants, 'grants turning Active', round(activationRate), 'grants/s'),
       row(
