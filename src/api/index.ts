@@ -14,6 +14,7 @@ export * from './equal.ts';
 export * from './grant-creation-policy.ts';
 export * from './kinds.ts';
 export * from './labels.ts';
+export * from './member.ts';
 export * from './meta.ts';
 export * from './reasons.ts';
 export * from './resource-claim.ts';
