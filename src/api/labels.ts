@@ -38,6 +38,15 @@ export const ANNOTATION_TRACEPARENT = 'quota.miloapis.com/traceparent';
 export const LABEL_TRIGGER_UID = 'quota.miloapis.com/trigger-uid';
 
 /**
+ * Label on claims for an object in a member cluster (docs/multicluster.md): the member's name. The local
+ * lifecycle controller leaves such claims to the member-claims controller, which watches the member.
+ */
+export const LABEL_MEMBER_CLUSTER = 'quota.miloapis.com/member-cluster';
+/** Annotation on member claims: `<version>/<plural>` of the claimed object's resource in the member (its group is
+ * spec.resourceRef.apiGroup), so the member can be watched without discovery. */
+export const ANNOTATION_MEMBER_RESOURCE = 'quota.miloapis.com/member-resource';
+
+/**
  * Keys GitOps tools use to track ownership. Rendered claims and grants must never carry them, or Argo CD
  * would think the generated object belongs to the Application that synced the trigger and prune it.
  */
@@ -63,5 +72,6 @@ export const CLAIM_LINK_LABELS: readonly string[] = [
   LABEL_POLICY,
   LABEL_GVK,
   LABEL_RESOURCE_UID,
+  LABEL_MEMBER_CLUSTER,
 ];
-export const CLAIM_LINK_ANNOTATIONS: readonly string[] = [ANNOTATION_OWNER_UID];
+export const CLAIM_LINK_ANNOTATIONS: readonly string[] = [ANNOTATION_OWNER_UID, ANNOTATION_MEMBER_RESOURCE];

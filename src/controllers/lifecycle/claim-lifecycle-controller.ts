@@ -7,7 +7,12 @@
 //   the safety net when the webhook could not).
 // Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once. Their
 // kind is watched instead, so when such an owner goes, its auto-created claim is deleted as an orphan.
-import { LABEL_AUTO_CREATED, type OwnerReference, type ResourceClaim } from '../../api/index.ts';
+import {
+  LABEL_AUTO_CREATED,
+  LABEL_MEMBER_CLUSTER,
+  type OwnerReference,
+  type ResourceClaim,
+} from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
   eventObjects,
@@ -99,6 +104,8 @@ export function setupClaimLifecycleController(
     predicates: [
       (event) => {
         const claim = event.object as ResourceClaim;
+        // a member cluster's object is not here: the member-claims controller watches the member
+        if (claim.metadata?.labels?.[LABEL_MEMBER_CLUSTER] !== undefined) return false;
         return (
           claim.spec?.resourceRef !== undefined || claim.metadata?.labels?.[LABEL_AUTO_CREATED] === 'true'
         );

@@ -4,50 +4,19 @@
 // claims must not be freed) and is Ready again when it answers, and deleting its Secret removes it.
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
-import { KEY_WEBHOOK_CLIENT_CA, LABEL_ARGOCD_SECRET_TYPE, LABEL_MEMBER } from '../../../src/api/index.ts';
 import {
   ANNOTATION_MEMBER_MESSAGE,
   ANNOTATION_MEMBER_STATE,
   SECRETS,
   setupMemberRegistry,
 } from '../../../src/controllers/members/registry.ts';
-import type { ControlPlane } from '../../../src/envtest/index.ts';
 import { createClient, createLogger, type KubeObject, Manager } from '../../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
+import { b64, MEMBER_NAMESPACE, memberSecret } from '../../support/members.ts';
 
 const quota = useControlPlane({ controllerManager: false });
 const member = useControlPlane({ controllerManager: false });
-const NAMESPACE = 'milo-quota-system';
-const b64 = (s: string) => Buffer.from(s).toString('base64');
-
-/** The Argo CD cluster Secret for `plane`, with the member's admin client certificate. */
-function memberSecret(name: string, plane: ControlPlane, extra: Record<string, string> = {}): KubeObject {
-  const cluster = plane.kubeConfig.getCurrentCluster();
-  const user = plane.kubeConfig.getCurrentUser();
-  const config = {
-    tlsClientConfig: { caData: cluster?.caData, certData: user?.certData, keyData: user?.keyData },
-  };
-  return {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: {
-      name: `member-${name}`,
-      namespace: NAMESPACE,
-      labels: {
-        [LABEL_ARGOCD_SECRET_TYPE]: 'cluster',
-        [LABEL_MEMBER]: 'true',
-        'resourcemanager.miloapis.com/project-name': name,
-      },
-    },
-    data: {
-      name: b64(name),
-      server: b64(plane.server),
-      config: b64(JSON.stringify(config)),
-      [KEY_WEBHOOK_CLIENT_CA]: b64(plane.webhookClientCa),
-      ...extra,
-    },
-  } as KubeObject;
-}
+const NAMESPACE = MEMBER_NAMESPACE;
 
 describe('member registry', () => {
   it('serves members from Secrets without a restart, and reports their state on them', async (t: TestContext) => {
