@@ -15,6 +15,7 @@ export * from './grant-creation-policy.ts';
 export * from './kinds.ts';
 export * from './labels.ts';
 export * from './meta.ts';
+export * from './quota-figures.ts';
 export * from './reasons.ts';
 export * from './resource-claim.ts';
 export * from './resource-grant.ts';
