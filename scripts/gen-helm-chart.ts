@@ -484,11 +484,13 @@ function valuesSchema(): object {
             pattern: '^(https?://.+)?$',
             description: 'OTLP/HTTP traces URL (http:// or https://); "" turns tracing off',
           },
+          // `--set tracing.sampleRatio=0.5` arrives as a string (helm parses only integers and booleans)
           sampleRatio: {
-            type: 'number',
-            minimum: 0,
-            maximum: 1,
-            description: 'share of new traces recorded, from 0 to 1',
+            anyOf: [
+              { type: 'number', minimum: 0, maximum: 1 },
+              { type: 'string', pattern: '^(0(\\.[0-9]*)?|\\.[0-9]+|1(\\.0*)?)$' },
+            ],
+            description: 'share of new traces recorded, a number from 0 to 1',
           },
         },
       },
