@@ -10,8 +10,11 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The oldest Node the client package supports (packages/client/package.json `engines`). */
-export const NODE22_VERSION = '22.12.0';
+/**
+ * The oldest Node the client package supports (packages/client/package.json `engines`): its dependency
+ * @kubernetes/client-node 2.0.1 pulls undici 8, which needs 22.19 (zlib's zstd; on 22.12 it fails to load).
+ */
+export const NODE22_VERSION = '22.19.0';
 
 const CACHE = join(homedir(), '.cache', 'milo-quota-node22');
 

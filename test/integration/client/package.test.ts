@@ -45,11 +45,19 @@ async function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS
   }
 }
 
+const instance = (name: string) => `apiVersion: compute.example.com/v1alpha1
+kind: Instance
+metadata: {name: ${name}, namespace: ${NS}}
+spec: {vcpus: 2, organization: acme}
+`;
+
 describe('@milo-quota/client installed from its npm pack tarball', () => {
   let scratch = '';
   let tarball = '';
+  let node22 = '';
 
   before(async () => {
+    node22 = await node22Binary();
     scratch = await mkdtemp(join(tmpdir(), 'milo-quota-client-consumer-'));
     const packed = await sh(
       'npm',
@@ -142,7 +150,7 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
       '--all',
     ]);
     await kubectlOk(started, ['create', 'namespace', NS]);
-    const nodes = [process.execPath, await node22Binary()];
+    const nodes = [process.execPath, node22];
     const seen: string[] = [];
     const runs: [string, string[]][] = [
       ['consumer.mjs', ['consumer.mjs']],
@@ -151,9 +159,19 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
     for (const node of nodes) {
       for (const [label, args] of runs) {
         const owner = `owner-${label.replace('.', '-')}-${nodes.indexOf(node)}`;
-        await kubectlOk(started, ['create', 'configmap', owner, '-n', NS]);
+        // A real Instance: the claim's ownerReference names it, and the garbage collector deletes a claim
+        // whose owner does not exist (once it watches the new kind), which would end the wait early.
+        await kubectlOk(started, ['create', '-f', '-'], instance(owner));
         const uid = (
-          await kubectlOk(started, ['get', 'configmap', owner, '-n', NS, '-o', 'jsonpath={.metadata.uid}'])
+          await kubectlOk(started, [
+            'get',
+            'instances.compute.example.com',
+            owner,
+            '-n',
+            NS,
+            '-o',
+            'jsonpath={.metadata.uid}',
+          ])
         ).trim();
         const env = {
           PATH: process.env.PATH,
