@@ -3,8 +3,9 @@
 // - every object of config/default becomes a template as built (namespace quota-system -> the release's
 //   namespace), except the Namespace (Helm stores its release in the namespace, so it must exist first:
 //   docs/deploy.md);
-// - the Deployment gets values for replicas, image, resources and --metrics-secure, and each Component's
-//   additions (args, volumeMounts, volumes appended; objects added) under an `if` on its value;
+// - the Deployment gets values for replicas, image, resources, --metrics-secure and tracing (--tracing-*, off
+//   by default), and each Component's additions (args, volumeMounts, volumes appended; objects added) under
+//   an `if` on its value;
 // - values.yaml takes its defaults from the build, so `helm template` with default values is config/default.
 // test/integration/deploy/helm-chart.test.ts renders every value combination and compares it, object by
 // object, with the matching kustomize build.
@@ -278,6 +279,19 @@ export async function generateChart(): Promise<ChartFiles> {
     }
   }
 
+  // Traces (docs/observability.md): off unless tracing.endpoint is set; the ratio goes only with an endpoint
+  // (the operator refuses --tracing-sample-ratio without --tracing-endpoint).
+  if (container.args.some((a) => a.startsWith('--tracing-')))
+    throw new Error('config/default must not pass --tracing-*: the chart makes tracing a value');
+  blocks['tracing-args'] = (indent) =>
+    [
+      '{{- with .Values.tracing.endpoint }}',
+      `${indent}- {{ printf "--tracing-endpoint=%s" . | quote }}`,
+      `${indent}- {{ printf "--tracing-sample-ratio=%v" $.Values.tracing.sampleRatio | quote }}`,
+      '{{- end }}',
+    ].join('\n');
+  container.args.push(B('tracing-args'));
+
   const rest0 = base.filter((o) => o.kind !== 'Namespace');
   const pick = (f: (o: KubeObject) => boolean) =>
     rest0.filter(f).map((o) => namespaced(o === deploymentOf(base) ? deployment : o, objectKey(o)));
@@ -395,6 +409,13 @@ metrics:
   # true: HTTPS, only for bearer tokens allowed to get /metrics (ClusterRole milo-quota-metrics-reader).
   # false: plain HTTP for anyone who can reach port 8443 (e.g. behind a NetworkPolicy or a mesh).
   secure: true
+
+# OpenTelemetry traces of enforced creates (docs/observability.md), sent over OTLP/HTTP. Off while endpoint
+# is "". endpoint: the collector's traces URL, e.g. http://otel-collector.observability:4318/v1/traces.
+# sampleRatio: the share of new traces recorded, from 0 to 1 (used only with an endpoint).
+tracing:
+  endpoint: ""
+  sampleRatio: 1
 `;
 }
 
@@ -404,7 +425,7 @@ function valuesSchema(): object {
     $schema: 'https://json-schema.org/draft-07/schema#',
     type: 'object',
     additionalProperties: false,
-    required: ['replicas', 'image', 'resources', 'webhook', 'bucketPlacement', 'metrics'],
+    required: ['replicas', 'image', 'resources', 'webhook', 'bucketPlacement', 'metrics', 'tracing'],
     properties: {
       replicas: {
         type: 'integer',
@@ -452,6 +473,26 @@ function valuesSchema(): object {
         additionalProperties: false,
         required: ['secure'],
         properties: { secure: { type: 'boolean' } },
+      },
+      tracing: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['endpoint', 'sampleRatio'],
+        properties: {
+          endpoint: {
+            type: 'string',
+            pattern: '^(https?://.+)?$',
+            description: 'OTLP/HTTP traces URL (http:// or https://); "" turns tracing off',
+          },
+          // `--set tracing.sampleRatio=0.5` arrives as a string (helm parses only integers and booleans)
+          sampleRatio: {
+            anyOf: [
+              { type: 'number', minimum: 0, maximum: 1 },
+              { type: 'string', pattern: '^(0(\\.[0-9]*)?|\\.[0-9]+|1(\\.0*)?)$' },
+            ],
+            description: 'share of new traces recorded, a number from 0 to 1',
+          },
+        },
       },
     },
   };

@@ -6,6 +6,8 @@ export type {
   ClaimCreationPolicy,
   ConsumerRef,
   GrantCreationPolicy,
+  QuotaFigures,
+  RefusedRequest,
   ResourceClaim,
   ResourceGrant,
   ResourceRegistration,

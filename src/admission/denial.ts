@@ -5,7 +5,10 @@
 // and the policy (inside Milo's parentheses, where Milo put the claim's message), so the user knows what
 // to ask for; for the others, the cause. Machines tell the causes apart by the status too (review.ts):
 // denial and misconfiguration 403 Forbidden, timeout 504 Timeout, conflict 409 Conflict, internal 500.
-import type { ConsumerRef } from '../api/index.ts';
+// A denial's figures are in base units; when the registration's display figures differ (factor ≠ 1) the
+// display form follows them, and the figures also go out structured, as status.details.causes (denialCauses).
+import { type ConsumerRef, type QuotaFigureCause, quotaFigureCauses } from '../api/index.ts';
+import { type DisplayUnits, withDisplayFigures } from '../quota/display-units.ts';
 
 export interface ShortRequest {
   readonly resourceType: string;
@@ -13,6 +16,8 @@ export interface ShortRequest {
   readonly limit: number;
   readonly allocated: number;
   readonly available: number;
+  /** The registration's display units when its display figures differ from base (messageDisplayUnits). */
+  readonly display?: DisplayUnits;
 }
 
 export interface DenialInput {
@@ -44,15 +49,37 @@ export function consumerText(ref: ConsumerRef): string {
   return `${group}${ref.kind} ${ns}${ref.name}`;
 }
 
+/** `type: requested 4000, limit 10000, allocated 8000, available 2000 (4 vCPUs requested, …)`. */
+function requestFigures(r: ShortRequest): string {
+  const base = `${r.resourceType}: requested ${r.requested}, limit ${r.limit}, allocated ${r.allocated}, available ${r.available}`;
+  const figures = [
+    ['requested', r.requested],
+    ['limit', r.limit],
+    ['allocated', r.allocated],
+    ['available', r.available],
+  ] as const;
+  return withDisplayFigures(base, figures, r.display);
+}
+
+/** The denial's figures for machines (base units), as the 403's status.details.causes. */
+export function denialCauses(denials: readonly DenialInput[]): QuotaFigureCause[] {
+  return quotaFigureCauses(
+    denials.map((d) =>
+      d.requests.map(({ resourceType, requested, limit, allocated, available }) => ({
+        resourceType,
+        requested,
+        limit,
+        allocated,
+        available,
+      })),
+    ),
+  );
+}
+
 /** A quota denial: Milo's sentence, our figures in its parentheses. */
 export function denialMessage(denials: readonly DenialInput[]): string {
   const parts = denials.map((d) => {
-    const figures = d.requests
-      .map(
-        (r) =>
-          `${r.resourceType}: requested ${r.requested}, limit ${r.limit}, allocated ${r.allocated}, available ${r.available}`,
-      )
-      .join('; ');
+    const figures = d.requests.map(requestFigures).join('; ');
     return `${figures} (consumer ${consumerText(d.consumer)}, policy ${d.policy})`;
   });
   return `${MILO_TEXT.denied} (${DENIAL_PREFIX}: ${parts.join('; ')}). ${MILO_TEXT.deniedAdvice}`;

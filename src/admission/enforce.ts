@@ -23,14 +23,8 @@ import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycl
 import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
 import { type ContextConsumerRule, contextConsumer, type NamespaceLabels } from './context-consumer.ts';
-import {
-  conflictMessage,
-  denialMessage,
-  internalMessage,
-  misconfiguredMessage,
-  timeoutMessage,
-} from './denial.ts';
-import { denialFor, dryRunVerdict } from './figures.ts';
+import { conflictMessage, internalMessage, misconfiguredMessage, timeoutMessage } from './denial.ts';
+import { denialFor, denialVerdict, dryRunVerdict } from './figures.ts';
 import { cacheView } from './handlers/common.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
 import {
@@ -300,9 +294,7 @@ function decideVerdict(
     r.kind === 'denied' ? [{ result: r, policy: planned[i]?.policy ?? '' }] : [],
   );
   if (denied.length > 0) {
-    return forbidden(
-      denialMessage(denied.map(({ result, policy }) => denialFor(options, result.claim, policy))),
-    );
+    return denialVerdict(denied.map(({ result, policy }) => denialFor(options, result.claim, policy)));
   }
   const held = results.find((r) => r.kind === 'held');
   if (held?.kind === 'held') return conflict(conflictMessage(held.message));

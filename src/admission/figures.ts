@@ -1,10 +1,15 @@
 // Bucket figures for admission's answers, from the same caches and engine the decider uses: what a denied
 // claim's requests came up against, and the read-only verdict of a dry-run.
 import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
-import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../controllers/index.ts';
+import {
+  consumerKeyOf,
+  consumerSnapshot,
+  type QuotaCaches,
+  registrationInputs,
+} from '../controllers/index.ts';
 import { computeFigures, decide } from '../quota/index.ts';
 import type { DenialInput, ShortRequest } from './denial.ts';
-import { denialMessage, misconfiguredMessage } from './denial.ts';
+import { denialCauses, denialMessage, misconfiguredMessage } from './denial.ts';
 import { allowed, forbidden, type Verdict } from './review.ts';
 
 interface FiguresOptions {
@@ -18,16 +23,19 @@ const consumerOf = (claim: ResourceClaim): ConsumerRef => claim.spec.consumerRef
 export function denialFor(options: FiguresOptions, claim: ResourceClaim, policy: string): DenialInput {
   const consumer = consumerOf(claim);
   const key = consumerKeyOf(consumer);
-  const figures =
-    key === undefined ? new Map() : computeFigures(consumerSnapshot(options.caches, key, Date.now(), 0));
+  const snapshot = key === undefined ? undefined : consumerSnapshot(options.caches, key, Date.now(), 0);
+  const figures = snapshot === undefined ? new Map() : computeFigures(snapshot);
+  const registrations = snapshot?.registrations ?? registrationInputs(options.caches.registrations.list());
   const requests: ShortRequest[] = claim.spec.requests.map((r) => {
     const f = figures.get(r.resourceType);
+    const display = registrations.get(r.resourceType)?.display;
     return {
       resourceType: r.resourceType,
       requested: r.amount,
       limit: f?.limit ?? 0,
       allocated: f?.allocated ?? 0,
       available: f?.available ?? 0,
+      ...(display === undefined ? {} : { display }),
     };
   });
   const short = requests.filter((r) => r.requested > r.available);
@@ -61,14 +69,23 @@ export function dryRunVerdict(
     if (decision?.kind !== 'deny') continue;
     const requests = decision.reasons
       .filter((r) => r.cause !== 'sibling')
-      .map(({ resourceType, requested, limit, allocated, available }) => ({
-        resourceType,
-        requested,
-        limit,
-        allocated,
-        available,
-      }));
+      .map(({ resourceType, requested, limit, allocated, available }) => {
+        const display = snapshot.registrations.get(resourceType)?.display;
+        return {
+          resourceType,
+          requested,
+          limit,
+          allocated,
+          available,
+          ...(display === undefined ? {} : { display }),
+        };
+      });
     denials.push({ consumer: consumerOf(claim), policy, requests });
   }
-  return denials.length === 0 ? allowed() : forbidden(denialMessage(denials));
+  return denials.length === 0 ? allowed() : denialVerdict(denials);
+}
+
+/** The 403 for a quota denial: the message for people, the figures as causes for machines. */
+export function denialVerdict(denials: readonly DenialInput[]): Verdict {
+  return forbidden(denialMessage(denials), { causes: denialCauses(denials) });
 }

@@ -16,6 +16,7 @@ export * from './kinds.ts';
 export * from './labels.ts';
 export * from './member.ts';
 export * from './meta.ts';
+export * from './quota-figures.ts';
 export * from './reasons.ts';
 export * from './resource-claim.ts';
 export * from './resource-grant.ts';

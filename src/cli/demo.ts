@@ -1,9 +1,10 @@
 // The `make run` demo: the steps a platform team and its tenants would take, as kubectl commands against
 // the cluster, with the operator running. It prints each command and what came back, so the output reads
 // as a walkthrough: CRDs, samples (registrations, tier policies, a claim policy), Organizations get default
-// quota by themselves, a service-managed claim is granted (applied once acme's grants count), Milo's Secret
-// policy charges the Project a namespace is labelled with, usage in display units, and last, on purpose,
-// alice's third Project refused by her Personal tier (test/integration/cli/demo.test.ts).
+// quota by themselves, a service-managed claim is granted (applied once acme's grants count) and explained
+// in display units, Milo's Secret policy charges the Project a namespace is labelled with, usage in display
+// units, and last, on purpose, alice's third Project refused by her Personal tier
+// (test/integration/cli/demo.test.ts).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -207,6 +208,13 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     'default',
     '--timeout',
     '30s',
+  ]);
+  await quota(ctx, "why it was granted: its request and acme's vCPU bucket, in display units", [
+    'explain',
+    'claim',
+    'instance-web-1-vcpus',
+    '-n',
+    'default',
   ]);
   for (const name of ['alice-blog', 'alice-shop']) {
     await step(

@@ -9,6 +9,7 @@ import {
   type ResourceClaim,
 } from '../api/index.ts';
 import { quotaExceededMessage } from '../quota/index.ts';
+import { deniedWithClaimMessage } from '../quota/messages.ts';
 import { claimDecision, parseFigures } from './decision.ts';
 
 const T = '2025-01-01T00:00:00Z';
@@ -102,6 +103,56 @@ describe('claimDecision', () => {
         },
         { resourceType: 'instances', reason: 'QuotaExceeded', message: '', requested: 1 },
       ],
+    });
+  });
+
+  it('reads base-unit figures when the message also shows display units (4000 millicores, not 4 vCPUs)', () => {
+    const vcpus = { displayUnit: 'vCPUs', unitConversionFactor: 1000 };
+    const cpus = allocation('cpus', 'Denied', {
+      reason: 'QuotaExceeded',
+      message: quotaExceededMessage(4000, 2500, vcpus),
+    });
+    const c = claim([falseWith('QuotaExceeded', MESSAGES.claimExceeded)], [cpus]);
+    c.spec.requests[0] = { resourceType: 'cpus', amount: 4000 };
+    const decision = claimDecision(c);
+    assert.equal(
+      cpus.message,
+      'Resource quota exceeded: requested 4000, available 2500 (4 vCPUs requested, 2.5 vCPUs available)',
+    );
+    assert.deepEqual(decision.outcome === 'denied' && decision.denials[0], {
+      resourceType: 'cpus',
+      reason: 'QuotaExceeded',
+      message: cpus.message,
+      requested: 4000,
+      available: 2500,
+    });
+  });
+
+  it("gives a request denied with its claim its own amount, not the figures of the other request's message", () => {
+    const cause = quotaExceededMessage(4, 2);
+    const sibling = allocation('instances', 'Denied', {
+      reason: 'QuotaExceeded',
+      message: deniedWithClaimMessage('cpus', cause),
+    });
+    const decision = claimDecision(
+      claim([falseWith('QuotaExceeded', MESSAGES.claimExceeded)], [allocation('cpus', 'Denied'), sibling]),
+    );
+    assert.deepEqual(decision.outcome === 'denied' && decision.denials[1], {
+      resourceType: 'instances',
+      reason: 'QuotaExceeded',
+      message: sibling.message,
+      requested: 1,
+    });
+  });
+
+  it("reads Milo's sentence only at the start of the message: other text with figures is not read", () => {
+    const odd = allocation('cpus', 'Denied', { message: 'limit 10, allocated 8, available 2' });
+    const decision = claimDecision(claim([PENDING_DEFAULT], [odd]));
+    assert.deepEqual(decision.outcome === 'denied' && decision.denials[0], {
+      resourceType: 'cpus',
+      reason: 'QuotaExceeded',
+      message: 'limit 10, allocated 8, available 2',
+      requested: 4,
     });
   });
 

@@ -6,15 +6,22 @@
 // - Pending: anything else, including the CRD's default `Granted=False/PendingEvaluation` that every new
 //   claim shows at once. That default is never a denial.
 import { CONDITION_GRANTED, findCondition, type ResourceClaim } from '../api/index.ts';
+import { QUOTA_EXCEEDED_FIGURES } from '../quota/messages.ts';
 
 export type DenialReason = 'QuotaExceeded' | 'ValidationFailed';
 
-/** One denied request, with the figures its message states (Milo: `requested 4, available 2`). */
+/**
+ * One denied request, with its figures in base units. `requested` is the claim's own amount (spec.requests);
+ * `available` comes from Milo's sentence when the message starts with it (`Resource quota exceeded:
+ * requested 4000, available 2000`, which stays verbatim; any display-unit form after it is for people and is
+ * never read). A request denied alongside another (claims are all or nothing) has no `available`: the
+ * figures in its message are the other request's. Claim statuses carry no limit or allocated figure (Milo's
+ * schema has none); `limit` and `allocated` stay in the type for compatibility and are never set from a claim.
+ */
 export interface RequestDenial {
   readonly resourceType: string;
   readonly reason: string;
   readonly message: string;
-  /** From the message, else the claim's requested amount. */
   readonly requested?: number;
   readonly available?: number;
   readonly limit?: number;
@@ -36,7 +43,11 @@ const FIGURE = /\b(requested|available|limit|allocated)\b[:=]?\s*(\d+)/gi;
 
 type Figures = Partial<Record<'requested' | 'available' | 'limit' | 'allocated', number>>;
 
-/** The figures a denial message states, e.g. `requested 4, available 2` → { requested: 4, available: 2 }. */
+/**
+ * The first figure of each name a free-text message states, e.g. `requested 4, available 2` →
+ * { requested: 4, available: 2 }. A fallback for text from elsewhere: claimDecision does not use it (it reads
+ * Milo's sentence only), and a refused create's figures come structured from refusalFigures.
+ */
 export function parseFigures(message: string): Figures {
   const figures: Figures = {};
   for (const [, word, digits] of message.matchAll(FIGURE)) {
@@ -47,19 +58,28 @@ export function parseFigures(message: string): Figures {
   return figures;
 }
 
+/** The figures of Milo's sentence at the start of an allocation's message, else none. */
+function miloFigures(message: string): Figures {
+  const match = QUOTA_EXCEEDED_FIGURES.exec(message);
+  if (match === null) return {};
+  const [requested, available] = [Number(match[1]), Number(match[2])];
+  return Number.isSafeInteger(requested) && Number.isSafeInteger(available) ? { requested, available } : {};
+}
+
 function denials(claim: ResourceClaim): RequestDenial[] {
   const amounts = new Map(claim.spec.requests.map((r) => [r.resourceType, r.amount]));
   return (claim.status?.allocations ?? [])
     .filter((a) => a.status === 'Denied')
     .map((a) => {
       const message = a.message ?? '';
-      const requested = amounts.get(a.resourceType);
+      const stated = miloFigures(message);
+      const requested = amounts.get(a.resourceType) ?? stated.requested;
       return {
         resourceType: a.resourceType,
         reason: a.reason ?? 'QuotaExceeded',
         message,
         ...(requested === undefined ? {} : { requested }),
-        ...parseFigures(message),
+        ...(stated.available === undefined ? {} : { available: stated.available }),
       };
     });
 }

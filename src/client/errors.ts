@@ -113,8 +113,9 @@ export class KubeApiError extends QuotaClientError {
   readonly code: number;
   readonly reason: string;
 
-  constructor(what: string, code: number, reason: string, message: string, fix: string) {
-    super(`${what} failed: ${code} ${reason}: ${message}`, fix);
+  /** `cause`: the failure as client-node reported it (its `body` is the apiserver's Status). */
+  constructor(what: string, code: number, reason: string, message: string, fix: string, cause?: unknown) {
+    super(`${what} failed: ${code} ${reason}: ${message}`, fix, cause === undefined ? {} : { cause });
     this.code = code;
     this.reason = reason;
   }

@@ -47,4 +47,5 @@ export {
   QuotaFeatureProvider,
   type QuotaFeatureProviderOptions,
 } from './openfeature.ts';
+export { refusalFigures } from './refusal.ts';
 export { isTransient, type WaitOptions, type WaitResult, waitForDecision } from './wait.ts';

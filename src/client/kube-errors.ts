@@ -66,7 +66,8 @@ export function translateError(error: unknown, what: string, server: string): Er
     const status = statusOf((error as { body?: unknown }).body);
     if (code === 404 && status?.reason !== 'NotFound') return new QuotaApiNotInstalledError(server);
     const fix = FIX_BY_CODE[code] ?? 'retry; if it persists, check the apiserver and the quota operator';
-    return new KubeApiError(what, code, status?.reason ?? 'Error', status?.message ?? 'no message', fix);
+    const message = status?.message ?? 'no message';
+    return new KubeApiError(what, code, status?.reason ?? 'Error', message, fix, error);
   }
   const detail = transportDetail(error);
   if (detail !== undefined) return new ClusterUnreachableError(server, detail, error);

@@ -10,7 +10,7 @@ export { type ClaimObject, deleteClaim, findClaimObject, recordedUid } from './c
 export { CRD_RESOURCE, servingChanged } from './crds.ts';
 export { ResourceDiscovery, type Serving } from './discovery.ts';
 export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
-export { consumerSnapshot } from './quota/snapshot.ts';
+export { consumerSnapshot, registrationInputs } from './quota/snapshot.ts';
 export {
   asKubeObject,
   type QuotaCaches,

@@ -371,6 +371,34 @@ describe('decide', () => {
     ]);
   });
 
+  it('adds display figures after Milo’s base-unit sentence when the registration’s factor is not 1', () => {
+    const registrations = new Map([
+      [
+        'cpu',
+        {
+          active: true,
+          type: 'Allocation' as const,
+          display: { displayUnit: 'vCPUs', unitConversionFactor: 1000 },
+        },
+      ],
+      ['mem', { active: true, type: 'Allocation' as const }],
+    ]);
+    const [, second] = decide(
+      snapshot({
+        grants: [grant('g', { cpu: 5000, mem: 8 })],
+        claims: [
+          claim('first', { cpu: 3000 }, { at: at(0) }),
+          claim('second', { cpu: 4000, mem: 9 }, { at: at(1) }),
+        ],
+        registrations,
+      }),
+    ).decisions;
+    assert.deepEqual(second?.kind === 'deny' && second.reasons.map((r) => r.message), [
+      'Resource quota exceeded: requested 4000, available 2000 (4 vCPUs requested, 2 vCPUs available)',
+      'Resource quota exceeded: requested 9, available 8',
+    ]);
+  });
+
   it('uses Milo’s message for an unregistered resource type', () => {
     const [decision] = decide(
       snapshot({ claims: [claim('a', { gpu: 1 })], registrations: registered() }),

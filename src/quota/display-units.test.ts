@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDisplay, toDisplayValue } from './display-units.ts';
+import {
+  displayFigures,
+  formatDisplay,
+  messageDisplayUnits,
+  toDisplayValue,
+  withDisplayFigures,
+} from './display-units.ts';
 
 describe('toDisplayValue', () => {
   it('divides by the factor: 48000 millicores are 48 vCPUs', () => {
@@ -50,5 +56,35 @@ describe('formatDisplay', () => {
   });
   it('shows - for a figure the operator has not written yet', () => {
     assert.equal(formatDisplay(undefined, vcpus), '-');
+  });
+});
+
+describe('figures in messages', () => {
+  const vcpus = { displayUnit: 'vCPUs', unitConversionFactor: 1000 };
+
+  it('shows display units only when the factor is not 1 (display figures differ from base)', () => {
+    assert.deepEqual(messageDisplayUnits(vcpus), vcpus);
+    assert.equal(messageDisplayUnits({ displayUnit: 'projects', unitConversionFactor: 1 }), undefined);
+    assert.equal(messageDisplayUnits({ displayUnit: 'GiB', unitConversionFactor: 1.5 }), undefined);
+    assert.equal(messageDisplayUnits({ displayUnit: '', unitConversionFactor: 1000 }), undefined);
+    assert.equal(messageDisplayUnits({}), undefined);
+  });
+
+  it('puts the display form after the text, each figure before its word', () => {
+    const figures = [
+      ['requested', 4000],
+      ['available', 1500],
+    ] as const;
+    assert.equal(
+      withDisplayFigures('requested 4000, available 1500', figures, vcpus),
+      'requested 4000, available 1500 (4 vCPUs requested, 1.5 vCPUs available)',
+    );
+    assert.equal(withDisplayFigures('as is', figures, undefined), 'as is');
+  });
+
+  it('never throws: a figure that is not a whole number ≥ 0 leaves the text as it is', () => {
+    assert.equal(displayFigures([['available', -1]], vcpus), undefined);
+    assert.equal(withDisplayFigures('t', [['available', 0.5]], vcpus), 't');
+    assert.equal(displayFigures([['available', 1]], vcpus), '0.001 vCPUs available');
   });
 });

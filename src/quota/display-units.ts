@@ -47,3 +47,42 @@ export function formatDisplay(base: number | undefined, units: DisplayUnits): st
   if (base === undefined) return '-';
   return `${toDisplayValue(base, units.unitConversionFactor)} ${units.displayUnit}`;
 }
+
+/**
+ * The registration's display units when messages should show them: only when the factor is not 1, i.e.
+ * when a display figure differs from its base figure (millicores → vCPUs, bytes → GiB). With a factor of 1
+ * the display figures repeat the base ones (`project` / `projects`), so messages stay as Milo writes them.
+ * A factor that is not a whole number ≥ 1 (the CRD forbids it) also yields undefined: messages never throw.
+ */
+export function messageDisplayUnits(spec: {
+  readonly displayUnit?: string;
+  readonly unitConversionFactor?: number;
+}): DisplayUnits | undefined {
+  const { displayUnit, unitConversionFactor: factor } = spec;
+  if (displayUnit === undefined || displayUnit === '' || factor === undefined) return undefined;
+  if (!Number.isSafeInteger(factor) || factor <= 1) return undefined;
+  return { displayUnit, unitConversionFactor: factor };
+}
+
+/**
+ * The display form that follows base figures in a message: `4 vCPUs requested, 2 vCPUs available` for
+ * [['requested', 4000], ['available', 2000]] and 1000 millicores per vCPU. Undefined when a figure is not a
+ * whole number ≥ 0 (then the message carries the base figures only, never a throw).
+ */
+export function displayFigures(
+  figures: readonly (readonly [word: string, base: number])[],
+  units: DisplayUnits,
+): string | undefined {
+  if (figures.some(([, base]) => !Number.isSafeInteger(base) || base < 0)) return undefined;
+  return figures.map(([word, base]) => `${formatDisplay(base, units)} ${word}`).join(', ');
+}
+
+/** `text (display figures)` when `units` is given and the figures convert, else `text` unchanged. */
+export function withDisplayFigures(
+  text: string,
+  figures: readonly (readonly [word: string, base: number])[],
+  units: DisplayUnits | undefined,
+): string {
+  const display = units === undefined ? undefined : displayFigures(figures, units);
+  return display === undefined ? text : `${text} (${display})`;
+}

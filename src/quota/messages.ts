@@ -1,5 +1,11 @@
 // Reasons and messages written on claims. Where Milo has a string (reference §2.3, §6.1) it is reused
 // verbatim, because users and tests match on them; the rest follow the same tone.
+//
+// Display units (docs/design.md, "Figures in messages"): Milo's sentence keeps its base-unit figures verbatim,
+// and when the registration's display figures differ from its base figures (unitConversionFactor ≠ 1) the
+// display form follows in parentheses: `Resource quota exceeded: requested 4000, available 2000 (4 vCPUs
+// requested, 2 vCPUs available)`. Machines read figures from structured sources, never from this text.
+import { type DisplayUnits, withDisplayFigures } from './display-units.ts';
 
 /** Reasons allowed on a claim's Granted condition (the CRD's CEL rule lists exactly these four). */
 export type ClaimReason = 'QuotaAvailable' | 'QuotaExceeded' | 'ValidationFailed' | 'PendingEvaluation';
@@ -9,10 +15,18 @@ export type DenialReason = 'QuotaExceeded' | 'ValidationFailed';
 
 export const GRANTED_ALLOCATION = { reason: 'QuotaAvailable', message: 'Capacity reserved' } as const;
 
-/** Milo's per-request denial message. */
-export function quotaExceededMessage(requested: number, available: number): string {
-  return `Resource quota exceeded: requested ${requested}, available ${available}`;
+/** Milo's per-request denial message, then the figures in display units when `display` is given. */
+export function quotaExceededMessage(requested: number, available: number, display?: DisplayUnits): string {
+  const milo = `Resource quota exceeded: requested ${requested}, available ${available}`;
+  const figures = [
+    ['requested', requested],
+    ['available', available],
+  ] as const;
+  return withDisplayFigures(milo, figures, display);
 }
+
+/** Milo's sentence at the start of a message, with its base-unit figures (what the client reads). */
+export const QUOTA_EXCEEDED_FIGURES = /^Resource quota exceeded: requested (\d+), available (\d+)(?:$|\s\()/;
 
 /** Milo's admission message for a resourceType without an Active registration. */
 export function notRegisteredMessage(resourceType: string): string {

@@ -2,6 +2,8 @@
 // the cache by a controller and adapted from the API objects. The engine never imports the API types (they
 // carry Kubernetes metadata the decisions do not need); controllers convert. Times are epoch milliseconds.
 
+import type { DisplayUnits } from './display-units.ts';
+
 export type RegistrationType = 'Entity' | 'Allocation' | 'Feature';
 
 /**
@@ -17,6 +19,11 @@ export interface RegistrationInput {
    */
   readonly pending?: boolean;
   readonly type: RegistrationType;
+  /**
+   * The display units messages show next to the base figures; present only when display figures differ
+   * from base figures (messageDisplayUnits: unitConversionFactor ≠ 1). Decisions never read it.
+   */
+  readonly display?: DisplayUnits;
 }
 
 export interface AllowanceInput {

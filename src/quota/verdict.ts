@@ -170,7 +170,14 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
   const causes = new Map(
     short.map(([r, entry]) => [
       r.resourceType,
-      { cause: 'insufficient' as const, message: text.quotaExceededMessage(r.amount, available(entry)) },
+      {
+        cause: 'insufficient' as const,
+        message: text.quotaExceededMessage(
+          r.amount,
+          available(entry),
+          ctx.snapshot.registrations.get(r.resourceType)?.display,
+        ),
+      },
     ]),
   );
   return denyFor(ctx, ref, state, 'QuotaExceeded', causes);

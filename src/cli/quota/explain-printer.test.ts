@@ -166,5 +166,19 @@ describe('wait text', () => {
       'resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: Resource quota exceeded: requested 8, available 3 (requested 0.008 vCPUs, available 0.003 vCPUs)\n  instances: QuotaExceeded (requested 1)\n',
       "the operator's message as written, then the figures in display units",
     );
+    const withDisplay =
+      'Resource quota exceeded: requested 8, available 3 (0.008 vCPUs requested, 0.003 vCPUs available)';
+    const first = {
+      resourceType: 'vcpus',
+      reason: 'QuotaExceeded',
+      message: withDisplay,
+      requested: 8,
+      available: 3,
+    };
+    assert.equal(
+      waitText('c', { ...denied, denials: [first] }, 1000, new Map([['vcpus', millicores]])),
+      `resourceclaim/c denied (QuotaExceeded): Insufficient quota resources.\n  vcpus: ${withDisplay}\n`,
+      'a message that already shows display units is not followed by them again',
+    );
   });
 });

@@ -37,8 +37,9 @@ export function parseWait(argv: readonly string[]): WaitOptions {
 }
 
 /**
- * One denied request: the operator's message as written (base units), then its figures in parentheses,
- * in display units when the registration is known (else only when the message does not already say them).
+ * One denied request: the operator's message as written (base units, and display units when the
+ * registration converts), then its figures in parentheses, in display units when the registration is known,
+ * unless the message already says them.
  */
 function denialLine(d: RequestDenial, registrations: Registrations): string {
   const units = unitsOf(registrations.get(d.resourceType));
@@ -46,7 +47,13 @@ function denialLine(d: RequestDenial, registrations: Registrations): string {
     .filter((k) => d[k] !== undefined)
     .map((k) => `${k} ${shown(d[k], units)}`)
     .join(', ');
-  return `  ${d.resourceType}: ${d.message || d.reason}${figures && !d.message.includes(figures) ? ` (${figures})` : ''}\n`;
+  // An operator message that already shows display units (`… (4 vCPUs requested, …)`) is not repeated.
+  const inDisplay =
+    units !== undefined &&
+    d.requested !== undefined &&
+    d.message.includes(`${shown(d.requested, units)} requested`);
+  const repeat = figures === '' || d.message.includes(figures) || inDisplay;
+  return `  ${d.resourceType}: ${d.message || d.reason}${repeat ? '' : ` (${figures})`}\n`;
 }
 
 export function waitText(

@@ -8,6 +8,7 @@ import {
   type ResourceGrant,
   type ResourceRegistration,
 } from '../../api/index.ts';
+import { messageDisplayUnits } from '../../quota/display-units.ts';
 import {
   type ClaimInput,
   type ConsumerSnapshot,
@@ -29,11 +30,14 @@ export function registrationInputs(
   const byType = new Map<string, RegistrationInput>();
   for (const registration of registrations) {
     const active = findCondition(registration.status?.conditions, CONDITION_ACTIVE);
+    // Messages show figures in display units too; the units come from this cached copy (no API call).
+    const display = messageDisplayUnits(registration.spec);
     const input: RegistrationInput = {
       active: active?.status === 'True',
       // Not evaluated yet: claims for its type wait for the verdict instead of being denied.
       pending: active === undefined,
       type: registration.spec.type,
+      ...(display === undefined ? {} : { display }),
     };
     const existing = byType.get(registration.spec.resourceType);
     if (existing === undefined || (!existing.active && input.active)) {

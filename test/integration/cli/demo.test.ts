@@ -1,6 +1,6 @@
 // `make run`'s demo end to end (src/cli/dev.ts: its own control plane, the operator, the demo): the sample
-// service-managed claim is Granted, figures are in display units, no error-level log line, and the demo ends
-// on the intended refusal (alice's third Project), explained.
+// service-managed claim is Granted and explained, figures are in display units, no error-level log line, and
+// the demo ends on the intended refusal (alice's third Project), explained.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
@@ -40,7 +40,17 @@ describe('make run: the demo', () => {
     assert.doesNotMatch(out, /QuotaExceeded/, 'no claim is denied by the demo');
     const usage = out.slice(out.indexOf('$ kubectl quota usage'), out.lastIndexOf('$ kubectl create'));
     assert.match(usage, /compute\.miloapis\.com\/vcpus\s+48 vCPUs\s+4 vCPUs\s+44 vCPUs/, usage);
+    const explain = out.slice(out.indexOf('$ kubectl quota explain'), out.indexOf('alice-blog'));
+    assert.match(
+      explain,
+      /compute\.miloapis\.com\/vcpus\s+4 vCPUs\s+Granted\s+48 vCPUs\s+4 vCPUs\s+44 vCPUs/,
+      explain,
+    );
     const demo = out.slice(0, out.indexOf('point kubectl at it'));
+    // every vCPU figure the demo's steps print is in display units: no millicore amount (log lines and the
+    // start-up lines, with ports and timings, left out)
+    const steps = demo.slice(demo.indexOf('\n$ kubectl')).replace(/^.*"level":.*$/gm, '');
+    assert.doesNotMatch(steps, /\b(4000|16000|48000|44000)\b/, 'a base-unit vCPU figure');
     const last = demo.slice(demo.lastIndexOf('\n$ kubectl'));
     assert.match(last, /name: alice-wiki/, last);
     assert.match(last, /denied the request: You've reached your quota for this resource type/, last);

@@ -1,8 +1,9 @@
 // The client as a service installs it: `npm pack` of packages/client, installed from the tarball into a
 // scratch project outside the repository (it cannot see this repository's sources or node_modules), then a
 // plain-JavaScript and a TypeScript consumer (package-consumer/) run against a real control plane with the
-// operator: ensureClaim → Granted, waitForDecision, releaseClaim. MQ_NODE22=<node binary> also runs the
-// consumers on that Node (docs/client.md).
+// operator: ensureClaim → Granted, waitForDecision, releaseClaim, on this repository's Node 24 and on Node 22
+// (the package's `engines` floor, installed from the npm `node` package by test/support/node22.ts;
+// MQ_NODE22=<node binary> picks another; docs/client.md).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';
+import { node22Binary } from '../../support/node22.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const exec = promisify(execFile);
@@ -43,11 +45,19 @@ async function sh(cmd: string, args: readonly string[], cwd: string, env: NodeJS
   }
 }
 
+const instance = (name: string) => `apiVersion: compute.example.com/v1alpha1
+kind: Instance
+metadata: {name: ${name}, namespace: ${NS}}
+spec: {vcpus: 2, organization: acme}
+`;
+
 describe('@milo-quota/client installed from its npm pack tarball', () => {
   let scratch = '';
   let tarball = '';
+  let node22 = '';
 
   before(async () => {
+    node22 = await node22Binary();
     scratch = await mkdtemp(join(tmpdir(), 'milo-quota-client-consumer-'));
     const packed = await sh(
       'npm',
@@ -140,7 +150,8 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
       '--all',
     ]);
     await kubectlOk(started, ['create', 'namespace', NS]);
-    const nodes = [process.execPath, ...(process.env.MQ_NODE22 ? [process.env.MQ_NODE22] : [])];
+    const nodes = [process.execPath, node22];
+    const seen: string[] = [];
     const runs: [string, string[]][] = [
       ['consumer.mjs', ['consumer.mjs']],
       ['consumer.ts', ['out/consumer.js']],
@@ -148,9 +159,19 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
     for (const node of nodes) {
       for (const [label, args] of runs) {
         const owner = `owner-${label.replace('.', '-')}-${nodes.indexOf(node)}`;
-        await kubectlOk(started, ['create', 'configmap', owner, '-n', NS]);
+        // A real Instance: the claim's ownerReference names it, and the garbage collector deletes a claim
+        // whose owner does not exist (once it watches the new kind), which would end the wait early.
+        await kubectlOk(started, ['create', '-f', '-'], instance(owner));
         const uid = (
-          await kubectlOk(started, ['get', 'configmap', owner, '-n', NS, '-o', 'jsonpath={.metadata.uid}'])
+          await kubectlOk(started, [
+            'get',
+            'instances.compute.example.com',
+            owner,
+            '-n',
+            NS,
+            '-o',
+            'jsonpath={.metadata.uid}',
+          ])
         ).trim();
         const env = {
           PATH: process.env.PATH,
@@ -172,7 +193,14 @@ describe('@milo-quota/client installed from its npm pack tarball', () => {
         const left = await kubectlOk(started, ['get', 'resourceclaims', '-n', NS, '-o', 'name']);
         assert.equal(left.trim(), '', `${label}: the claim is gone after releaseClaim`);
         console.log(`${label} on Node ${report.node}: created ${report.name}, granted, released`);
+        seen.push(`${label} on Node ${report.node.split('.')[0]}`);
       }
     }
+    assert.deepEqual(seen, [
+      'consumer.mjs on Node 24',
+      'consumer.ts on Node 24',
+      'consumer.mjs on Node 22',
+      'consumer.ts on Node 22',
+    ]);
   });
 });

@@ -155,6 +155,31 @@ describe('the Helm chart config/helm/milo-quota', () => {
     assert.equal(service.spec.ports[0]?.name, 'http');
   });
 
+  it('tracing: no --tracing-* flag by default; tracing.endpoint (and sampleRatio) pass the flags', async () => {
+    const argsOf = (objects: readonly KubeObject[]) =>
+      deployment(objects).spec.template.spec.containers[0]?.args ?? [];
+    const off = argsOf(await template([]));
+    assert.deepEqual(
+      off.filter((a) => a.startsWith('--tracing')),
+      [],
+      'tracing is off by default',
+    );
+    assert.deepEqual(
+      argsOf(await template(['tracing.sampleRatio=0.5'])).filter((a) => a.startsWith('--tracing')),
+      [],
+      'a ratio without an endpoint passes nothing (the operator would refuse it)',
+    );
+    const endpoint = 'http://otel-collector.observability:4318/v1/traces';
+    const on = argsOf(await template([`tracing.endpoint=${endpoint}`, 'tracing.sampleRatio=0.25']));
+    assert.deepEqual(
+      on.filter((a) => a.startsWith('--tracing')),
+      [`--tracing-endpoint=${endpoint}`, '--tracing-sample-ratio=0.25'],
+    );
+    const all = argsOf(await template([`tracing.endpoint=${endpoint}`]));
+    assert.ok(all.includes('--tracing-sample-ratio=1'), all.join(' '));
+    // what the operator does with these flags is src/operator/options.test.ts's 'tracing options'
+  });
+
   it('webhook.clientAuth.caBundle: the chart ships the client CA ConfigMap the pods mount', async () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const out = await template(['webhook.clientAuth.enabled=true', `webhook.clientAuth.caBundle=${pem}`]);
@@ -202,6 +227,8 @@ describe('the Helm chart config/helm/milo-quota', () => {
       /'\/image\/pullPolicy': value must be one of 'Always', 'IfNotPresent', 'Never'/,
     ],
     ['metrics.secure=maybe', /'\/metrics\/secure': got string, want boolean/],
+    ['tracing.endpoint=otel-collector:4318', /'\/tracing\/endpoint': .*does not match pattern/],
+    ['tracing.sampleRatio=2', /'\/tracing\/sampleRatio': maximum: got 2, want 1/],
   ] as const) {
     it(`refuses --set ${set}, naming the value`, async () => {
       const out = await helm(['template', 'x', CHART, '--set', set]);
