@@ -47,7 +47,7 @@ export class FakeClient implements KubeClient {
   readonly #listeners = new Map<string, Set<WatchListener>>();
   readonly #middleware: Middleware[] = [];
   readonly #pending: (() => void)[] = [];
-  #paused = false;
+  #held: ((type: WatchEventType, obj: KubeObject) => boolean) | undefined;
   #version = 1000;
   #uids = 0;
 
@@ -106,14 +106,17 @@ export class FakeClient implements KubeClient {
     return () => set.delete(listener);
   }
 
-  /** Holds watch events back (a slow watch) until `resumeWatch`. */
-  pauseWatch(): void {
-    this.#paused = true;
+  /**
+   * Holds watch events back (a slow watch) until `resumeWatch`: every event, or those `match` selects (one
+   * claim's, say, while the others flow).
+   */
+  pauseWatch(match: (type: WatchEventType, obj: KubeObject) => boolean = () => true): void {
+    this.#held = match;
   }
 
   /** Delivers the held watch events, in order, and delivers later ones as they happen again. */
   resumeWatch(): void {
-    this.#paused = false;
+    this.#held = undefined;
     for (const deliver of this.#pending.splice(0)) deliver();
   }
 
@@ -368,7 +371,7 @@ export class FakeClient implements KubeClient {
     };
     // A watch event arrives after the write's answer (the caller's await resumes first), unless paused.
     setImmediate(() => {
-      if (this.#paused) this.#pending.push(deliver);
+      if (this.#held?.(type, copy) === true) this.#pending.push(deliver);
       else deliver();
     });
   }

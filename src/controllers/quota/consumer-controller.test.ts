@@ -1,0 +1,205 @@
+// The consumer controller on the in-memory fakes (no control plane): its claim status writes, and the undo of
+// a decision whose write certainly did not land, so nothing is ever allocated twice.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../api/index.ts';
+import { activeCondition, makeRegistration, ORG, PROJECTS } from '../../api/testing.ts';
+import { eventually, FakeManager, type FakeRequest } from '../../runtime/fake/index.ts';
+import { KubeApiError } from '../../runtime/index.ts';
+import { addIndexes } from '../indexes.ts';
+import { quotaCaches, RESOURCES } from '../resources.ts';
+import { setupConsumerController } from './consumer-controller.ts';
+
+const NS = 'quota-system';
+let running: FakeManager[] = [];
+afterEach(async () => {
+  await Promise.all(running.map((m) => m.stop()));
+  running = [];
+});
+
+/** A manager with one Active registration and one validated grant of `limit` projects for acme. */
+function world(limit: number): FakeManager {
+  const mgr = new FakeManager();
+  mgr.client.add(RESOURCES.registrations, makeRegistration());
+  const grant: ResourceGrant = {
+    apiVersion: 'quota.miloapis.com/v1alpha1',
+    kind: 'ResourceGrant',
+    metadata: { name: 'acme', namespace: NS, generation: 1 },
+    spec: { consumerRef: { ...ORG }, allowances: [{ resourceType: PROJECTS, buckets: [{ amount: limit }] }] },
+    status: { observedGeneration: 1, conditions: [activeCondition()] },
+  };
+  mgr.client.add(RESOURCES.grants, grant);
+  const caches = quotaCaches(mgr.informers);
+  addIndexes(caches);
+  setupConsumerController(mgr, caches, {
+    bucketNamespace: () => NS,
+    startupWaitMs: 0,
+    bucketBudget: { quietMs: 5 }, // buckets follow at once: no claim writes to give way to
+  });
+  mgr.start();
+  running.push(mgr);
+  return mgr;
+}
+
+const claim = (name: string, amount = 1): ResourceClaim => ({
+  apiVersion: 'quota.miloapis.com/v1alpha1',
+  kind: 'ResourceClaim',
+  metadata: { name, namespace: 'default' },
+  spec: { consumerRef: { ...ORG }, requests: [{ resourceType: PROJECTS, amount }] },
+});
+
+/** Each claim's outcome: 'Granted', 'Denied', or 'open' while it has no final allocation. */
+function outcomes(mgr: FakeManager): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const c of mgr.client.list<ResourceClaim>(RESOURCES.claims)) {
+    const status = c.status?.allocations?.[0]?.status;
+    result[c.metadata.name ?? ''] = status === 'Granted' || status === 'Denied' ? status : 'open';
+  }
+  return result;
+}
+
+const settled = (mgr: FakeManager, names: string[]) =>
+  eventually(() => {
+    const now = outcomes(mgr);
+    for (const name of names) assert.notEqual(now[name] ?? 'open', 'open', `claim ${name} is still open`);
+    return now;
+  });
+
+const bucket = (mgr: FakeManager) => mgr.client.list<AllowanceBucket>(RESOURCES.buckets, NS)[0]?.status;
+
+const claimStatusWrite = (name: string) => (req: FakeRequest) =>
+  req.resource === RESOURCES.claims && req.subresource === 'status' && req.name === name;
+
+/** Holds the first request `match` selects until the returned release is called with its fate. */
+function hold(mgr: FakeManager, match: (req: FakeRequest) => boolean) {
+  let release: (error?: unknown) => void = () => {};
+  const gate = new Promise<unknown>((resolve) => {
+    release = resolve;
+  });
+  let held = false;
+  let reached: () => void = () => {};
+  const arrived = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  mgr.client.use(async (req, next) => {
+    if (held || !match(req)) return next();
+    held = true;
+    reached();
+    const error = await gate;
+    if (error !== undefined) throw error;
+    return next();
+  });
+  return { arrived, release };
+}
+
+describe('consumer controller on fakes: claim status writes', () => {
+  const cases: { name: string; limit: number; claims: [string, number][]; want: Record<string, string> }[] = [
+    {
+      name: 'all fit',
+      limit: 3,
+      claims: [
+        ['a', 1],
+        ['b', 2],
+      ],
+      want: { a: 'Granted', b: 'Granted' },
+    },
+    {
+      name: 'first come first served, the rest denied whole',
+      limit: 2,
+      claims: [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+        ['d', 1],
+      ],
+      want: { a: 'Granted', b: 'Granted', c: 'Denied', d: 'Denied' },
+    },
+    {
+      name: 'a claim larger than the limit',
+      limit: 2,
+      claims: [
+        ['a', 3],
+        ['b', 2],
+      ],
+      want: { a: 'Denied', b: 'Granted' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const mgr = world(c.limit);
+      mgr.client.pauseWatch(); // all claims in one pass: the order is theirs, not the watch's
+      for (const [name, amount] of c.claims) await mgr.client.create(RESOURCES.claims, claim(name, amount));
+      mgr.client.resumeWatch();
+      assert.deepEqual(await settled(mgr, Object.keys(c.want)), c.want);
+      const allocated = c.claims.reduce(
+        (sum, [n, amount]) => sum + (c.want[n] === 'Granted' ? amount : 0),
+        0,
+      );
+      await eventually(() =>
+        assert.deepEqual([bucket(mgr)?.limit, bucket(mgr)?.allocated], [c.limit, allocated]),
+      );
+      const denied = Object.values(c.want).filter((o) => o === 'Denied').length;
+      assert.equal(mgr.events.filter((e) => e.type === 'Warning').length, denied, 'one Warning per denial');
+    });
+  }
+});
+
+describe('consumer controller on fakes: a failed write undoes its decision', () => {
+  for (const [why, error] of [
+    ['409 Conflict', new KubeApiError(409, 'Conflict', 'the object has been modified')],
+    ['422 Invalid', new KubeApiError(422, 'Invalid', 'status.allocations: Invalid value')],
+  ] as const) {
+    it(`${why}: the claim is decided again, and the capacity it held meanwhile went to nobody else`, async () => {
+      const mgr = world(1);
+      const first = hold(mgr, claimStatusWrite('a'));
+      await mgr.client.create(RESOURCES.claims, claim('a'));
+      await first.arrived; // a's grant is assumed and its write in flight
+      await mgr.client.create(RESOURCES.claims, claim('b'));
+      assert.deepEqual(await settled(mgr, ['b']), { a: 'open', b: 'Denied' }, 'b does not get what a holds');
+      first.release(error); // a's write certainly did not land: its decision is undone and a decided again
+      assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted', b: 'Denied' });
+      await eventually(() => assert.equal(bucket(mgr)?.allocated, 1));
+    });
+  }
+
+  it('a lost answer (the write may have landed) is kept, not undone: a live read settles it', async () => {
+    const mgr = world(1);
+    const isA = (_: unknown, obj: { metadata?: { name?: string } }) => obj.metadata?.name === 'a';
+    mgr.client.use(async (req, next) => {
+      const answer = await next();
+      if (claimStatusWrite('a')(req)) {
+        mgr.client.pauseWatch(isA); // the cache does not see a's status yet either
+        throw new KubeApiError(0, '', 'socket hang up');
+      }
+      return answer;
+    });
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await eventually(() => assert.equal(outcomes(mgr).a, 'Granted'));
+    await mgr.client.create(RESOURCES.claims, claim('b'));
+    assert.deepEqual(await settled(mgr, ['b']), { a: 'Granted', b: 'Denied' });
+    const requestsForA = mgr.client.requests.filter((r) => r.name === 'a').map((r) => r.verb);
+    assert.deepEqual(
+      requestsForA,
+      ['create', 'patch', 'get'],
+      'one write, then a live read; no second grant',
+    );
+    mgr.client.resumeWatch();
+  });
+
+  it('a replica without the lease writes nothing', async () => {
+    const mgr = world(1);
+    mgr.leading = false;
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(
+      mgr.client.requests.filter((r) => r.verb !== 'get' && r.resource === RESOURCES.claims).length,
+      1,
+    );
+    mgr.leading = true;
+    mgr.client.requests.length = 0;
+    await mgr.client.patch(RESOURCES.claims, 'default', 'a', 'merge', {
+      metadata: { labels: { nudge: '1' } },
+    });
+    assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted' });
+  });
+});
