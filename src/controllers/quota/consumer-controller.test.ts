@@ -2,95 +2,12 @@
 // a decision whose write certainly did not land, so nothing is ever allocated twice.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../api/index.ts';
-import { activeCondition, makeRegistration, ORG, PROJECTS } from '../../api/testing.ts';
-import { eventually, FakeManager, type FakeRequest } from '../../runtime/fake/index.ts';
+import { eventually } from '../../runtime/fake/index.ts';
 import { KubeApiError } from '../../runtime/index.ts';
-import { addIndexes } from '../indexes.ts';
-import { quotaCaches, RESOURCES } from '../resources.ts';
-import { setupConsumerController } from './consumer-controller.ts';
+import { RESOURCES } from '../resources.ts';
+import { bucket, claim, claimStatusWrite, hold, outcomes, settled, stopWorlds, world } from './fake-world.ts';
 
-const NS = 'quota-system';
-let running: FakeManager[] = [];
-afterEach(async () => {
-  await Promise.all(running.map((m) => m.stop()));
-  running = [];
-});
-
-/** A manager with one Active registration and one validated grant of `limit` projects for acme. */
-function world(limit: number): FakeManager {
-  const mgr = new FakeManager();
-  mgr.client.add(RESOURCES.registrations, makeRegistration());
-  const grant: ResourceGrant = {
-    apiVersion: 'quota.miloapis.com/v1alpha1',
-    kind: 'ResourceGrant',
-    metadata: { name: 'acme', namespace: NS, generation: 1 },
-    spec: { consumerRef: { ...ORG }, allowances: [{ resourceType: PROJECTS, buckets: [{ amount: limit }] }] },
-    status: { observedGeneration: 1, conditions: [activeCondition()] },
-  };
-  mgr.client.add(RESOURCES.grants, grant);
-  const caches = quotaCaches(mgr.informers);
-  addIndexes(caches);
-  setupConsumerController(mgr, caches, {
-    bucketNamespace: () => NS,
-    startupWaitMs: 0,
-    bucketBudget: { quietMs: 5 }, // buckets follow at once: no claim writes to give way to
-  });
-  mgr.start();
-  running.push(mgr);
-  return mgr;
-}
-
-const claim = (name: string, amount = 1): ResourceClaim => ({
-  apiVersion: 'quota.miloapis.com/v1alpha1',
-  kind: 'ResourceClaim',
-  metadata: { name, namespace: 'default' },
-  spec: { consumerRef: { ...ORG }, requests: [{ resourceType: PROJECTS, amount }] },
-});
-
-/** Each claim's outcome: 'Granted', 'Denied', or 'open' while it has no final allocation. */
-function outcomes(mgr: FakeManager): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const c of mgr.client.list<ResourceClaim>(RESOURCES.claims)) {
-    const status = c.status?.allocations?.[0]?.status;
-    result[c.metadata.name ?? ''] = status === 'Granted' || status === 'Denied' ? status : 'open';
-  }
-  return result;
-}
-
-const settled = (mgr: FakeManager, names: string[]) =>
-  eventually(() => {
-    const now = outcomes(mgr);
-    for (const name of names) assert.notEqual(now[name] ?? 'open', 'open', `claim ${name} is still open`);
-    return now;
-  });
-
-const bucket = (mgr: FakeManager) => mgr.client.list<AllowanceBucket>(RESOURCES.buckets, NS)[0]?.status;
-
-const claimStatusWrite = (name: string) => (req: FakeRequest) =>
-  req.resource === RESOURCES.claims && req.subresource === 'status' && req.name === name;
-
-/** Holds the first request `match` selects until the returned release is called with its fate. */
-function hold(mgr: FakeManager, match: (req: FakeRequest) => boolean) {
-  let release: (error?: unknown) => void = () => {};
-  const gate = new Promise<unknown>((resolve) => {
-    release = resolve;
-  });
-  let held = false;
-  let reached: () => void = () => {};
-  const arrived = new Promise<void>((resolve) => {
-    reached = resolve;
-  });
-  mgr.client.use(async (req, next) => {
-    if (held || !match(req)) return next();
-    held = true;
-    reached();
-    const error = await gate;
-    if (error !== undefined) throw error;
-    return next();
-  });
-  return { arrived, release };
-}
+afterEach(stopWorlds);
 
 describe('consumer controller on fakes: claim status writes', () => {
   const cases: { name: string; limit: number; claims: [string, number][]; want: Record<string, string> }[] = [
