@@ -25,6 +25,8 @@ export interface FakeRequest {
   /** 'status' for status writes. */
   readonly subresource?: string;
   readonly body?: unknown;
+  /** A delete's uid precondition. */
+  readonly uid?: string;
 }
 
 /** Sees a request before the tracker: throw to fail it, await to delay it, throw after `next` to lose the answer. */
@@ -223,7 +225,8 @@ export class FakeClient implements KubeClient {
     name: string,
     options?: WriteOptions & { uid?: string },
   ): Promise<void> {
-    return this.#request({ verb: 'delete', resource: ref, namespace, name }, () => {
+    const uid = options?.uid === undefined ? {} : { uid: options.uid };
+    return this.#request({ verb: 'delete', resource: ref, namespace, name, ...uid }, () => {
       const current = this.#existing(ref, namespace, name);
       if (options?.uid !== undefined && options.uid !== current.metadata?.uid)
         throw new KubeApiError(
