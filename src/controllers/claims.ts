@@ -1,13 +1,6 @@
 // Claim reads and writes shared by the lifecycle controller and the admission webhooks.
 import { ANNOTATION_OWNER_UID, LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
-import {
-  isNotFound,
-  type KubeClient,
-  type KubeObject,
-  kubeRequest,
-  type ResourceRef,
-  resourcePath,
-} from '../runtime/index.ts';
+import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
 import type { ResourceDiscovery } from './discovery.ts';
 import { RESOURCES } from './resources.ts';
 
@@ -46,7 +39,7 @@ export function recordedUid(claim: ResourceClaim): string | undefined {
 /** Reads the object named by the claim's resourceRef (resolved through discovery). */
 export async function findClaimObject(
   client: KubeClient,
-  discovery: ResourceDiscovery,
+  discovery: Pick<ResourceDiscovery, 'resolveGroupKind'>,
   claim: ResourceClaim,
   signal?: AbortSignal,
 ): Promise<ClaimObject> {
@@ -55,7 +48,7 @@ export async function findClaimObject(
   const resource = await discovery.resolveGroupKind(ref.apiGroup ?? '', ref.kind);
   if (resource === undefined) return { resource, object: undefined };
   const namespace = resource.namespaced ? (ref.namespace ?? claim.metadata.namespace ?? '') : '';
-  const object = await getObject(client, resourcePath(resource, namespace, ref.name), signal);
+  const object = await getObject(client, resource, namespace, ref.name, signal);
   const uid = recordedUid(claim);
   const same = object !== undefined && (uid === undefined || object.metadata?.uid === uid);
   return { resource, object: same ? object : undefined };
@@ -63,15 +56,13 @@ export async function findClaimObject(
 
 async function getObject(
   client: KubeClient,
-  path: string,
+  resource: ResourceRef,
+  namespace: string,
+  name: string,
   signal: AbortSignal | undefined,
 ): Promise<KubeObject | undefined> {
   try {
-    return await kubeRequest<KubeObject>(client.kubeConfig, {
-      method: 'GET',
-      path,
-      ...(signal ? { signal } : {}),
-    });
+    return await client.get<KubeObject>(resource, namespace, name, signal);
   } catch (error) {
     if (isNotFound(error)) return undefined;
     throw error;

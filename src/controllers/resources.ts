@@ -64,7 +64,7 @@ export interface QuotaCaches {
   readonly claimPolicies: TypedCache<ClaimCreationPolicy>;
 }
 
-export function quotaCaches(informers: InformerFactory): QuotaCaches {
+export function quotaCaches(informers: Pick<InformerFactory, 'informerFor'>): QuotaCaches {
   return {
     registrations: typedCache(
       informers.informerFor(RESOURCES.registrations, {}, quotaView('ResourceRegistration')),

@@ -1,21 +1,25 @@
 import {
   type CelFunc,
   CelScalar,
+  type CelType,
   type CelValue,
   celEnv,
   celFunc,
   celMethod,
   isCelError,
+  listType,
+  mapType,
 } from '@bufbuild/cel';
 import { strings as libraryStrings } from '@bufbuild/cel/ext';
 import { charge, deepSize, RANGE_FN, STEP_FN, shallowSize, sizeCost } from './cost.ts';
-import { STRING_FUNCTIONS } from './strings.ts';
+import { DECLARATIONS, type Implementation, type Overload } from './declarations.ts';
+import { type CheckType, formatType } from './types.ts';
 
 /**
- * Every function the policy environment offers at runtime. The standard library is re-registered through a
- * metering wrapper (the library lets later registrations replace an overload with the same signature), so
- * each call is charged to the cost meter; see cost.ts for the model. `signatures.ts` is the checker's view of
- * the same set, and a unit test keeps the two in step.
+ * Every function the policy environment offers at runtime, built from the declarations (declarations.ts).
+ * The standard library is re-registered through a metering wrapper (the library lets later registrations
+ * replace an overload with the same signature), so each call is charged to the cost meter; see cost.ts for
+ * the model. Our own overloads are registered with the types declared for the checker.
  */
 const DEEP = new Set(['_==_', '_!=_', '@in']);
 const DEEP_CAP = 100_000_000;
@@ -47,7 +51,37 @@ function meteredCopy(f: CelFunc): CelFunc {
   });
 }
 
-const { DYN, STRING, BOOL } = CelScalar;
+const { DYN, STRING, BOOL, INT, UINT, DOUBLE, BYTES } = CelScalar;
+const SCALARS: Readonly<Record<string, CelType>> = {
+  dyn: DYN,
+  bool: BOOL,
+  int: INT,
+  uint: UINT,
+  double: DOUBLE,
+  string: STRING,
+  bytes: BYTES,
+};
+
+/** The runtime type an own overload is registered with: lists and maps of anything (dispatch reads the kind). */
+function celTypeOf(t: CheckType, name: string): CelType {
+  if (t.kind === 'list') return listType(DYN);
+  if (t.kind === 'map') return mapType(DYN, DYN);
+  const scalar = SCALARS[t.kind];
+  if (scalar === undefined)
+    throw new Error(
+      `declarations.ts: '${name}' uses ${formatType(t)}, which own overloads cannot register yet`,
+    );
+  return scalar;
+}
+
+function ownFunction(name: string, o: Overload, impl: Implementation): CelFunc {
+  const args = o.args.map((a) => celTypeOf(a, name));
+  const result = celTypeOf(o.result, name);
+  // the declared types are the implementation's (strings.ts); the loose Implementation type needs the cast
+  return o.target === undefined
+    ? celFunc(name, args, result, impl as never)
+    : celMethod(name, celTypeOf(o.target, name), args, result, impl as never);
+}
 
 /** Identity functions the cost instrumentation wraps around comprehension ranges and loop conditions. */
 const COST_FUNCTIONS: readonly CelFunc[] = [
@@ -61,18 +95,34 @@ const COST_FUNCTIONS: readonly CelFunc[] = [
   }),
 ];
 
-/** cel-go also offers `matches(text, pattern)` as a global; the library only has the member form. */
-function globalMatches(member: CelFunc): CelFunc {
-  return celFunc('matches', [STRING, STRING], BOOL, (text: string, pattern: string) => {
-    chargeCall('matches', [text, pattern]);
-    return settle(member.call(0, text, [pattern]), 'matches') === true;
+/** A global form of the library's member overload (cel-go's `matches(text, pattern)`). */
+function globalOfMember(name: string, member: CelFunc): CelFunc {
+  return celFunc(name, [STRING, STRING], BOOL, (text: string, pattern: string) => {
+    chargeCall(name, [text, pattern]);
+    return settle(member.call(0, text, [pattern]), name) === true;
   });
 }
 
 export function policyFunctions(): CelFunc[] {
   const library = [...celEnv().funcs];
+  // Every library overload is metered, declared or not: an undeclared one must not escape the cost limit
+  // (and a unit test fails on it, as the checker would not know it).
   const standard = library.map(meteredCopy);
-  const matches = library.filter((f) => f.name === 'matches' && f.target !== undefined).map(globalMatches);
-  const format = libraryStrings.filter((f) => f.name === 'format').map(meteredCopy);
-  return [...standard, ...matches, ...format, ...STRING_FUNCTIONS, ...COST_FUNCTIONS];
+  const own: CelFunc[] = [];
+  for (const d of DECLARATIONS) {
+    if (d.runtime === 'strings-ext')
+      own.push(...libraryStrings.filter((f) => f.name === d.name).map(meteredCopy));
+    if (typeof d.signature === 'function') continue;
+    for (const o of d.signature) {
+      if (o.impl === undefined) continue;
+      if (o.impl !== 'library-member') {
+        own.push(ownFunction(d.name, o, o.impl));
+        continue;
+      }
+      const member = library.find((f) => f.name === d.name && f.target !== undefined);
+      if (member === undefined) throw new Error(`declarations.ts: the library has no member '${d.name}'`);
+      own.push(globalOfMember(d.name, member));
+    }
+  }
+  return [...standard, ...own, ...COST_FUNCTIONS];
 }

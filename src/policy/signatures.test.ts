@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { RANGE_FN, STEP_FN } from './cost.ts';
+import { DECLARATIONS } from './declarations.ts';
 import { createEnvironment } from './environment.ts';
 import { resolveCall, SIGNATURES } from './signatures.ts';
 import { formatType, T } from './types.ts';
 
-/** The checker (signatures.ts) and the runtime (functions.ts) must describe the same functions. */
+/** The checker (signatures.ts) and the runtime (functions.ts), both built from declarations.ts, agree. */
 describe('checker signatures match the runtime functions', () => {
   const runtime = [...createEnvironment('GrantCreationPolicy').cel.funcs];
   const internal = new Set([RANGE_FN, STEP_FN]);
-  // Evaluated by the library's planner itself, never looked up as functions.
-  const plannerBuiltins = new Set(['_&&_', '_||_', '@not_strictly_false', '_?_:_', '_[_]']);
+  // Evaluated by the library's planner itself (or a macro), never looked up as functions.
+  const plannerBuiltins = new Set(DECLARATIONS.filter((d) => d.runtime === 'none').map((d) => d.name));
 
   it('every runtime function is known to the checker', () => {
     const missing = runtime.filter((f) => !internal.has(f.name) && !SIGNATURES.has(f.name)).map((f) => f.id);
@@ -33,6 +34,26 @@ describe('checker signatures match the runtime functions', () => {
       );
       const checkerStyles = new Set(signature.map((o) => style(o.target, o.args.length)));
       assert.deepEqual([...checkerStyles].sort(), [...runtimeStyles].sort(), name);
+    }
+  });
+
+  it('declares each function once (a member form apart from its global form at most)', () => {
+    const keys = DECLARATIONS.map((d) => `${d.name}${d.member ? ' (member)' : ''}`);
+    assert.deepEqual(
+      keys.filter((k, i) => keys.indexOf(k) !== i),
+      [],
+    );
+  });
+
+  it('registers each own overload at runtime with the declared call style and arity', () => {
+    for (const d of DECLARATIONS) {
+      if (d.runtime !== 'own' || typeof d.signature === 'function') continue;
+      const runtimeOverloads = runtime.filter((f) => f.name === d.name && f.target !== undefined);
+      for (const o of d.signature)
+        assert.ok(
+          runtimeOverloads.some((f) => f.arguments.length === o.args.length),
+          `${d.name}/${o.args.length}`,
+        );
     }
   });
 

@@ -1,16 +1,14 @@
-import { type CelFunc, type CelList, CelScalar, celMethod, isCelMap, listType } from '@bufbuild/cel';
+import { type CelList, isCelMap } from '@bufbuild/cel';
 import { charge, sizeCost } from './cost.ts';
 
 /**
- * String extension functions with cel-go `ext.Strings` semantics. @bufbuild/cel/ext has the same names, but
+ * String extension functions with cel-go `ext.Strings` semantics (declared, with their types, in
+ * declarations.ts). @bufbuild/cel/ext has the same names, but
  * indexes UTF-16 units where CEL indexes code points (`size()` already counts code points), treats a
  * negative count in `replace` as zero instead of "all", and cannot be metered; these charge the cost meter
  * before producing a result, so `s.replace("", s)` on a large string stops at the cost limit instead of
  * allocating gigabytes.
  */
-const { STRING, INT, BOOL, DYN } = CelScalar;
-const LIST = listType(DYN);
-
 const codePoints = (s: string): string[] => Array.from(s);
 
 function outOfRange(index: bigint, size: number): Error {
@@ -22,13 +20,13 @@ function checkedIndex(index: bigint, size: number): number {
   return Number(index);
 }
 
-function charAt(this: string, index: bigint): string {
+export function charAt(this: string, index: bigint): string {
   charge(sizeCost(this.length));
   const chars = codePoints(this);
   return chars[checkedIndex(index, chars.length)] ?? '';
 }
 
-function indexOf(this: string, sub: string, from?: bigint): bigint {
+export function indexOf(this: string, sub: string, from?: bigint): bigint {
   charge(sizeCost(this.length + sub.length));
   const chars = codePoints(this);
   const start = from === undefined ? 0 : checkedIndex(from, chars.length);
@@ -39,7 +37,7 @@ function indexOf(this: string, sub: string, from?: bigint): bigint {
   return -1n;
 }
 
-function lastIndexOf(this: string, sub: string, from?: bigint): bigint {
+export function lastIndexOf(this: string, sub: string, from?: bigint): bigint {
   charge(sizeCost(this.length + sub.length));
   const chars = codePoints(this);
   const needle = codePoints(sub);
@@ -61,7 +59,7 @@ function mapAscii(s: string, from: number, to: number, delta: number): string {
 }
 
 /** Go `strings.Replace`: n < 0 replaces all; an empty `old` matches before every code point and at the end. */
-function replace(this: string, old: string, replacement: string, n?: bigint): string {
+export function replace(this: string, old: string, replacement: string, n?: bigint): string {
   const limit = n === undefined || n < 0n ? Number.POSITIVE_INFINITY : Number(n);
   const parts = old === '' ? ['', ...codePoints(this), ''] : this.split(old);
   const gaps = parts.length - 1;
@@ -79,7 +77,7 @@ function replace(this: string, old: string, replacement: string, n?: bigint): st
 }
 
 /** Go `strings.SplitN`: n > 0 at most n pieces (the last holds the rest), n == 0 none, n < 0 all. */
-function split(this: string, separator: string, n?: bigint): string[] {
+export function split(this: string, separator: string, n?: bigint): string[] {
   charge(sizeCost(2 * this.length));
   const limit = n === undefined || n < 0n ? Number.POSITIVE_INFINITY : Number(n);
   if (limit === 0) return [];
@@ -89,7 +87,7 @@ function split(this: string, separator: string, n?: bigint): string[] {
   return [...kept, all.slice(limit - 1).join(separator)];
 }
 
-function substring(this: string, start: bigint, end?: bigint): string {
+export function substring(this: string, start: bigint, end?: bigint): string {
   charge(sizeCost(this.length));
   const chars = codePoints(this);
   const from = checkedIndex(start, chars.length);
@@ -102,17 +100,17 @@ function substring(this: string, start: bigint, end?: bigint): string {
 const SPACE =
   /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
 
-function trim(this: string): string {
+export function trim(this: string): string {
   charge(sizeCost(this.length));
   return this.replace(SPACE, '');
 }
 
-function reverse(this: string): string {
+export function reverse(this: string): string {
   charge(sizeCost(2 * this.length));
   return codePoints(this).reverse().join('');
 }
 
-function join(this: CelList, separator = ''): string {
+export function join(this: CelList, separator = ''): string {
   const parts: string[] = [];
   let size = 0;
   for (const item of this) {
@@ -125,7 +123,7 @@ function join(this: CelList, separator = ''): string {
 }
 
 /** Milo's member `obj.has("a.b.c")`: walks nested maps by the dot-separated keys; false for non-maps. */
-function hasPath(this: unknown, path: string): boolean {
+export function hasPath(this: unknown, path: string): boolean {
   charge(sizeCost(path.length));
   let current: unknown = this;
   for (const key of path.split('.')) {
@@ -135,27 +133,10 @@ function hasPath(this: unknown, path: string): boolean {
   return true;
 }
 
-export const STRING_FUNCTIONS: readonly CelFunc[] = [
-  celMethod('charAt', STRING, [INT], STRING, charAt),
-  celMethod('indexOf', STRING, [STRING], INT, indexOf),
-  celMethod('indexOf', STRING, [STRING, INT], INT, indexOf),
-  celMethod('lastIndexOf', STRING, [STRING], INT, lastIndexOf),
-  celMethod('lastIndexOf', STRING, [STRING, INT], INT, lastIndexOf),
-  celMethod('lowerAscii', STRING, [], STRING, function (this: string) {
-    return mapAscii(this, 65, 90, 32);
-  }),
-  celMethod('upperAscii', STRING, [], STRING, function (this: string) {
-    return mapAscii(this, 97, 122, -32);
-  }),
-  celMethod('replace', STRING, [STRING, STRING], STRING, replace),
-  celMethod('replace', STRING, [STRING, STRING, INT], STRING, replace),
-  celMethod('split', STRING, [STRING], LIST, split),
-  celMethod('split', STRING, [STRING, INT], LIST, split),
-  celMethod('substring', STRING, [INT], STRING, substring),
-  celMethod('substring', STRING, [INT, INT], STRING, substring),
-  celMethod('trim', STRING, [], STRING, trim),
-  celMethod('reverse', STRING, [], STRING, reverse),
-  celMethod('join', LIST, [], STRING, join),
-  celMethod('join', LIST, [STRING], STRING, join),
-  celMethod('has', DYN, [STRING], BOOL, hasPath),
-];
+export function lowerAscii(this: string): string {
+  return mapAscii(this, 65, 90, 32);
+}
+
+export function upperAscii(this: string): string {
+  return mapAscii(this, 97, 122, -32);
+}

@@ -1,24 +1,16 @@
 // One decision round for one consumer (SPEC §4): snapshot in, decisions out, no I/O. Pending claims are
-// decided whole, in creationTimestamp-then-name order, each against the capacity earlier claims left.
+// decided whole, in the snapshot's order (ordering.ts; FCFS by default), each against the capacity earlier
+// claims left.
 import { applyDecision } from './apply.ts';
 import { capacityFrom } from './capacity.ts';
 import { claimState } from './claim-state.ts';
 import type { DecisionRound } from './decision.ts';
-import { adjustFigures, compareStrings, computeFigures } from './figures.ts';
-import type { ClaimInput, ConsumerSnapshot } from './types.ts';
+import { adjustFigures, computeFigures } from './figures.ts';
+import { FCFS } from './ordering.ts';
+import type { ConsumerSnapshot } from './types.ts';
 import { validateSnapshot } from './validate.ts';
 import type { RoundContext } from './verdict.ts';
 import { decideClaim } from './verdict.ts';
-
-/** Decision order: creationTimestamp, then name; namespace and uid only make ties deterministic. */
-export function compareClaims(a: ClaimInput, b: ClaimInput): number {
-  return (
-    a.creationTimestamp - b.creationTimestamp ||
-    compareStrings(a.name, b.name) ||
-    compareStrings(a.namespace, b.namespace) ||
-    compareStrings(a.uid, b.uid)
-  );
-}
 
 /**
  * Decides every claim of the snapshot that has an open request (no allocation, or a Pending one) and is not
@@ -28,13 +20,19 @@ export function compareClaims(a: ClaimInput, b: ClaimInput): number {
 export function decide(snapshot: ConsumerSnapshot): DecisionRound {
   validateSnapshot(snapshot);
   const before = computeFigures(snapshot);
-  const ctx: RoundContext = { snapshot, capacity: capacityFrom(before), blocked: new Map() };
+  const ordering = snapshot.ordering ?? FCFS;
+  const ctx: RoundContext = {
+    snapshot,
+    capacity: capacityFrom(before),
+    blocked: new Map(),
+    waitingHoldsLaterBack: ordering.waitingHoldsLaterBack,
+  };
   // Only claims with open requests are sorted: most claims of a busy consumer are long decided.
   const open = snapshot.claims
     .filter((claim) => claim.deleting !== true)
     .map((claim) => ({ claim, state: claimState(claim) }))
     .filter(({ state }) => state.open.length > 0)
-    .sort((a, b) => compareClaims(a.claim, b.claim));
+    .sort((a, b) => ordering.compare(a.claim, b.claim));
   const decisions = open.map(({ claim, state }) => decideClaim(claim, state, ctx));
   // a round of waits (or of nothing) leaves the figures as they were
   if (decisions.every((d) => d.kind === 'wait')) return { decisions, figures: before };

@@ -40,7 +40,7 @@ export {
   miloBucketName,
   parseConsumerKey,
 } from './consumer.ts';
-export { compareClaims, decide } from './decide.ts';
+export { decide } from './decide.ts';
 export type { Decision, DecisionRound, DenialCause, RequestDenial, WaitCause } from './decision.ts';
 export { QuotaInputError } from './errors.ts';
 export type { BucketFigures, ContributingGrantRef, FiguresByType } from './figures.ts';
@@ -56,6 +56,7 @@ export {
   notRegisteredMessage,
   quotaExceededMessage,
 } from './messages.ts';
+export { compareClaims, FCFS, PRIORITY_THEN_FCFS } from './ordering.ts';
 export type { SettledShare } from './settled.ts';
 export { SettledBook, settledShare } from './settled.ts';
 export { sha256Hex } from './sha256.ts';
@@ -67,6 +68,7 @@ export type {
   ClaimRef,
   ConsumerSnapshot,
   GrantInput,
+  Ordering,
   RegistrationInput,
   RegistrationType,
   RequestInput,

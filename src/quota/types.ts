@@ -70,6 +70,8 @@ export interface ClaimInput {
   readonly allocations: readonly AllocationInput[];
   /** metadata.deletionTimestamp is set: the claim holds nothing and is never decided. */
   readonly deleting?: boolean;
+  /** Read only by orderings that rank by it (PRIORITY_THEN_FCFS); FCFS ignores it. Absent: 0. */
+  readonly priority?: number;
 }
 
 /**
@@ -118,6 +120,26 @@ export interface ConsumerSnapshot {
   readonly decidingSince?: number;
   /** Names the consumer's bucket for a resourceType (`allocatingBucket`). Default bucketName. */
   readonly bucketName?: (consumerKey: string, resourceType: string) => string;
+  /** The order open claims are decided in (ordering.ts). Default FCFS. */
+  readonly ordering?: Ordering;
+}
+
+/**
+ * The order in which a round decides a consumer's open claims (compare Kueue's StrictFIFO and BestEffortFIFO);
+ * the orderings themselves are in ordering.ts.
+ */
+export interface Ordering {
+  /**
+   * Which of two open claims is decided first (negative: `a`). Must be a total order, so that a round is
+   * deterministic: end on compareClaims to break ties.
+   */
+  readonly compare: (a: ClaimInput, b: ClaimInput) => number;
+  /**
+   * A claim that waits (for a registration, or for grants in the start-up window) holds back later claims on
+   * each resourceType it requests, so none of them takes what it waits for (StrictFIFO). False: later claims
+   * are decided as if it were not there (BestEffortFIFO), and may take the capacity first.
+   */
+  readonly waitingHoldsLaterBack: boolean;
 }
 
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;

@@ -15,6 +15,8 @@ export interface RoundContext {
   readonly capacity: Capacity;
   /** resourceType → the earliest waiting claim requesting it, and when the wait ends at the latest. */
   readonly blocked: Map<string, { readonly until: number; readonly claimKey: string }>;
+  /** The ordering's rule: a waiting claim holds later claims back on its resourceTypes (Ordering). */
+  readonly waitingHoldsLaterBack: boolean;
 }
 
 type Denial = Omit<RequestDenial, 'requested' | 'limit' | 'allocated' | 'available' | 'resourceType'>;
@@ -75,17 +77,47 @@ function block(ctx: RoundContext, claim: ClaimInput, state: ClaimState, until: n
   }
 }
 
+/** Why each open request cannot be decided on capacity: invalid ones, and those whose registration is pending. */
+interface RequestCheck {
+  readonly invalid: Map<string, { cause: DenialCause; message: string }>;
+  readonly pending: string[];
+}
+
+/**
+ * The decision on one claim at its turn: the first step that decides it wins. Validation comes before
+ * waiting, waiting before capacity; only the last steps read or take capacity.
+ */
 export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundContext): Decision {
   const ref: ClaimRef = { namespace: claim.namespace, name: claim.name, uid: claim.uid };
+  const check = checkRequests(ctx, state);
+  return (
+    followEarlierDenial(ctx, ref, state) ??
+    denyInvalid(ctx, ref, state, check.invalid) ??
+    waitForRegistration(ctx, claim, ref, state, check.pending) ??
+    denyInvalid(ctx, ref, state, unregistered(check.pending)) ??
+    waitBehindEarlierClaim(ctx, claim, ref, state) ??
+    decideOnCapacity(ctx, claim, ref, state)
+  );
+}
 
-  // An older writer already denied part of the claim: the rest follows (all or nothing).
-  if (state.denied !== undefined) {
-    const { resourceType, reason, message } = state.denied;
-    const denied = reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded';
-    const why = { cause: 'sibling' as const, message: message ?? `${resourceType} was denied` };
-    return denyFor(ctx, ref, state, denied, new Map([[resourceType, why]]));
-  }
+/** Granted whole if every open request fits; else waiting for grants on their way, or denied. */
+function decideOnCapacity(ctx: RoundContext, claim: ClaimInput, ref: ClaimRef, state: ClaimState): Decision {
+  const short = shortfalls(ctx, state);
+  if (short.length === 0) return grantWhole(ctx, ref, state);
+  return waitForGrants(ctx, claim, ref, state, short) ?? denyShort(ctx, ref, state, short);
+}
 
+/** An older writer already denied part of the claim: the rest follows (all or nothing). */
+function followEarlierDenial(ctx: RoundContext, ref: ClaimRef, state: ClaimState): Decision | undefined {
+  if (state.denied === undefined) return undefined;
+  const { resourceType, reason, message } = state.denied;
+  const denied = reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded';
+  const why = { cause: 'sibling' as const, message: message ?? `${resourceType} was denied` };
+  return denyFor(ctx, ref, state, denied, new Map([[resourceType, why]]));
+}
+
+/** Duplicates, Features and unregistered types are invalid; types whose registration is pending are listed. */
+function checkRequests(ctx: RoundContext, state: ClaimState): RequestCheck {
   const invalid = new Map<string, { cause: DenialCause; message: string }>();
   if (state.duplicate !== undefined) {
     const { resourceType, index } = state.duplicate;
@@ -108,65 +140,111 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
     else
       invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });
   }
-  if (invalid.size > 0) return denyFor(ctx, ref, state, 'ValidationFailed', invalid);
+  return { invalid, pending };
+}
 
-  // A registration created with the claim (one `kubectl apply`, one Argo CD sync) is judged first.
+function denyInvalid(
+  ctx: RoundContext,
+  ref: ClaimRef,
+  state: ClaimState,
+  invalid: ReadonlyMap<string, { cause: DenialCause; message: string }>,
+): Decision | undefined {
+  return invalid.size > 0 ? denyFor(ctx, ref, state, 'ValidationFailed', invalid) : undefined;
+}
+
+/** Pending registrations whose window has passed: unregistered after all. */
+function unregistered(pending: readonly string[]): Map<string, { cause: DenialCause; message: string }> {
+  return new Map(
+    pending.map((type) => [type, { cause: 'unregistered', message: text.notRegisteredMessage(type) }]),
+  );
+}
+
+/** A registration created with the claim (one `kubectl apply`, one Argo CD sync) is judged first. */
+function waitForRegistration(
+  ctx: RoundContext,
+  claim: ClaimInput,
+  ref: ClaimRef,
+  state: ClaimState,
+  pending: readonly string[],
+): Decision | undefined {
   const windowMs = ctx.snapshot.startupWait?.windowMs ?? DEFAULT_STARTUP_WAIT_MS;
-  const registrationDeadline = windowStart(ctx, claim) + windowMs;
-  if (pending.length > 0 && ctx.snapshot.now < registrationDeadline) {
-    block(ctx, claim, state, registrationDeadline);
-    const message = text.awaitingRegistrationMessage(pending, registrationDeadline);
-    return {
-      kind: 'wait',
-      claim: ref,
-      until: registrationDeadline,
-      cause: 'awaiting-registration',
-      resourceTypes: pending,
-      message,
-    };
-  }
-  for (const resourceType of pending) {
-    invalid.set(resourceType, { cause: 'unregistered', message: text.notRegisteredMessage(resourceType) });
-  }
-  if (invalid.size > 0) return denyFor(ctx, ref, state, 'ValidationFailed', invalid);
+  const until = windowStart(ctx, claim) + windowMs;
+  if (pending.length === 0 || ctx.snapshot.now >= until) return undefined;
+  block(ctx, claim, state, until);
+  const message = text.awaitingRegistrationMessage(pending, until);
+  return {
+    kind: 'wait',
+    claim: ref,
+    until,
+    cause: 'awaiting-registration',
+    resourceTypes: [...pending],
+    message,
+  };
+}
 
-  // FCFS: an earlier claim waiting for grants keeps its place on every resourceType it requests.
+/** StrictFIFO: an earlier claim waiting for grants keeps its place on every resourceType it requests. */
+function waitBehindEarlierClaim(
+  ctx: RoundContext,
+  claim: ClaimInput,
+  ref: ClaimRef,
+  state: ClaimState,
+): Decision | undefined {
+  if (!ctx.waitingHoldsLaterBack) return undefined;
   const ahead = state.open.filter((r) => ctx.blocked.has(r.resourceType)).map((r) => r.resourceType);
-  if (ahead.length > 0) {
-    const blockers = ahead.map((type) => ctx.blocked.get(type)).filter((b) => b !== undefined);
-    const until = Math.max(...blockers.map((b) => b.until));
-    block(ctx, claim, state, until);
-    const message = text.behindWaitingClaimMessage(blockers[0]?.claimKey ?? '', until);
-    return { kind: 'wait', claim: ref, until, cause: 'behind-waiting-claim', resourceTypes: ahead, message };
-  }
+  if (ahead.length === 0) return undefined;
+  const blockers = ahead.map((type) => ctx.blocked.get(type)).filter((b) => b !== undefined);
+  const until = Math.max(...blockers.map((b) => b.until));
+  block(ctx, claim, state, until);
+  const message = text.behindWaitingClaimMessage(blockers[0]?.claimKey ?? '', until);
+  return { kind: 'wait', claim: ref, until, cause: 'behind-waiting-claim', resourceTypes: ahead, message };
+}
 
+/** The requests that do not fit what is left. */
+function shortfalls(ctx: RoundContext, state: ClaimState): [RequestInput, Room][] {
   const rooms: [RequestInput, Room][] = state.open.map((r) => [r, room(ctx.capacity, r.resourceType)]);
-  const short = rooms.filter(([request, entry]) => request.amount > available(entry));
-  if (short.length === 0) {
-    take(ctx.capacity, new Map(state.open.map((r) => [r.resourceType, r.amount])));
-    const allocations = state.open.map(({ resourceType, amount }) => ({
-      resourceType,
-      status: 'Granted' as const,
-      allocatedAmount: amount,
-      ...text.GRANTED_ALLOCATION,
-      allocatingBucket: (ctx.snapshot.bucketName ?? bucketName)(ctx.snapshot.consumerKey, resourceType),
-    }));
-    return { kind: 'grant', claim: ref, allocations };
-  }
+  return rooms.filter(([request, entry]) => request.amount > available(entry));
+}
 
+/** Every open request fits: all are granted together, and take their capacity. */
+function grantWhole(ctx: RoundContext, ref: ClaimRef, state: ClaimState): Decision {
+  take(ctx.capacity, new Map(state.open.map((r) => [r.resourceType, r.amount])));
+  const allocations = state.open.map(({ resourceType, amount }) => ({
+    resourceType,
+    status: 'Granted' as const,
+    allocatedAmount: amount,
+    ...text.GRANTED_ALLOCATION,
+    allocatingBucket: (ctx.snapshot.bucketName ?? bucketName)(ctx.snapshot.consumerKey, resourceType),
+  }));
+  return { kind: 'grant', claim: ref, allocations };
+}
+
+/** The start-up race (SPEC §4.6): short for lack of any grant that is on its way, the claim waits for it. */
+function waitForGrants(
+  ctx: RoundContext,
+  claim: ClaimInput,
+  ref: ClaimRef,
+  state: ClaimState,
+  short: readonly [RequestInput, Room][],
+): Decision | undefined {
   const startup = ctx.snapshot.startupWait;
-  if (startup !== undefined) {
-    const until = windowStart(ctx, claim) + (startup.windowMs ?? DEFAULT_STARTUP_WAIT_MS);
-    const expected = (type: string) => startup.resourceTypes?.includes(type) ?? true;
-    const missing = short.filter(([r, entry]) => entry.grantCount === 0 && expected(r.resourceType));
-    if (missing.length > 0 && ctx.snapshot.now < until) {
-      block(ctx, claim, state, until);
-      const resourceTypes = missing.map(([r]) => r.resourceType);
-      const message = text.awaitingGrantsMessage(resourceTypes, until);
-      return { kind: 'wait', claim: ref, until, cause: 'awaiting-grants', resourceTypes, message };
-    }
-  }
+  if (startup === undefined) return undefined;
+  const until = windowStart(ctx, claim) + (startup.windowMs ?? DEFAULT_STARTUP_WAIT_MS);
+  const expected = (type: string) => startup.resourceTypes?.includes(type) ?? true;
+  const missing = short.filter(([r, entry]) => entry.grantCount === 0 && expected(r.resourceType));
+  if (missing.length === 0 || ctx.snapshot.now >= until) return undefined;
+  block(ctx, claim, state, until);
+  const resourceTypes = missing.map(([r]) => r.resourceType);
+  const message = text.awaitingGrantsMessage(resourceTypes, until);
+  return { kind: 'wait', claim: ref, until, cause: 'awaiting-grants', resourceTypes, message };
+}
 
+/** Short of capacity: the whole claim is denied, each short request for its own shortfall. */
+function denyShort(
+  ctx: RoundContext,
+  ref: ClaimRef,
+  state: ClaimState,
+  short: readonly [RequestInput, Room][],
+): Decision {
   const causes = new Map(
     short.map(([r, entry]) => [
       r.resourceType,

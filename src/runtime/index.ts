@@ -52,7 +52,7 @@ export {
   type LogValue,
   reconcileLogger,
 } from './logger.ts';
-export { Manager, type ManagerOptions, type MetricsServerOptions } from './manager.ts';
+export { type ControllerHost, Manager, type ManagerOptions, type MetricsServerOptions } from './manager.ts';
 export type { LeaderOptions } from './manager-leader.ts';
 export { counter, exponentialBuckets, gauge, histogram, newMetricsRegistry } from './metrics.ts';
 export {

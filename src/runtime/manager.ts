@@ -10,7 +10,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Counter, Registry } from 'prom-client';
 import { createClient, type KubeClient } from './client.ts';
 import { Controller, type ControllerOptions } from './controller.ts';
-import { type EventRecorderOptions, KubeEventRecorder } from './event-recorder.ts';
+import { type EventRecorder, type EventRecorderOptions, KubeEventRecorder } from './event-recorder.ts';
 import { type InformerDefaults, InformerFactory } from './informer-factory.ts';
 import { LeaderElector } from './leader-election.ts';
 import { createLogger, errorFields, type Logger } from './logger.ts';
@@ -58,7 +58,22 @@ export interface ManagerOptions {
   cacheSyncTimeoutMs?: number;
 }
 
-export class Manager {
+/**
+ * What a controller's setup needs of its manager: the client, the shared informers, metrics, logs, events,
+ * fencing and the runnables. The Manager is one; the in-memory fake (fake/manager.ts) is the other.
+ */
+export interface ControllerHost {
+  readonly client: KubeClient;
+  readonly informers: Pick<InformerFactory, 'informerFor'>;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  add(runnable: Runnable): void;
+  newController(options: Omit<ControllerOptions, 'logger' | 'registry'>): Controller;
+  eventRecorder(options: EventRecorderOptions): EventRecorder;
+  assertLeading(): void;
+}
+
+export class Manager implements ControllerHost {
   readonly informers: InformerFactory;
   readonly client: KubeClient;
   readonly logger: Logger;

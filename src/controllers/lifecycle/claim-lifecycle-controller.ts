@@ -15,11 +15,11 @@ import {
 } from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
+  type ControllerHost,
   eventObjects,
   IDENTITY_VIEW,
   type KubeClient,
   type KubeObject,
-  type Manager,
   type Reconciler,
   type ResourceRef,
   requestFor,
@@ -34,19 +34,24 @@ import { type QuotaCaches, RESOURCES } from '../resources.ts';
 export interface ClaimLifecycleOptions {
   /** How long an auto-created claim may wait for its object to appear. Default 30 s (Milo's). */
   readonly orphanGracePeriodMs?: number;
+  /** The clock a claim's age is read against. Default Date.now. */
+  readonly now?: () => number;
+  /** Whether the operator may watch an owner kind. Default: SelfSubjectAccessReviews (AccessChecker). */
+  readonly access?: Pick<AccessChecker, 'missingVerbs'>;
 }
 
 type Step = { readonly requeueAfterMs?: number };
 
 export function setupClaimLifecycleController(
-  mgr: Manager,
+  mgr: ControllerHost,
   caches: QuotaCaches,
-  discovery: ResourceDiscovery,
+  discovery: Pick<ResourceDiscovery, 'resolveGroupKind'>,
   options: ClaimLifecycleOptions = {},
 ): void {
   const grace = options.orphanGracePeriodMs ?? 30_000;
   const watching = new Map<string, Promise<boolean>>();
-  const access = new AccessChecker(mgr.client.kubeConfig);
+  const now = options.now ?? Date.now;
+  const access = options.access ?? new AccessChecker(mgr.client.kubeConfig);
   // A claim whose object does not exist yet is looked at again when an object of that kind appears: one
   // shared watch per owner kind, mapped back to the claims naming the object; metadata only, identity kept
   // (the object itself is read live when adopted). Only with permission to watch
@@ -95,7 +100,7 @@ export function setupClaimLifecycleController(
     if (!linkable && resource !== undefined) await watchOwners(resource);
     const step: Step = found
       ? await adopt(mgr.client, claim, owner, resource?.namespaced === true)
-      : await orphaned(mgr.client, claim, auto, grace);
+      : await orphaned(mgr.client, claim, auto, grace, now());
     return step;
   };
   const controller = mgr.newController({ name: 'claim-lifecycle', reconciler: reconcile });
@@ -164,11 +169,12 @@ async function orphaned(
   claim: ResourceClaim,
   auto: boolean,
   graceMs: number,
+  now: number,
 ): Promise<Step> {
   // Manual claims are the service's to link and release (the client sets the ownerReference itself); no
   // polling for their owners, which would cost a GET per claim per period at scale. A claim event looks again.
   if (!auto) return {};
-  const age = Date.now() - Date.parse(claim.metadata.creationTimestamp ?? '');
+  const age = now - Date.parse(claim.metadata.creationTimestamp ?? '');
   if (Number.isFinite(age) && age < graceMs)
     return { requeueAfterMs: Math.max(500, Math.min(2_000, graceMs - age)) };
   await deleteClaim(client, claim);

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
-import type { AllowanceBucket } from '../../api/index.ts';
+import { afterEach, describe, it } from 'node:test';
+import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../api/index.ts';
 import { bucketName, computeFigures, emptyFigures, type FiguresByType } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
+import { eventually, type FakeManager } from '../../runtime/fake/index.ts';
+import { RESOURCES } from '../resources.ts';
 import { bucketKey, planBuckets } from './bucket-sync.ts';
+import {
+  bucket as bucketStatus,
+  claim,
+  grantObject,
+  stopWorlds,
+  NS as WORLD_NS,
+  world,
+} from './fake-world.ts';
 import { nextBucketStatus } from './status.ts';
 
 const consumer = ACME;
@@ -111,5 +121,92 @@ describe('planBuckets', () => {
       [NS, 5],
       ['old-ns', 0],
     ]);
+  });
+});
+
+/** The figures the bucket must show: the stored grants and granted claims, counted independently. */
+function expected(mgr: FakeManager) {
+  const limit = mgr.client
+    .list<ResourceGrant>(RESOURCES.grants)
+    .reduce(
+      (sum, g) => sum + g.spec.allowances.flatMap((a) => a.buckets).reduce((s, b) => s + b.amount, 0),
+      0,
+    );
+  const granted = mgr.client
+    .list<ResourceClaim>(RESOURCES.claims)
+    .flatMap((c) => c.status?.allocations ?? [])
+    .filter((a) => a.status === 'Granted');
+  const allocated = granted.reduce((sum, a) => sum + (a.allocatedAmount ?? 0), 0);
+  return { limit, allocated, available: Math.max(0, limit - allocated), claimCount: granted.length };
+}
+
+const shown = (mgr: FakeManager) => {
+  const s = bucketStatus(mgr);
+  return { limit: s?.limit, allocated: s?.allocated, available: s?.available, claimCount: s?.claimCount };
+};
+
+const bucketWrites = (mgr: FakeManager) =>
+  mgr.client.requests.filter((r) => r.resource === RESOURCES.buckets && r.subresource === 'status').length;
+
+const open = (mgr: FakeManager) =>
+  mgr.client.list<ResourceClaim>(RESOURCES.claims).filter((c) => (c.status?.allocations ?? []).length === 0);
+
+describe('bucket sync on fakes: the bucket converges to the exact totals', () => {
+  afterEach(stopWorlds);
+  type Step = readonly [string, (mgr: FakeManager) => Promise<void>];
+  const steps: Step[] = [
+    [
+      'a burst of 40 claims against 25',
+      async (mgr) => {
+        for (let i = 0; i < 40; i++)
+          await mgr.client.create(RESOURCES.claims, claim(`c${String(i).padStart(2, '0')}`));
+      },
+    ],
+    [
+      'five granted claims deleted',
+      async (mgr) => {
+        for (let i = 0; i < 5; i++)
+          await mgr.client.delete(RESOURCES.claims, 'default', `c${String(i).padStart(2, '0')}`);
+      },
+    ],
+    [
+      'three more claims, two of them large',
+      async (mgr) => {
+        await mgr.client.create(RESOURCES.claims, claim('d1', 1));
+        await mgr.client.create(RESOURCES.claims, claim('d2', 3));
+        await mgr.client.create(RESOURCES.claims, claim('d3', 2));
+      },
+    ],
+    [
+      'the grant raised to 40 and a second grant of 5',
+      async (mgr) => {
+        const current = mgr.client.object<ResourceGrant>(RESOURCES.grants, WORLD_NS, 'acme');
+        assert.ok(current);
+        const raised = grantObject(40);
+        await mgr.client.replace(RESOURCES.grants, { ...current, spec: raised.spec });
+        await mgr.client.patchStatus(RESOURCES.grants, WORLD_NS, 'acme', {
+          ...current.status,
+          observedGeneration: 2,
+        });
+        mgr.client.add(RESOURCES.grants, grantObject(5, 'extra'));
+      },
+    ],
+  ];
+
+  it('after each step, and with far fewer bucket writes than claim writes (coalesced)', async () => {
+    const mgr = world(25, { bucketBudget: { quietMs: 20 } });
+    for (const [name, step] of steps) {
+      await step(mgr);
+      await eventually(() => assert.deepEqual(open(mgr), [], `${name}: every claim decided`));
+      await eventually(() => assert.deepEqual(shown(mgr), expected(mgr), name));
+    }
+    assert.deepEqual(expected(mgr), { limit: 45, allocated: 24, available: 21, claimCount: 22 });
+    const claimWrites = mgr.client.requests.filter(
+      (r) => r.resource === RESOURCES.claims && r.subresource === 'status',
+    ).length;
+    assert.ok(
+      bucketWrites(mgr) * 4 < claimWrites,
+      `${bucketWrites(mgr)} bucket writes for ${claimWrites} claim writes`,
+    );
   });
 });

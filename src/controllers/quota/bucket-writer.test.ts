@@ -3,8 +3,10 @@ import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
 import { computeFigures } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
-import { createLogger, type KubeObject, LeaseExpiredError, type ResourceRef } from '../../runtime/index.ts';
-import type { TypedCache } from '../resources.ts';
+import { FakeClient, FakeSource } from '../../runtime/fake/index.ts';
+import { createLogger, LeaseExpiredError } from '../../runtime/index.ts';
+import { BY_CONSUMER, bucketConsumer } from '../indexes.ts';
+import { RESOURCES, type TypedCache, typedCache } from '../resources.ts';
 import { planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 
@@ -26,69 +28,65 @@ const figures = (allocated: number) =>
     })),
   });
 
-/** An apiserver for buckets only, and a cache that shows its objects only when told to (the watch). */
+/**
+ * The apiserver (the shared fake client) and a bucket cache that shows its objects only when told to (`sync`:
+ * the watch catches up), or before each status write's answer (`echoFirst`).
+ */
 class FakeApi {
-  readonly stored = new Map<string, AllowanceBucket>();
-  readonly cached = new Map<string, AllowanceBucket>();
-  readonly requests: string[] = [];
-  /** The watch delivers a status write before its answer arrives. */
-  echoFirst = false;
-  #version = 100;
+  readonly client = new FakeClient();
+  readonly #source = new FakeSource({ resource: RESOURCES.buckets });
+  readonly cache: TypedCache<AllowanceBucket> = typedCache(this.#source.informer);
+  #delivered: AllowanceBucket[] = [];
 
-  readonly client = {
-    create: async <T extends KubeObject>(_ref: ResourceRef, obj: T): Promise<T> => {
-      const bucket = structuredClone(obj) as unknown as AllowanceBucket;
-      const key = `${bucket.metadata.namespace}/${bucket.metadata.name}`;
-      this.requests.push(`create ${key}`);
-      bucket.metadata.uid = `uid-${key}`;
-      bucket.metadata.generation = 1;
-      bucket.metadata.resourceVersion = String(++this.#version);
-      this.stored.set(key, bucket);
-      return structuredClone(bucket) as unknown as T;
-    },
-    get: async <T extends KubeObject>(_ref: ResourceRef, namespace: string, name: string): Promise<T> =>
-      structuredClone(this.stored.get(`${namespace}/${name}`)) as unknown as T,
-    patch: async <T extends KubeObject>(
-      _ref: ResourceRef,
-      namespace: string,
-      name: string,
-      _type: string,
-      body: unknown,
-    ): Promise<T> => {
-      const key = `${namespace}/${name}`;
-      this.requests.push(`status ${key}`);
-      const bucket = this.stored.get(key);
-      assert.ok(bucket, `patch of a missing bucket ${key}`);
-      const { status } = body as { status: NonNullable<AllowanceBucket['status']> };
-      bucket.status = { ...bucket.status, ...status };
-      bucket.metadata.resourceVersion = String(++this.#version);
-      if (this.echoFirst) this.sync();
-      return structuredClone(bucket) as unknown as T;
-    },
-    delete: async (_ref: ResourceRef, namespace: string, name: string, options?: { uid?: string }) => {
-      const key = `${namespace}/${name}`;
-      this.requests.push(`delete ${key} uid=${options?.uid}`);
-      this.stored.delete(key);
-    },
-  };
-
-  readonly cache: TypedCache<AllowanceBucket> = {
-    informer: undefined as never,
-    get: (namespace, name) => this.cached.get(`${namespace}/${name}`),
-    list: () => [...this.cached.values()],
-    byIndex: () => [...this.cached.values()],
-  };
-
-  /** The watch catches up: the cache shows what is stored. */
-  sync(): AllowanceBucket[] {
-    const changed = [...this.stored.values()].filter(
-      (b) =>
-        this.cached.get(`${b.metadata.namespace}/${b.metadata.name}`)?.metadata.resourceVersion !==
-        b.metadata.resourceVersion,
+  constructor() {
+    this.#source.informer.addIndex(BY_CONSUMER, bucketConsumer);
+    this.#source.sync();
+    this.#source.informer.addEventHandler({
+      onAdd: (obj) => void this.#delivered.push(obj as AllowanceBucket),
+      onUpdate: (_old, obj) => void this.#delivered.push(obj as AllowanceBucket),
+    });
+    this.client.pauseWatch();
+    this.client.watch(RESOURCES.buckets, (type, obj) =>
+      type === 'deleted' ? this.#source.delete(obj) : this.#source.add(obj),
     );
-    this.cached.clear();
-    for (const [key, bucket] of this.stored) this.cached.set(key, structuredClone(bucket));
-    return changed;
+  }
+
+  /** The watch delivers a status write before its answer arrives. */
+  set echoFirst(on: boolean) {
+    if (!on) return;
+    this.client.use(async (req, next) => {
+      const answer = await next();
+      if (req.subresource === 'status') {
+        this.client.resumeWatch();
+        await new Promise((resolve) => setImmediate(resolve)); // the write's own event, before the answer
+        this.client.pauseWatch();
+      }
+      return answer;
+    });
+  }
+
+  get stored(): Map<string, AllowanceBucket> {
+    const all = this.client.list<AllowanceBucket>(RESOURCES.buckets);
+    return new Map(all.map((b) => [`${b.metadata.namespace}/${b.metadata.name}`, b]));
+  }
+
+  /** What the writer sent: `create|status|delete namespace/name` (deletes with their uid precondition). */
+  get requests(): string[] {
+    return this.client.requests
+      .filter((r) => r.verb !== 'get')
+      .map((r) => {
+        const key = `${r.namespace}/${r.name}`;
+        if (r.verb === 'delete') return `delete ${key} uid=${r.uid}`;
+        return `${r.subresource === 'status' ? 'status' : r.verb} ${key}`;
+      });
+  }
+
+  /** The watch catches up: the cache shows what is stored. Returns the buckets it changed. */
+  sync(): AllowanceBucket[] {
+    this.#delivered = [];
+    this.client.resumeWatch();
+    this.client.pauseWatch();
+    return this.#delivered;
   }
 }
 
@@ -199,10 +197,10 @@ describe('BucketWriter', () => {
   it("never writes one consumer's figures on a bucket of the same name that another consumer holds", async () => {
     const { api, writer, close } = setup();
     const name = 'bucket-shared';
-    api.stored.set(`${NS}/${name}`, {
+    api.client.add(RESOURCES.buckets, {
       apiVersion: 'quota.miloapis.com/v1alpha1',
       kind: 'AllowanceBucket',
-      metadata: { namespace: NS, name, uid: 'other', resourceVersion: '1', generation: 1 },
+      metadata: { namespace: NS, name, uid: 'other', generation: 1 },
       spec: {
         consumerRef: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'other-org' },
         resourceType: TYPE,
@@ -250,6 +248,8 @@ describe('BucketWriter', () => {
     });
     await settle();
     api.sync();
+    const uidX = api.stored.get(`${NS}/bucket-x`)?.metadata.uid;
+    assert.ok(uidX);
     writer.apply({
       writes: [
         {
@@ -259,14 +259,14 @@ describe('BucketWriter', () => {
           name: 'bucket-x',
           resourceType: TYPE,
           figures: undefined,
-          uid: `uid-${NS}/bucket-x`,
+          uid: uidX,
         },
       ],
       clean: [],
       recheckMs: undefined,
     });
     await settle();
-    assert.equal(api.requests.at(-1), `delete ${NS}/bucket-x uid=uid-${NS}/bucket-x`);
+    assert.equal(api.requests.at(-1), `delete ${NS}/bucket-x uid=${uidX}`);
     assert.equal(writer.consumerBuckets(consumerKey).length, 0, 'gone, though the cache still shows it');
     await close();
   });

@@ -23,6 +23,7 @@ import {
   parseConsumerKey,
 } from '../../quota/index.ts';
 import {
+  type ControllerHost,
   type EventRecorder,
   errorFields,
   eventObjects,
@@ -30,7 +31,6 @@ import {
   isNotFound,
   KubeApiError,
   type KubeObject,
-  type Manager,
   type ObjectEvent,
   objectKey,
   type Reconciler,
@@ -91,7 +91,7 @@ export interface ConsumerController {
 }
 
 export function setupConsumerController(
-  mgr: Manager,
+  mgr: ControllerHost,
   caches: QuotaCaches,
   options: ConsumerControllerOptions,
 ): ConsumerController {
@@ -290,7 +290,7 @@ function ownEcho(echoes: Map<string, string>, ledger: Ledger, key: string, event
 
 /** What the claim writer shares with the pass that settles ambiguous writes. */
 interface ClaimWrites {
-  readonly mgr: Manager;
+  readonly mgr: ControllerHost;
   readonly ledger: Ledger;
   /** Claim key → the write whose outcome is unknown (ambiguous.ts). */
   readonly ambiguous: Map<string, AmbiguousWrite>;
@@ -423,7 +423,7 @@ async function settleAmbiguous(
   return claims.some((c) => w.ambiguous.has(objectKey(asKubeObject(c))));
 }
 
-async function readClaim(mgr: Manager, claim: ResourceClaim, signal: AbortSignal) {
+async function readClaim(mgr: ControllerHost, claim: ResourceClaim, signal: AbortSignal) {
   try {
     return await mgr.client.get<ResourceClaim>(
       RESOURCES.claims,

@@ -1,0 +1,122 @@
+// The consumer controller on the in-memory fakes (no control plane): its claim status writes, and the undo of
+// a decision whose write certainly did not land, so nothing is ever allocated twice.
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import { eventually } from '../../runtime/fake/index.ts';
+import { KubeApiError } from '../../runtime/index.ts';
+import { RESOURCES } from '../resources.ts';
+import { bucket, claim, claimStatusWrite, hold, outcomes, settled, stopWorlds, world } from './fake-world.ts';
+
+afterEach(stopWorlds);
+
+describe('consumer controller on fakes: claim status writes', () => {
+  const cases: { name: string; limit: number; claims: [string, number][]; want: Record<string, string> }[] = [
+    {
+      name: 'all fit',
+      limit: 3,
+      claims: [
+        ['a', 1],
+        ['b', 2],
+      ],
+      want: { a: 'Granted', b: 'Granted' },
+    },
+    {
+      name: 'first come first served, the rest denied whole',
+      limit: 2,
+      claims: [
+        ['a', 1],
+        ['b', 1],
+        ['c', 1],
+        ['d', 1],
+      ],
+      want: { a: 'Granted', b: 'Granted', c: 'Denied', d: 'Denied' },
+    },
+    {
+      name: 'a claim larger than the limit',
+      limit: 2,
+      claims: [
+        ['a', 3],
+        ['b', 2],
+      ],
+      want: { a: 'Denied', b: 'Granted' },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, async () => {
+      const mgr = world(c.limit);
+      mgr.client.pauseWatch(); // all claims in one pass: the order is theirs, not the watch's
+      for (const [name, amount] of c.claims) await mgr.client.create(RESOURCES.claims, claim(name, amount));
+      mgr.client.resumeWatch();
+      assert.deepEqual(await settled(mgr, Object.keys(c.want)), c.want);
+      const allocated = c.claims.reduce(
+        (sum, [n, amount]) => sum + (c.want[n] === 'Granted' ? amount : 0),
+        0,
+      );
+      await eventually(() =>
+        assert.deepEqual([bucket(mgr)?.limit, bucket(mgr)?.allocated], [c.limit, allocated]),
+      );
+      const denied = Object.values(c.want).filter((o) => o === 'Denied').length;
+      assert.equal(mgr.events.filter((e) => e.type === 'Warning').length, denied, 'one Warning per denial');
+    });
+  }
+});
+
+describe('consumer controller on fakes: a failed write undoes its decision', () => {
+  for (const [why, error] of [
+    ['409 Conflict', new KubeApiError(409, 'Conflict', 'the object has been modified')],
+    ['422 Invalid', new KubeApiError(422, 'Invalid', 'status.allocations: Invalid value')],
+  ] as const) {
+    it(`${why}: the claim is decided again, and the capacity it held meanwhile went to nobody else`, async () => {
+      const mgr = world(1);
+      const first = hold(mgr, claimStatusWrite('a'));
+      await mgr.client.create(RESOURCES.claims, claim('a'));
+      await first.arrived; // a's grant is assumed and its write in flight
+      await mgr.client.create(RESOURCES.claims, claim('b'));
+      assert.deepEqual(await settled(mgr, ['b']), { a: 'open', b: 'Denied' }, 'b does not get what a holds');
+      first.release(error); // a's write certainly did not land: its decision is undone and a decided again
+      assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted', b: 'Denied' });
+      await eventually(() => assert.equal(bucket(mgr)?.allocated, 1));
+    });
+  }
+
+  it('a lost answer (the write may have landed) is kept, not undone: a live read settles it', async () => {
+    const mgr = world(1);
+    const isA = (_: unknown, obj: { metadata?: { name?: string } }) => obj.metadata?.name === 'a';
+    mgr.client.use(async (req, next) => {
+      const answer = await next();
+      if (claimStatusWrite('a')(req)) {
+        mgr.client.pauseWatch(isA); // the cache does not see a's status yet either
+        throw new KubeApiError(0, '', 'socket hang up');
+      }
+      return answer;
+    });
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await eventually(() => assert.equal(outcomes(mgr).a, 'Granted'));
+    await mgr.client.create(RESOURCES.claims, claim('b'));
+    assert.deepEqual(await settled(mgr, ['b']), { a: 'Granted', b: 'Denied' });
+    const requestsForA = mgr.client.requests.filter((r) => r.name === 'a').map((r) => r.verb);
+    assert.deepEqual(
+      requestsForA,
+      ['create', 'patch', 'get'],
+      'one write, then a live read; no second grant',
+    );
+    mgr.client.resumeWatch();
+  });
+
+  it('a replica without the lease writes nothing', async () => {
+    const mgr = world(1);
+    mgr.leading = false;
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(
+      mgr.client.requests.filter((r) => r.verb !== 'get' && r.resource === RESOURCES.claims).length,
+      1,
+    );
+    mgr.leading = true;
+    mgr.client.requests.length = 0;
+    await mgr.client.patch(RESOURCES.claims, 'default', 'a', 'merge', {
+      metadata: { labels: { nudge: '1' } },
+    });
+    assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted' });
+  });
+});
