@@ -24,6 +24,13 @@ module.exports = {
       },
     },
     {
+      name: 'webhook-knows-no-quota',
+      comment: 'src/webhook is the generic admission transport: it may import src/runtime and the generic object metadata of src/api (api/meta.ts), nothing of quota.',
+      severity: 'error',
+      from: { path: '^src/webhook/' },
+      to: { path: '^(src|packages|test|bench|scripts|examples|bin|tools)/', pathNot: ['^src/(webhook|runtime)/', '^src/api/meta\\.ts$'] },
+    },
+    {
       name: 'admission-not-controllers',
       comment: 'src/admission reads quota state through src/cache, never through the reconcilers in src/controllers.',
       severity: 'error',

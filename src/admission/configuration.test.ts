@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientConfigFor, renderConfiguration } from './configuration.ts';
+import { clientConfigFor, renderConfiguration } from '../webhook/index.ts';
 import { quotaValidationConfiguration, quotaWebhookPath } from './quota-webhook.ts';
 import { servingNames } from './setup.ts';
 

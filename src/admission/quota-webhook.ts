@@ -3,8 +3,9 @@
 // only (status writes go to the status subresource and are not intercepted), failurePolicy Fail.
 import { GROUP, KIND_DEFINITIONS, type QuotaKind, type ResourceRegistration, VERSION } from '../api/index.ts';
 import type { QuotaCaches } from '../controllers/index.ts';
+import type { MatchCondition, WebhookConfigurationSpec } from '../webhook/index.ts';
+import type { AdmissionHandler } from '../webhook/review.ts';
 import type { ClaimGuardDeps } from './claim-guard.ts';
-import type { MatchCondition, WebhookConfigurationSpec } from './configuration.ts';
 import { allowanceBucketHandler } from './handlers/allowance-bucket.ts';
 import { claimCreationPolicyHandler } from './handlers/claim-creation-policy.ts';
 import { type CacheView, cacheView } from './handlers/common.ts';
@@ -12,7 +13,6 @@ import { grantCreationPolicyHandler } from './handlers/grant-creation-policy.ts'
 import { resourceClaimHandler } from './handlers/resource-claim.ts';
 import { resourceGrantHandler } from './handlers/resource-grant.ts';
 import { resourceRegistrationHandler } from './handlers/resource-registration.ts';
-import type { AdmissionHandler } from './review.ts';
 
 export const QUOTA_VALIDATION_CONFIGURATION = 'milo-quota-validation';
 

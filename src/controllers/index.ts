@@ -9,6 +9,7 @@ export {
 export { type ClaimObject, deleteClaim, findClaimObject, recordedUid } from './claims.ts';
 export { CRD_RESOURCE, servingChanged } from './crds.ts';
 export { ResourceDiscovery, type Serving } from './discovery.ts';
+export { type EnforcementWebhookOptions, setupEnforcementWebhookController } from './enforcement-webhook.ts';
 export { BY_CONSUMER, consumerKeyOf } from './indexes.ts';
 export { consumerSnapshot } from './quota/snapshot.ts';
 export {

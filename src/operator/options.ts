@@ -1,14 +1,14 @@
 // The operator's settings: flags first, then environment, then defaults. Every bad value is refused with
 // the flag's name and how to fix it, before anything starts.
 import { parseArgs } from 'node:util';
-import { readCaBundleSync } from '../admission/certs/client-ca.ts';
 import {
   type ContextConsumerRule,
   DEFAULT_CONTEXT_CONSUMER_LABELS,
   parseContextConsumerRules,
-} from '../admission/context-consumer.ts';
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
+} from '../admission/enforce/context-consumer.ts';
 import type { ParentContextMode } from '../controllers/policy/verdict.ts';
+import { readCaBundleSync } from '../webhook/certs/client-ca.ts';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../webhook/limits.ts';
 import type { TracingSettings } from './tracing.ts';
 
 export interface OperatorOptions {

@@ -10,7 +10,7 @@ import {
   errored,
   invalid,
   type Verdict,
-} from '../review.ts';
+} from '../../webhook/review.ts';
 
 /** `Kind.quota.miloapis.com "name" is invalid: path: message; ...`, as the apiserver words Invalid errors. */
 export function invalidVerdict(kind: string, name: string, errors: readonly FieldError[]): Verdict {

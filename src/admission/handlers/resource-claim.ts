@@ -13,8 +13,8 @@ import {
   validateResourceClaimAgainstRegistrations,
   validateResourceClaimUpdate,
 } from '../../api/index.ts';
+import { type AdmissionHandler, type AdmissionRequest, forbidden } from '../../webhook/review.ts';
 import { type ClaimGuardDeps, chargeRefusal, releaseRefusal, relinkRefusal } from '../claim-guard.ts';
-import { type AdmissionHandler, type AdmissionRequest, forbidden } from '../review.ts';
 import { type CacheView, kindHandler } from './common.ts';
 
 export function resourceClaimHandler(

@@ -8,7 +8,7 @@ import {
   validateResourceRegistration,
   validateResourceRegistrationUpdate,
 } from '../../api/index.ts';
-import type { AdmissionHandler } from '../review.ts';
+import type { AdmissionHandler } from '../../webhook/review.ts';
 import { type CacheView, kindHandler } from './common.ts';
 
 export function resourceRegistrationHandler(

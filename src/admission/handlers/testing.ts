@@ -1,9 +1,9 @@
 // Builders for handler tests: an AdmissionRequest for a quota object, a cache view over a plain list, and the
 // verdict's causes in a form easy to assert on.
 import type { ResourceRegistration } from '../../api/index.ts';
+import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../../webhook/review.ts';
 import type { ClaimGuardDeps } from '../claim-guard.ts';
 import { type AccessAttributes, SYSTEM_CONTROLLERS } from '../requester-access.ts';
-import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../review.ts';
 import type { CacheView } from './common.ts';
 
 export function admissionRequest(

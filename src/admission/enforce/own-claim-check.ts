@@ -9,8 +9,8 @@ import {
   registrationLookup,
   validateResourceClaim,
   validateResourceClaimAgainstRegistrations,
-} from '../api/index.ts';
-import type { CacheView } from './handlers/common.ts';
+} from '../../api/index.ts';
+import type { CacheView } from '../handlers/common.ts';
 
 /** Why one of `claims` would be refused by the claim webhook, or undefined when none would. */
 export async function ownClaimRefusal(

@@ -1,6 +1,6 @@
 // Milo's admission metrics (SPEC §9): results by policy and kind, and how long creates waited for decisions.
 import type { Registry } from 'prom-client';
-import { counter, exponentialBuckets, histogram } from '../runtime/index.ts';
+import { counter, exponentialBuckets, histogram } from '../../runtime/index.ts';
 
 /** Milo's outcomes (3de48987) where they differ from a denial: `conflict`, `policy_misconfigured`. */
 export type AdmissionResult =

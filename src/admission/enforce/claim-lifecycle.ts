@@ -3,7 +3,7 @@
 // one is replaced. A claim held for another object is replaced only when that object is certainly gone (read
 // live: never on the word of the review body); otherwise this create is refused with a retryable conflict, so
 // no race can admit an object without a Granted claim for its uid.
-import { LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
+import { LABEL_RESOURCE_UID, type ResourceClaim } from '../../api/index.ts';
 import {
   type ClaimObject,
   claimSpanAttributes,
@@ -12,8 +12,8 @@ import {
   recordedUid,
   type TypedCache,
   withTraceparent,
-} from '../controllers/index.ts';
-import { claimOutcome } from '../quota/index.ts';
+} from '../../controllers/index.ts';
+import { claimOutcome } from '../../quota/index.ts';
 import {
   type Context,
   inSpan,
@@ -24,7 +24,7 @@ import {
   SPAN_ATTRIBUTES,
   SpanKind,
   type Tracer,
-} from '../runtime/index.ts';
+} from '../../runtime/index.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export type ClaimResult =

@@ -2,7 +2,7 @@
 // policies rendered then. An update that would make a policy render another consumer or other amounts (or
 // start charging at all) would move the object out from under its claim, so it is refused; an update that
 // changes nothing the policies charge is admitted without touching any claim. Pure.
-import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
+import type { ConsumerRef, ResourceClaim } from '../../api/index.ts';
 
 export interface PlannedCharge {
   readonly policy: string;

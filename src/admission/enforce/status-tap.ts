@@ -8,9 +8,9 @@
 // The hop forward is shortened the same way: a claim this process creates (the enforcement webhook's) is shown
 // to the claim cache from the create's answer (Informer.assumeCreated), so the leader's consumer controller
 // decides it without waiting for the watch to bring it.
-import type { ResourceClaim } from '../api/index.ts';
-import { RESOURCES } from '../controllers/index.ts';
-import type { KubeClient, KubeObject, ResourceRef, WriteOptions } from '../runtime/index.ts';
+import type { ResourceClaim } from '../../api/index.ts';
+import { RESOURCES } from '../../controllers/index.ts';
+import type { KubeClient, KubeObject, ResourceRef, WriteOptions } from '../../runtime/index.ts';
 
 /** Calls `written` with every claim whose status subresource `client` wrote successfully. */
 export function tapClaimStatusWrites(client: KubeClient, written: (claim: ResourceClaim) => void): void {

@@ -1,10 +1,10 @@
 // The status-write tap: only a successful status write of a ResourceClaim is reported, with the answer.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResourceClaim } from '../api/index.ts';
-import { makeClaim } from '../api/testing.ts';
-import { RESOURCES } from '../controllers/index.ts';
-import type { KubeClient, KubeObject } from '../runtime/index.ts';
+import type { ResourceClaim } from '../../api/index.ts';
+import { makeClaim } from '../../api/testing.ts';
+import { RESOURCES } from '../../controllers/index.ts';
+import type { KubeClient, KubeObject } from '../../runtime/index.ts';
 import { tapClaimCreates, tapClaimStatusWrites } from './status-tap.ts';
 
 function fakeClient(answer: (path: unknown[]) => KubeObject): KubeClient {

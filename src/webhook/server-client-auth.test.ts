@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../runtime/index.ts';
-import { ClientCaFile } from './certs/client-ca.ts';
 import {
   type CertificateAuthority,
   createCertificateAuthority,
   issueLeaf,
   type PemPair,
-} from './certs/pki.ts';
+} from '../runtime/pki.ts';
+import { ClientCaFile } from './certs/client-ca.ts';
 import { allowed } from './review.ts';
 import { type ClientAuthentication, WebhookServer } from './server.ts';
 import { httpsRequest, localServingCertificate, MemoryCertificates } from './testing.ts';

@@ -17,16 +17,16 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
   toRFC3339,
-} from '../api/index.ts';
+} from '../../api/index.ts';
 import {
   bindVariables,
   type CompiledClaimCreationPolicy,
   type JsonObject,
   PolicyError,
   renderObject,
-} from '../policy/index.ts';
-import { sha256Hex } from '../quota/index.ts';
-import type { AdmissionRequest } from './review.ts';
+} from '../../policy/index.ts';
+import { sha256Hex } from '../../quota/index.ts';
+import type { AdmissionRequest } from '../../webhook/review.ts';
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 

@@ -6,8 +6,8 @@
 // tenant roles (namespace edit/admin) cannot change their labels, so a tenant cannot choose whom it charges.
 // A cluster-scoped trigger has no namespace: its consumer comes from the namespace its claim is placed in
 // (the template's, else --cluster-scoped-claim-namespace), which only the policy author and cluster admins set.
-import type { ConsumerRef } from '../api/index.ts';
-import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
+import type { ConsumerRef } from '../../api/index.ts';
+import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
 
 /** One `<namespace label>=<apiGroup>/<Kind>` entry of --context-consumer-labels. */
 export interface ContextConsumerRule {

@@ -4,9 +4,9 @@
 // create is refused, so nothing stays reserved. Dry-runs are evaluated read-only. An UPDATE is rendered
 // before and after, and refused if it would change what the object is charged to (charge-change.ts).
 import type { Registry } from 'prom-client';
-import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
-import type { ClaimObject, QuotaCaches } from '../controllers/index.ts';
-import { evaluateConstraints, type JsonObject, PolicyError } from '../policy/index.ts';
+import type { ConsumerRef, ResourceClaim } from '../../api/index.ts';
+import type { ClaimObject, QuotaCaches } from '../../controllers/index.ts';
+import { evaluateConstraints, type JsonObject, PolicyError } from '../../policy/index.ts';
 import {
   type Context,
   contextWith,
@@ -16,7 +16,19 @@ import {
   SPAN_ATTRIBUTES,
   SpanKind,
   type Tracer,
-} from '../runtime/index.ts';
+} from '../../runtime/index.ts';
+import {
+  type AdmissionHandler,
+  type AdmissionRequest,
+  type AdmissionUserInfo,
+  allowed,
+  conflict,
+  errored,
+  forbidden,
+  timedOut,
+  type Verdict,
+} from '../../webhook/review.ts';
+import { cacheView } from '../handlers/common.ts';
 import { admissionMetrics } from './admission-metrics.ts';
 import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
@@ -31,19 +43,7 @@ import {
   timeoutMessage,
 } from './denial.ts';
 import { denialFor, dryRunVerdict } from './figures.ts';
-import { cacheView } from './handlers/common.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
-import {
-  type AdmissionHandler,
-  type AdmissionRequest,
-  type AdmissionUserInfo,
-  allowed,
-  conflict,
-  errored,
-  forbidden,
-  timedOut,
-  type Verdict,
-} from './review.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export interface EnforcementOptions {

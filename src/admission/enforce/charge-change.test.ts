@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResourceClaim } from '../api/index.ts';
-import { makeClaim } from '../api/testing.ts';
+import type { ResourceClaim } from '../../api/index.ts';
+import { makeClaim } from '../../api/testing.ts';
 import { chargeChangeMessage, chargeChanges, type PlannedCharge } from './charge-change.ts';
 
 function charge(policy: string, org: string, amount = 1, name = 'any-name'): PlannedCharge {

@@ -3,14 +3,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import type { ResourceClaim } from '../api/index.ts';
-import { RESOURCES } from '../controllers/index.ts';
-import { compileClaimCreationPolicy } from '../policy/index.ts';
-import { createLogger, Informer, type KubeObject } from '../runtime/index.ts';
+import type { ResourceClaim } from '../../api/index.ts';
+import { RESOURCES } from '../../controllers/index.ts';
+import { compileClaimCreationPolicy } from '../../policy/index.ts';
+import { createLogger, Informer, type KubeObject } from '../../runtime/index.ts';
+import type { AdmissionRequest } from '../../webhook/review.ts';
 import { generatedName, renderClaim } from './claim-render.ts';
 import { denialMessage } from './denial.ts';
-import { ENFORCEMENT_PATH, enforcementConfiguration } from './enforcement-webhook.ts';
-import type { AdmissionRequest } from './review.ts';
+import { ENFORCEMENT_PATH, enforcementConfiguration } from './enforcement-configuration.ts';
 import { ClaimWaiter } from './waiter.ts';
 
 const policy = (metadata: Record<string, unknown>, withConsumer = true) => {

@@ -1,9 +1,9 @@
 // Waits for claims' decisions, fed by the shared claim informer (Milo ran its own watch loop per plugin; one
 // informer serves the controllers and every waiter here). A waiter is registered before its claim is created,
 // so no decision can slip between the create and the wait.
-import type { ResourceClaim } from '../api/index.ts';
-import { claimOutcome } from '../quota/index.ts';
-import type { Informer, KubeObject } from '../runtime/index.ts';
+import type { ResourceClaim } from '../../api/index.ts';
+import { claimOutcome } from '../../quota/index.ts';
+import type { Informer, KubeObject } from '../../runtime/index.ts';
 
 export type ClaimOutcome = 'granted' | 'denied' | 'pending';
 export type WaitResult =

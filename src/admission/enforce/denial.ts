@@ -5,7 +5,7 @@
 // and the policy (inside Milo's parentheses, where Milo put the claim's message), so the user knows what
 // to ask for; for the others, the cause. Machines tell the causes apart by the status too (review.ts):
 // denial and misconfiguration 403 Forbidden, timeout 504 Timeout, conflict 409 Conflict, internal 500.
-import type { ConsumerRef } from '../api/index.ts';
+import type { ConsumerRef } from '../../api/index.ts';
 
 export interface ShortRequest {
   readonly resourceType: string;

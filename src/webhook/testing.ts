@@ -4,7 +4,7 @@
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import { createCertificateAuthority, issueLeaf, type PemPair } from './certs/pki.ts';
+import { createCertificateAuthority, issueLeaf, type PemPair } from '../runtime/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 
 /** A serving certificate for 127.0.0.1 and localhost from a new CA. */

@@ -1,17 +1,18 @@
-// The enforcement ValidatingWebhookConfiguration (SPEC §6): its rules are kept equal to the set of Ready
-// ClaimCreationPolicies' trigger kinds that are served now (CREATE, and UPDATE so an object cannot move to
-// another consumer after its claim was made; every version: matchPolicy Equivalent), so the apiserver calls
-// the webhook for those writes and no others (none while there are no rules). It is recomputed when a policy or a CRD changes, so a kind's
-// rule goes when its CRD or the policy's version stops being served and comes back when it is served again.
-// kube-system and the operator's namespace are excluded; failurePolicy Fail.
-import type { ClaimCreationPolicy } from '../api/index.ts';
-import { type ResourceDiscovery, servingChanged, type TypedCache } from '../controllers/index.ts';
+// The controller that keeps the enforcement ValidatingWebhookConfiguration's rules (SPEC §6) equal to the set
+// of Ready ClaimCreationPolicies' trigger kinds that are served now (CREATE, and UPDATE so an object cannot move
+// to another consumer after its claim was made; every version: matchPolicy Equivalent), so the apiserver calls
+// the webhook for those writes and no others (none while there are no rules). It is recomputed when a policy or
+// a CRD changes, so a kind's rule goes when its CRD or the policy's version stops being served and comes back
+// when it is served again. The configuration itself is admission's (admission/enforce/enforcement-configuration.ts).
+import { type ClaimCreationPolicy, claimPolicyApplies } from '../api/index.ts';
 import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
-import { ClaimPolicies } from './claim-policies.ts';
-import type { WebhookConfigurationSpec, WebhookRule } from './configuration.ts';
+import type { WebhookRule } from '../webhook/index.ts';
+import { servingChanged } from './crds.ts';
+import type { ResourceDiscovery } from './discovery.ts';
+import type { TypedCache } from './resources.ts';
 
-export const ENFORCEMENT_WEBHOOK_NAME = 'milo-quota-enforcement';
-export const ENFORCEMENT_PATH = '/enforce-quota';
+/** The workqueue key of the one configuration this controller keeps. */
+const KEY = 'milo-quota-enforcement';
 /** The rules for the applicable policies' trigger kinds, sorted; kinds the apiserver does not serve (yet)
  * are skipped and counted. */
 export async function enforcementRules(
@@ -21,7 +22,7 @@ export async function enforcementRules(
 ): Promise<{ rules: WebhookRule[]; unresolved: number }> {
   const rules = new Map<string, WebhookRule>();
   let unresolved = 0;
-  for (const policy of policies.filter((p) => ClaimPolicies.applies(p))) {
+  for (const policy of policies.filter(claimPolicyApplies)) {
     const { apiVersion, kind } = policy.spec.trigger.resource;
     const resource = await discovery.resolve(apiVersion, kind);
     if (resource === undefined) {
@@ -46,51 +47,24 @@ export async function enforcementRules(
   return { rules: sorted, unresolved };
 }
 
-export function enforcementConfiguration(
-  rules: readonly WebhookRule[],
-  operatorNamespace: string,
-  timeoutSeconds: number,
-): WebhookConfigurationSpec {
-  const webhook = {
-    name: 'enforce.quota.miloapis.com',
-    path: ENFORCEMENT_PATH,
-    rules,
-    failurePolicy: 'Fail' as const,
-    sideEffects: 'NoneOnDryRun' as const,
-    timeoutSeconds,
-    namespaceSelector: {
-      matchExpressions: [
-        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', operatorNamespace] },
-      ],
-    },
-  };
-  // The webhook is there without rules too (it matches nothing then): the shipped manifest holds it, and
-  // the operator owns only its rules.
-  return { name: ENFORCEMENT_WEBHOOK_NAME, webhooks: [webhook], operatorOwnsRules: true };
-}
-
 export interface EnforcementWebhookOptions {
   readonly policies: TypedCache<ClaimCreationPolicy>;
   readonly discovery: ResourceDiscovery;
-  /** Keeps a configuration applied with the webhook server's address and CA bundle. */
-  readonly configure: (spec: WebhookConfigurationSpec) => void;
-  readonly operatorNamespace: string;
-  /** Default 10 (SPEC §6). */
-  readonly timeoutSeconds?: number;
+  /** Applies the enforcement configuration with these rules (admission/enforce/enforcement-configuration.ts),
+   * kept applied with the webhook server's address and CA bundle. */
+  readonly configure: (rules: readonly WebhookRule[]) => void;
 }
 
 /** A leader-only controller that recomputes the enforcement configuration whenever policies change. */
 export function setupEnforcementWebhookController(mgr: Manager, options: EnforcementWebhookOptions): void {
   const reconcile: Reconciler = async (ctx) => {
     const { rules, unresolved } = await enforcementRules(options.policies.list(), options.discovery, ctx.log);
-    options.configure(
-      enforcementConfiguration(rules, options.operatorNamespace, options.timeoutSeconds ?? 10),
-    );
+    options.configure(rules);
     // A trigger kind no CRD defines (an aggregated API) has no event here: it is looked up again in a while.
     return unresolved > 0 ? { requeueAfterMs: 5_000 } : {};
   };
   const controller = mgr.newController({ name: 'enforcement-webhook', reconciler: reconcile });
-  const request = { namespace: '', name: ENFORCEMENT_WEBHOOK_NAME };
+  const request = { namespace: '', name: KEY };
   controller.watch({ informer: options.policies.informer, map: () => [request] });
   controller.watch({ informer: options.discovery.crds, map: () => [request], predicates: [servingChanged] });
   // Once at start as well: with no policy there is no event, and the shipped configuration still needs its

@@ -1,6 +1,7 @@
-// Certificate generation shared by the webhook's self-managed certificates and the local control plane
-// (src/envtest): a CA, leaves it signs, and a CA loaded back from PEM to sign more. ECDSA P-256 throughout,
-// which Go's TLS (the apiserver calling the webhook) and Node's both accept.
+// Certificate generation shared by the webhook's self-managed certificates (src/webhook/certs), the metrics
+// server's self-signed certificate and the local control plane (src/envtest): a CA, leaves it signs, and a CA
+// loaded back from PEM to sign more. ECDSA P-256 throughout, which Go's TLS (the apiserver calling the webhook)
+// and Node's both accept.
 import 'reflect-metadata';
 import { randomBytes, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';

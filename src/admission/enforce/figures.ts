@@ -1,11 +1,11 @@
 // Bucket figures for admission's answers, from the same caches and engine the decider uses: what a denied
 // claim's requests came up against, and the read-only verdict of a dry-run.
-import type { ConsumerRef, ResourceClaim } from '../api/index.ts';
-import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../controllers/index.ts';
-import { computeFigures, decide } from '../quota/index.ts';
+import type { ConsumerRef, ResourceClaim } from '../../api/index.ts';
+import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../../controllers/index.ts';
+import { computeFigures, decide } from '../../quota/index.ts';
+import { allowed, forbidden, type Verdict } from '../../webhook/review.ts';
 import type { DenialInput, ShortRequest } from './denial.ts';
 import { denialMessage, misconfiguredMessage } from './denial.ts';
-import { allowed, forbidden, type Verdict } from './review.ts';
 
 interface FiguresOptions {
   readonly caches: QuotaCaches;

@@ -1,12 +1,12 @@
 // The ClaimCreationPolicies that apply to a create: Ready, not disabled, trigger group+kind equal to the
 // object's (any version, unlike Milo's exact-version match). Compiled once per policy generation.
-import { type ClaimCreationPolicy, CONDITION_READY, isConditionTrue } from '../api/index.ts';
-import type { TypedCache } from '../controllers/index.ts';
+import { type ClaimCreationPolicy, claimPolicyApplies } from '../../api/index.ts';
+import type { TypedCache } from '../../controllers/index.ts';
 import {
   type CompiledClaimCreationPolicy,
   compileClaimCreationPolicy,
   type FieldError,
-} from '../policy/index.ts';
+} from '../../policy/index.ts';
 
 export interface MatchedPolicy {
   readonly name: string;
@@ -29,15 +29,10 @@ export class ClaimPolicies {
     this.#cache = cache;
   }
 
-  /** Whether any Ready policy targets this group+kind: the enforcement webhook's rules come from this. */
-  static applies(policy: ClaimCreationPolicy): boolean {
-    return policy.spec.disabled !== true && isConditionTrue(policy.status?.conditions, CONDITION_READY);
-  }
-
   matching(group: string, kind: string): MatchedPolicy[] {
     return this.#cache
       .list()
-      .filter((p) => ClaimPolicies.applies(p))
+      .filter(claimPolicyApplies)
       .filter(
         (p) => p.spec.trigger.resource.kind === kind && groupOf(p.spec.trigger.resource.apiVersion) === group,
       )

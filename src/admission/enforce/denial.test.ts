@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { conflict, errored, forbidden, timedOut } from '../../webhook/review.ts';
 import { conflictMessage, internalMessage, misconfiguredMessage, timeoutMessage } from './denial.ts';
-import { conflict, errored, forbidden, timedOut } from './review.ts';
 
 // Milo 3de48987's sentences, copied here on purpose: clients match them, so changing one must fail a test.
 describe("refusals open with Milo's words (3de48987), ours after them", () => {

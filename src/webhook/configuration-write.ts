@@ -5,12 +5,10 @@
 // webhook's follow the ClaimCreationPolicies). So neither side ever overwrites the other's fields, and the
 // operator needs no `create` on ValidatingWebhookConfigurations. Locally (url mode) the operator owns the
 // whole object, and first points a copy installed from the manifests at its URL.
-import type { renderConfiguration, WebhookConfigurationSpec } from './configuration.ts';
+import type { RenderedConfiguration, WebhookConfigurationSpec } from './configuration-spec.ts';
 
 /** The field manager of the fields the operator keeps in a configuration it did not create. */
 export const OWNED_FIELDS_MANAGER = 'milo-quota-operator-webhook-fields';
-
-export type RenderedConfiguration = ReturnType<typeof renderConfiguration>;
 
 /** The parts of a live configuration read here. */
 export interface LiveConfiguration {

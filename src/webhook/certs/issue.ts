@@ -1,13 +1,14 @@
 // Issuing the self-managed serving material: a new serving certificate from the existing CA when that CA
 // can still cover it, otherwise a new CA too. A replaced CA stays in the bundle until it expires, so a
 // replica still serving a certificate from the old CA is trusted while it catches up.
-import { type ServingMaterial, servingProblem, splitPemBundle, unexpired } from './check.ts';
+
 import {
   type CertificateAuthority,
   createCertificateAuthority,
   issueLeaf,
   loadCertificateAuthority,
-} from './pki.ts';
+} from '../../runtime/pki.ts';
+import { type ServingMaterial, servingProblem, splitPemBundle, unexpired } from './check.ts';
 
 export interface IssueOptions {
   readonly dnsNames: readonly string[];

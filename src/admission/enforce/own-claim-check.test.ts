@@ -2,10 +2,10 @@
 // the claims that webhook would have refused, from the same validators and registration cache.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResourceClaim, ResourceRegistration } from '../api/index.ts';
-import { clone, makeClaim, makeRegistration, PROJECTS } from '../api/testing.ts';
-import { resourceClaimHandler } from './handlers/resource-claim.ts';
-import { admissionRequest, listView, signal, testGuard } from './handlers/testing.ts';
+import type { ResourceClaim, ResourceRegistration } from '../../api/index.ts';
+import { clone, makeClaim, makeRegistration, PROJECTS } from '../../api/testing.ts';
+import { resourceClaimHandler } from '../handlers/resource-claim.ts';
+import { admissionRequest, listView, signal, testGuard } from '../handlers/testing.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
 
 function variants(): [string, ResourceClaim][] {
