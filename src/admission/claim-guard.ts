@@ -15,7 +15,7 @@ import {
   type OwnerReference,
   type ResourceClaim,
 } from '../api/index.ts';
-import { type ClaimObject, recordedUid } from '../controllers/index.ts';
+import { type ClaimObject, recordedUid } from '../cache/index.ts';
 import { claimOutcome } from '../quota/index.ts';
 import type { ResourceRef } from '../runtime/index.ts';
 import type { AdmissionRequest, AdmissionUserInfo } from '../webhook/review.ts';

@@ -2,7 +2,7 @@
 // mounted files), the HTTPS server with the quota-kind handlers, the webhook configurations, and the
 // readiness check. Other webhooks (enforcement) register their handlers and configurations on the result.
 import { isIP } from 'node:net';
-import { findClaimObject, type QuotaCaches, type ResourceDiscovery } from '../controllers/index.ts';
+import { findClaimObject, type QuotaCache, type ResourceDiscovery } from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
 import { ClientCaFile } from '../webhook/certs/client-ca.ts';
 import { FileCertificates } from '../webhook/certs/files.ts';
@@ -129,7 +129,7 @@ export function claimGuardFor(
 
 export function setupWebhooks(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   discovery: ResourceDiscovery,
   options: WebhookOptions,
 ): Webhooks {

@@ -5,11 +5,10 @@
 // a CRD changes, so a kind's rule goes when its CRD or the policy's version stops being served and comes back
 // when it is served again. The configuration itself is admission's (admission/enforce/enforcement-configuration.ts).
 import { type ClaimCreationPolicy, claimPolicyApplies } from '../api/index.ts';
+import type { ResourceDiscovery, TypedCache } from '../cache/index.ts';
+import { servingChanged } from '../cache/index.ts';
 import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
 import type { WebhookRule } from '../webhook/index.ts';
-import { servingChanged } from './crds.ts';
-import type { ResourceDiscovery } from './discovery.ts';
-import type { TypedCache } from './resources.ts';
 
 /** The workqueue key of the one configuration this controller keeps. */
 const KEY = 'milo-quota-enforcement';

@@ -14,11 +14,8 @@ import {
   tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
-import {
-  asKubeObject,
-  setupEnforcementWebhookController,
-  setupQuotaControllers,
-} from '../controllers/index.ts';
+import { asKubeObject } from '../cache/index.ts';
+import { setupEnforcementWebhookController, setupQuotaControllers } from '../controllers/index.ts';
 import { compileBucketNamespace, MILO_BUCKET_NAMESPACE_EXPRESSION } from '../policy/index.ts';
 import { bucketNamer } from '../quota/index.ts';
 import {

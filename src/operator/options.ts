@@ -80,7 +80,7 @@ export interface WebhookSettings {
   readonly clientCaFile: string | undefined;
   /** With clientCaFile: the client certificate's subject CN must be one of these; empty accepts any. */
   readonly clientNames: readonly string[];
-  /** The server limits an operator may tune (the others keep src/admission/limits.ts' defaults). */
+  /** The server limits an operator may tune (the others keep src/webhook/limits.ts' defaults). */
   readonly limits?: WebhookLimitSettings;
   /**
    * `--context-consumer-labels`: namespace labels that name the consumer of a claim whose template has no

@@ -24,7 +24,7 @@ export const HANDSHAKE_REJECTIONS = [
 ] as const;
 export type HandshakeRejection = (typeof HANDSHAKE_REJECTIONS)[number];
 
-/** Why a server limit refused a request or closed a connection (src/admission/limits.ts). */
+/** Why a server limit refused a request or closed a connection (src/webhook/limits.ts). */
 export const LIMIT_REJECTIONS = [
   'body_too_large',
   'body_budget_exhausted',

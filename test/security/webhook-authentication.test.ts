@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { quotaWebhookPath } from '../../src/admission/index.ts';
 import type { ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { WEBHOOK_CLIENT_NAME } from '../../src/envtest/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 import {

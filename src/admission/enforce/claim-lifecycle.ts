@@ -12,7 +12,7 @@ import {
   recordedUid,
   type TypedCache,
   withTraceparent,
-} from '../../controllers/index.ts';
+} from '../../cache/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
   type Context,

@@ -1,7 +1,7 @@
 // The ClaimCreationPolicies that apply to a create: Ready, not disabled, trigger group+kind equal to the
 // object's (any version, unlike Milo's exact-version match). Compiled once per policy generation.
 import { type ClaimCreationPolicy, claimPolicyApplies } from '../../api/index.ts';
-import type { TypedCache } from '../../controllers/index.ts';
+import type { TypedCache } from '../../cache/index.ts';
 import {
   type CompiledClaimCreationPolicy,
   compileClaimCreationPolicy,

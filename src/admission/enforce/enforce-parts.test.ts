@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceClaim } from '../../api/index.ts';
-import { RESOURCES } from '../../controllers/index.ts';
+import { RESOURCES } from '../../cache/index.ts';
 import { compileClaimCreationPolicy } from '../../policy/index.ts';
 import { createLogger, Informer, type KubeObject } from '../../runtime/index.ts';
 import type { AdmissionRequest } from '../../webhook/review.ts';

@@ -5,7 +5,7 @@
 // before and after, and refused if it would change what the object is charged to (charge-change.ts).
 import type { Registry } from 'prom-client';
 import type { ConsumerRef, ResourceClaim } from '../../api/index.ts';
-import type { ClaimObject, QuotaCaches } from '../../controllers/index.ts';
+import type { ClaimObject, QuotaCache } from '../../cache/index.ts';
 import { evaluateConstraints, type JsonObject, PolicyError } from '../../policy/index.ts';
 import {
   type Context,
@@ -28,7 +28,6 @@ import {
   timedOut,
   type Verdict,
 } from '../../webhook/review.ts';
-import { cacheView } from '../handlers/common.ts';
 import { admissionMetrics } from './admission-metrics.ts';
 import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
@@ -47,7 +46,7 @@ import { ownClaimRefusal } from './own-claim-check.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export interface EnforcementOptions {
-  readonly caches: QuotaCaches;
+  readonly caches: QuotaCache;
   readonly client: KubeClient;
   readonly waiter: ClaimWaiter;
   readonly registry: Registry;
@@ -94,7 +93,7 @@ interface PlannedClaim {
 export function enforcementHandler(options: EnforcementOptions): AdmissionHandler {
   const policies = new ClaimPolicies(options.caches.claimPolicies);
   const metrics = admissionMetrics(options.registry);
-  const registrations = cacheView(options.caches.registrations);
+  const registrations = options.caches.registrations;
   return async (request, signal) => {
     const object = request.object;
     if (typeof object !== 'object' || object === null) return allowed();

@@ -1,14 +1,14 @@
-// Bucket figures for admission's answers, from the same caches and engine the decider uses: what a denied
-// claim's requests came up against, and the read-only verdict of a dry-run.
+// Bucket figures for admission's answers, from the same cache snapshot (decisions in flight included) and
+// engine the decider uses: what a denied claim's requests came up against, and the read-only verdict of a dry-run.
 import type { ConsumerRef, ResourceClaim } from '../../api/index.ts';
-import { consumerKeyOf, consumerSnapshot, type QuotaCaches } from '../../controllers/index.ts';
+import { consumerKeyOf, type QuotaCache } from '../../cache/index.ts';
 import { computeFigures, decide } from '../../quota/index.ts';
 import { allowed, forbidden, type Verdict } from '../../webhook/review.ts';
 import type { DenialInput, ShortRequest } from './denial.ts';
 import { denialMessage, misconfiguredMessage } from './denial.ts';
 
 interface FiguresOptions {
-  readonly caches: QuotaCaches;
+  readonly caches: QuotaCache;
   readonly startupWaitMs?: number;
 }
 
@@ -18,8 +18,7 @@ const consumerOf = (claim: ResourceClaim): ConsumerRef => claim.spec.consumerRef
 export function denialFor(options: FiguresOptions, claim: ResourceClaim, policy: string): DenialInput {
   const consumer = consumerOf(claim);
   const key = consumerKeyOf(consumer);
-  const figures =
-    key === undefined ? new Map() : computeFigures(consumerSnapshot(options.caches, key, Date.now(), 0));
+  const figures = key === undefined ? new Map() : computeFigures(options.caches.snapshot(key, Date.now()));
   const requests: ShortRequest[] = claim.spec.requests.map((r) => {
     const f = figures.get(r.resourceType);
     return {
@@ -47,7 +46,7 @@ export function dryRunVerdict(
       return forbidden(
         misconfiguredMessage(`ClaimCreationPolicy ${policy} rendered a claim without a usable consumerRef`),
       );
-    const snapshot = consumerSnapshot(options.caches, key, now, options.startupWaitMs ?? 10_000);
+    const snapshot = options.caches.snapshot(key, now, { startupWaitMs: options.startupWaitMs ?? 10_000 });
     const hypothetical = {
       namespace: claim.metadata.namespace ?? '',
       name: claim.metadata.name ?? '',

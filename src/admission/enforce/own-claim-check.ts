@@ -10,11 +10,11 @@ import {
   validateResourceClaim,
   validateResourceClaimAgainstRegistrations,
 } from '../../api/index.ts';
-import type { CacheView } from '../handlers/common.ts';
+import type { TypedCache } from '../../cache/index.ts';
 
 /** Why one of `claims` would be refused by the claim webhook, or undefined when none would. */
 export async function ownClaimRefusal(
-  registrations: CacheView<ResourceRegistration>,
+  registrations: Pick<TypedCache<ResourceRegistration>, 'list' | 'synced'>,
   claims: readonly ResourceClaim[],
   signal: AbortSignal,
 ): Promise<string | undefined> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResourceClaim } from '../../api/index.ts';
 import { makeClaim } from '../../api/testing.ts';
-import { RESOURCES } from '../../controllers/index.ts';
+import { RESOURCES } from '../../cache/index.ts';
 import type { KubeClient, KubeObject } from '../../runtime/index.ts';
 import { tapClaimCreates, tapClaimStatusWrites } from './status-tap.ts';
 

@@ -9,7 +9,7 @@
 // to the claim cache from the create's answer (Informer.assumeCreated), so the leader's consumer controller
 // decides it without waiting for the watch to bring it.
 import type { ResourceClaim } from '../../api/index.ts';
-import { RESOURCES } from '../../controllers/index.ts';
+import { RESOURCES } from '../../cache/index.ts';
 import type { KubeClient, KubeObject, ResourceRef, WriteOptions } from '../../runtime/index.ts';
 
 /** Calls `written` with every claim whose status subresource `client` wrote successfully. */

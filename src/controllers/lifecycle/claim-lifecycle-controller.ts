@@ -8,6 +8,15 @@
 // Owners GC cannot honour (another namespace) get no ownerReference: that would delete the claim at once. Their
 // kind is watched instead, so when such an owner goes, its auto-created claim is deleted as an orphan.
 import { LABEL_AUTO_CREATED, type OwnerReference, type ResourceClaim } from '../../api/index.ts';
+import type { ResourceDiscovery } from '../../cache/index.ts';
+import {
+  BY_RESOURCE_REF,
+  deleteClaim,
+  findClaimObject,
+  type QuotaCache,
+  RESOURCES,
+  resourceRefKey,
+} from '../../cache/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
   eventObjects,
@@ -20,11 +29,7 @@ import {
   requestFor,
   resourceId,
 } from '../../runtime/index.ts';
-import { deleteClaim, findClaimObject } from '../claims.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
-import { BY_RESOURCE_REF, resourceRefKey } from '../indexes.ts';
 import { AccessChecker } from '../policy/access.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 
 export interface ClaimLifecycleOptions {
   /** How long an auto-created claim may wait for its object to appear. Default 30 s (Milo's). */
@@ -35,7 +40,7 @@ type Step = { readonly requeueAfterMs?: number };
 
 export function setupClaimLifecycleController(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   discovery: ResourceDiscovery,
   options: ClaimLifecycleOptions = {},
 ): void {
@@ -108,7 +113,7 @@ export function setupClaimLifecycleController(
 }
 
 /** The claims whose resourceRef names `owner` (explicitly by namespace, or implicitly by the claim's own). */
-function claimsNaming(caches: QuotaCaches, resource: ResourceRef, owner: KubeObject): ResourceClaim[] {
+function claimsNaming(caches: QuotaCache, resource: ResourceRef, owner: KubeObject): ResourceClaim[] {
   const namespace = owner.metadata?.namespace ?? '';
   const name = owner.metadata?.name ?? '';
   const explicit = caches.claims.byIndex(

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
+import type { TypedCache } from '../../cache/index.ts';
 import { computeFigures } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { createLogger, type KubeObject, LeaseExpiredError, type ResourceRef } from '../../runtime/index.ts';
-import type { TypedCache } from '../resources.ts';
 import { planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 
@@ -77,6 +77,7 @@ class FakeApi {
     get: (namespace, name) => this.cached.get(`${namespace}/${name}`),
     list: () => [...this.cached.values()],
     byIndex: () => [...this.cached.values()],
+    synced: async () => {},
   };
 
   /** The watch catches up: the cache shows what is stored. */

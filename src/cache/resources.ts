@@ -13,8 +13,7 @@ import {
   type ResourceRegistration,
   VERSION,
 } from '../api/index.ts';
-import type { Informer, InformerFactory, KubeObject, ResourceRef } from '../runtime/index.ts';
-import { quotaView } from './cache-views.ts';
+import type { Informer, KubeObject, ResourceRef } from '../runtime/index.ts';
 
 export function quotaResource(kind: QuotaKind): ResourceRef {
   const def = kindDefinition(kind);
@@ -35,12 +34,15 @@ export function asKubeObject(obj: object): KubeObject {
   return obj as KubeObject;
 }
 
-/** A read-only, typed view of one informer's cache. */
+/** A read-only, typed view of one informer's cache: what reconcilers and webhooks read (a webhook's
+ * cross-object check takes only `list` and `synced`, so its tests can pass a plain list). */
 export interface TypedCache<T> {
   readonly informer: Informer;
   get(namespace: string, name: string): T | undefined;
   list(namespace?: string): T[];
   byIndex(index: string, value: string): T[];
+  /** Resolves once the cache has synced; rejects if `signal` aborts first (a request's deadline). */
+  synced(signal: AbortSignal): Promise<void>;
 }
 
 export function typedCache<T extends object>(informer: Informer): TypedCache<T> {
@@ -51,11 +53,12 @@ export function typedCache<T extends object>(informer: Informer): TypedCache<T> 
     get: (namespace, name) => as(informer.get(namespace, name)),
     list: (namespace) => all(informer.list(namespace)),
     byIndex: (index, value) => all(informer.byIndex(index, value)),
+    synced: (signal) => syncedOrAborted(informer, signal),
   };
 }
 
-/** The caches every quota controller reads, one shared informer per kind, slimmed (cache-views.ts). */
-export interface QuotaCaches {
+/** One typed cache per quota kind (QuotaCache holds them, with the decisions in flight). */
+export interface QuotaKindCaches {
   readonly registrations: TypedCache<ResourceRegistration>;
   readonly grants: TypedCache<ResourceGrant>;
   readonly buckets: TypedCache<AllowanceBucket>;
@@ -64,19 +67,17 @@ export interface QuotaCaches {
   readonly claimPolicies: TypedCache<ClaimCreationPolicy>;
 }
 
-export function quotaCaches(informers: InformerFactory): QuotaCaches {
-  return {
-    registrations: typedCache(
-      informers.informerFor(RESOURCES.registrations, {}, quotaView('ResourceRegistration')),
-    ),
-    grants: typedCache(informers.informerFor(RESOURCES.grants, {}, quotaView('ResourceGrant'))),
-    buckets: typedCache(informers.informerFor(RESOURCES.buckets, {}, quotaView('AllowanceBucket'))),
-    claims: typedCache(informers.informerFor(RESOURCES.claims, {}, quotaView('ResourceClaim'))),
-    grantPolicies: typedCache(
-      informers.informerFor(RESOURCES.grantPolicies, {}, quotaView('GrantCreationPolicy')),
-    ),
-    claimPolicies: typedCache(
-      informers.informerFor(RESOURCES.claimPolicies, {}, quotaView('ClaimCreationPolicy')),
-    ),
-  };
+/** Resolves once the informer has synced; rejects, saying to retry, if `signal` aborts first. */
+async function syncedOrAborted(informer: Informer, signal: AbortSignal): Promise<void> {
+  if (informer.hasSynced()) return;
+  await new Promise<void>((resolve, reject) => {
+    const onAbort = () =>
+      reject(new Error(`the ${informer.resource.plural} cache has not synced yet; retry the request`));
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void informer.synced.then(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    });
+  });
 }

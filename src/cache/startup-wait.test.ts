@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ResourceGrant } from '../../api/index.ts';
+import type { ResourceGrant } from '../api/index.ts';
 import { startupWaitFor, UNVALIDATED_GRANT_WAIT_MS } from './startup-wait.ts';
 
 const consumer = {

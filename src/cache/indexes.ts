@@ -9,7 +9,7 @@ import type {
 } from '../api/index.ts';
 import { formatConsumerKey } from '../quota/index.ts';
 import type { KubeObject } from '../runtime/index.ts';
-import type { QuotaCaches, TypedCache } from './resources.ts';
+import type { QuotaKindCaches, TypedCache } from './resources.ts';
 
 export const BY_CONSUMER = 'consumer';
 export const BY_RESOURCE_TYPE = 'resourceType';
@@ -63,7 +63,7 @@ export function registrationResourceType(obj: KubeObject): string[] {
 }
 
 /** Adds every index the controllers use; idempotent, so setup order does not matter. */
-export function addIndexes(caches: QuotaCaches): void {
+export function addIndexes(caches: QuotaKindCaches): void {
   const add = (cache: TypedCache<object>, name: string, fn: (o: KubeObject) => string[]) => {
     if (!cache.informer.hasIndex(name)) cache.informer.addIndex(name, fn);
   };

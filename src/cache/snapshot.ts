@@ -7,7 +7,7 @@ import {
   type ResourceClaim,
   type ResourceGrant,
   type ResourceRegistration,
-} from '../../api/index.ts';
+} from '../api/index.ts';
 import {
   type ClaimInput,
   type ConsumerSnapshot,
@@ -16,9 +16,9 @@ import {
   parseConsumerKey,
   type RegistrationInput,
   type SettledTotals,
-} from '../../quota/index.ts';
-import { BY_CONSUMER } from '../indexes.ts';
-import type { QuotaCaches } from '../resources.ts';
+} from '../quota/index.ts';
+import { BY_CONSUMER } from './indexes.ts';
+import type { QuotaKindCaches } from './resources.ts';
 import { startupWaitFor } from './startup-wait.ts';
 
 /** Registrations by resourceType. When two share a type, the Active one is kept (the registration controller
@@ -96,7 +96,7 @@ export interface ConsumerClaimsView {
 
 /** One consumer's state as the caches show it: what the decider decides on and admission dry-runs against. */
 export function consumerSnapshot(
-  caches: QuotaCaches,
+  caches: QuotaKindCaches,
   consumerKey: string,
   now: number,
   startupWaitMs: number,

@@ -21,7 +21,10 @@ import {
   makeGrantPolicy,
   makeRegistration,
 } from '../api/testing.ts';
+import { mergeGrant, policyOf } from '../controllers/policy/plan.ts';
 import { IDENTITY_VIEW, type KubeObject } from '../runtime/index.ts';
+import { recordedUid } from './claims.ts';
+import { claimConsumer, claimResourceRef, grantConsumer, grantResourceTypes } from './indexes.ts';
 import {
   CLAIM_LABELS,
   MAX_KEPT_ANNOTATION,
@@ -30,11 +33,8 @@ import {
   slimClaim,
   slimGrant,
   slimToSpecAndStatus,
-} from './cache-views.ts';
-import { recordedUid } from './claims.ts';
-import { claimConsumer, claimResourceRef, grantConsumer, grantResourceTypes } from './indexes.ts';
-import { mergeGrant, policyOf } from './policy/plan.ts';
-import { claimInput, grantInput } from './quota/snapshot.ts';
+} from './slim.ts';
+import { claimInput, grantInput } from './snapshot.ts';
 
 const HUGE = 'x'.repeat(250 * 1024);
 const IDENTITY = {

@@ -10,8 +10,8 @@ import {
   type GrantCreationPolicy,
   isConditionTrue,
   type ResourceGrant,
-} from '../../api/index.ts';
-import type { ConsumerIdentity, StartupWaitInput } from '../../quota/index.ts';
+} from '../api/index.ts';
+import type { ConsumerIdentity, StartupWaitInput } from '../quota/index.ts';
 
 /**
  * How long a claim waits at least for a grant the operator has not validated yet: validating it is the operator's
