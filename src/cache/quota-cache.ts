@@ -7,14 +7,15 @@ import type {
   AllowanceBucket,
   ClaimCreationPolicy,
   GrantCreationPolicy,
+  QuotaKind,
   ResourceClaim,
   ResourceGrant,
   ResourceRegistration,
 } from '../api/index.ts';
 import { type ConsumerSnapshot, Ledger } from '../quota/index.ts';
-import type { InformerFactory } from '../runtime/index.ts';
+import type { InformerFactory, ResourceRef } from '../runtime/index.ts';
 import { addIndexes } from './indexes.ts';
-import { type QuotaKindCaches, RESOURCES, type TypedCache, typedCache } from './resources.ts';
+import { type QuotaKindCaches, RESOURCES, typedCache } from './resources.ts';
 import { quotaView } from './slim.ts';
 import { type ConsumerClaimsView, consumerSnapshot } from './snapshot.ts';
 
@@ -33,42 +34,33 @@ export interface SnapshotOptions {
 }
 
 export class QuotaCache implements QuotaKindCaches {
-  readonly registrations: TypedCache<ResourceRegistration>;
-  readonly grants: TypedCache<ResourceGrant>;
-  readonly buckets: TypedCache<AllowanceBucket>;
-  readonly claims: TypedCache<ResourceClaim>;
-  readonly grantPolicies: TypedCache<GrantCreationPolicy>;
-  readonly claimPolicies: TypedCache<ClaimCreationPolicy>;
+  // typed by the constructor's assignments (QuotaKindCaches says which kind each holds)
+  readonly registrations;
+  readonly grants;
+  readonly buckets;
+  readonly claims;
+  readonly grantPolicies;
+  readonly claimPolicies;
   /** Decisions in flight. Only the consumer controller assumes and forgets (quota/ledger.ts has the contract). */
   readonly ledger = new Ledger();
 
   constructor(informers: InformerFactory) {
-    this.registrations = typedCache(
-      informers.informerFor(RESOURCES.registrations, {}, quotaView('ResourceRegistration')),
-    );
-    this.grants = typedCache(informers.informerFor(RESOURCES.grants, {}, quotaView('ResourceGrant')));
-    this.buckets = typedCache(informers.informerFor(RESOURCES.buckets, {}, quotaView('AllowanceBucket')));
-    this.claims = typedCache(informers.informerFor(RESOURCES.claims, {}, quotaView('ResourceClaim')));
-    this.grantPolicies = typedCache(
-      informers.informerFor(RESOURCES.grantPolicies, {}, quotaView('GrantCreationPolicy')),
-    );
-    this.claimPolicies = typedCache(
-      informers.informerFor(RESOURCES.claimPolicies, {}, quotaView('ClaimCreationPolicy')),
-    );
+    const cache = <T extends object>(resource: ResourceRef, kind: QuotaKind) =>
+      typedCache<T>(informers.informerFor(resource, {}, quotaView(kind)));
+    this.registrations = cache<ResourceRegistration>(RESOURCES.registrations, 'ResourceRegistration');
+    this.grants = cache<ResourceGrant>(RESOURCES.grants, 'ResourceGrant');
+    this.buckets = cache<AllowanceBucket>(RESOURCES.buckets, 'AllowanceBucket');
+    this.claims = cache<ResourceClaim>(RESOURCES.claims, 'ResourceClaim');
+    this.grantPolicies = cache<GrantCreationPolicy>(RESOURCES.grantPolicies, 'GrantCreationPolicy');
+    this.claimPolicies = cache<ClaimCreationPolicy>(RESOURCES.claimPolicies, 'ClaimCreationPolicy');
     addIndexes(this);
   }
 
   /** Resolves once every kind's cache has synced; rejects if `signal` aborts first. */
   async synced(signal: AbortSignal): Promise<void> {
-    const all = [
-      this.registrations,
-      this.grants,
-      this.buckets,
-      this.claims,
-      this.grantPolicies,
-      this.claimPolicies,
-    ];
-    await Promise.all(all.map((cache) => cache.synced(signal)));
+    const { registrations, grants, buckets, claims, grantPolicies, claimPolicies } = this;
+    const caches = [registrations, grants, buckets, claims, grantPolicies, claimPolicies];
+    await Promise.all(caches.map((cache) => cache.synced(signal)));
   }
 
   /** One consumer's state: its registrations, grants and claims from the caches, with the decisions in flight

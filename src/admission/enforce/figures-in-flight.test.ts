@@ -15,23 +15,11 @@ const request = (amount: number) => {
 describe('admission figures with a decision in flight', () => {
   it("count a grant being written in a denial's figures", () => {
     const caches = seededCache();
-    const before = denialFor({ caches }, request(5), 'projects');
-    assert.deepEqual(before.requests[0], {
-      resourceType: PROJECTS,
-      requested: 5,
-      limit: 10,
-      allocated: 0,
-      available: 10,
-    });
+    const figures = () => denialFor({ caches }, request(5), 'projects').requests[0];
+    const asked = { resourceType: PROJECTS, requested: 5, limit: 10 };
+    assert.deepEqual(figures(), { ...asked, allocated: 0, available: 10 });
     assumeGranted(caches);
-    const during = denialFor({ caches }, request(5), 'projects');
-    assert.deepEqual(during.requests[0], {
-      resourceType: PROJECTS,
-      requested: 5,
-      limit: 10,
-      allocated: 8,
-      available: 2,
-    });
+    assert.deepEqual(figures(), { ...asked, allocated: 8, available: 2 });
   });
 
   it('let a dry-run have the room a denial in flight leaves', () => {
