@@ -84,7 +84,7 @@ export interface WebhookSettings {
   readonly limits?: WebhookLimitSettings;
   /**
    * `--context-consumer-labels`: namespace labels that name the consumer of a claim whose template has no
-   * consumerRef, first present wins (src/admission/context-consumer.ts). Default Milo's Project, then
+   * consumerRef, first present wins (src/admission/enforce/context-consumer.ts). Default Milo's Project, then
    * Organization labels (also when unset here); empty turns it off.
    */
   readonly contextConsumerRules?: readonly ContextConsumerRule[];
