@@ -1,10 +1,9 @@
-// Wires every quota controller into a manager (Milo's controllers/setup.go): one shared informer per kind,
-// the indexes the reconcilers query, then each controller.
+// Wires every quota controller into a manager (Milo's controllers/setup.go): the quota cache (one shared
+// informer per kind, indexed: src/cache), then each controller.
+import { QuotaCache, ResourceDiscovery } from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
 import { setupGrantController } from './core/grant-controller.ts';
 import { setupRegistrationController } from './core/registration-controller.ts';
-import { ResourceDiscovery } from './discovery.ts';
-import { addIndexes } from './indexes.ts';
 import {
   type ClaimLifecycleOptions,
   setupClaimLifecycleController,
@@ -12,7 +11,6 @@ import {
 import { setupClaimPolicyStatusController } from './policy/claim-creation-policy-controller.ts';
 import { type ParentContextMode, setupGrantPolicyControllers } from './policy/index.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
-import { type QuotaCaches, quotaCaches } from './resources.ts';
 
 export type QuotaControllerOptions = ConsumerControllerOptions &
   ClaimLifecycleOptions & {
@@ -21,14 +19,13 @@ export type QuotaControllerOptions = ConsumerControllerOptions &
   };
 
 export interface QuotaControllers {
-  readonly caches: QuotaCaches;
+  readonly caches: QuotaCache;
   readonly discovery: ResourceDiscovery;
 }
 
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
-  const caches = quotaCaches(mgr.informers);
+  const caches = new QuotaCache(mgr.informers);
   const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
-  addIndexes(caches);
   setupRegistrationController(mgr, caches);
   const consumers = setupConsumerController(mgr, caches, options);
   setupGrantController(mgr, caches, consumers.statusWritten);
