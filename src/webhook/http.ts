@@ -10,8 +10,20 @@ import type { LimitRejection, WebhookMetrics } from './metrics.ts';
 import { parseAdmissionReview, parseTimeout } from './parse.ts';
 import { type AdmissionHandler, toResponse } from './review.ts';
 
+/** What serves a path: its handler, its metrics label, and who may call it. */
+export interface Route {
+  readonly handler: AdmissionHandler;
+  readonly webhook: string;
+  /** Undefined when the request's caller may call this path, else why not (answered 403, body unread). */
+  readonly authorize?: (req: IncomingMessage) => string | undefined;
+}
+
 export interface RequestContext {
-  readonly handlers: ReadonlyMap<string, AdmissionHandler>;
+  readonly route: (path: string) => Route | undefined;
+  /** For the 404's message. */
+  readonly paths: () => readonly string[];
+  /** Counts a caller refused for its path. */
+  readonly refusedCaller: (path: string, problem: string) => void;
   readonly metrics: WebhookMetrics;
   readonly logger: Logger;
   readonly stop: AbortSignal;
@@ -148,13 +160,23 @@ export async function serveRequest(
   ctx: RequestContext,
 ): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://webhook');
-  const handler = ctx.handlers.get(url.pathname);
-  if (handler === undefined) {
-    const known = [...ctx.handlers.keys()].join(', ');
+  const route = ctx.route(url.pathname);
+  if (route === undefined) {
+    const known = ctx.paths().join(', ');
     send(res, badRequest(404, `no webhook at ${url.pathname}; served paths: ${known || 'none'}`));
     return;
   }
-  const webhook = url.pathname;
+  const problem = route.authorize?.(req);
+  if (problem !== undefined) {
+    ctx.refusedCaller(url.pathname, problem);
+    send(res, {
+      ...badRequest(403, `caller not allowed on ${url.pathname}: ${problem}`),
+      close: true,
+      reason: 'bad_request',
+    });
+    return;
+  }
+  const { handler, webhook } = route;
   const started = process.hrtime.bigint();
   ctx.metrics.inFlight.inc({ webhook });
   let status = 500;

@@ -1,6 +1,8 @@
 // Public surface of the webhook transport: the HTTPS server (limits, connections, dispatch), the AdmissionReview
 // types and response builders, the ValidatingWebhookConfigurations it keeps applied, and the certificate
 // sources. It knows nothing about quota: src/admission registers its handlers and configurations on it.
+
+export { type ChainCheck, type PeerChain, peerChain, verifyChain } from './certs/chain.ts';
 export {
   type ServingMaterial,
   type ServingRequirements,
@@ -38,4 +40,5 @@ export {
 export { DEFAULT_SERVER_LIMITS, type ServerLimits } from './limits.ts';
 export { parseAdmissionReview } from './parse.ts';
 export * from './review.ts';
+export type { ScopedCallers, ScopedRoute } from './scoped-callers.ts';
 export { type ClientAuthentication, WebhookServer, type WebhookServerOptions } from './server.ts';

@@ -19,6 +19,8 @@ export const HANDSHAKE_REJECTIONS = [
   'no_client_certificate',
   'client_certificate_not_trusted',
   'client_name_not_allowed',
+  /** Past the handshake (whose trust store holds scoped callers' CAs too), refused for the path it called. */
+  'not_allowed_on_path',
   'handshake_timeout',
   'other',
 ] as const;

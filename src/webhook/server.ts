@@ -11,9 +11,11 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { SecureContextOptions, TLSSocket } from 'node:tls';
 import type { Registry } from 'prom-client';
 import { Backoff, type Check, errorFields, type Logger, type Runnable, sleep } from '../runtime/index.ts';
+import { peerChain, verifyChain } from './certs/chain.ts';
 import type { ClientCaSource } from './certs/client-ca.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 import { Connections } from './connections.ts';
+import type { Route } from './http.ts';
 import { serveRequest } from './http.ts';
 import { BodyBudget, InFlightSlots, type ServerLimits, serverLimits } from './limits.ts';
 import {
@@ -23,6 +25,7 @@ import {
   webhookMetrics,
 } from './metrics.ts';
 import type { AdmissionHandler } from './review.ts';
+import type { ScopedCallers } from './scoped-callers.ts';
 
 /** Who may call the server: a client certificate chaining to `ca`, optionally with one of `names` as CN. */
 export interface ClientAuthentication {
@@ -39,6 +42,11 @@ export interface WebhookServerOptions {
   readonly certificates: CertificateSource;
   /** Require a client certificate (mutual TLS). Undefined: any client that can reach the port may call. */
   readonly clientAuth?: ClientAuthentication | undefined;
+  /**
+   * Callers trusted on their own paths only (scoped-callers.ts), e.g. member clusters. Needs clientAuth: the
+   * server's own paths then check the client CA and names per request instead of at the handshake.
+   */
+  readonly scopedCallers?: ScopedCallers | undefined;
   readonly logger: Logger;
   readonly registry: Registry;
   /** Deadline when the apiserver sends no `?timeout=`. Default 10 s (the webhooks' timeoutSeconds). */
@@ -116,11 +124,14 @@ export class WebhookServer implements Runnable {
   async start(signal: AbortSignal): Promise<void> {
     const first = await this.#retry(signal, 'webhook certificate', this.#o.certificates);
     const auth = this.#o.clientAuth;
+    if (this.#o.scopedCallers !== undefined && auth === undefined)
+      throw new Error('scoped webhook callers need client authentication (a client CA) for every other path');
     const clientCa = auth && (await this.#retry(signal, 'webhook client CA', auth.ca));
     if (first === undefined || (auth !== undefined && clientCa === undefined)) return;
     this.#certificate = first;
     this.#clientCa = clientCa;
     const server = this.#createServer(auth !== undefined);
+    const unsubscribe = this.#o.scopedCallers?.onChange(() => server.setSecureContext(this.#secureContext()));
     const inFlight = this.#serve(server, signal);
     this.#guardHandshakes(server);
     this.#guardConnections(server);
@@ -134,6 +145,7 @@ export class WebhookServer implements Runnable {
     });
     this.#markListening(this.#port);
     await Promise.all([this.#watchCertificate(server, signal, first), this.#watchClientCa(server, signal)]);
+    unsubscribe?.();
     server.close();
     const drained = new AbortController();
     const grace = sleep(this.#o.shutdownGraceMs ?? 10_000, drained.signal);
@@ -188,7 +200,8 @@ export class WebhookServer implements Runnable {
 
   #secureContext(): SecureContextOptions {
     const cert = this.#certificate;
-    const ca = this.#clientCa === undefined ? {} : { ca: this.#clientCa };
+    const bundles = [this.#clientCa ?? '', ...(this.#o.scopedCallers?.cas() ?? [])].filter((b) => b !== '');
+    const ca = this.#clientCa === undefined ? {} : { ca: bundles.join('\n') };
     return { cert: cert?.cert, key: cert?.key, minVersion: 'TLSv1.2', ...ca };
   }
 
@@ -201,7 +214,9 @@ export class WebhookServer implements Runnable {
       this.#reading.add(socket);
       res.once('close', () => this.#reading.delete(socket));
       const done = serveRequest(req, res, {
-        handlers: this.#handlers,
+        route: (path) => this.#route(path),
+        paths: () => [...this.paths(), ...(this.#o.scopedCallers ? [this.#o.scopedCallers.description] : [])],
+        refusedCaller: (path, problem) => this.#rejected('not_allowed_on_path', { path, problem }),
         metrics: this.#metrics,
         logger: this.#o.logger,
         stop: signal,
@@ -227,7 +242,8 @@ export class WebhookServer implements Runnable {
       }),
     );
     const names = this.#o.clientAuth?.names ?? [];
-    if (names.length === 0) return;
+    // with scoped callers the handshake admits their certificates too: names are checked per request (#route)
+    if (names.length === 0 || this.#o.scopedCallers !== undefined) return;
     // Ahead of the HTTP listener (which may parse already-received bytes at once): nothing is read.
     server.prependListener('secureConnection', (socket: TLSSocket) => {
       const name = commonName(socket);
@@ -235,6 +251,33 @@ export class WebhookServer implements Runnable {
       socket.destroy();
       this.#rejected('client_name_not_allowed', { commonName: name ?? '(none)', allowed: names });
     });
+  }
+
+  /** The route for `path`: a registered handler (the server's own rule), else a scoped caller's. */
+  #route(path: string): Route | undefined {
+    const handler = this.#handlers.get(path);
+    const scoped = this.#o.scopedCallers;
+    if (handler !== undefined) {
+      if (scoped === undefined) return { handler, webhook: path }; // the handshake has decided
+      return { handler, webhook: path, authorize: (req) => this.#ownCaller(req.socket as TLSSocket) };
+    }
+    const route = scoped?.route(path);
+    if (route === undefined) return undefined;
+    return {
+      handler: route.handler,
+      webhook: route.webhook,
+      authorize: (req) => route.authorize(peerChain(req.socket as TLSSocket)),
+    };
+  }
+
+  /** The server's own rule, per request: a chain to the client CA and, when names are set, an allowed CN. */
+  #ownCaller(socket: TLSSocket): string | undefined {
+    const check = verifyChain(this.#clientCa ?? '', peerChain(socket));
+    if (!check.ok) return check.problem;
+    const names = this.#o.clientAuth?.names ?? [];
+    if (names.length > 0 && (check.commonName === undefined || !names.includes(check.commonName)))
+      return `the client certificate's CN ${JSON.stringify(check.commonName ?? '')} is not one of the allowed names`;
+    return undefined;
   }
 
   #rejected(reason: HandshakeRejection, fields: Record<string, unknown>): void {
