@@ -79,12 +79,26 @@ export function namespaceLabelsFrom(client: KubeClient): NamespaceLabels {
   };
 }
 
+/** Whose labels name the context consumer, for messages: a namespace's (default), or a member cluster's. */
+export interface ContextSubject {
+  /** e.g. `namespace team-a`, `member cluster p1`. */
+  readonly what: string;
+  /** How an administrator maps it, given the first rule's label and kind. */
+  readonly fix: (label: string, kind: string) => string;
+}
+
+const namespaceSubject = (namespace: string): ContextSubject => ({
+  what: `namespace ${namespace}`,
+  fix: (label, kind) => `\`kubectl label namespace ${namespace} ${label}=<${kind} name>\``,
+});
+
 /** The consumer a namespace's labels name, or why there is none (with what to set). */
 export async function contextConsumer(
   rules: readonly ContextConsumerRule[],
   labelsOf: NamespaceLabels,
   namespace: string,
   signal: AbortSignal,
+  subject: ContextSubject = namespaceSubject(namespace),
 ): Promise<ContextConsumer> {
   if (rules.length === 0) {
     return {
@@ -95,14 +109,14 @@ export async function contextConsumer(
     };
   }
   const labels = await labelsOf(namespace, signal);
-  if (labels === undefined) return { ok: false, problem: `namespace ${namespace} does not exist` };
+  if (labels === undefined) return { ok: false, problem: `${subject.what} does not exist` };
   for (const rule of rules) {
     const name = labels[rule.label];
     if (name === undefined || name === '') continue;
     if (!CONSUMER_NAME.test(name)) {
       return {
         ok: false,
-        problem: `namespace ${namespace}'s label ${rule.label}="${name}" is not a valid ${rule.kind} name (DNS subdomain); a cluster administrator must correct it`,
+        problem: `${subject.what}'s label ${rule.label}="${name}" is not a valid ${rule.kind} name (DNS subdomain); a cluster administrator must correct it`,
       };
     }
     return {
@@ -114,8 +128,8 @@ export async function contextConsumer(
   return {
     ok: false,
     problem:
-      `namespace ${namespace} is not mapped to a consumer: it has none of the labels ${rules.map((r) => r.label).join(', ')}. ` +
-      `A cluster administrator maps it, e.g. \`kubectl label namespace ${namespace} ${first?.label}=<${first?.kind ?? 'consumer'} name>\`, ` +
+      `${subject.what} is not mapped to a consumer: it has none of the labels ${rules.map((r) => r.label).join(', ')}. ` +
+      `A cluster administrator maps it, e.g. ${subject.fix(first?.label ?? '<label>', first?.kind ?? 'consumer')}, ` +
       'or the policy names spec.target.resourceClaimTemplate.spec.consumerRef',
   };
 }

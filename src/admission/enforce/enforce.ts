@@ -33,7 +33,12 @@ import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
 import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
 import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
-import { type ContextConsumerRule, contextConsumer, type NamespaceLabels } from './context-consumer.ts';
+import {
+  type ContextConsumerRule,
+  type ContextSubject,
+  contextConsumer,
+  type NamespaceLabels,
+} from './context-consumer.ts';
 import { conflictMessage, internalMessage, misconfiguredMessage, timeoutMessage } from './denial.ts';
 import { denialFor, denialVerdict, dryRunVerdict } from './figures.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
@@ -54,6 +59,8 @@ export interface EnforcementOptions {
   readonly contextConsumers?: {
     readonly rules: readonly ContextConsumerRule[];
     readonly labelsOf: NamespaceLabels;
+    /** Whose labels these are, for messages. Default: the namespace's. */
+    readonly subject?: ContextSubject;
   };
   /** How long to wait for decisions: the webhook's timeoutSeconds less 2 s. Default 8 s. */
   readonly waitTimeoutMs?: number;
@@ -72,6 +79,11 @@ export interface EnforcementOptions {
     consumer: ConsumerRef,
     signal: AbortSignal,
   ) => Promise<string | undefined>;
+  /**
+   * Where a rendered claim is stored, for requests that are not this cluster's (a member cluster's:
+   * member-enforcement.ts). Default: as rendered.
+   */
+  readonly placeClaim?: (claim: ResourceClaim, request: AdmissionRequest) => ResourceClaim;
   /**
    * The webhook, claim-create and wait spans (docs/observability.md, Tracing). Default: none (the no-op
    * tracer): no span, no traceparent annotation.
@@ -116,9 +128,14 @@ export function enforcementHandler(options: EnforcementOptions): AdmissionHandle
   ): Promise<Verdict> {
     const labels = { resource_group: request.kind.group, resource_kind: request.kind.kind };
     const rendered = plan(request, object, policies, options);
-    const planned = Array.isArray(rendered)
+    const withConsumers = Array.isArray(rendered)
       ? await withContextConsumers(options, request, rendered, signal)
       : rendered;
+    const place = options.placeClaim;
+    const planned =
+      Array.isArray(withConsumers) && place !== undefined
+        ? withConsumers.map((p) => ({ ...p, claim: place(p.claim, request) }))
+        : withConsumers;
     if (!Array.isArray(planned)) {
       const failed = planned.verdict.allowed ? 500 : planned.verdict.status.code;
       metrics.result(failed === 500 ? 'error' : 'policy_misconfigured', planned.policy, labels);
@@ -214,7 +231,13 @@ async function withContextConsumers(
     const context = options.contextConsumers;
     const lookup =
       seen.get(namespace) ??
-      contextConsumer(context?.rules ?? [], context?.labelsOf ?? noLabels, namespace, signal);
+      contextConsumer(
+        context?.rules ?? [],
+        context?.labelsOf ?? noLabels,
+        namespace,
+        signal,
+        context?.subject,
+      );
     seen.set(namespace, lookup);
     let found: Awaited<typeof lookup>;
     try {

@@ -10,7 +10,7 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../api/index.ts';
-import { type QuotaCache, RESOURCES } from '../../cache/index.ts';
+import { type Member, type MemberRegistry, type QuotaCache, RESOURCES } from '../../cache/index.ts';
 import {
   type EventRecorder,
   IDENTITY_VIEW,
@@ -26,7 +26,6 @@ import {
   resourceId,
 } from '../../runtime/index.ts';
 import { type MemberObject, memberClaimFate } from './claim-fate.ts';
-import type { Member, MemberRegistry } from './registry.ts';
 
 export interface MemberClaimsOptions {
   /** How long an object may take to appear in the member after its admission. Default 30 s. */

@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import type { MemberCluster } from '../../api/index.ts';
 import { type CertificateAuthority, createCertificateAuthority, issueLeaf } from '../../envtest/index.ts';
-import { memberCallerProblem } from './caller.ts';
+import { memberCallerProblem } from './member-caller.ts';
 
 const der = (pem: string) => Buffer.from(new X509Certificate(pem).raw);
 
