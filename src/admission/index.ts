@@ -13,6 +13,7 @@ export {
   ENFORCEMENT_WEBHOOK_NAME,
   enforcementConfiguration,
 } from './enforce/enforcement-configuration.ts';
+export { memberCallers, memberWebhookPath } from './enforce/member-enforcement.ts';
 export { tapClaimCreates, tapClaimStatusWrites } from './enforce/status-tap.ts';
 export { ClaimWaiter } from './enforce/waiter.ts';
 export { operatorIdentity } from './identity.ts';

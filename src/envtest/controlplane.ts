@@ -12,7 +12,7 @@ import { renderAdmissionConfiguration, renderWebhookClientKubeconfig } from './a
 import { kubeBinary } from './binary.ts';
 import { Component, killAllComponents } from './component.ts';
 import { renderKubeconfig } from './kubeconfig.ts';
-import { generatePki, type Pki } from './pki.ts';
+import { generatePki, type PemPair, type Pki } from './pki.ts';
 import { freePorts } from './ports.ts';
 
 export interface ControlPlaneOptions {
@@ -68,6 +68,8 @@ export class ControlPlane {
   readonly controllerManager: Component | undefined;
   /** The PEM CA bundle the apiserver's webhook client certificate chains to: the operator's client CA. */
   readonly webhookClientCa: string;
+  /** The client certificate this apiserver presents to webhooks (tests impersonate it to forge reviews). */
+  readonly webhookClient: PemPair;
   /** The same bundle as a file, for `--webhook-client-ca-file`. */
   readonly webhookClientCaFile: string;
   private readonly readyTimeoutMs: number;
@@ -91,6 +93,7 @@ export class ControlPlane {
     };
     const caFile = file('ca.crt', pki.ca.cert);
     this.webhookClientCa = pki.webhookClientCa.cert;
+    this.webhookClient = pki.webhookClient;
     this.webhookClientCaFile = file('webhook-client-ca.crt', pki.webhookClientCa.cert);
     const admissionConfig = file(
       'admission-configuration.yaml',

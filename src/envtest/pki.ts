@@ -2,7 +2,7 @@
 // admin client certificate, the service account signing key pair, and a separate webhook-client CA with the
 // certificate the apiserver presents to admission webhooks. ECDSA P-256, like envtest's tinyca.
 // The generation itself is shared with the webhook's self-managed certificates (src/webhook/certs, src/runtime/pki.ts).
-import { webcrypto } from 'node:crypto';
+import { randomUUID, webcrypto } from 'node:crypto';
 import {
   type CertificateAuthority,
   createCertificateAuthority,
@@ -42,7 +42,11 @@ export async function generatePki(): Promise<Pki> {
   });
   const admin = await issueLeaf(ca, { subject: 'CN=admin, O=system:masters', usage: 'client' });
   // a CA of its own: trusting the cluster CA would let any cluster user (admin included) call the webhook
-  const webhookClientCa = await createCertificateAuthority('milo-quota-envtest-webhook-client-ca');
+  // a name of its own per control plane: a webhook trusting several planes' CAs (member clusters) finds the
+  // issuer by name, and OpenSSL tries only the first CA of a name
+  const webhookClientCa = await createCertificateAuthority(
+    `milo-quota-envtest-webhook-client-ca-${randomUUID().slice(0, 8)}`,
+  );
   const webhookClient = await issueLeaf(webhookClientCa, {
     subject: `CN=${WEBHOOK_CLIENT_NAME}`,
     usage: 'client',

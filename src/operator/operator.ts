@@ -6,16 +6,22 @@ import {
   ClaimWaiter,
   chargeRefusal,
   ENFORCEMENT_PATH,
+  type EnforcementOptions,
   enforcementConfiguration,
   enforcementHandler,
+  memberCallers,
+  memberWebhookPath,
   namespaceLabelsFrom,
   setupWebhooks,
   tapClaimCreates,
   tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
-import { asKubeObject } from '../cache/index.ts';
+import { asKubeObject, type MemberRegistry, type QuotaCache } from '../cache/index.ts';
 import { setupEnforcementWebhookController, setupQuotaControllers } from '../controllers/index.ts';
+import { setupMemberClaimsController } from '../controllers/members/member-claims.ts';
+import { MemberWebhooks } from '../controllers/members/member-webhooks.ts';
+import { setupMemberRegistry } from '../controllers/members/registry.ts';
 import { compileBucketNamespace, MILO_BUCKET_NAMESPACE_EXPRESSION } from '../policy/index.ts';
 import { bucketNamer } from '../quota/index.ts';
 import {
@@ -65,6 +71,14 @@ function leaderElection(options: OperatorOptions): LeaderOptions {
   return identity === undefined ? { namespace, name } : { namespace, name, identity };
 }
 
+function setupMembers(manager: Manager, caches: QuotaCache, options: OperatorOptions): MemberRegistry {
+  const registry = setupMemberRegistry(manager, { namespace: options.namespace });
+  setupMemberClaimsController(manager, caches, registry, {
+    orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
+  });
+  return registry;
+}
+
 export function startOperator(
   kubeConfig: KubeConfig,
   options: OperatorOptions,
@@ -96,6 +110,8 @@ export function startOperator(
     parentContext: options.parentContext ?? 'unsupported',
     ...tracer,
   });
+  // member clusters (docs/multicluster.md): the registry, and the claims for their objects
+  const members = options.members === undefined ? undefined : setupMembers(manager, caches, options);
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })
     : undefined;
@@ -106,37 +122,52 @@ export function startOperator(
     tapClaimStatusWrites(manager.client, (claim) => waiter.observe(claim));
     // and the claims it creates reach the consumer controller without the watch's hop
     tapClaimCreates(manager.client, (claim) => caches.claims.informer.assumeCreated(asKubeObject(claim)));
-    webhooks.register(
-      ENFORCEMENT_PATH,
-      enforcementHandler({
-        caches,
-        client: manager.client,
-        waiter,
-        registry: manager.registry,
-        logger: manager.logger,
-        defaultNamespace: options.webhook.clusterScopedClaimNamespace ?? options.namespace,
-        contextConsumers: {
-          rules: options.webhook.contextConsumerRules ?? contextConsumerRules(),
-          labelsOf: namespaceLabelsFrom(manager.client),
-        },
-        findObject: webhooks.claimGuard.findObject,
-        orphanGraceMs: options.orphanGracePeriodSeconds * 1000,
-        ...(options.webhook.authorizeTriggerConsumer
-          ? {
-              chargeRefusal: (user, consumer, signal) =>
-                chargeRefusal(webhooks.claimGuard, user, consumer, signal),
-            }
-          : {}),
-        // SPEC §6: the internal wait is 2 s less than the webhook's timeoutSeconds.
-        waitTimeoutMs: Math.max(1, timeoutSeconds - 2) * 1000,
-        ...tracer,
-      }),
-    );
+    const enforcement: EnforcementOptions = {
+      caches,
+      client: manager.client,
+      waiter,
+      registry: manager.registry,
+      logger: manager.logger,
+      defaultNamespace: options.webhook.clusterScopedClaimNamespace ?? options.namespace,
+      contextConsumers: {
+        rules: options.webhook.contextConsumerRules ?? contextConsumerRules(),
+        labelsOf: namespaceLabelsFrom(manager.client),
+      },
+      findObject: webhooks.claimGuard.findObject,
+      orphanGraceMs: options.orphanGracePeriodSeconds * 1000,
+      ...(options.webhook.authorizeTriggerConsumer
+        ? {
+            chargeRefusal: (user, consumer, signal) =>
+              chargeRefusal(webhooks.claimGuard, user, consumer, signal),
+          }
+        : {}),
+      // SPEC §6: the internal wait is 2 s less than the webhook's timeoutSeconds.
+      waitTimeoutMs: Math.max(1, timeoutSeconds - 2) * 1000,
+      ...tracer,
+    };
+    webhooks.register(ENFORCEMENT_PATH, enforcementHandler(enforcement));
+    const memberWebhooks =
+      members !== undefined && options.members?.webhookHost !== undefined
+        ? new MemberWebhooks({
+            registry: members,
+            server: webhooks.server,
+            logger: manager.logger,
+            host: options.members.webhookHost,
+            timeoutSeconds,
+            path: memberWebhookPath,
+          })
+        : undefined;
+    if (members !== undefined && memberWebhooks !== undefined) {
+      webhooks.server.scope(memberCallers(members, enforcement, enforcement.contextConsumers?.rules ?? []));
+      manager.add(memberWebhooks);
+    }
     setupEnforcementWebhookController(manager, {
       policies: caches.claimPolicies,
       discovery,
-      configure: (rules) =>
-        webhooks.configure(enforcementConfiguration(rules, options.namespace, timeoutSeconds)),
+      configure: (rules) => {
+        webhooks.configure(enforcementConfiguration(rules, options.namespace, timeoutSeconds));
+        memberWebhooks?.setRules(rules);
+      },
     });
   }
   const abort = new AbortController();

@@ -54,6 +54,17 @@ export interface OperatorOptions {
    * (the default): off, the API's no-op tracer, no traceparent annotation on claims.
    */
   readonly tracing?: TracingSettings;
+  /**
+   * Member clusters (docs/multicluster.md; `--enable-members`): member Secrets in the operator's namespace are
+   * served, their objects watched, and, with webhooks on, their apiservers' reviews enforced at
+   * `https://<webhookHost>:<webhook port>/members/<name>/enforce`. Undefined (the default): one cluster.
+   */
+  readonly members?: MemberSettings;
+}
+
+export interface MemberSettings {
+  /** The host member apiservers reach this operator's webhook server at (`--member-webhook-host`). */
+  readonly webhookHost: string | undefined;
 }
 
 export interface WebhookSettings {
@@ -141,11 +152,18 @@ const FLAGS = {
   'cluster-scoped-claim-namespace': { type: 'string' },
   'tracing-endpoint': { type: 'string' },
   'tracing-sample-ratio': { type: 'string' },
+  'enable-members': { type: 'string' },
+  'member-webhook-host': { type: 'string' },
 } as const;
 
 type Values = Partial<Record<keyof typeof FLAGS, string>>;
 
-const BOOLEAN_FLAGS = new Set(['--leader-elect', '--metrics-secure', '--enable-webhooks']);
+const BOOLEAN_FLAGS = new Set([
+  '--leader-elect',
+  '--metrics-secure',
+  '--enable-webhooks',
+  '--enable-members',
+]);
 
 /** A bare boolean flag (`--metrics-secure`, as Go's flag package reads it) means true. */
 function withBareBooleans(argv: readonly string[]): string[] {
@@ -266,6 +284,29 @@ function bucketPlacement(values: Values, env: NodeJS.ProcessEnv): BucketPlacemen
     );
   }
   return value;
+}
+
+function memberSettings(values: Values, webhooks: boolean): MemberSettings | undefined {
+  const host = values['member-webhook-host'];
+  if (!bool('enable-members', values['enable-members'], false)) {
+    if (host !== undefined)
+      throw new OptionsError(
+        'member-webhook-host',
+        'is only used with --enable-members; add it, or remove this flag',
+      );
+    return undefined;
+  }
+  if (host !== undefined && !/^[A-Za-z0-9.:-]+$/.test(host))
+    throw new OptionsError(
+      'member-webhook-host',
+      `"${host}" is not a host name or IP address (no scheme, no port)`,
+    );
+  if (webhooks && host === undefined)
+    throw new OptionsError(
+      'member-webhook-host',
+      "is required with --enable-members and webhooks on: the host member apiservers reach this operator's webhook port at",
+    );
+  return { webhookHost: host };
 }
 
 function parentContext(values: Values, env: NodeJS.ProcessEnv): ParentContextMode {
@@ -480,6 +521,10 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     logLevel,
     webhook: webhookSettings(values, env, namespace),
     ...optional('tracing', tracingSettings(values, env)),
+    ...optional(
+      'members',
+      memberSettings(values, bool('enable-webhooks', values['enable-webhooks'] ?? env.ENABLE_WEBHOOKS, true)),
+    ),
   };
 }
 

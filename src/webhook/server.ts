@@ -76,9 +76,12 @@ export class WebhookServer implements Runnable {
   #port: number | undefined;
   #certificate: ServingCertificate | undefined;
   #clientCa: string | undefined;
+  #scoped: ScopedCallers | undefined;
+  #started = false;
 
   constructor(options: WebhookServerOptions) {
     this.#o = options;
+    this.#scoped = options.scopedCallers;
     this.#limits = serverLimits(options.limits);
     this.#connections = new Connections(this.#limits.maxConnections);
     this.#metrics = webhookMetrics(options.registry);
@@ -92,6 +95,12 @@ export class WebhookServer implements Runnable {
     if (!path.startsWith('/')) throw new Error(`webhook path "${path}" must start with /`);
     if (this.#handlers.has(path)) throw new Error(`a webhook is already registered at ${path}`);
     this.#handlers.set(path, handler);
+  }
+
+  /** Serves scoped callers' paths too (before the manager starts; see WebhookServerOptions.scopedCallers). */
+  scope(callers: ScopedCallers): void {
+    if (this.#started) throw new Error('scoped callers must be set before the webhook server starts');
+    this.#scoped = callers;
   }
 
   paths(): string[] {
@@ -122,16 +131,17 @@ export class WebhookServer implements Runnable {
   };
 
   async start(signal: AbortSignal): Promise<void> {
+    this.#started = true;
     const first = await this.#retry(signal, 'webhook certificate', this.#o.certificates);
     const auth = this.#o.clientAuth;
-    if (this.#o.scopedCallers !== undefined && auth === undefined)
+    if (this.#scoped !== undefined && auth === undefined)
       throw new Error('scoped webhook callers need client authentication (a client CA) for every other path');
     const clientCa = auth && (await this.#retry(signal, 'webhook client CA', auth.ca));
     if (first === undefined || (auth !== undefined && clientCa === undefined)) return;
     this.#certificate = first;
     this.#clientCa = clientCa;
     const server = this.#createServer(auth !== undefined);
-    const unsubscribe = this.#o.scopedCallers?.onChange(() => server.setSecureContext(this.#secureContext()));
+    const unsubscribe = this.#scoped?.onChange(() => server.setSecureContext(this.#secureContext()));
     const inFlight = this.#serve(server, signal);
     this.#guardHandshakes(server);
     this.#guardConnections(server);
@@ -200,7 +210,7 @@ export class WebhookServer implements Runnable {
 
   #secureContext(): SecureContextOptions {
     const cert = this.#certificate;
-    const bundles = [this.#clientCa ?? '', ...(this.#o.scopedCallers?.cas() ?? [])].filter((b) => b !== '');
+    const bundles = [this.#clientCa ?? '', ...(this.#scoped?.cas() ?? [])].filter((b) => b !== '');
     const ca = this.#clientCa === undefined ? {} : { ca: bundles.join('\n') };
     return { cert: cert?.cert, key: cert?.key, minVersion: 'TLSv1.2', ...ca };
   }
@@ -215,7 +225,7 @@ export class WebhookServer implements Runnable {
       res.once('close', () => this.#reading.delete(socket));
       const done = serveRequest(req, res, {
         route: (path) => this.#route(path),
-        paths: () => [...this.paths(), ...(this.#o.scopedCallers ? [this.#o.scopedCallers.description] : [])],
+        paths: () => [...this.paths(), ...(this.#scoped ? [this.#scoped.description] : [])],
         refusedCaller: (path, problem) => this.#rejected('not_allowed_on_path', { path, problem }),
         metrics: this.#metrics,
         logger: this.#o.logger,
@@ -243,7 +253,7 @@ export class WebhookServer implements Runnable {
     );
     const names = this.#o.clientAuth?.names ?? [];
     // with scoped callers the handshake admits their certificates too: names are checked per request (#route)
-    if (names.length === 0 || this.#o.scopedCallers !== undefined) return;
+    if (names.length === 0 || this.#scoped !== undefined) return;
     // Ahead of the HTTP listener (which may parse already-received bytes at once): nothing is read.
     server.prependListener('secureConnection', (socket: TLSSocket) => {
       const name = commonName(socket);
@@ -256,7 +266,7 @@ export class WebhookServer implements Runnable {
   /** The route for `path`: a registered handler (the server's own rule), else a scoped caller's. */
   #route(path: string): Route | undefined {
     const handler = this.#handlers.get(path);
-    const scoped = this.#o.scopedCallers;
+    const scoped = this.#scoped;
     if (handler !== undefined) {
       if (scoped === undefined) return { handler, webhook: path }; // the handshake has decided
       return { handler, webhook: path, authorize: (req) => this.#ownCaller(req.socket as TLSSocket) };

@@ -17,6 +17,7 @@ import { isNotFound, type KubeObject, type ResourceRef } from '../../runtime/ind
 import type { AdmissionHandler, AdmissionRequest, ScopedCallers, ScopedRoute } from '../../webhook/index.ts';
 import { type ContextConsumerRule, type ContextSubject, contextConsumer } from './context-consumer.ts';
 import { type EnforcementOptions, enforcementHandler } from './enforce.ts';
+
 import { memberCallerProblem } from './member-caller.ts';
 
 /** The path a member's apiserver calls, and its metrics label. */

@@ -1,0 +1,135 @@
+// Upstream's multi-cluster-enforcement scenario on three real control planes (issue #18, steps 2–5 and 8): one
+// quota cluster runs the operator with --enable-members; members p1 and p2 are apiservers of their own whose
+// Secrets are charged to their Projects through the operator's webhook, at a path per member that only that
+// member's apiserver may call. Upstream's registration and ClaimCreationPolicy (no consumerRef) are applied
+// unchanged; the grants are written by hand (GrantCreationPolicy parentContext is tested on its own).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { ANNOTATION_WEBHOOK_CLIENT_NAME, type ResourceClaim } from '../../../src/api/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
+import { MEMBER_WEBHOOK_CONFIGURATION } from '../../../src/controllers/members/member-webhooks.ts';
+import { type ControlPlane, WEBHOOK_CLIENT_NAME } from '../../../src/envtest/index.ts';
+import { kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
+import { httpsRequest } from '../../../src/webhook/testing.ts';
+import { makeGrant } from '../../support/builders.ts';
+import { eventually, useControlPlane } from '../../support/cluster.ts';
+import { kubectlOk, repoPath } from '../../support/kube.ts';
+import { memberSecret } from '../../support/members.ts';
+import { useOperator } from '../../support/operator.ts';
+
+const quota = useControlPlane({ controllerManager: false });
+const p1 = useControlPlane({ controllerManager: false });
+const p2 = useControlPlane({ controllerManager: false });
+const env = useOperator(quota, { members: { webhookHost: '127.0.0.1' } });
+const step = (file: string) => repoPath('test/fixtures/milo-upstream/multi-cluster-enforcement', file);
+const TYPE = 'test.multicluster.miloapis.com/secrets';
+const project = (name: string) => ({ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project', name });
+
+const secret = (plane: ControlPlane, name: string) =>
+  plane.kubectl(['create', 'secret', 'generic', name, '-n', 'default', `--from-literal=k=${name}`]);
+
+async function claimsOf(member: string): Promise<ResourceClaim[]> {
+  const list = await kubeRequest<{ items: ResourceClaim[] }>(quota.current.kubeConfig, {
+    method: 'GET',
+    path: resourcePath(RESOURCES.claims, `quota-member-${member}`),
+  });
+  return list.items;
+}
+
+describe('multi-cluster enforcement: one quota cluster, two member clusters', () => {
+  it('charges each member’s Secrets to its Project, refuses the sixth, frees on delete', async () => {
+    const admin = (...args: string[]) => kubectlOk(quota.current, args);
+    await admin('apply', '-f', step('01-resource-registration.yaml'));
+    await admin(
+      'wait',
+      '--for=condition=Active',
+      '--timeout=60s',
+      'resourceregistration.quota.miloapis.com/mc-test-secrets-per-project',
+    );
+    for (const name of ['p1', 'p2']) {
+      const grant = makeGrant(`secrets-${name}`, 'quota-system', project(name)).allow(TYPE, 5).build();
+      await env.client.create(RESOURCES.grants, grant);
+      await admin('create', 'namespace', `quota-member-${name}`);
+    }
+    await admin('apply', '-f', step('04-claim-creation-policy.yaml'));
+    await admin(
+      'wait',
+      '--for=condition=Ready',
+      '--timeout=60s',
+      'claimcreationpolicy.quota.miloapis.com/mc-test-secret-claim-policy',
+    );
+    for (const [name, plane] of [
+      ['p1', p1.current],
+      ['p2', p2.current],
+    ] as const) {
+      const registration = memberSecret(name, plane);
+      registration.metadata = {
+        ...registration.metadata,
+        namespace: 'quota-system',
+        annotations: { [ANNOTATION_WEBHOOK_CLIENT_NAME]: WEBHOOK_CLIENT_NAME },
+      };
+      await env.client.create(
+        { group: '', version: 'v1', plural: 'secrets', namespaced: true },
+        registration,
+      );
+      // the operator writes the member's webhook configuration, with the Secret rule
+      await eventually(`${name}'s webhook configuration`, async () => {
+        const out = await plane.kubectl([
+          'get',
+          'validatingwebhookconfiguration',
+          MEMBER_WEBHOOK_CONFIGURATION,
+          '-o',
+          'json',
+        ]);
+        return (
+          out.code === 0 &&
+          out.stdout.includes('"secrets"') &&
+          out.stdout.includes(`/members/${name}/enforce`)
+        );
+      });
+    }
+
+    // 3. p1's Secrets are charged to Project p1; the sixth is refused with the figures
+    for (let i = 1; i <= 5; i++) {
+      const created = await secret(p1.current, `s${i}`);
+      assert.equal(created.code, 0, created.stderr);
+    }
+    const sixth = await secret(p1.current, 's6');
+    assert.notEqual(sixth.code, 0, 'the sixth Secret in p1 is refused');
+    assert.match(
+      sixth.stderr,
+      /requested 1, limit 5, allocated 5, available 0 \(consumer resourcemanager.miloapis.com\/Project p1/,
+    );
+    const p1Claims = await claimsOf('p1');
+    assert.equal(p1Claims.length, 5);
+    for (const claim of p1Claims) assert.deepEqual(claim.spec.consumerRef, project('p1'));
+
+    // 4. p2's Secrets charge p2, not p1
+    for (const name of ['t1', 't2']) assert.equal((await secret(p2.current, name)).code, 0);
+    const p2Claims = await claimsOf('p2');
+    assert.equal(p2Claims.length, 2);
+    for (const claim of p2Claims) assert.deepEqual(claim.spec.consumerRef, project('p2'));
+
+    // 5. deleting a Secret in p1 frees its quota in the quota cluster
+    await kubectlOk(p1.current, ['delete', 'secret', 's1', '-n', 'default']);
+    await eventually('s1’s claim released', async () => (await claimsOf('p1')).length === 4, 60_000);
+    assert.equal((await secret(p1.current, 's6')).code, 0, 'room again for a fifth Secret');
+
+    // 8. a forged review on p1's path: p2's apiserver identity, or the quota cluster's, is refused
+    const port = env.operator.webhooks?.server.port ?? 0;
+    const ca = env.operator.webhooks?.server.certificate?.caBundle ?? '';
+    const review = JSON.stringify({
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      request: {},
+    });
+    const forged = await httpsRequest(port, '/members/p1/enforce', ca, review, {
+      client: p2.current.webhookClient,
+    });
+    assert.equal(forged.status, 403, forged.body);
+    await assert.rejects(
+      httpsRequest(port, '/members/p1/enforce', ca, review),
+      /certificate required|ECONNRESET|socket hang up/,
+    );
+  });
+});
