@@ -239,8 +239,15 @@ describe('grant-creation engine on fakes', () => {
       grants(mgr).map((g) => g.metadata.labels?.[LABEL_POLICY]),
       ['premium-extra', 'standard-tier'],
     );
+    const extra = grantAt(mgr, 'extra-acme')?.metadata.uid;
     await setSpec(mgr, 'acme', { type: 'Premium' });
     await grantsAre(mgr, ['extra-acme']);
+    await quiet();
+    assert.equal(grantAt(mgr, 'extra-acme')?.metadata.uid, extra, 'the other policy never touched it');
+    assert.deepEqual(
+      eventsOf(mgr, 'GrantDeleted').map((e) => e.message.replace(/:.*/, '')),
+      ['Deleted ResourceGrant quota-system/standard-acme (policy standard-tier)'],
+    );
     await setSpec(mgr, 'acme', { type: 'Free' });
     await grantsAre(mgr, []);
   });
