@@ -27,6 +27,17 @@ const ORGS: ResourceRef = {
   namespaced: false,
   kind: 'Organization',
 };
+const PROJECTS_REF: ResourceRef = {
+  group: 'resourcemanager.miloapis.com',
+  version: 'v1alpha1',
+  plural: 'projects',
+  namespaced: true,
+  kind: 'Project',
+};
+const SERVED: Record<string, ResourceRef> = {
+  'resourcemanager.miloapis.com/v1alpha1/Organization': ORGS,
+  'resourcemanager.miloapis.com/v1alpha1/Project': PROJECTS_REF,
+};
 const NS = 'quota-system';
 
 let managers: FakeManager[] = [];
@@ -70,19 +81,21 @@ async function world(seed: Seed = {}) {
   const kinds = new TriggerKinds({
     informers: mgr.informers,
     discovery: {
-      serving: async (apiVersion, kind) =>
-        apiVersion === 'resourcemanager.miloapis.com/v1alpha1' && kind === 'Organization'
-          ? { served: true, ref: ORGS }
-          : { served: false, crd: undefined },
+      serving: async (apiVersion, kind) => {
+        const ref = SERVED[`${apiVersion}/${kind}`];
+        return ref === undefined ? { served: false, crd: undefined } : { served: true, ref };
+      },
     },
     access: { missingVerbs: async () => [], user: async () => undefined },
     refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
   });
   setupGrantEngine(mgr, caches, verdicts, kinds);
   mgr.start();
-  // What the policy status controller does for a policy's kind.
-  const state = await kinds.ensure(triggerKindOf(makeGrantPolicy().spec.trigger.resource));
-  assert.equal(state.state, 'watching');
+  // What the policy status controller does for each policy's kind.
+  for (const p of seed.policies ?? [policy()]) {
+    const state = await kinds.ensure(triggerKindOf(p.spec.trigger.resource));
+    assert.equal(state.state, 'watching');
+  }
   return mgr;
 }
 
@@ -300,5 +313,59 @@ describe('grant-creation engine on fakes', () => {
     await quiet();
     assert.equal(amountOf(grantAt(mgr, 'standard-acme')), 3, "the other policy's grant is untouched");
     assert.equal(grantAt(mgr, 'standard-acme')?.metadata.labels?.[LABEL_POLICY], 'someone-else');
+  });
+
+  it('keeps the grant and warns on the trigger when the policy cannot be evaluated for it', async () => {
+    const byOwner = policy('standard-tier', (p) => {
+      p.spec.target.resourceGrantTemplate.spec.consumerRef.name = '{{trigger.spec.owner}}';
+    });
+    const mgr = await world({ policies: [byOwner] });
+    await mgr.client.create(ORGS, { ...org('acme'), spec: { type: 'Standard', owner: 'acme' } });
+    await grantsAre(mgr, ['standard-acme']);
+    const before = grantAt(mgr, 'standard-acme');
+    await setSpec(mgr, 'acme', { owner: null });
+    const warning = await eventually(
+      () => eventsOf(mgr, 'PolicyProcessingFailed')[0] ?? assert.fail('no warning yet'),
+    );
+    assert.equal(warning.object.metadata?.name, 'acme');
+    assert.match(
+      warning.message,
+      /^policy standard-tier: spec\.target\.resourceGrantTemplate\.spec\.consumerRef\.name: evaluating 'trigger\.spec\.owner' failed: field not found: owner/,
+    );
+    await quiet();
+    assert.deepEqual(grantAt(mgr, 'standard-acme'), before, 'an unknown desired state keeps what exists');
+  });
+
+  it('a trigger in another namespace than its grant: no ownerReference, and the operator deletes the grant', async () => {
+    const perProject = policy('per-project', (p) => {
+      p.spec.trigger.resource = { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' };
+      p.spec.trigger.constraints = [];
+      p.spec.target.resourceGrantTemplate.metadata.name = 'project-{{trigger.metadata.name}}';
+    });
+    const mgr = await world({ policies: [perProject] });
+    const project = (namespace: string, name: string): KubeObject => ({
+      apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
+      kind: 'Project',
+      metadata: { namespace, name },
+    });
+    await mgr.client.create(PROJECTS_REF, project('team-a', 'web'));
+    await mgr.client.create(PROJECTS_REF, project(NS, 'local'));
+    await grantsAre(mgr, ['project-local', 'project-web']);
+    assert.equal(grantAt(mgr, 'project-web')?.metadata.ownerReferences, undefined, 'GC cannot follow it');
+    assert.equal(grantAt(mgr, 'project-local')?.metadata.ownerReferences?.[0]?.name, 'local');
+    await mgr.client.delete(PROJECTS_REF, 'team-a', 'web');
+    await grantsAre(mgr, ['project-local']);
+  });
+
+  it('deletes the grants of a trigger being deleted, before its finalizers let it go', async () => {
+    const mgr = await world();
+    await mgr.client.create(ORGS, {
+      ...org('acme'),
+      metadata: { name: 'acme', finalizers: ['example.com/hold'] },
+    });
+    await grantsAre(mgr, ['standard-acme']);
+    await mgr.client.delete(ORGS, '', 'acme');
+    assert.ok(mgr.client.object(ORGS, '', 'acme')?.metadata?.deletionTimestamp);
+    await grantsAre(mgr, []);
   });
 });
