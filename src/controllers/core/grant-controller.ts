@@ -12,7 +12,7 @@ import {
   validateResourceGrantAgainstRegistrations,
 } from '../../api/index.ts';
 import { BY_RESOURCE_TYPE, type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
-import { eventObjects, type Manager, type Reconciler, requestFor } from '../../runtime/index.ts';
+import { type ControllerHost, eventObjects, type Reconciler, requestFor } from '../../runtime/index.ts';
 import { writeCondition } from '../status-writer.ts';
 
 export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup): ConditionUpdate {
@@ -53,7 +53,7 @@ export const GRANT_WORKERS = 16;
  * thousand grants turning Active at start-up are not queued behind the creation of their thousand buckets.
  */
 export function setupGrantController(
-  mgr: Manager,
+  mgr: ControllerHost,
   caches: QuotaCache,
   statusWritten: () => void = () => {},
 ): void {

@@ -6,7 +6,7 @@
 import type { GrantCreationPolicy } from '../../api/index.ts';
 import type { QuotaCache } from '../../cache/index.ts';
 import { grantPolicyTriggerRefs, type MetadataRefs, mergeRefs, NO_REFS } from '../../policy/index.ts';
-import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
+import type { ControllerHost, KubeObject, Reconciler } from '../../runtime/index.ts';
 import { applyPlan } from './apply-plan.ts';
 import { evaluatePolicy, mayBelongToKind, type PolicyOutcome } from './desired-grant.ts';
 import { policyKindKey, watchEngineSources } from './engine-sources.ts';
@@ -34,7 +34,7 @@ export function kindTriggerRefs(
 }
 
 export function setupGrantEngine(
-  mgr: Manager,
+  mgr: ControllerHost,
   caches: QuotaCache,
   verdicts: PolicyVerdicts,
   kinds: TriggerKinds,

@@ -26,9 +26,9 @@ export type KindState =
   | { readonly state: 'unavailable'; readonly message: string };
 
 export interface TriggerKindsDeps {
-  readonly informers: InformerFactory;
-  readonly discovery: ResourceDiscovery;
-  readonly access: AccessChecker;
+  readonly informers: Pick<InformerFactory, 'informerFor'>;
+  readonly discovery: Pick<ResourceDiscovery, 'serving'>;
+  readonly access: Pick<AccessChecker, 'missingVerbs' | 'user'>;
   /** The label and annotation keys the kind's policies read now: what its cache keeps from the start. */
   readonly refsFor: (key: string) => MetadataRefs;
 }
