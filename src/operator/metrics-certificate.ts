@@ -1,7 +1,9 @@
 // The serving certificate of the secure metrics endpoint: made in memory at start and never stored, as
 // controller-runtime does without a cert dir. Scrapers verify the token exchange, not the server: Prometheus
 // uses insecure_skip_verify for it (docs/deploy.md "Metrics"). Lasts a year; a restart makes a new one.
-import { createCertificateAuthority, issueLeaf, type TlsPair } from '../runtime/index.ts';
+import type { TlsPair } from '../runtime/index.ts';
+// not through runtime/index.ts: the claims client package ships that index, and pki's dependencies are the operator's
+import { createCertificateAuthority, issueLeaf } from '../runtime/pki.ts';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 

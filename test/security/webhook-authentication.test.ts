@@ -12,14 +12,8 @@ import type { ResourceClaim } from '../../src/api/index.ts';
 import { RESOURCES } from '../../src/cache/index.ts';
 import { WEBHOOK_CLIENT_NAME } from '../../src/envtest/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
-import {
-  createCertificateAuthority,
-  createClient,
-  issueLeaf,
-  type KubeClient,
-  kubeRequest,
-  resourcePath,
-} from '../../src/runtime/index.ts';
+import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
+import { createCertificateAuthority, issueLeaf } from '../../src/runtime/pki.ts';
 import { postReview } from '../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';

@@ -3,7 +3,7 @@
 // dry-run flag), and the same POST with any client certificate or none, for the authentication tests.
 import { request } from 'node:https';
 import type { RunningOperator } from '../../src/operator/operator.ts';
-import type { PemPair } from '../../src/runtime/index.ts';
+import type { PemPair } from '../../src/runtime/pki.ts';
 import type { AdmissionRequest, AdmissionResponse } from '../../src/webhook/index.ts';
 
 export interface ReviewReply {

@@ -11,7 +11,7 @@ import { connect } from 'node:tls';
 import { QUOTA_VALIDATION_CONFIGURATION } from '../../../src/admission/index.ts';
 import type { RunningOperator } from '../../../src/operator/operator.ts';
 import type { WebhookSettings } from '../../../src/operator/options.ts';
-import { createCertificateAuthority, issueLeaf } from '../../../src/runtime/index.ts';
+import { createCertificateAuthority, issueLeaf } from '../../../src/runtime/pki.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../../support/kube.ts';
