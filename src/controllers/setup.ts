@@ -1,5 +1,10 @@
 // Wires every quota controller into a manager (Milo's controllers/setup.go): one shared informer per kind,
 // the indexes the reconcilers query, then each controller.
+import {
+  type ContextConsumerRule,
+  DEFAULT_CONTEXT_CONSUMER_LABELS,
+  parseContextConsumerRules,
+} from '../admission/context-consumer.ts';
 import type { Manager } from '../runtime/index.ts';
 import { setupGrantController } from './core/grant-controller.ts';
 import { setupRegistrationController } from './core/registration-controller.ts';
@@ -9,8 +14,9 @@ import {
   type ClaimLifecycleOptions,
   setupClaimLifecycleController,
 } from './lifecycle/claim-lifecycle-controller.ts';
+import { type MemberRegistry, setupMemberRegistry } from './members/registry.ts';
 import { setupClaimPolicyStatusController } from './policy/claim-creation-policy-controller.ts';
-import { type ParentContextMode, setupGrantPolicyControllers } from './policy/index.ts';
+import { type ParentContextMode, parentContextsFrom, setupGrantPolicyControllers } from './policy/index.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
 import { type QuotaCaches, quotaCaches } from './resources.ts';
 
@@ -18,11 +24,23 @@ export type QuotaControllerOptions = ConsumerControllerOptions &
   ClaimLifecycleOptions & {
     /** `--parent-context` (policy/verdict.ts). Default unsupported. */
     readonly parentContext?: ParentContextMode;
+    /** The operator's namespace: with `parentContext: 'members'`, member Secrets are read there. */
+    readonly namespace?: string;
+    /** `--context-consumer-labels`: what context a member stands for. Default Milo's Project, Organization. */
+    readonly contextConsumerRules?: readonly ContextConsumerRule[];
   };
 
 export interface QuotaControllers {
   readonly caches: QuotaCaches;
   readonly discovery: ResourceDiscovery;
+  /** The member registry, running when `parentContext` is `members`. */
+  readonly members?: MemberRegistry;
+}
+
+function defaultRules(): ContextConsumerRule[] {
+  const rules = parseContextConsumerRules(DEFAULT_CONTEXT_CONSUMER_LABELS);
+  if (typeof rules === 'string') throw new Error(`the default --context-consumer-labels: ${rules}`);
+  return rules;
 }
 
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
@@ -34,9 +52,19 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   setupGrantController(mgr, caches, consumers.statusWritten);
   setupClaimLifecycleController(mgr, caches, discovery, options);
   setupClaimPolicyStatusController(mgr, caches, discovery);
+  const parentContext = options.parentContext ?? 'unsupported';
+  let members: MemberRegistry | undefined;
+  if (parentContext === 'members') {
+    if (options.namespace === undefined)
+      throw new Error('--parent-context=members needs the operator namespace, where member Secrets live');
+    members = setupMemberRegistry(mgr, { namespace: options.namespace });
+  }
   setupGrantPolicyControllers(mgr, caches, {
     discovery,
-    parentContext: options.parentContext ?? 'unsupported',
+    parentContext,
+    ...(members && {
+      parents: parentContextsFrom(members, options.contextConsumerRules ?? defaultRules()),
+    }),
   });
-  return { caches, discovery };
+  return { caches, discovery, ...(members && { members }) };
 }

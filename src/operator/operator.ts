@@ -93,6 +93,8 @@ export function startOperator(
     bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
     parentContext: options.parentContext ?? 'unsupported',
+    namespace: options.namespace,
+    contextConsumerRules: options.contextConsumerRules ?? contextConsumerRules(),
     ...tracer,
   });
   const webhooks = options.webhook
@@ -115,7 +117,8 @@ export function startOperator(
         logger: manager.logger,
         defaultNamespace: options.webhook.clusterScopedClaimNamespace ?? options.namespace,
         contextConsumers: {
-          rules: options.webhook.contextConsumerRules ?? contextConsumerRules(),
+          rules:
+            options.webhook.contextConsumerRules ?? options.contextConsumerRules ?? contextConsumerRules(),
           labelsOf: namespaceLabelsFrom(manager.client),
         },
         findObject: webhooks.claimGuard.findObject,
