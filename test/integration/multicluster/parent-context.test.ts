@@ -104,6 +104,7 @@ describe('GrantCreationPolicy parentContext with --parent-context=members', () =
   });
 
   it('removes the grant when the Project is deleted (no garbage collector runs here)', async () => {
+    assert.ok(await grant(), 'the grant exists before the Project goes');
     await env.client.delete(PROJECTS, '', PROJECT);
     await eventually('the grant to be deleted', async () => (await grant()) === undefined, 60_000);
     const c = await parentCondition();
