@@ -29,6 +29,7 @@ const COMPONENT_VALUES: Record<ComponentName, string> = {
   certManager: 'webhook.certificates=cert-manager',
   clientAuth: 'webhook.clientAuth.enabled=true',
   miloBucketPlacement: 'bucketPlacement=milo',
+  memberClusters: 'parentContext=members',
 };
 
 async function template(sets: readonly string[], chart = CHART): Promise<KubeObject[]> {
