@@ -103,6 +103,31 @@ describe('GrantCreationPolicy parentContext with --parent-context=members', () =
     assert.match(ready.message, /every matching trigger \(1\) is a registered member/);
   });
 
+  it('keeps the grant when the member Secret goes (ParentContextReady says so), and resolves again when it is back', async () => {
+    const before = await grant();
+    assert.ok(before);
+    await env.client.delete(SECRETS, MEMBER_NAMESPACE, `member-${PROJECT}`);
+    await eventually('ParentContextReady=False after the member went', async () => {
+      const c = await parentCondition();
+      return c?.status === 'False' && c.reason === 'ParentContextNotFound';
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    assert.equal((await grant())?.metadata.uid, before.metadata.uid, 'the same grant, kept');
+    await env.client.create(SECRETS, memberSecret(PROJECT, member.current));
+    await eventually(
+      'ParentContextReady=True again',
+      async () => (await parentCondition())?.status === 'True',
+    );
+  });
+
+  it('removes the grant when the Project stops matching, and makes it again when it matches', async () => {
+    await admin('label', 'project', PROJECT, 'test.miloapis.com/quota-');
+    await eventually('the grant to be deleted', async () => (await grant()) === undefined, 60_000);
+    await admin('label', 'project', PROJECT, 'test.miloapis.com/quota=multicluster');
+    const again = await eventually('the grant to be made again', grant, 60_000);
+    assert.equal(again.metadata.labels?.[LABEL_MEMBER_CLUSTER], PROJECT);
+  });
+
   it('removes the grant when the Project is deleted (no garbage collector runs here)', async () => {
     assert.ok(await grant(), 'the grant exists before the Project goes');
     await env.client.delete(PROJECTS, '', PROJECT);
