@@ -61,6 +61,8 @@ export interface MemberRegistry {
   list(): readonly Member[];
   /** Called after a member is added, changed or removed (by name). */
   onChange(listener: (name: string) => void): () => void;
+  /** Whether every member Secret listed so far has been read once: before that, "no such member" may be wrong. */
+  hasSynced(): boolean;
 }
 
 /** A kubeconfig for one member, from its Argo CD connection settings. */
@@ -138,7 +140,17 @@ export function setupMemberRegistry(mgr: Manager, options: MemberRegistryOptions
       }
   };
 
+  // Secrets read at least once (valid or not), for hasSynced.
+  const seen = new Set<string>();
   const reconcile: Reconciler = async (ctx, req) => {
+    try {
+      return await reconcileSecret(ctx, req);
+    } finally {
+      seen.add(req.name);
+    }
+  };
+
+  const reconcileSecret: Reconciler = async (ctx, req) => {
     const secret = informer.get(req.namespace, req.name) as (KubeObject & MemberSecret) | undefined;
     if (secret === undefined || !isMemberSecret(secret)) {
       forget(req.name);
@@ -194,6 +206,8 @@ export function setupMemberRegistry(mgr: Manager, options: MemberRegistryOptions
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    hasSynced: () =>
+      informer.hasSynced() && informer.list().every((secret) => seen.has(secret.metadata?.name ?? '')),
   };
 }
 

@@ -189,6 +189,11 @@ describe('evaluatePolicy with a parent resolver', () => {
     assert.equal(evaluatePolicy('standard-tier', compiled, free, ORGS, resolve).kind, 'none');
   });
 
+  it('is synced only when the registry says so (a missing member may just be unread)', () => {
+    assert.equal(parentContextsFrom({ ...registry([]), hasSynced: () => false }, RULES).synced(), false);
+    assert.equal(parentContextsFrom({ ...registry([]), hasSynced: () => true }, RULES).synced(), true);
+  });
+
   it('gives no resolver for a policy without parentContext', () => {
     const resolvers = parentContextsFrom(registry([]), RULES);
     assert.equal(resolvers.resolverFor(makeGrantPolicy()), undefined);

@@ -137,6 +137,8 @@ export interface ParentContexts {
   }): ParentResolver | undefined;
   /** Called whenever the registered members change. */
   onChange(listener: () => void): void;
+  /** False until the registry has read every member Secret once (a missing member may just be unread). */
+  synced(): boolean;
 }
 
 /** ParentContexts over the member registry's current members. */
@@ -144,6 +146,7 @@ export function parentContextsFrom(
   registry: {
     list(): readonly { readonly cluster: MemberContext }[];
     onChange(listener: (name: string) => void): unknown;
+    hasSynced?(): boolean;
   },
   rules: readonly ContextConsumerRule[],
 ): ParentContexts {
@@ -162,5 +165,6 @@ export function parentContextsFrom(
     onChange: (listener) => {
       registry.onChange(() => listener());
     },
+    synced: () => registry.hasSynced?.() ?? true,
   };
 }

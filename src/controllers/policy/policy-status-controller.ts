@@ -99,6 +99,10 @@ export function setupGrantPolicyStatusController(
     const kind = verdict.ok
       ? await kinds.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
       : undefined;
+    // Until the registry has read every member Secret, "no member stands for it" may be false: wait rather
+    // than report ParentContextNotFound for a moment after every restart.
+    if (parents !== undefined && policy.spec.target.parentContext !== undefined && !parents.synced())
+      return { requeueAfterMs: 250 };
     const summary = parents && summarizeParents(policy, verdict, kind, kinds, parents);
     const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext, summary);
     if (!statusEqual(policy.status, status)) {
