@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 NODE := ./node_modules/.bin/node
 
-.PHONY: milo-conformance kube-state-metrics test-ksm tools run test test-unit test-integration test-faults lint typecheck format bench deps kube promtool helm crds clean
+.PHONY: milo-conformance kube-state-metrics test-ksm tools run test test-unit test-integration test-faults lint layers typecheck format bench deps kube promtool helm crds clean
 
 node_modules/.installed: package.json package-lock.json
 	@# not `npm ci`: this registry carries only the platform binaries of optional
@@ -53,6 +53,11 @@ typecheck: deps
 
 lint: deps
 	./node_modules/.bin/biome check .
+
+# The layering rules of src/ (.dependency-cruiser.cjs: runtime imports nothing of the project, quota and policy
+# are pure, admission does not import controllers, no import cycles); part of `make test`.
+layers: deps
+	$(NODE) node_modules/dependency-cruiser/bin/dependency-cruiser.mjs src --config .dependency-cruiser.cjs --output-type err
 
 format: deps
 	./node_modules/.bin/biome check --write .

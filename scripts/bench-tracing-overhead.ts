@@ -4,7 +4,7 @@
 // no tracing code. Run: node scripts/bench-tracing-overhead.ts. Figures in docs/observability.md (Tracing).
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { makeClaim } from '../src/api/testing.ts';
-import { claimSpanAttributes, DecisionTracing, withTraceparent } from '../src/controllers/index.ts';
+import { claimSpanAttributes, DecisionTracing, withTraceparent } from '../src/cache/index.ts';
 import { inSpan, type Tracer } from '../src/runtime/index.ts';
 
 const claim = makeClaim();

@@ -5,7 +5,7 @@
 
 import { OWN_CLAIM_CREATES_CONDITION } from '../../src/admission/quota-webhook.ts';
 import type { ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts';

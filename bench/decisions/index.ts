@@ -9,7 +9,7 @@
 // the rate at which the benchmark itself writes a status on as many grants. Each operator run counts the apiserver's write
 // requests and the operator's CPU from its first create until every bucket is exact again.
 
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { apiserverWrites, totalWrites, type WriteCounts, writesBetween } from '../lib/apiserver-writes.ts';

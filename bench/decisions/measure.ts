@@ -4,7 +4,7 @@
 // write per claim, no decision logic); otherwise the operator decides.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, CONDITION_GRANTED, type ResourceClaim, toRFC3339 } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { createClient } from '../../src/runtime/index.ts';
 import { ClaimWatch } from '../lib/claim-watch.ts';
 import { burst, steady } from '../lib/pool.ts';

@@ -12,7 +12,7 @@ import {
   type ResourceRegistration,
   toRFC3339,
 } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts';
 import { QUOTA_NAMESPACE } from '../lib/bench.ts';

@@ -3,7 +3,7 @@
 
 import type { KubeConfig } from '@kubernetes/client-node';
 import { CONDITION_GRANTED, type ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { type ObjectWatch, type WatchEvent, watchObjects } from './watch.ts';
 
 export type Outcome = 'granted' | 'denied';

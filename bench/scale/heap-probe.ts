@@ -5,14 +5,9 @@
 // Then, alone, the claims' informer as the operator builds it (the claim view, its two indexes, the interner's
 // tables from empty): the heap it adds over the claims it holds is the memory per cached claim.
 import { KubeConfig } from '@kubernetes/client-node';
-import { quotaView } from '../../src/controllers/cache-views.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
-import {
-  BY_CONSUMER,
-  BY_RESOURCE_REF,
-  claimConsumer,
-  claimResourceRef,
-} from '../../src/controllers/indexes.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
+import { BY_CONSUMER, BY_RESOURCE_REF, claimConsumer, claimResourceRef } from '../../src/cache/indexes.ts';
+import { quotaView } from '../../src/cache/slim.ts';
 import { startOperator } from '../../src/operator/operator.ts';
 import { parseOperatorOptions } from '../../src/operator/options.ts';
 import { cacheInterner, createLogger, Informer } from '../../src/runtime/index.ts';

@@ -6,7 +6,7 @@
 // heap per cached object (a separate in-process run with --expose-gc, see heap-probe.ts).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import {
   createClient,

@@ -15,8 +15,8 @@ import {
   setCondition,
   toRFC3339,
 } from '../../src/api/index.ts';
+import { claimInput, grantInput, registrationInputs } from '../../src/cache/snapshot.ts';
 import { grantCondition } from '../../src/controllers/core/grant-controller.ts';
-import { claimInput, grantInput, registrationInputs } from '../../src/controllers/quota/snapshot.ts';
 import { nextBucketStatus, nextClaimStatus } from '../../src/controllers/quota/status.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { bucketName, decide, formatConsumerKey } from '../../src/quota/index.ts';

@@ -16,10 +16,10 @@ import {
   registrationLookup,
   setCondition,
 } from '../../src/api/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
+import { claimInput, grantInput, registrationInputs } from '../../src/cache/snapshot.ts';
 import { grantCondition } from '../../src/controllers/core/grant-controller.ts';
 import { registrationCondition } from '../../src/controllers/core/registration-controller.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
-import { claimInput, grantInput, registrationInputs } from '../../src/controllers/quota/snapshot.ts';
 import { nextBucketStatus, nextClaimStatus } from '../../src/controllers/quota/status.ts';
 import { bucketName, decide, formatConsumerKey } from '../../src/quota/index.ts';
 import type { KubeClient } from '../../src/runtime/index.ts';

@@ -10,6 +10,12 @@ start_run() {
   export KUBE_BIN
 }
 
+# check_layers: the dependency rules of src/ (.dependency-cruiser.cjs); prints each violation and the rule it breaks.
+# Run through the project's Node (dependency-cruiser needs Node 22 or later; the machine's may be older).
+check_layers() {
+  "$node" node_modules/dependency-cruiser/bin/dependency-cruiser.mjs src --config .dependency-cruiser.cjs --output-type err
+}
+
 # run_tests PATTERN...: one node --test run, files one at a time (each integration file starts a control plane).
 run_tests() {
   echo "== tests: $*"

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LABEL_AUTO_CREATED, LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
 import { makeClaim } from '../api/testing.ts';
+import type { Verdict } from '../webhook/review.ts';
 import { protectedChanges } from './claim-guard.ts';
 import { resourceClaimHandler } from './handlers/resource-claim.ts';
 import { admissionRequest, listView, signal, statusOf, testGuard } from './handlers/testing.ts';
-import type { Verdict } from './review.ts';
 
 const OPERATOR = 'system:serviceaccount:quota-system:milo-quota-operator';
 const GC = 'system:serviceaccount:kube-system:generic-garbage-collector';

@@ -15,11 +15,11 @@ import {
   type OwnerReference,
   type ResourceClaim,
 } from '../api/index.ts';
-import { type ClaimObject, recordedUid } from '../controllers/index.ts';
+import { type ClaimObject, recordedUid } from '../cache/index.ts';
 import { claimOutcome } from '../quota/index.ts';
 import type { ResourceRef } from '../runtime/index.ts';
+import type { AdmissionRequest, AdmissionUserInfo } from '../webhook/review.ts';
 import { type AccessAttributes, qualifiedResource, type RequesterChecks } from './requester-access.ts';
-import type { AdmissionRequest, AdmissionUserInfo } from './review.ts';
 
 /** The ClusterRole (config/rbac/user_roles.yaml) that grants `release` on claims. */
 export const RELEASER_ROLE = 'milo-quota-claim-releaser';

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clientConfigFor, renderConfiguration } from './configuration.ts';
 import {
   ConfigurationMissingError,
+  clientConfigFor,
   missingWebhooks,
   ownedFields,
   pointAtUrlPatch,
-} from './configuration-write.ts';
-import { enforcementConfiguration } from './enforcement-webhook.ts';
+  renderConfiguration,
+} from '../webhook/index.ts';
+import { enforcementConfiguration } from './enforce/enforcement-configuration.ts';
 import { shippedWebhookConfigurations } from './manifests.ts';
 import { quotaValidationConfiguration } from './quota-webhook.ts';
 

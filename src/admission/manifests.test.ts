@@ -11,9 +11,8 @@ import {
   WEBHOOK_MANIFEST,
   webhookManifestCurrent,
 } from '../../scripts/gen-webhooks.ts';
-import { clientConfigFor, renderConfiguration } from './configuration.ts';
-import { ownedFields } from './configuration-write.ts';
-import { enforcementConfiguration } from './enforcement-webhook.ts';
+import { clientConfigFor, ownedFields, renderConfiguration } from '../webhook/index.ts';
+import { enforcementConfiguration } from './enforce/enforcement-configuration.ts';
 import { shippedWebhookConfigurations } from './manifests.ts';
 import {
   OWN_CLAIM_CREATES_CONDITION,

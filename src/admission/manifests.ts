@@ -2,8 +2,8 @@
 // from the same specs the operator serves, so names, paths, rules and settings cannot drift apart. They point
 // at the webhook Service and leave out what the operator owns: every caBundle, and the enforcement webhook's
 // rules (configuration-write.ts). Git, Argo CD and the operator then never write the same field.
-import { clientConfigFor, renderConfiguration, type WebhookConfigurationSpec } from './configuration.ts';
-import { enforcementConfiguration } from './enforcement-webhook.ts';
+import { clientConfigFor, renderConfiguration, type WebhookConfigurationSpec } from '../webhook/index.ts';
+import { enforcementConfiguration } from './enforce/enforcement-configuration.ts';
 import { quotaValidationConfiguration } from './quota-webhook.ts';
 
 export interface ShippedOptions {

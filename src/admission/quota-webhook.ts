@@ -2,17 +2,16 @@
 // (controller-runtime's `/validate-<group>-<version>-<kind>` naming), CREATE and UPDATE of the main resource
 // only (status writes go to the status subresource and are not intercepted), failurePolicy Fail.
 import { GROUP, KIND_DEFINITIONS, type QuotaKind, type ResourceRegistration, VERSION } from '../api/index.ts';
-import type { QuotaCaches } from '../controllers/index.ts';
+import type { QuotaCache, TypedCache } from '../cache/index.ts';
+import type { MatchCondition, WebhookConfigurationSpec } from '../webhook/index.ts';
+import type { AdmissionHandler } from '../webhook/review.ts';
 import type { ClaimGuardDeps } from './claim-guard.ts';
-import type { MatchCondition, WebhookConfigurationSpec } from './configuration.ts';
 import { allowanceBucketHandler } from './handlers/allowance-bucket.ts';
 import { claimCreationPolicyHandler } from './handlers/claim-creation-policy.ts';
-import { type CacheView, cacheView } from './handlers/common.ts';
 import { grantCreationPolicyHandler } from './handlers/grant-creation-policy.ts';
 import { resourceClaimHandler } from './handlers/resource-claim.ts';
 import { resourceGrantHandler } from './handlers/resource-grant.ts';
 import { resourceRegistrationHandler } from './handlers/resource-registration.ts';
-import type { AdmissionHandler } from './review.ts';
 
 export const QUOTA_VALIDATION_CONFIGURATION = 'milo-quota-validation';
 
@@ -21,7 +20,7 @@ export function quotaWebhookPath(kind: QuotaKind): string {
 }
 
 export interface QuotaWebhookDeps {
-  readonly registrations: CacheView<ResourceRegistration>;
+  readonly registrations: Pick<TypedCache<ResourceRegistration>, 'list' | 'synced'>;
   /** The operator's own username: the only writer of AllowanceBuckets. */
   readonly operatorIdentity: () => Promise<string>;
   /** Who may charge consumers and free claims (SPEC §12). */
@@ -29,11 +28,11 @@ export interface QuotaWebhookDeps {
 }
 
 export function quotaWebhookDeps(
-  caches: QuotaCaches,
+  caches: QuotaCache,
   operatorIdentity: () => Promise<string>,
   claimGuard: ClaimGuardDeps,
 ): QuotaWebhookDeps {
-  return { registrations: cacheView(caches.registrations), operatorIdentity, claimGuard };
+  return { registrations: caches.registrations, operatorIdentity, claimGuard };
 }
 
 /** The handler of each quota kind. */

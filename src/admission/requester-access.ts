@@ -7,7 +7,7 @@
 // operator itself are recognised by name, with no API call. Answers are cached for a few seconds (bounded),
 // so a burst of requests from one service costs one review.
 import { AnswerCache, type KubeClient, subjectAccessReview } from '../runtime/index.ts';
-import type { AdmissionUserInfo } from './review.ts';
+import type { AdmissionUserInfo } from '../webhook/review.ts';
 
 /** What a SubjectAccessReview asks about: RBAC's resourceAttributes. */
 export interface AccessAttributes {

@@ -2,20 +2,22 @@
 // mounted files), the HTTPS server with the quota-kind handlers, the webhook configurations, and the
 // readiness check. Other webhooks (enforcement) register their handlers and configurations on the result.
 import { isIP } from 'node:net';
-import { findClaimObject, type QuotaCaches, type ResourceDiscovery } from '../controllers/index.ts';
+import { findClaimObject, type QuotaCache, type ResourceDiscovery } from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
-import { ClientCaFile } from './certs/client-ca.ts';
-import { FileCertificates } from './certs/files.ts';
-import { SelfManagedCertificates } from './certs/self-managed.ts';
-import type { CertificateSource } from './certs/source.ts';
-import type { ClaimGuardDeps } from './claim-guard.ts';
+import { ClientCaFile } from '../webhook/certs/client-ca.ts';
+import { FileCertificates } from '../webhook/certs/files.ts';
+import { SelfManagedCertificates } from '../webhook/certs/self-managed.ts';
+import type { CertificateSource } from '../webhook/certs/source.ts';
 import {
   type WebhookConfigurationSpec,
   WebhookConfigurations,
   type WebhookEndpoint,
-} from './configuration.ts';
+} from '../webhook/index.ts';
+import type { ServerLimits } from '../webhook/limits.ts';
+import type { AdmissionHandler } from '../webhook/review.ts';
+import { type ClientAuthentication, WebhookServer } from '../webhook/server.ts';
+import type { ClaimGuardDeps } from './claim-guard.ts';
 import { operatorIdentity } from './identity.ts';
-import type { ServerLimits } from './limits.ts';
 import {
   ownClaimCreator,
   quotaHandlers,
@@ -24,8 +26,6 @@ import {
   quotaWebhookPath,
 } from './quota-webhook.ts';
 import { RequesterAccess } from './requester-access.ts';
-import type { AdmissionHandler } from './review.ts';
-import { type ClientAuthentication, WebhookServer } from './server.ts';
 
 export interface WebhookOptions {
   /** The operator's namespace: the Service's and the certificate Secret's. */
@@ -129,7 +129,7 @@ export function claimGuardFor(
 
 export function setupWebhooks(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   discovery: ResourceDiscovery,
   options: WebhookOptions,
 ): Webhooks {

@@ -1,5 +1,6 @@
 // ClaimCreationPolicy (cluster-scoped): at admission, a create of the trigger kind that meets the
 // constraints gets a ResourceClaim rendered from the template, and is admitted only if it is granted.
+import { isConditionTrue } from './conditions.ts';
 import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
 import { claimTriggerResourceSchema, triggerSchema } from './grant-creation-policy.ts';
 import type { QuotaObject } from './meta.ts';
@@ -71,6 +72,11 @@ export type ClaimCreationPolicy = QuotaObject<
   ClaimCreationPolicySpec,
   ClaimCreationPolicyStatus
 >;
+
+/** Whether a policy is enforced now: Ready and not disabled. Enforcement and the webhook's rules follow this. */
+export function claimPolicyApplies(policy: ClaimCreationPolicy): boolean {
+  return policy.spec.disabled !== true && isConditionTrue(policy.status?.conditions, CONDITION_READY);
+}
 
 export const claimCreationPolicyDefinition: KindDefinition = {
   kind: CLAIM_CREATION_POLICY,

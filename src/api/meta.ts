@@ -1,5 +1,6 @@
 // API group constants and the Kubernetes object envelope, as they appear on the wire (JSON), so timestamps
 // are RFC 3339 strings rather than Date objects.
+import type { ObjectMeta } from '../runtime/types.ts';
 
 export const GROUP = 'quota.miloapis.com';
 export const VERSION = 'v1alpha1';
@@ -10,29 +11,8 @@ export const CATEGORY = 'milo-quota';
 
 export type ApiVersion = typeof API_VERSION;
 
-export interface OwnerReference {
-  apiVersion: string;
-  kind: string;
-  name: string;
-  uid: string;
-  controller?: boolean;
-  blockOwnerDeletion?: boolean;
-}
-
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  ownerReferences?: OwnerReference[];
-  finalizers?: string[];
-}
+/** Kubernetes object metadata: one definition, the runtime's (the runtime reads it generically). */
+export type { ObjectMeta, OwnerReference } from '../runtime/types.ts';
 
 /** The common shape of the six quota kinds. `status` is absent until a controller (or a default) sets it. */
 export interface QuotaObject<K extends string, Spec, Status> {

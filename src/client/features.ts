@@ -5,7 +5,7 @@
 // project's informer), so a check is a map lookup and follows grants within the watch's latency.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type AllowanceBucket, FEATURE_TYPE, type ResourceRegistration } from '../api/index.ts';
-import { RESOURCES } from '../controllers/resources.ts';
+import { RESOURCES } from '../cache/index.ts';
 import { type ConsumerRefInput, formatConsumerKey, featureEnabled as limitEnables } from '../quota/index.ts';
 import {
   createLogger,

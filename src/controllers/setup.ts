@@ -1,24 +1,24 @@
-// Wires every quota controller into a manager (Milo's controllers/setup.go): one shared informer per kind,
-// the indexes the reconcilers query, then each controller.
+// Wires every quota controller into a manager (Milo's controllers/setup.go): the quota cache (one shared
+// informer per kind, indexed: src/cache), then each controller.
+
 import {
   type ContextConsumerRule,
   DEFAULT_CONTEXT_CONSUMER_LABELS,
   parseContextConsumerRules,
-} from '../admission/context-consumer.ts';
+} from '../admission/enforce/context-consumer.ts';
+import type { MemberRegistry } from '../cache/index.ts';
+import { QuotaCache, ResourceDiscovery } from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
 import { setupGrantController } from './core/grant-controller.ts';
 import { setupRegistrationController } from './core/registration-controller.ts';
-import { ResourceDiscovery } from './discovery.ts';
-import { addIndexes } from './indexes.ts';
 import {
   type ClaimLifecycleOptions,
   setupClaimLifecycleController,
 } from './lifecycle/claim-lifecycle-controller.ts';
-import { type MemberRegistry, setupMemberRegistry } from './members/registry.ts';
+import { setupMemberRegistry } from './members/registry.ts';
 import { setupClaimPolicyStatusController } from './policy/claim-creation-policy-controller.ts';
 import { type ParentContextMode, parentContextsFrom, setupGrantPolicyControllers } from './policy/index.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './quota/consumer-controller.ts';
-import { type QuotaCaches, quotaCaches } from './resources.ts';
 
 export type QuotaControllerOptions = ConsumerControllerOptions &
   ClaimLifecycleOptions & {
@@ -31,7 +31,7 @@ export type QuotaControllerOptions = ConsumerControllerOptions &
   };
 
 export interface QuotaControllers {
-  readonly caches: QuotaCaches;
+  readonly caches: QuotaCache;
   readonly discovery: ResourceDiscovery;
   /** The member registry, running when `parentContext` is `members`. */
   readonly members?: MemberRegistry;
@@ -44,9 +44,8 @@ function defaultRules(): ContextConsumerRule[] {
 }
 
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
-  const caches = quotaCaches(mgr.informers);
+  const caches = new QuotaCache(mgr.informers);
   const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
-  addIndexes(caches);
   setupRegistrationController(mgr, caches);
   const consumers = setupConsumerController(mgr, caches, options);
   setupGrantController(mgr, caches, consumers.statusWritten);

@@ -1,7 +1,7 @@
 // Certificates for a local control plane: one CA that signs the apiserver's serving certificate and the
 // admin client certificate, the service account signing key pair, and a separate webhook-client CA with the
 // certificate the apiserver presents to admission webhooks. ECDSA P-256, like envtest's tinyca.
-// The generation itself is shared with the webhook's self-managed certificates (src/admission/certs).
+// The generation itself is shared with the webhook's self-managed certificates (src/webhook/certs, src/runtime/pki.ts).
 import { webcrypto } from 'node:crypto';
 import {
   type CertificateAuthority,
@@ -11,7 +11,7 @@ import {
   type PemPair,
   privateKeyPem,
   publicKeyPem,
-} from '../admission/certs/pki.ts';
+} from '../runtime/pki.ts';
 
 export { type CertificateAuthority, createCertificateAuthority, issueLeaf, type LeafOptions, type PemPair };
 

@@ -3,9 +3,9 @@ import { X509Certificate } from 'node:crypto';
 import https from 'node:https';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
-import { splitPemBundle } from '../admission/index.ts';
 import { MetricsAccess } from '../runtime/metrics-auth.ts';
 import { close, metricsHandler, serve } from '../runtime/servers.ts';
+import { splitPemBundle } from '../webhook/index.ts';
 import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
 
 function get(port: number, token?: string): Promise<{ status: number; body: string }> {

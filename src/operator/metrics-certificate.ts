@@ -1,8 +1,7 @@
 // The serving certificate of the secure metrics endpoint: made in memory at start and never stored, as
 // controller-runtime does without a cert dir. Scrapers verify the token exchange, not the server: Prometheus
 // uses insecure_skip_verify for it (docs/deploy.md "Metrics"). Lasts a year; a restart makes a new one.
-import { createCertificateAuthority, issueLeaf } from '../admission/index.ts';
-import type { TlsPair } from '../runtime/index.ts';
+import { createCertificateAuthority, issueLeaf, type TlsPair } from '../runtime/index.ts';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 

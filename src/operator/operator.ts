@@ -6,15 +6,16 @@ import {
   ClaimWaiter,
   chargeRefusal,
   ENFORCEMENT_PATH,
+  enforcementConfiguration,
   enforcementHandler,
   namespaceLabelsFrom,
-  setupEnforcementWebhookController,
   setupWebhooks,
   tapClaimCreates,
   tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
-import { asKubeObject, setupQuotaControllers } from '../controllers/index.ts';
+import { asKubeObject } from '../cache/index.ts';
+import { setupEnforcementWebhookController, setupQuotaControllers } from '../controllers/index.ts';
 import { compileBucketNamespace, MILO_BUCKET_NAMESPACE_EXPRESSION } from '../policy/index.ts';
 import { bucketNamer } from '../quota/index.ts';
 import {
@@ -137,9 +138,8 @@ export function startOperator(
     setupEnforcementWebhookController(manager, {
       policies: caches.claimPolicies,
       discovery,
-      configure: (spec) => webhooks.configure(spec),
-      operatorNamespace: options.namespace,
-      timeoutSeconds,
+      configure: (rules) =>
+        webhooks.configure(enforcementConfiguration(rules, options.namespace, timeoutSeconds)),
     });
   }
   const abort = new AbortController();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { load } from 'js-yaml';
-import { createCertificateAuthority } from '../admission/certs/pki.ts';
+import { createCertificateAuthority } from '../runtime/pki.ts';
 import { parseOperatorOptions } from './options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseOperatorOptions(argv, env);

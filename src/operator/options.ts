@@ -1,14 +1,14 @@
 // The operator's settings: flags first, then environment, then defaults. Every bad value is refused with
 // the flag's name and how to fix it, before anything starts.
 import { parseArgs } from 'node:util';
-import { readCaBundleSync } from '../admission/certs/client-ca.ts';
 import {
   type ContextConsumerRule,
   DEFAULT_CONTEXT_CONSUMER_LABELS,
   parseContextConsumerRules,
-} from '../admission/context-consumer.ts';
-import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../admission/limits.ts';
+} from '../admission/enforce/context-consumer.ts';
 import type { ParentContextMode } from '../controllers/policy/verdict.ts';
+import { readCaBundleSync } from '../webhook/certs/client-ca.ts';
+import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../webhook/limits.ts';
 import type { TracingSettings } from './tracing.ts';
 
 export interface OperatorOptions {
@@ -86,11 +86,11 @@ export interface WebhookSettings {
   readonly clientCaFile: string | undefined;
   /** With clientCaFile: the client certificate's subject CN must be one of these; empty accepts any. */
   readonly clientNames: readonly string[];
-  /** The server limits an operator may tune (the others keep src/admission/limits.ts' defaults). */
+  /** The server limits an operator may tune (the others keep src/webhook/limits.ts' defaults). */
   readonly limits?: WebhookLimitSettings;
   /**
    * `--context-consumer-labels`: namespace labels that name the consumer of a claim whose template has no
-   * consumerRef, first present wins (src/admission/context-consumer.ts). Default Milo's Project, then
+   * consumerRef, first present wins (src/admission/enforce/context-consumer.ts). Default Milo's Project, then
    * Organization labels (also when unset here); empty turns it off.
    */
   readonly contextConsumerRules?: readonly ContextConsumerRule[];

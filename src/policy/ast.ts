@@ -1,6 +1,9 @@
 // Walking a parsed CEL expression: the children of a node, and every node in order. Shared by the cost
 // estimate and the field-reference analysis.
-import type { Expr } from './check.ts';
+import type { parse } from '@bufbuild/cel';
+
+/** A parsed CEL expression (the checker, the cost model and the reference finder walk it). */
+export type Expr = ReturnType<typeof parse>['expr'];
 
 /** Every node of the AST, parents before children (a snapshot, so callers may rewrite while iterating). */
 export function walk(root: Expr): Expr[] {

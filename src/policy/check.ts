@@ -1,10 +1,9 @@
-import type { parse } from '@bufbuild/cel';
+import type { Expr } from './ast.ts';
 import { PolicyError } from './errors.ts';
 import { resolveCall } from './signatures.ts';
 import { asMap, type CheckType, fits, formatType, join, T } from './types.ts';
 
-/** The parsed CEL AST as @bufbuild/cel produces it. */
-export type Expr = ReturnType<typeof parse>['expr'];
+export type { Expr } from './ast.ts';
 
 /**
  * Deepest AST the checker accepts. cel-go's parser stops at 250 levels of recursion; the library's parser

@@ -1,6 +1,5 @@
 import { type CelValue, isCelList, isCelMap } from '@bufbuild/cel';
-import { walk } from './ast.ts';
-import type { Expr } from './check.ts';
+import { type Expr, walk } from './ast.ts';
 
 /**
  * Cost accounting. @bufbuild/cel 0.6.1 has no cost tracker (cel-go's `CostLimit`), so we meter evaluation

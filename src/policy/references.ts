@@ -2,8 +2,9 @@
 // trigger caches keep only those keys (a tenant's 250 KB annotation that no policy reads costs nothing), so
 // the answer must never be too small: any use of the maps, or of `trigger` or `trigger.metadata`, other than
 // a constant key (`.key`, `["key"]`, `has(...)`, `[?"key"]`) means every key.
+
+import type { Expr } from './ast.ts';
 import { children } from './ast.ts';
-import type { Expr } from './check.ts';
 
 export type KeyRefs = { readonly all: true } | { readonly all: false; readonly keys: ReadonlySet<string> };
 

@@ -66,7 +66,7 @@ export function validateClaimCreationPolicy(
   errors.push(...(compileClaimCreationPolicy(policy, options).errors ?? []));
   if (options.mode === 'admission') return errors;
   // No consumerRef is fine (Milo 696c4c7e): the webhook takes the consumer from the request's namespace
-  // (src/admission/context-consumer.ts) and refuses, naming what to set, when none resolves.
+  // (src/admission/enforce/context-consumer.ts) and refuses, naming what to set, when none resolves.
   return [...errors, ...claimCreationPolicyRegistrationErrors(policy, options.registrations)];
 }
 

@@ -65,6 +65,14 @@ export {
 } from './metrics-auth.ts';
 export { microTime } from './micro-time.ts';
 export {
+  type CertificateAuthority,
+  createCertificateAuthority,
+  issueLeaf,
+  type LeafOptions,
+  loadCertificateAuthority,
+  type PemPair,
+} from './pki.ts';
+export {
   allOf,
   annotationsChanged,
   anyOf,

@@ -5,8 +5,8 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createCertificateAuthority, issueLeaf } from '../admission/certs/pki.ts';
 import { kubeRequest, openStream } from './kube-http.ts';
+import { createCertificateAuthority, issueLeaf } from './pki.ts';
 
 describe('kubeRequest transport', () => {
   let server: https.Server;

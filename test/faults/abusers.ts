@@ -1,7 +1,7 @@
 // Starts the abusive clients of connection-abuse.test.ts in a worker thread (abusers-worker.ts) and reads
 // how many of their connections are open right now.
 import { Worker } from 'node:worker_threads';
-import type { PemPair } from '../../src/admission/index.ts';
+import type { PemPair } from '../../src/runtime/index.ts';
 
 export const ABUSE_KINDS = [
   /** past TLS with the client certificate, then headers trickling in */

@@ -8,7 +8,7 @@
 // end of every create are counted, and the server's limit counters show each limit cut clients off.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { useControlPlane } from '../support/cluster.ts';

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LABEL_RESOURCE_UID, type ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { type ControlPlane, freePort } from '../../src/envtest/index.ts';
 import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
 import {

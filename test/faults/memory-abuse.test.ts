@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { load } from 'js-yaml';
 import type { ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import {
   createClient,

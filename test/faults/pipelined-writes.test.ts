@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { makeClaim, org } from '../support/builders.ts';
 import { useControlPlane } from '../support/cluster.ts';
 import { OperatorProcess } from '../support/operator-process.ts';

@@ -3,7 +3,7 @@
 // bucket equal to the sum over claims, nothing left undecided.
 import assert from 'node:assert/strict';
 import type { AllowanceBucket, ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { bucketName, formatConsumerKey } from '../../src/quota/index.ts';
 import {

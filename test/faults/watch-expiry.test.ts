@@ -5,7 +5,7 @@
 // operator's last resourceVersion before it is let go with SIGCONT.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane } from '../../src/envtest/index.ts';
 import { KubeApiError, kubeRequest, openStream, resourcePath } from '../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';

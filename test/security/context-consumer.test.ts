@@ -1,12 +1,12 @@
 // A claim policy without consumerRef (Milo's Secret policy) charges the consumer named by the request
-// namespace's labels (src/admission/context-consumer.ts). Played by a tenant: alice holds the shipped `edit`
+// namespace's labels (src/admission/enforce/context-consumer.ts). Played by a tenant: alice holds the shipped `edit`
 // and `admin` roles in her namespace team-a, mapped to Project alice-proj (1 Secret); bob's team-b is mapped
 // to Project bob-proj (5 Secrets). Every way she has to make bob's Project pay is tried through
 // kubectl --as, and the test ends with the invariants and bob's bucket untouched.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { kubeRequest, type ResourceRef, resourcePath } from '../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { enforcementCovers, kubectlOk, repoPath } from '../support/kube.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { OWN_CLAIM_CREATES_CONDITION } from '../../src/admission/quota-webhook.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
 import { createClient, type KubeClient, type ResourceRef } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Condition, ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';

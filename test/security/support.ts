@@ -8,7 +8,7 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import type { ControlPlane, KubectlResult } from '../../src/envtest/index.ts';
 import { formatConsumerKey } from '../../src/quota/index.ts';
 import {

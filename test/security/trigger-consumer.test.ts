@@ -3,7 +3,7 @@
 // Projects cannot create one that names someone else's Organization.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';
 import { kubectlOk } from '../support/kube.ts';

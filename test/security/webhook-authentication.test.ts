@@ -7,12 +7,19 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { createCertificateAuthority, issueLeaf, quotaWebhookPath } from '../../src/admission/index.ts';
+import { quotaWebhookPath } from '../../src/admission/index.ts';
 import type { ResourceClaim } from '../../src/api/index.ts';
-import { RESOURCES } from '../../src/controllers/index.ts';
+import { RESOURCES } from '../../src/cache/index.ts';
 import { WEBHOOK_CLIENT_NAME } from '../../src/envtest/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
-import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
+import {
+  createCertificateAuthority,
+  createClient,
+  issueLeaf,
+  type KubeClient,
+  kubeRequest,
+  resourcePath,
+} from '../../src/runtime/index.ts';
 import { postReview } from '../support/admission.ts';
 import { makeGrant, makeRegistration, org } from '../support/builders.ts';
 import { eventually, useControlPlane } from '../support/cluster.ts';

@@ -2,8 +2,9 @@
 // webhook client certificate), for tests that must control the request (same object uid twice, a chosen
 // dry-run flag), and the same POST with any client certificate or none, for the authentication tests.
 import { request } from 'node:https';
-import type { AdmissionRequest, AdmissionResponse, PemPair } from '../../src/admission/index.ts';
 import type { RunningOperator } from '../../src/operator/operator.ts';
+import type { PemPair } from '../../src/runtime/index.ts';
+import type { AdmissionRequest, AdmissionResponse } from '../../src/webhook/index.ts';
 
 export interface ReviewReply {
   readonly status: number;

@@ -8,7 +8,7 @@ import {
   validateAllowanceBucket,
   validateAllowanceBucketUpdate,
 } from '../../api/index.ts';
-import { type AdmissionHandler, forbidden } from '../review.ts';
+import { type AdmissionHandler, forbidden } from '../../webhook/review.ts';
 import { kindHandler } from './common.ts';
 
 const owned = (bucket: AllowanceBucket) => ({ spec: bucket.spec, labels: bucket.metadata.labels ?? {} });

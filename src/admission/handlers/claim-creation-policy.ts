@@ -4,7 +4,7 @@
 // edge-case test): the status controller then reports Ready=False/ValidationFailed.
 import type { ClaimCreationPolicy } from '../../api/index.ts';
 import { validateClaimCreationPolicy } from '../../policy/index.ts';
-import type { AdmissionHandler } from '../review.ts';
+import type { AdmissionHandler } from '../../webhook/review.ts';
 import { kindHandler } from './common.ts';
 
 export function claimCreationPolicyHandler(): AdmissionHandler {

@@ -2,7 +2,6 @@
 // whose causes name the fields (Kubernetes' own shape, so kubectl prints them), and waiting for the shared
 // caches before a check that reads them.
 import { causeReason, type FieldError, formatFieldErrors, GROUP, jsonEqual } from '../../api/index.ts';
-import type { Informer } from '../../runtime/index.ts';
 import {
   type AdmissionHandler,
   type AdmissionRequest,
@@ -10,7 +9,7 @@ import {
   errored,
   invalid,
   type Verdict,
-} from '../review.ts';
+} from '../../webhook/review.ts';
 
 /** `Kind.quota.miloapis.com "name" is invalid: path: message; ...`, as the apiserver words Invalid errors. */
 export function invalidVerdict(kind: string, name: string, errors: readonly FieldError[]): Verdict {
@@ -66,33 +65,5 @@ export function kindHandler<T>(validator: KindValidator<T>): AdmissionHandler {
       return verdictFor(validator.kind, obj, await validator.update(old, obj, request, signal));
     }
     return allowed();
-  };
-}
-
-/** A read-only view of one shared cache: what cross-object checks read (tests pass a plain list). */
-export interface CacheView<T> {
-  list(): T[];
-  /** Resolves once the cache has synced; rejects if `signal` aborts first (the request's deadline). */
-  synced(signal: AbortSignal): Promise<void>;
-}
-
-/** The view of a shared informer's cache, typed as the kind it holds. */
-export function cacheView<T>(cache: { readonly informer: Informer; list(): T[] }): CacheView<T> {
-  const { informer } = cache;
-  return {
-    list: () => cache.list(),
-    synced: async (signal) => {
-      if (informer.hasSynced()) return;
-      await new Promise<void>((resolve, reject) => {
-        const onAbort = () =>
-          reject(new Error(`the ${informer.resource.plural} cache has not synced yet; retry the request`));
-        if (signal.aborted) return onAbort();
-        signal.addEventListener('abort', onAbort, { once: true });
-        void informer.synced.then(() => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        });
-      });
-    },
   };
 }

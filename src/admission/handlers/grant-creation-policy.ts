@@ -3,7 +3,7 @@
 // field and the offset. Registrations are not consulted: the policy controller reports those.
 import type { GrantCreationPolicy } from '../../api/index.ts';
 import { validateGrantCreationPolicy } from '../../policy/index.ts';
-import type { AdmissionHandler } from '../review.ts';
+import type { AdmissionHandler } from '../../webhook/review.ts';
 import { kindHandler } from './common.ts';
 
 export function grantCreationPolicyHandler(): AdmissionHandler {

@@ -13,12 +13,13 @@ import {
   validateResourceClaimAgainstRegistrations,
   validateResourceClaimUpdate,
 } from '../../api/index.ts';
+import type { TypedCache } from '../../cache/index.ts';
+import { type AdmissionHandler, type AdmissionRequest, forbidden } from '../../webhook/review.ts';
 import { type ClaimGuardDeps, chargeRefusal, releaseRefusal, relinkRefusal } from '../claim-guard.ts';
-import { type AdmissionHandler, type AdmissionRequest, forbidden } from '../review.ts';
-import { type CacheView, kindHandler } from './common.ts';
+import { kindHandler } from './common.ts';
 
 export function resourceClaimHandler(
-  registrations: CacheView<ResourceRegistration>,
+  registrations: Pick<TypedCache<ResourceRegistration>, 'list' | 'synced'>,
   guard: ClaimGuardDeps,
 ): AdmissionHandler {
   const validate = kindHandler<ResourceClaim>({

@@ -8,11 +8,12 @@ import {
   validateResourceRegistration,
   validateResourceRegistrationUpdate,
 } from '../../api/index.ts';
-import type { AdmissionHandler } from '../review.ts';
-import { type CacheView, kindHandler } from './common.ts';
+import type { TypedCache } from '../../cache/index.ts';
+import type { AdmissionHandler } from '../../webhook/review.ts';
+import { kindHandler } from './common.ts';
 
 export function resourceRegistrationHandler(
-  registrations: CacheView<ResourceRegistration>,
+  registrations: Pick<TypedCache<ResourceRegistration>, 'list' | 'synced'>,
 ): AdmissionHandler {
   return kindHandler<ResourceRegistration>({
     kind: 'ResourceRegistration',

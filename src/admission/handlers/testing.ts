@@ -1,10 +1,10 @@
 // Builders for handler tests: an AdmissionRequest for a quota object, a cache view over a plain list, and the
 // verdict's causes in a form easy to assert on.
 import type { ResourceRegistration } from '../../api/index.ts';
+import type { TypedCache } from '../../cache/index.ts';
+import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../../webhook/review.ts';
 import type { ClaimGuardDeps } from '../claim-guard.ts';
 import { type AccessAttributes, SYSTEM_CONTROLLERS } from '../requester-access.ts';
-import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../review.ts';
-import type { CacheView } from './common.ts';
 
 export function admissionRequest(
   operation: Operation,
@@ -25,11 +25,11 @@ export function admissionRequest(
   };
 }
 
-export function listView<T>(items: readonly T[]): CacheView<T> {
+export function listView<T>(items: readonly T[]): Pick<TypedCache<T>, 'list' | 'synced'> {
   return { list: () => [...items], synced: async () => {} };
 }
 
-export const noRegistrations: CacheView<ResourceRegistration> = listView([]);
+export const noRegistrations: Pick<TypedCache<ResourceRegistration>, 'list' | 'synced'> = listView([]);
 
 export const signal = (): AbortSignal => new AbortController().signal;
 

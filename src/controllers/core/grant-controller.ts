@@ -11,9 +11,8 @@ import {
   registrationLookup,
   validateResourceGrantAgainstRegistrations,
 } from '../../api/index.ts';
+import { BY_RESOURCE_TYPE, type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
 import { eventObjects, type Manager, type Reconciler, requestFor } from '../../runtime/index.ts';
-import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeCondition } from '../status-writer.ts';
 
 export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup): ConditionUpdate {
@@ -55,7 +54,7 @@ export const GRANT_WORKERS = 16;
  */
 export function setupGrantController(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   statusWritten: () => void = () => {},
 ): void {
   const reconcile: Reconciler = async (ctx, req) => {

@@ -9,9 +9,8 @@ import {
   type ResourceRegistration,
   validateRegistrationUnique,
 } from '../../api/index.ts';
+import { BY_RESOURCE_TYPE, type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
 import { eventObjects, type Manager, type Reconciler } from '../../runtime/index.ts';
-import { BY_RESOURCE_TYPE, registrationResourceType } from '../indexes.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeCondition } from '../status-writer.ts';
 
 export function registrationCondition(
@@ -39,7 +38,7 @@ export function registrationCondition(
   };
 }
 
-export function setupRegistrationController(mgr: Manager, caches: QuotaCaches): void {
+export function setupRegistrationController(mgr: Manager, caches: QuotaCache): void {
   const reconcile: Reconciler = async (ctx, req) => {
     const reg = caches.registrations.get('', req.name);
     if (reg === undefined) return {};

@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { LABEL_AUTO_CREATED, type ResourceClaim } from '../../api/index.ts';
 import { ORG, PROJECTS } from '../../api/testing.ts';
+import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually, FakeManager } from '../../runtime/fake/index.ts';
 import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
-import { addIndexes } from '../indexes.ts';
-import { quotaCaches, RESOURCES } from '../resources.ts';
 import { setupClaimLifecycleController } from './claim-lifecycle-controller.ts';
 
 const PROJECT: ResourceRef = {
@@ -30,8 +29,7 @@ afterEach(async () => {
 function setup() {
   const clock = { now: T0 };
   const mgr = new FakeManager({ now: () => clock.now });
-  const caches = quotaCaches(mgr.informers);
-  addIndexes(caches);
+  const caches = new QuotaCache(mgr.informers);
   const discovery = {
     resolveGroupKind: async (group: string, kind: string) =>
       group === PROJECT.group && kind === PROJECT.kind ? PROJECT : undefined,

@@ -13,6 +13,15 @@ import {
   type OwnerReference,
   type ResourceClaim,
 } from '../../api/index.ts';
+import type { ResourceDiscovery } from '../../cache/index.ts';
+import {
+  BY_RESOURCE_REF,
+  deleteClaim,
+  findClaimObject,
+  type QuotaCache,
+  RESOURCES,
+  resourceRefKey,
+} from '../../cache/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import {
   type ControllerHost,
@@ -25,11 +34,7 @@ import {
   requestFor,
   resourceId,
 } from '../../runtime/index.ts';
-import { deleteClaim, findClaimObject } from '../claims.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
-import { BY_RESOURCE_REF, resourceRefKey } from '../indexes.ts';
 import { AccessChecker } from '../policy/access.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 
 export interface ClaimLifecycleOptions {
   /** How long an auto-created claim may wait for its object to appear. Default 30 s (Milo's). */
@@ -44,7 +49,7 @@ type Step = { readonly requeueAfterMs?: number };
 
 export function setupClaimLifecycleController(
   mgr: ControllerHost,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   discovery: Pick<ResourceDiscovery, 'resolveGroupKind'>,
   options: ClaimLifecycleOptions = {},
 ): void {
@@ -120,7 +125,7 @@ export function setupClaimLifecycleController(
 }
 
 /** The claims whose resourceRef names `owner` (explicitly by namespace, or implicitly by the claim's own). */
-function claimsNaming(caches: QuotaCaches, resource: ResourceRef, owner: KubeObject): ResourceClaim[] {
+function claimsNaming(caches: QuotaCache, resource: ResourceRef, owner: KubeObject): ResourceClaim[] {
   const namespace = owner.metadata?.namespace ?? '';
   const name = owner.metadata?.name ?? '';
   const explicit = caches.claims.byIndex(

@@ -10,6 +10,7 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../api/index.ts';
+import { type Member, type MemberRegistry, type QuotaCache, RESOURCES } from '../../cache/index.ts';
 import {
   type EventRecorder,
   IDENTITY_VIEW,
@@ -24,9 +25,7 @@ import {
   requestFor,
   resourceId,
 } from '../../runtime/index.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 import { type MemberObject, memberClaimFate } from './claim-fate.ts';
-import type { Member, MemberRegistry } from './registry.ts';
 
 export interface MemberClaimsOptions {
   /** How long an object may take to appear in the member after its admission. Default 30 s. */
@@ -72,7 +71,7 @@ interface MemberWatches {
 
 export function setupMemberClaimsController(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   registry: MemberRegistry,
   options: MemberClaimsOptions = {},
 ): void {

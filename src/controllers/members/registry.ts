@@ -13,6 +13,7 @@ import {
   type MemberSecret,
   parseMemberSecret,
 } from '../../api/index.ts';
+import type { Member, MemberRegistry } from '../../cache/index.ts';
 import {
   createClient,
   type EventRecorder,
@@ -39,13 +40,6 @@ export const ANNOTATION_MEMBER_SINCE = 'quota.miloapis.com/member-since';
 
 export type MemberState = 'Ready' | 'Unreachable' | 'Invalid';
 
-/** A registered, valid member: its connection, whether it answered the last probe. */
-export interface Member {
-  readonly cluster: MemberCluster;
-  readonly client: KubeClient;
-  readonly reachable: boolean;
-}
-
 export interface MemberRegistryOptions {
   /** The operator's namespace: member Secrets are read there only. */
   readonly namespace: string;
@@ -53,16 +47,6 @@ export interface MemberRegistryOptions {
   readonly probeIntervalMs?: number;
   /** A probe's deadline. Default 5 s. */
   readonly probeTimeoutMs?: number;
-}
-
-/** The members by name, as the registry last saw them. */
-export interface MemberRegistry {
-  get(name: string): Member | undefined;
-  list(): readonly Member[];
-  /** Called after a member is added, changed or removed (by name). */
-  onChange(listener: (name: string) => void): () => void;
-  /** Whether every member Secret listed so far has been read once: before that, "no such member" may be wrong. */
-  hasSynced(): boolean;
 }
 
 /** A kubeconfig for one member, from its Argo CD connection settings. */

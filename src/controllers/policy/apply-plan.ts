@@ -3,6 +3,7 @@
 // not the one deleted), with one Event on the trigger per change. Every action is tried; failures are
 // returned for the caller to retry.
 import type { ResourceGrant } from '../../api/index.ts';
+import { RESOURCES } from '../../cache/index.ts';
 import {
   type EventRecorder,
   errorFields,
@@ -13,7 +14,6 @@ import {
   type KubeObject,
   type Logger,
 } from '../../runtime/index.ts';
-import { RESOURCES } from '../resources.ts';
 import { FIELD_MANAGER } from '../status-writer.ts';
 import type { GrantAction } from './plan.ts';
 

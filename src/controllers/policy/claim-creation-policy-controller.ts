@@ -17,6 +17,8 @@ import {
   setCondition,
   statusEqual,
 } from '../../api/index.ts';
+import type { ResourceDiscovery } from '../../cache/index.ts';
+import { type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
 import { validateClaimCreationPolicy } from '../../policy/index.ts';
 import {
   eventObjects,
@@ -25,9 +27,6 @@ import {
   type Reconciler,
   requestFor,
 } from '../../runtime/index.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
-import { registrationResourceType } from '../indexes.ts';
-import { type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { crdChangesFor } from './crd-events.ts';
 import { notServedMessage, triggerKindOf } from './trigger-kind.ts';
@@ -90,7 +89,7 @@ export async function triggerProblem(
 
 export function setupClaimPolicyStatusController(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   discovery: ResourceDiscovery,
 ): void {
   const policies = caches.claimPolicies.informer;

@@ -1,6 +1,8 @@
 // CRD changes as a source for the policy status controllers: a CRD that appears, changes what it serves or
 // goes away re-queues the policies (of either kind) whose trigger names its group and kind, at any version,
 // so Ready follows the apiserver without a restart or a poll.
+
+import { crdGroupKinds, groupKindKey, servingChanged } from '../../cache/index.ts';
 import {
   eventObjects,
   type Informer,
@@ -8,7 +10,6 @@ import {
   requestFor,
   type Source,
 } from '../../runtime/index.ts';
-import { crdGroupKinds, groupKindKey, servingChanged } from '../crds.ts';
 import { triggerKindOf } from './trigger-kind.ts';
 
 export const BY_TRIGGER_GROUP_KIND = 'policy.triggerGroupKind';

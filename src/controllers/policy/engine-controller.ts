@@ -4,9 +4,9 @@
 // replays the kind's objects, and a policy change re-queues every object of its kind (engine-sources.ts),
 // so a policy that becomes Ready processes the existing objects at once instead of on a periodic resync.
 import type { GrantCreationPolicy } from '../../api/index.ts';
+import type { QuotaCache } from '../../cache/index.ts';
 import { grantPolicyTriggerRefs, type MetadataRefs, mergeRefs, NO_REFS } from '../../policy/index.ts';
 import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
-import type { QuotaCaches } from '../resources.ts';
 import { applyPlan } from './apply-plan.ts';
 import { evaluatePolicy, mayBelongToKind, type PolicyOutcome } from './desired-grant.ts';
 import { policyKindKey, watchEngineSources } from './engine-sources.ts';
@@ -36,7 +36,7 @@ export function kindTriggerRefs(
 
 export function setupGrantEngine(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   verdicts: PolicyVerdicts,
   kinds: TriggerKinds,
   parents?: ParentContexts,

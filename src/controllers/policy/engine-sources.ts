@@ -3,6 +3,7 @@
 // triggers deleted while nobody watched are found too); a grant changed or deleted by hand. A kind watched
 // for the first time also re-queues the triggers its policies' grants name, for the same reason.
 import type { GrantCreationPolicy } from '../../api/index.ts';
+import type { QuotaCache } from '../../cache/index.ts';
 import {
   type Controller,
   eventObjects,
@@ -10,7 +11,6 @@ import {
   type ObjectEvent,
   type Request,
 } from '../../runtime/index.ts';
-import type { QuotaCaches } from '../resources.ts';
 import { addUidIndex, BY_POLICY, grantPolicy, grantTriggerUid, objectUid } from './indexes.ts';
 import { kindKey, triggerKindOf, triggerRequest } from './trigger-kind.ts';
 import type { TriggerKinds, WatchedKind } from './trigger-kinds.ts';
@@ -32,7 +32,7 @@ export function policyChanged(event: ObjectEvent): boolean {
 
 export function watchEngineSources(
   controller: Controller,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   kinds: TriggerKinds,
   onDeleted: (trigger: KubeObject) => void,
 ): (policy: GrantCreationPolicy) => void {

@@ -1,8 +1,8 @@
 // Public surface of the policy controllers: the GrantCreationPolicy status controller and the
 // grant-creation engine, wired onto a manager and the shared quota caches.
+
+import type { QuotaCache, ResourceDiscovery } from '../../cache/index.ts';
 import type { Manager } from '../../runtime/index.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
-import type { QuotaCaches } from '../resources.ts';
 import { AccessChecker } from './access.ts';
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
@@ -34,7 +34,7 @@ export interface GrantPolicyOptions extends PolicyStatusOptions {
 
 export function setupGrantPolicyControllers(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   options: GrantPolicyOptions,
 ): void {
   if (options.parentContext === 'members' && options.parents === undefined)

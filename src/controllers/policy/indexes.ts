@@ -1,8 +1,8 @@
 // Cache indexes of the grant-creation engine: generated grants by the trigger uid and by the policy stamped
 // on them (the only way the operator finds its grants), and trigger objects by uid (the engine's key).
 import { LABEL_POLICY, LABEL_TRIGGER_UID } from '../../api/index.ts';
+import type { QuotaCache } from '../../cache/index.ts';
 import type { Informer, KubeObject } from '../../runtime/index.ts';
-import type { QuotaCaches } from '../resources.ts';
 
 export const BY_TRIGGER_UID = 'policy.triggerUid';
 export const BY_POLICY = 'policy.name';
@@ -30,7 +30,7 @@ function ensureIndex(informer: Informer, name: string, fn: (obj: KubeObject) => 
   if (!informer.hasIndex(name)) informer.addIndex(name, fn);
 }
 
-export function addGrantIndexes(caches: QuotaCaches): void {
+export function addGrantIndexes(caches: QuotaCache): void {
   ensureIndex(caches.grants.informer, BY_TRIGGER_UID, grantTriggerUid);
   ensureIndex(caches.grants.informer, BY_POLICY, grantPolicy);
 }

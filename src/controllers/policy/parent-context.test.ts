@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseContextConsumerRules } from '../../admission/context-consumer.ts';
+import { parseContextConsumerRules } from '../../admission/enforce/context-consumer.ts';
 import {
   type GrantCreationPolicy,
   LABEL_MEMBER_CLUSTER,

@@ -3,7 +3,7 @@
 // Secret labels. A member stands for the consumer its claims are charged to: the first of the
 // --context-consumer-labels present on its Secret (Project before Organization), as a namespace does on one
 // cluster. A context resolves when exactly one member stands for it.
-import type { ContextConsumerRule } from '../../admission/context-consumer.ts';
+import type { ContextConsumerRule } from '../../admission/enforce/context-consumer.ts';
 import { LABEL_MEMBER } from '../../api/index.ts';
 import {
   bindVariables,

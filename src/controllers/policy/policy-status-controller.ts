@@ -6,9 +6,9 @@
 // aggregated APIs have no event the operator watches).
 // Disabling or deleting a policy keeps its grants, and an Event says so.
 import { type GrantCreationPolicy, LABEL_POLICY, statusEqual } from '../../api/index.ts';
+import type { ResourceDiscovery } from '../../cache/index.ts';
+import { asKubeObject, type QuotaCache, RESOURCES } from '../../cache/index.ts';
 import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
-import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { crdChangesFor } from './crd-events.ts';
 import { evaluatePolicy } from './desired-grant.ts';
@@ -71,7 +71,7 @@ export function summarizeParents(
 
 export function setupGrantPolicyStatusController(
   mgr: Manager,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   verdicts: PolicyVerdicts,
   kinds: TriggerKinds,
   discovery: ResourceDiscovery,

@@ -1,8 +1,9 @@
 // A trigger kind (group, version, kind as a policy names it) and the engine's work unit: one trigger object
 // of one kind, keyed by uid. The uid, not the name, is the key because it is the only link a generated grant
 // carries back to its trigger (the trigger-uid label), and it still names the trigger after it is gone.
+
+import type { CrdSummary } from '../../cache/index.ts';
 import type { Request } from '../../runtime/index.ts';
-import type { CrdSummary } from '../crds.ts';
 
 export interface TriggerKind {
   readonly group: string;

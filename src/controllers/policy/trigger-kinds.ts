@@ -4,9 +4,10 @@
 // call, so a kind whose CRD or version goes away is reported again. Watches are never removed: the shared
 // informer may serve other policies, it resumes by itself when the kind is served again, and a kind nobody
 // targets any more costs one idle watch.
+
+import type { ResourceDiscovery } from '../../cache/index.ts';
 import type { MetadataRefs } from '../../policy/index.ts';
 import { apiVersionOf, type Informer, type InformerFactory, type ResourceRef } from '../../runtime/index.ts';
-import type { ResourceDiscovery } from '../discovery.ts';
 import { type AccessChecker, forbiddenMessage } from './access.ts';
 import { kindKey, notServedMessage, type TriggerKind } from './trigger-kind.ts';
 import { TriggerFields } from './trigger-view.ts';

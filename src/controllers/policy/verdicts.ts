@@ -1,7 +1,7 @@
 // Verdicts cached per policy: compiling CEL on every trigger reconcile would be the engine's main cost. A
 // verdict stays valid while the policy's generation and every registration's resourceVersion stay the same.
 import { type GrantCreationPolicy, type ResourceRegistration, registrationLookup } from '../../api/index.ts';
-import type { TypedCache } from '../resources.ts';
+import type { TypedCache } from '../../cache/index.ts';
 import { type ParentContextMode, type PolicyVerdict, policyVerdict } from './verdict.ts';
 
 export class PolicyVerdicts {

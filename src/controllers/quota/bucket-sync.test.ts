@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../api/index.ts';
+import { RESOURCES } from '../../cache/index.ts';
 import { bucketName, computeFigures, emptyFigures, type FiguresByType } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { eventually, type FakeManager } from '../../runtime/fake/index.ts';
-import { RESOURCES } from '../resources.ts';
 import { bucketKey, planBuckets } from './bucket-sync.ts';
 import {
   bucket as bucketStatus,

@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
+import { BY_CONSUMER, bucketConsumer, RESOURCES, type TypedCache, typedCache } from '../../cache/index.ts';
 import { computeFigures } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { FakeClient, FakeSource } from '../../runtime/fake/index.ts';
 import { createLogger, LeaseExpiredError } from '../../runtime/index.ts';
-import { BY_CONSUMER, bucketConsumer } from '../indexes.ts';
-import { RESOURCES, type TypedCache, typedCache } from '../resources.ts';
 import { planBuckets } from './bucket-sync.ts';
 import { BucketWriter } from './bucket-writer.ts';
 

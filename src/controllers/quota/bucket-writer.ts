@@ -11,6 +11,7 @@ import {
   LABEL_CONSUMER_KIND,
   LABEL_CONSUMER_NAME,
 } from '../../api/index.ts';
+import { BY_CONSUMER, RESOURCES, type TypedCache } from '../../cache/index.ts';
 import { formatConsumerKey } from '../../quota/index.ts';
 import {
   errorFields,
@@ -21,8 +22,6 @@ import {
   type Logger,
   type Runnable,
 } from '../../runtime/index.ts';
-import { BY_CONSUMER } from '../indexes.ts';
-import { RESOURCES, type TypedCache } from '../resources.ts';
 import { FIELD_MANAGER, writeStatus } from '../status-writer.ts';
 import { BucketBudget, type BucketBudgetOptions } from './bucket-budget.ts';
 import { type BucketPlan, type BucketTarget, bucketKey } from './bucket-sync.ts';

@@ -2,9 +2,10 @@
 // a decision whose write certainly did not land, so nothing is ever allocated twice.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
+import { ClaimWaiter } from '../../admission/enforce/waiter.ts';
+import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually } from '../../runtime/fake/index.ts';
 import { KubeApiError } from '../../runtime/index.ts';
-import { RESOURCES } from '../resources.ts';
 import { bucket, claim, claimStatusWrite, hold, outcomes, settled, stopWorlds, world } from './fake-world.ts';
 
 afterEach(stopWorlds);
@@ -118,5 +119,21 @@ describe('consumer controller on fakes: a failed write undoes its decision', () 
       metadata: { labels: { nudge: '1' } },
     });
     assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted' });
+  });
+});
+
+describe('consumer controller on fakes: the enforcement waiter', () => {
+  it('is answered by the consumer controller: the first claim granted, the second denied', async () => {
+    const mgr = world(1);
+    const waiter = new ClaimWaiter(new QuotaCache(mgr.informers).claims.informer);
+    const outcomes: string[] = [];
+    for (const name of ['first', 'second']) {
+      const wait = waiter.register('default', name, 2_000, new AbortController().signal);
+      const created = await mgr.client.create(RESOURCES.claims, claim(name));
+      wait.bindUid(created.metadata.uid);
+      outcomes.push((await wait.result).outcome);
+    }
+    assert.deepEqual(outcomes, ['granted', 'denied']);
+    waiter.close();
   });
 });

@@ -13,13 +13,25 @@ import {
   type ResourceClaim,
 } from '../../api/index.ts';
 import {
+  asKubeObject,
+  BY_CONSUMER,
+  bucketConsumer,
+  claimConsumer,
+  type DecisionContexts,
+  DecisionTracing,
+  grantConsumer,
+  type QuotaCache,
+  RESOURCES,
+  toClaimInput,
+} from '../../cache/index.ts';
+import {
   type BucketNameFn,
   bucketName,
   type ConsumerIdentity,
   claimKey,
   type Decision,
   decide,
-  Ledger,
+  type Ledger,
   parseConsumerKey,
 } from '../../quota/index.ts';
 import {
@@ -37,11 +49,8 @@ import {
   type Request,
   type Tracer,
 } from '../../runtime/index.ts';
-import { type DecisionContexts, DecisionTracing } from '../claim-tracing.ts';
 import { settleAll } from '../concurrency.ts';
-import { BY_CONSUMER, bucketConsumer, claimConsumer, grantConsumer } from '../indexes.ts';
 import { specOrCondition } from '../predicates.ts';
-import { asKubeObject, type QuotaCaches, RESOURCES } from '../resources.ts';
 import { writeStatus } from '../status-writer.ts';
 import { type AmbiguousWrite, ambiguousFate } from './ambiguous.ts';
 import type { BucketBudgetOptions } from './bucket-budget.ts';
@@ -52,7 +61,6 @@ import { type QuotaMetrics, quotaMetrics } from './metrics.ts';
 import { PassPacer, type PassPacerOptions } from './pass-pacer.ts';
 import { PlanGate, type PlanTicket } from './plan-gate.ts';
 import { SettledClaims } from './settled-claims.ts';
-import { consumerSnapshot, toClaimInput } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 export interface ConsumerControllerOptions {
@@ -92,10 +100,10 @@ export interface ConsumerController {
 
 export function setupConsumerController(
   mgr: ControllerHost,
-  caches: QuotaCaches,
+  caches: QuotaCache,
   options: ConsumerControllerOptions,
 ): ConsumerController {
-  const ledger = new Ledger();
+  const ledger = caches.ledger;
   const metrics = quotaMetrics(mgr.registry);
   const events = mgr.eventRecorder({ component: 'milo-quota-operator' });
   const firstSeen = new Map<string, number>();
@@ -164,17 +172,14 @@ export function setupConsumerController(
     // From here to the writes being sent nothing awaits: the ledger holds this pass's decisions before
     // the next pass of the consumer can run.
     const view = settledClaims.view(key);
-    const snapshot = consumerSnapshot(
-      caches,
-      key,
-      pass.now.getTime(),
-      options.startupWaitMs ?? 10_000,
+    const snapshot = caches.snapshot(key, pass.now.getTime(), {
+      startupWaitMs: options.startupWaitMs ?? 10_000,
       decidingSince,
       view,
-    );
-    for (const claim of snapshot.claims) ledger.observe(claim);
+      observe: true,
+    });
     const { round, traces } = tracing.decide(view.claims, pass.now.getTime(), () =>
-      decide({ ...ledger.overlaySnapshot(snapshot), bucketName: nameBucket }),
+      decide({ ...snapshot, bucketName: nameBucket }),
     );
     // The buckets follow the claim writes (never ahead of them): the gate hands this plan to the bucket
     // writer once the writes below and those of earlier passes have landed.
@@ -301,7 +306,7 @@ interface ClaimWrites {
   readonly buckets: { claimWritten(): void };
   /** Claim key → the resourceVersion our last status write gave it, until the watch shows it (ownEcho). */
   readonly echoes: Map<string, string>;
-  readonly caches: QuotaCaches;
+  readonly caches: QuotaCache;
 }
 
 const AMBIGUOUS_RECHECK_MS = 1_000;

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../api/index.ts';
 import { activeCondition, makeRegistration, ORG, PROJECTS } from '../../api/testing.ts';
+import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually, FakeManager, type FakeRequest } from '../../runtime/fake/index.ts';
-import { addIndexes } from '../indexes.ts';
-import { quotaCaches, RESOURCES } from '../resources.ts';
 import { type ConsumerControllerOptions, setupConsumerController } from './consumer-controller.ts';
 
 export const NS = 'quota-system';
@@ -33,8 +32,7 @@ export function world(limit: number, options: Partial<ConsumerControllerOptions>
   const mgr = new FakeManager();
   mgr.client.add(RESOURCES.registrations, makeRegistration());
   mgr.client.add(RESOURCES.grants, grantObject(limit));
-  const caches = quotaCaches(mgr.informers);
-  addIndexes(caches);
+  const caches = new QuotaCache(mgr.informers);
   setupConsumerController(mgr, caches, {
     bucketNamespace: () => NS,
     startupWaitMs: 0,

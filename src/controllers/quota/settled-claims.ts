@@ -7,11 +7,10 @@
 // The informer calls handlers synchronously with each change of its store, so between two events the totals
 // and the unsettled claims always add up to exactly the cached claims.
 import type { ResourceClaim } from '../../api/index.ts';
+import type { ConsumerClaimsView } from '../../cache/index.ts';
+import { BY_CONSUMER, claimConsumer, toClaimInput } from '../../cache/index.ts';
 import { SettledBook, type SettledShare, settledShare } from '../../quota/index.ts';
 import { type KubeObject, objectKey } from '../../runtime/index.ts';
-import { BY_CONSUMER, claimConsumer } from '../indexes.ts';
-import type { ConsumerClaimsView } from './snapshot.ts';
-import { toClaimInput } from './snapshot.ts';
 import { nextClaimStatus } from './status.ts';
 
 interface ConsumerClaims {

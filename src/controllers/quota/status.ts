@@ -10,6 +10,7 @@ import {
   statusEqual,
   toRFC3339,
 } from '../../api/index.ts';
+import { toClaimInput } from '../../cache/index.ts';
 import {
   type AllocationInput,
   type BucketFigures,
@@ -17,7 +18,6 @@ import {
   type Decision,
   mergeAllocations,
 } from '../../quota/index.ts';
-import { toClaimInput } from './snapshot.ts';
 
 function toAllocation(input: AllocationInput, now: string): Allocation {
   return {

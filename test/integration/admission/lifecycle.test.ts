@@ -8,13 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { connect } from 'node:tls';
-import {
-  createCertificateAuthority,
-  issueLeaf,
-  QUOTA_VALIDATION_CONFIGURATION,
-} from '../../../src/admission/index.ts';
+import { QUOTA_VALIDATION_CONFIGURATION } from '../../../src/admission/index.ts';
 import type { RunningOperator } from '../../../src/operator/operator.ts';
 import type { WebhookSettings } from '../../../src/operator/options.ts';
+import { createCertificateAuthority, issueLeaf } from '../../../src/runtime/index.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../../support/kube.ts';

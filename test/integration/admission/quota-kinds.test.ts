@@ -11,7 +11,7 @@ import {
   makeGrantPolicy,
   PROJECTS,
 } from '../../../src/api/testing.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk } from '../../support/kube.ts';

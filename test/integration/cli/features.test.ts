@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { ResourceRegistration } from '../../../src/api/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { ensureClaim, FEATURE_TYPE } from '../../../src/client/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
 import { createClient } from '../../../src/runtime/index.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { useControlPlane } from '../../support/cluster.ts';

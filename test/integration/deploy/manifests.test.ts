@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import { kustomizeBuild } from '../../../scripts/gen-helm-chart.ts';
-import { caBundleProblem } from '../../../src/admission/index.ts';
 import { parseOperatorOptions } from '../../../src/operator/options.ts';
+import { caBundleProblem } from '../../../src/webhook/index.ts';
 import { repoPath } from '../../support/kube.ts';
 import { kustomize, type Manifest } from './support.ts';
 

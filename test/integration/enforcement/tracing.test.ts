@@ -13,7 +13,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ANNOTATION_TRACEPARENT, type ResourceClaim } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import type { RunningOperator } from '../../../src/operator/operator.ts';
 import { SPAN_ATTRIBUTES } from '../../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../../support/builders.ts';

@@ -11,15 +11,13 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
-import { addIndexes } from '../../../src/controllers/indexes.ts';
+import { QuotaCache, RESOURCES } from '../../../src/cache/index.ts';
 import { setupMemberClaimsController } from '../../../src/controllers/members/member-claims.ts';
 import {
   ANNOTATION_MEMBER_STATE,
   SECRETS,
   setupMemberRegistry,
 } from '../../../src/controllers/members/registry.ts';
-import { quotaCaches } from '../../../src/controllers/resources.ts';
 import {
   createClient,
   createLogger,
@@ -83,8 +81,7 @@ describe('member claims', () => {
       metrics: false,
       handleSignals: false,
     });
-    const caches = quotaCaches(mgr.informers);
-    addIndexes(caches);
+    const caches = new QuotaCache(mgr.informers);
     const registry = setupMemberRegistry(mgr, {
       namespace: MEMBER_NAMESPACE,
       probeIntervalMs: 500,

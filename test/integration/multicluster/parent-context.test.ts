@@ -13,7 +13,7 @@ import {
   LABEL_TRIGGER_UID,
   type ResourceGrant,
 } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { SECRETS } from '../../../src/controllers/members/registry.ts';
 import { isNotFound, type KubeObject, type ResourceRef } from '../../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';

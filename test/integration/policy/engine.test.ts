@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { GrantCreationPolicy } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { makeRegistration } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';

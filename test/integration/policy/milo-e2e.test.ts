@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { ResourceGrant, ResourceRegistration } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlFails, kubectlOk, repoPath } from '../../support/kube.ts';
 import { useOperator } from '../../support/operator.ts';

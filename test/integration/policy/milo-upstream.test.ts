@@ -13,7 +13,7 @@ import type {
   ResourceGrant,
   ResourceRegistration,
 } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { featureEnabled } from '../../../src/quota/index.ts';
 import type { KubeClient } from '../../../src/runtime/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';

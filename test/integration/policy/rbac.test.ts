@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { type RunningOperator, startOperator } from '../../../src/operator/operator.ts';
 import { createClient, createLogger, type KubeClient } from '../../../src/runtime/index.ts';
 import { makeRegistration } from '../../support/builders.ts';

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { GrantCreationPolicy } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import type { RunningOperator } from '../../../src/operator/operator.ts';
 import type { KubeObject, ResourceRef } from '../../../src/runtime/index.ts';
 import { makeRegistration } from '../../support/builders.ts';

@@ -2,7 +2,7 @@
 // and reads of grants, policy conditions and Events through the real apiserver.
 import type { Condition, GrantCreationPolicy, ResourceGrant } from '../../../src/api/index.ts';
 import { API_VERSION } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import {
   isNotFound,
   type KubeClient,

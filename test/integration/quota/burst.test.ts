@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket, ResourceClaim } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { bucketName, formatConsumerKey } from '../../../src/quota/index.ts';
 import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
 import { makeClaim, makeGrant, makeRegistration, org } from '../../support/builders.ts';

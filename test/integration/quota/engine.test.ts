@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket, ResourceClaim, ResourceGrant } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { bucketName, formatConsumerKey } from '../../../src/quota/index.ts';
 import { makeClaim, makeGrant, makeRegistration, org, project } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';

@@ -9,7 +9,7 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { bucketName, formatConsumerKey } from '../../../src/quota/index.ts';
 import { isNotFound } from '../../../src/runtime/index.ts';
 import { makeClaim, makeGrant, makeRegistration, org } from '../../support/builders.ts';

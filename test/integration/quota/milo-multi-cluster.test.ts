@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket, GrantCreationPolicy } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';
 import { useOperator } from '../../support/operator.ts';

@@ -16,7 +16,7 @@ import {
   LABEL_RESOURCE_UID,
   type ResourceClaim,
 } from '../../../src/api/index.ts';
-import { RESOURCES } from '../../../src/controllers/index.ts';
+import { RESOURCES } from '../../../src/cache/index.ts';
 import { parseOperatorOptions } from '../../../src/operator/options.ts';
 import { isNotFound } from '../../../src/runtime/index.ts';
 import { makeClaim } from '../../support/builders.ts';

@@ -1,0 +1,148 @@
+// Enforcement for member clusters (docs/multicluster.md, "Enforcement in members"): each registered member's
+// apiserver calls `/members/<name>/enforce`; only that member's client certificate passes (member-caller.ts).
+// The review is enforced as a local one, with three differences: the consumer context comes from the member's
+// registration labels (not a namespace's), the claim goes to the member's claim namespace in the quota cluster,
+// labelled with the member and the claimed object's resource so the member-claims controller can watch it, and
+// Milo's parent extras describe the member's context to templates. The requester is a member's user, whom
+// the quota cluster's RBAC does not know: --authorize-trigger-consumer does not apply to member paths.
+import {
+  ANNOTATION_MEMBER_RESOURCE,
+  type ConsumerRef,
+  LABEL_MEMBER_CLUSTER,
+  type MemberCluster,
+  type ResourceClaim,
+} from '../../api/index.ts';
+import type { ClaimObject, Member, MemberRegistry } from '../../cache/index.ts';
+import { isNotFound, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
+import type { AdmissionHandler, AdmissionRequest, ScopedCallers, ScopedRoute } from '../../webhook/index.ts';
+import { type ContextConsumerRule, type ContextSubject, contextConsumer } from './context-consumer.ts';
+import { type EnforcementOptions, enforcementHandler } from './enforce.ts';
+import { memberCallerProblem } from './member-caller.ts';
+
+/** The path a member's apiserver calls, and its metrics label. */
+export const memberWebhookPath = (name: string): string => `/members/${name}/enforce`;
+const ROUTE_LABEL = '/members/{name}/enforce';
+const PATH = /^\/members\/([a-z0-9](?:[-a-z0-9]{0,61}[a-z0-9])?)\/enforce$/;
+
+/** Milo's user extras for the request's project or organization context (iam.miloapis.com/parent-*). */
+export const PARENT_EXTRAS = {
+  apiGroup: 'iam.miloapis.com/parent-api-group',
+  kind: 'iam.miloapis.com/parent-type',
+  name: 'iam.miloapis.com/parent-name',
+} as const;
+
+/** The claim as the quota cluster stores it for a member's request. */
+export function placeMemberClaim(
+  cluster: MemberCluster,
+  claim: ResourceClaim,
+  request: AdmissionRequest,
+): ResourceClaim {
+  const { version, resource } = request.resource;
+  return {
+    ...claim,
+    metadata: {
+      ...claim.metadata,
+      namespace: cluster.claimNamespace,
+      labels: { ...claim.metadata.labels, [LABEL_MEMBER_CLUSTER]: cluster.name },
+      annotations: { ...claim.metadata.annotations, [ANNOTATION_MEMBER_RESOURCE]: `${version}/${resource}` },
+    },
+  };
+}
+
+/** The request with Milo's parent extras for the member's context consumer (what templates see as `user`). */
+export function withParentExtras(
+  request: AdmissionRequest,
+  consumer: ConsumerRef | undefined,
+): AdmissionRequest {
+  if (consumer === undefined) return request;
+  const extra = {
+    ...request.userInfo.extra,
+    [PARENT_EXTRAS.apiGroup]: [consumer.apiGroup ?? ''],
+    [PARENT_EXTRAS.kind]: [consumer.kind],
+    [PARENT_EXTRAS.name]: [consumer.name],
+  };
+  return { ...request, userInfo: { ...request.userInfo, extra } };
+}
+
+/** The claimed object, read in the member (a retried create asks whether an earlier claim's object exists). */
+async function memberObject(member: Member, claim: ResourceClaim, signal: AbortSignal): Promise<ClaimObject> {
+  const ref = claim.spec.resourceRef;
+  const [version, plural] = (claim.metadata.annotations?.[ANNOTATION_MEMBER_RESOURCE] ?? '').split('/');
+  if (ref === undefined || !version || !plural) return { resource: undefined, object: undefined };
+  const resource: ResourceRef = {
+    group: ref.apiGroup ?? '',
+    version,
+    plural,
+    namespaced: (ref.namespace ?? '') !== '',
+    kind: ref.kind,
+  };
+  try {
+    const object = await member.client.get<KubeObject>(resource, ref.namespace ?? '', ref.name, signal);
+    return { resource, object };
+  } catch (error) {
+    if (isNotFound(error)) return { resource, object: undefined };
+    throw error;
+  }
+}
+
+/** The enforcement handler for one member, built from the local one's options. */
+export function memberEnforcementHandler(
+  base: EnforcementOptions,
+  member: Member,
+  rules: readonly ContextConsumerRule[],
+): AdmissionHandler {
+  const { chargeRefusal: _notForMembers, ...shared } = base;
+  const labelsOf = async () => member.cluster.labels;
+  const subject: ContextSubject = {
+    what: `member cluster ${member.cluster.name}`,
+    fix: (label, kind) => `a label ${label}=<${kind} name> on its member Secret`,
+  };
+  const handler = enforcementHandler({
+    ...shared,
+    contextConsumers: { rules, labelsOf, subject },
+    findObject: (claim, signal) => memberObject(member, claim, signal),
+    placeClaim: (claim, request) => placeMemberClaim(member.cluster, claim, request),
+  });
+  return async (request, signal) => {
+    const context = await contextConsumer(rules, labelsOf, '', signal, subject);
+    return handler(withParentExtras(request, context.ok ? context.consumer : undefined), signal);
+  };
+}
+
+/**
+ * The member paths as the webhook server's scoped callers: every registered member's webhook client CA joins
+ * the handshake, and `/members/<name>/enforce` serves that member's apiserver only.
+ */
+export function memberCallers(
+  registry: MemberRegistry,
+  base: EnforcementOptions,
+  rules: readonly ContextConsumerRule[],
+): ScopedCallers {
+  const handlers = new Map<string, { readonly member: Member; readonly handler: AdmissionHandler }>();
+  const handlerFor = (member: Member): AdmissionHandler => {
+    const known = handlers.get(member.cluster.name);
+    if (known?.member === member) return known.handler;
+    const handler = memberEnforcementHandler(base, member, rules);
+    handlers.set(member.cluster.name, { member, handler });
+    return handler;
+  };
+  return {
+    description: ROUTE_LABEL,
+    cas: () => registry.list().flatMap((m) => (m.cluster.webhookClientCa ? [m.cluster.webhookClientCa] : [])),
+    onChange: (listener) =>
+      registry.onChange((name) => {
+        handlers.delete(name);
+        listener();
+      }),
+    route: (path): ScopedRoute | undefined => {
+      const name = PATH.exec(path)?.[1];
+      const member = name === undefined ? undefined : registry.get(name);
+      if (member === undefined) return undefined;
+      return {
+        webhook: ROUTE_LABEL,
+        handler: handlerFor(member),
+        authorize: (chain) => memberCallerProblem(member.cluster, chain),
+      };
+    },
+  };
+}

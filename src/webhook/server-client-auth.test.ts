@@ -1,0 +1,141 @@
+// Client authentication (mutual TLS) on the webhook server, without a cluster: only a caller whose
+// certificate chains to the client CA (and, when names are set, carries an allowed CN) reaches a handler;
+// the CA file is reloaded in place; refusals are counted by a bounded reason.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { createLogger } from '../runtime/index.ts';
+import {
+  type CertificateAuthority,
+  createCertificateAuthority,
+  issueLeaf,
+  type PemPair,
+} from '../runtime/pki.ts';
+import { ClientCaFile } from './certs/client-ca.ts';
+import { allowed } from './review.ts';
+import { type ClientAuthentication, WebhookServer } from './server.ts';
+import { httpsRequest, localServingCertificate, MemoryCertificates } from './testing.ts';
+
+const review = JSON.stringify({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid: 'u-1',
+    kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
+    resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
+    operation: 'CREATE',
+    userInfo: { username: 'alice' },
+    object: { metadata: { name: 'x' } },
+  },
+});
+
+const client = (ca: CertificateAuthority, cn: string): Promise<PemPair> =>
+  issueLeaf(ca, { subject: `CN=${cn}`, usage: 'client' });
+
+async function rejections(registry: Registry, reason: string): Promise<number> {
+  const metric = await registry.getSingleMetric('milo_quota_webhook_tls_handshake_rejections_total')?.get();
+  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+}
+
+/** A server with one handler that counts its calls, trusting the CA in `caFile`. */
+async function serve(caFile: string, names?: readonly string[]) {
+  const registry = new Registry();
+  const stop = new AbortController();
+  const serving = await localServingCertificate();
+  const logger = createLogger({ silent: true });
+  const clientAuth: ClientAuthentication = {
+    ca: new ClientCaFile({ path: caFile, logger, pollIntervalMs: 100 }),
+    names,
+  };
+  const server = new WebhookServer({
+    port: 0,
+    host: '127.0.0.1',
+    certificates: new MemoryCertificates(serving),
+    clientAuth,
+    logger,
+    registry,
+  });
+  let calls = 0;
+  server.register('/allow', async () => {
+    calls++;
+    return allowed();
+  });
+  const running = server.start(stop.signal);
+  const port = await server.listening;
+  const call = (as?: PemPair) =>
+    httpsRequest(port, '/allow', serving.caBundle ?? '', review, as ? { client: as } : {});
+  return {
+    registry,
+    call,
+    calls: () => calls,
+    stop: async () => {
+      stop.abort();
+      await running;
+    },
+  };
+}
+
+describe('WebhookServer with client authentication', () => {
+  let dir: string;
+  let trusted: CertificateAuthority;
+  let other: CertificateAuthority;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'client-auth-'));
+    [trusted, other] = await Promise.all([
+      createCertificateAuthority('webhook-client-ca'),
+      createCertificateAuthority('someone-else'),
+    ]);
+    writeFileSync(join(dir, 'ca.crt'), trusted.pem.cert);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('serves a trusted client and refuses no certificate or another CA before any handler runs', async () => {
+    const s = await serve(join(dir, 'ca.crt'));
+    try {
+      assert.equal((await s.call(await client(trusted, 'apiserver'))).status, 200);
+      await assert.rejects(s.call(), /certificate required|ECONNRESET|socket hang up/);
+      await assert.rejects(s.call(await client(other, 'apiserver')), /ECONNRESET|socket hang up|alert/);
+      assert.equal(s.calls(), 1, 'only the trusted call reached the handler');
+      assert.equal(await rejections(s.registry, 'no_client_certificate'), 1);
+      assert.equal(await rejections(s.registry, 'client_certificate_not_trusted'), 1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('accepts only the allowed common names', async () => {
+    const s = await serve(join(dir, 'ca.crt'), ['kube-apiserver']);
+    try {
+      assert.equal((await s.call(await client(trusted, 'kube-apiserver'))).status, 200);
+      await assert.rejects(s.call(await client(trusted, 'a-pod')), /ECONNRESET|socket hang up/);
+      assert.equal(s.calls(), 1);
+      assert.equal(await rejections(s.registry, 'client_name_not_allowed'), 1);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('trusts a new CA written to the file without a restart, and keeps the last good one on garbage', async () => {
+    const file = join(dir, 'rotating.crt');
+    writeFileSync(file, trusted.pem.cert);
+    const s = await serve(file);
+    try {
+      const [oldClient, newClient] = await Promise.all([client(trusted, 'x'), client(other, 'x')]);
+      writeFileSync(file, 'not a certificate');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal((await s.call(oldClient)).status, 200, 'a broken file keeps the previous CA');
+      writeFileSync(file, other.pem.cert);
+      const deadline = Date.now() + 10_000;
+      while ((await s.call(newClient).catch(() => undefined))?.status !== 200) {
+        assert.ok(Date.now() < deadline, 'the new CA was not picked up within 10 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await assert.rejects(s.call(oldClient), /ECONNRESET|socket hang up/);
+    } finally {
+      await s.stop();
+    }
+  });
+});

@@ -1,0 +1,126 @@
+// Test helpers for the webhook server (no cluster): a certificate source held in memory that tests can
+// rotate, serving material from a fresh CA, an HTTPS client that trusts a given CA, and raw TCP/TLS
+// connections for the limits tests.
+import https from 'node:https';
+import net, { type Socket } from 'node:net';
+import tls from 'node:tls';
+import { createCertificateAuthority, issueLeaf, type PemPair } from '../runtime/pki.ts';
+import type { CertificateSource, ServingCertificate } from './certs/source.ts';
+
+/** A serving certificate for 127.0.0.1 and localhost from a new CA. */
+export async function localServingCertificate(): Promise<ServingCertificate> {
+  const ca = await createCertificateAuthority('test-webhook-ca');
+  const leaf = await issueLeaf(ca, {
+    subject: 'CN=localhost',
+    usage: 'server',
+    dnsNames: ['localhost'],
+    ips: ['127.0.0.1'],
+  });
+  return { cert: leaf.cert, key: leaf.key, caBundle: ca.pem.cert };
+}
+
+export class MemoryCertificates implements CertificateSource {
+  readonly description = 'memory';
+  #current: ServingCertificate;
+  #onChange: ((c: ServingCertificate) => void) | undefined;
+
+  constructor(initial: ServingCertificate) {
+    this.#current = initial;
+  }
+
+  async load(): Promise<ServingCertificate> {
+    return this.#current;
+  }
+
+  async watch(signal: AbortSignal, _current: ServingCertificate, onChange: (c: ServingCertificate) => void) {
+    this.#onChange = onChange;
+    await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+  }
+
+  /** Serves `next` from now on, as a rotation would. */
+  rotate(next: ServingCertificate): void {
+    this.#current = next;
+    this.#onChange?.(next);
+  }
+}
+
+export interface HttpsReply {
+  readonly status: number;
+  readonly body: string;
+}
+
+/**
+ * POSTs (or sends `method`) to the server on 127.0.0.1, trusting only `ca`, on a fresh connection; with
+ * `client`, presents that client certificate.
+ */
+export function httpsRequest(
+  port: number,
+  path: string,
+  ca: string,
+  body: string | undefined,
+  options: { method?: string; contentType?: string; client?: PemPair } = {},
+): Promise<HttpsReply> {
+  return new Promise((resolve, reject) => {
+    const req = https.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: options.method ?? 'POST',
+        ca,
+        ...(options.client ? { cert: options.client.cert, key: options.client.key } : {}),
+        agent: false,
+        headers: { 'Content-Type': options.contentType ?? 'application/json' },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A raw connection to the server on 127.0.0.1: what it received, and when it closed. */
+export interface RawConnection {
+  readonly socket: Socket;
+  /** Everything received so far. */
+  received(): string;
+  /** Resolves with the milliseconds from opening to close. */
+  readonly closed: Promise<number>;
+}
+
+function track(socket: Socket, opened: number): RawConnection {
+  let text = '';
+  socket.setEncoding('utf8');
+  socket.on('data', (chunk: string) => {
+    text += chunk;
+  });
+  socket.on('error', () => {});
+  const closed = new Promise<number>((resolve) => socket.once('close', () => resolve(Date.now() - opened)));
+  return { socket, received: () => text, closed };
+}
+
+/** A TCP connection that never starts TLS (a stalled handshake). */
+export function openTcp(port: number): Promise<RawConnection> {
+  const opened = Date.now();
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => resolve(track(socket, opened)));
+    socket.once('error', reject);
+  });
+}
+
+/** A TLS connection, handshake done, trusting `ca` (and presenting `client`); write raw HTTP on it. */
+export function openTls(port: number, ca: string, client?: PemPair): Promise<RawConnection> {
+  const opened = Date.now();
+  return new Promise((resolve, reject) => {
+    const identity = client ? { cert: client.cert, key: client.key } : {};
+    const socket = tls.connect({ host: '127.0.0.1', port, ca, ...identity }, () =>
+      resolve(track(socket, opened)),
+    );
+    socket.once('error', reject);
+  });
+}
