@@ -53,6 +53,11 @@ export const COMPONENTS = {
     file: 'milo-bucket-placement.yaml',
     condition: 'eq .Values.bucketPlacement "milo"',
   },
+  memberClusters: {
+    path: 'config/components/member-clusters',
+    file: 'member-clusters.yaml',
+    condition: 'eq .Values.parentContext "members"',
+  },
 } as const;
 export type ComponentName = keyof typeof COMPONENTS;
 
@@ -405,6 +410,12 @@ webhook:
 # Organization's buckets, milo-system for every other consumer's; your platform creates those namespaces).
 bucketPlacement: default
 
+# What a GrantCreationPolicy's spec.target.parentContext means (docs/multicluster.md). unsupported: such a
+# policy is not Ready and creates nothing. members: member clusters are registered by Argo CD cluster Secrets
+# labelled quota.miloapis.com/member=true in the release namespace (the chart adds a Role to read them), and
+# each trigger's grant is created here for the member that stands for its context.
+parentContext: unsupported
+
 metrics:
   # true: HTTPS, only for bearer tokens allowed to get /metrics (ClusterRole milo-quota-metrics-reader).
   # false: plain HTTP for anyone who can reach port 8443 (e.g. behind a NetworkPolicy or a mesh).
@@ -425,7 +436,16 @@ function valuesSchema(): object {
     $schema: 'https://json-schema.org/draft-07/schema#',
     type: 'object',
     additionalProperties: false,
-    required: ['replicas', 'image', 'resources', 'webhook', 'bucketPlacement', 'metrics', 'tracing'],
+    required: [
+      'replicas',
+      'image',
+      'resources',
+      'webhook',
+      'bucketPlacement',
+      'parentContext',
+      'metrics',
+      'tracing',
+    ],
     properties: {
       replicas: {
         type: 'integer',
@@ -468,6 +488,7 @@ function valuesSchema(): object {
         },
       },
       bucketPlacement: { enum: ['default', 'milo'] },
+      parentContext: { enum: ['unsupported', 'members'] },
       metrics: {
         type: 'object',
         additionalProperties: false,

@@ -90,7 +90,7 @@ const parentContextSchema = object(
   },
   {
     description:
-      'Targets another control plane. Not supported on a single cluster: a policy that sets it is not Ready.',
+      "Targets another control plane. By the operator's --parent-context: unsupported (default; the policy is not Ready), this-cluster, or members (the registered member cluster that stands for the context).",
     rules: [
       {
         rule: 'has(self.nameExpression) && size(self.nameExpression) > 0',

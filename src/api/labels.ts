@@ -39,7 +39,8 @@ export const LABEL_TRIGGER_UID = 'quota.miloapis.com/trigger-uid';
 
 /**
  * Label on claims for an object in a member cluster (docs/multicluster.md): the member's name. The local
- * lifecycle controller leaves such claims to the member-claims controller, which watches the member.
+ * lifecycle controller leaves such claims to the member-claims controller, which watches the member. Also on
+ * grants a GrantCreationPolicy with parentContext made for a member (--parent-context=members).
  */
 export const LABEL_MEMBER_CLUSTER = 'quota.miloapis.com/member-cluster';
 /** Annotation on member claims: `<version>/<plural>` of the claimed object's resource in the member (its group is

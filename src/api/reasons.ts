@@ -45,11 +45,13 @@ export const POLICY_READY_REASONS = [
 ] as const;
 export type PolicyReadyReason = (typeof POLICY_READY_REASONS)[number];
 
-/** GrantCreationPolicy `ParentContextReady` reasons. */
+/** GrantCreationPolicy `ParentContextReady` reasons. The last two are ours (--parent-context=members). */
 export const PARENT_CONTEXT_REASONS = [
   'ParentContextReady',
   'ParentContextFailed',
   'ParentContextUnsupported',
+  'ParentContextResolved',
+  'ParentContextNotFound',
 ] as const;
 export type ParentContextReason = (typeof PARENT_CONTEXT_REASONS)[number];
 

@@ -17,4 +17,6 @@ export interface MemberRegistry {
   list(): readonly Member[];
   /** Called after a member is added, changed or removed (by name). */
   onChange(listener: (name: string) => void): () => void;
+  /** Whether every member Secret listed so far has been read once: before that, "no such member" may be wrong. */
+  hasSynced(): boolean;
 }

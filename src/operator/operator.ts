@@ -17,11 +17,9 @@ import {
   tapClaimStatusWrites,
   type Webhooks,
 } from '../admission/index.ts';
-import { asKubeObject, type MemberRegistry, type QuotaCache } from '../cache/index.ts';
+import { asKubeObject } from '../cache/index.ts';
 import { setupEnforcementWebhookController, setupQuotaControllers } from '../controllers/index.ts';
-import { setupMemberClaimsController } from '../controllers/members/member-claims.ts';
 import { MemberWebhooks } from '../controllers/members/member-webhooks.ts';
-import { setupMemberRegistry } from '../controllers/members/registry.ts';
 import { compileBucketNamespace, MILO_BUCKET_NAMESPACE_EXPRESSION } from '../policy/index.ts';
 import { bucketNamer } from '../quota/index.ts';
 import {
@@ -71,14 +69,6 @@ function leaderElection(options: OperatorOptions): LeaderOptions {
   return identity === undefined ? { namespace, name } : { namespace, name, identity };
 }
 
-function setupMembers(manager: Manager, caches: QuotaCache, options: OperatorOptions): MemberRegistry {
-  const registry = setupMemberRegistry(manager, { namespace: options.namespace });
-  setupMemberClaimsController(manager, caches, registry, {
-    orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
-  });
-  return registry;
-}
-
 export function startOperator(
   kubeConfig: KubeConfig,
   options: OperatorOptions,
@@ -102,16 +92,17 @@ export function startOperator(
       ? MILO_BUCKET_NAMESPACE_EXPRESSION
       : (options.bucketNamespaceExpression ?? JSON.stringify(options.namespace)),
   );
-  const { caches, discovery } = setupQuotaControllers(manager, {
+  const { caches, discovery, members } = setupQuotaControllers(manager, {
     bucketNamespace,
     bucketName: bucketNamer(milo ? 'milo' : 'default'),
     bucketGracePeriodMs: options.bucketGracePeriodSeconds * 1000,
     orphanGracePeriodMs: options.orphanGracePeriodSeconds * 1000,
     parentContext: options.parentContext ?? 'unsupported',
+    namespace: options.namespace,
+    contextConsumerRules: options.contextConsumerRules ?? contextConsumerRules(),
+    members: options.members !== undefined,
     ...tracer,
   });
-  // member clusters (docs/multicluster.md): the registry, and the claims for their objects
-  const members = options.members === undefined ? undefined : setupMembers(manager, caches, options);
   const webhooks = options.webhook
     ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })
     : undefined;
@@ -130,7 +121,7 @@ export function startOperator(
       logger: manager.logger,
       defaultNamespace: options.webhook.clusterScopedClaimNamespace ?? options.namespace,
       contextConsumers: {
-        rules: options.webhook.contextConsumerRules ?? contextConsumerRules(),
+        rules: options.webhook.contextConsumerRules ?? options.contextConsumerRules ?? contextConsumerRules(),
         labelsOf: namespaceLabelsFrom(manager.client),
       },
       findObject: webhooks.claimGuard.findObject,

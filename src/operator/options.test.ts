@@ -341,8 +341,10 @@ describe('leader election identity', () => {
 });
 
 describe('parent context', () => {
-  it('is unsupported unless --parent-context or PARENT_CONTEXT says this-cluster (the flag wins)', () => {
+  it('is unsupported unless --parent-context or PARENT_CONTEXT says this-cluster or members (the flag wins)', () => {
     assert.equal(parse([]).parentContext, 'unsupported');
+    assert.equal(parse(['--parent-context=members']).parentContext, 'members');
+    assert.equal(parse([], { PARENT_CONTEXT: 'members' }).parentContext, 'members');
     assert.equal(parse(['--parent-context=this-cluster']).parentContext, 'this-cluster');
     assert.equal(parse([], { PARENT_CONTEXT: 'this-cluster' }).parentContext, 'this-cluster');
     assert.equal(
@@ -351,11 +353,19 @@ describe('parent context', () => {
     );
   });
 
-  it('refuses anything else, naming the flag and both modes', () => {
+  it('refuses anything else, naming the flag and the three modes', () => {
     assert.throws(
       () => parse(['--parent-context=parent']),
-      /--parent-context: "parent" is not a mode; use unsupported .* or this-cluster/,
+      /--parent-context: "parent" is not a mode; use unsupported .*, this-cluster .* or members/,
     );
+  });
+
+  it('reads --context-consumer-labels without the webhook too (members stand for contexts by it)', () => {
+    const rules = parse([
+      '--enable-webhooks=false',
+      '--context-consumer-labels=example.com/team=example.com/Team',
+    ]).contextConsumerRules;
+    assert.deepEqual(rules, [{ label: 'example.com/team', apiGroup: 'example.com', kind: 'Team' }]);
   });
 });
 

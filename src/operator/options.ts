@@ -38,10 +38,16 @@ export interface OperatorOptions {
   readonly bucketPlacement?: BucketPlacement;
   /**
    * What a GrantCreationPolicy's `spec.target.parentContext` means (`--parent-context`, env PARENT_CONTEXT):
-   * `unsupported` (the policy is not Ready) or `this-cluster` (grants are created here, from the template).
-   * Undefined means unsupported.
+   * `unsupported` (the policy is not Ready), `this-cluster` (grants are created here, from the template) or
+   * `members` (grants are created here for the registered member cluster that stands for the context,
+   * docs/multicluster.md). Undefined means unsupported.
    */
   readonly parentContext?: ParentContextMode;
+  /**
+   * `--context-consumer-labels`, also read without the webhook: with `parentContext: 'members'` it says
+   * which context a member Secret's labels stand for. Undefined means the default.
+   */
+  readonly contextConsumerRules?: readonly ContextConsumerRule[];
   /** How long a bucket nothing refers to is kept before it is deleted. Default 60 s. */
   readonly bucketGracePeriodSeconds: number;
   /** How long an auto-created claim may wait for its object before it is deleted as an orphan. Default 30 s. */
@@ -311,10 +317,10 @@ function memberSettings(values: Values, webhooks: boolean): MemberSettings | und
 
 function parentContext(values: Values, env: NodeJS.ProcessEnv): ParentContextMode {
   const value = values['parent-context'] ?? env.PARENT_CONTEXT ?? 'unsupported';
-  if (value !== 'unsupported' && value !== 'this-cluster') {
+  if (value !== 'unsupported' && value !== 'this-cluster' && value !== 'members') {
     throw new OptionsError(
       'parent-context',
-      `"${value}" is not a mode; use unsupported (policies with spec.target.parentContext are not Ready) or this-cluster (their grants are created in this cluster)`,
+      `"${value}" is not a mode; use unsupported (policies with spec.target.parentContext are not Ready), this-cluster (their grants are created in this cluster) or members (their grants are created for the registered member cluster that stands for the context)`,
     );
   }
   return value;
@@ -508,6 +514,7 @@ export function parseOperatorOptions(argv: readonly string[], env: NodeJS.Proces
     bucketNamespaceExpression: values['bucket-namespace-expression'],
     bucketPlacement: bucketPlacement(values, env),
     parentContext: parentContext(values, env),
+    contextConsumerRules: contextConsumerRules(values),
     bucketGracePeriodSeconds: seconds(
       'bucket-grace-period-seconds',
       values['bucket-grace-period-seconds'],

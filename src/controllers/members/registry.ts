@@ -124,7 +124,17 @@ export function setupMemberRegistry(mgr: Manager, options: MemberRegistryOptions
       }
   };
 
+  // Secrets read at least once (valid or not), for hasSynced.
+  const seen = new Set<string>();
   const reconcile: Reconciler = async (ctx, req) => {
+    try {
+      return await reconcileSecret(ctx, req);
+    } finally {
+      seen.add(req.name);
+    }
+  };
+
+  const reconcileSecret: Reconciler = async (ctx, req) => {
     const secret = informer.get(req.namespace, req.name) as (KubeObject & MemberSecret) | undefined;
     if (secret === undefined || !isMemberSecret(secret)) {
       forget(req.name);
@@ -180,6 +190,8 @@ export function setupMemberRegistry(mgr: Manager, options: MemberRegistryOptions
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
+    hasSynced: () =>
+      informer.hasSynced() && informer.list().every((secret) => seen.has(secret.metadata?.name ?? '')),
   };
 }
 

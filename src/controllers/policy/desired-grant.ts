@@ -4,6 +4,7 @@
 import {
   API_VERSION,
   isGitOpsTrackingKey,
+  LABEL_MEMBER_CLUSTER,
   LABEL_POLICY,
   LABEL_TRIGGER_UID,
   type OwnerReference,
@@ -20,11 +21,14 @@ import {
   renderObject,
 } from '../../policy/index.ts';
 import { apiVersionOf, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
+import type { ParentResolver } from './parent-context.ts';
 
 export type PolicyOutcome =
   | { readonly kind: 'want'; readonly policy: string; readonly grant: ResourceGrant }
   | { readonly kind: 'none'; readonly policy: string; readonly why: string }
-  | { readonly kind: 'failed'; readonly policy: string; readonly error: string };
+  | { readonly kind: 'failed'; readonly policy: string; readonly error: string }
+  /** The parent context names no member (yet): nothing is created, and a grant made earlier is kept. */
+  | { readonly kind: 'unresolved'; readonly policy: string; readonly why: string };
 
 /**
  * The controller ownerReference to the trigger, when Kubernetes' garbage collector can honour it: a
@@ -59,12 +63,16 @@ export function mayBelongToKind(grant: ResourceGrant, ref: ResourceRef): boolean
   );
 }
 
-/** Evaluates the constraints and renders the grant; every error becomes a `failed` outcome. */
+/**
+ * Evaluates the constraints, resolves the parent context (only with `resolveParent`, for a policy that has
+ * one) and renders the grant; every error becomes a `failed` outcome.
+ */
 export function evaluatePolicy(
   policy: string,
   compiled: CompiledGrantCreationPolicy,
   trigger: KubeObject,
   ref: ResourceRef,
+  resolveParent?: ParentResolver,
 ): PolicyOutcome {
   try {
     const bindings = bindVariables('GrantCreationPolicy', { trigger: trigger as JsonObject });
@@ -73,18 +81,30 @@ export function evaluatePolicy(
       const detail = outcome.message === undefined ? '' : ` (${outcome.message})`;
       return { kind: 'none', policy, why: `constraint ${outcome.index} no longer holds${detail}` };
     }
+    let member: string | undefined;
+    if (resolveParent !== undefined && compiled.parentName !== undefined) {
+      const parent = resolveParent(compiled, trigger);
+      if (!parent.ok) return { kind: 'unresolved', policy, why: parent.message };
+      member = parent.member;
+    }
     const rendered = renderObject(compiled.template, bindings);
-    return { kind: 'want', policy, grant: grantFrom(policy, rendered, trigger, ref) };
+    return { kind: 'want', policy, grant: grantFrom(policy, rendered, trigger, ref, member) };
   } catch (error) {
     return { kind: 'failed', policy, error: error instanceof Error ? error.message : String(error) };
   }
 }
 
+/**
+ * `member`: the member cluster the grant is for (`--parent-context=members`). Such a grant is labelled with it
+ * and has no ownerReference, as Milo's grants in another control plane have none: the engine deletes it when
+ * the trigger goes, by its trigger-uid label.
+ */
 export function grantFrom(
   policy: string,
   rendered: RenderedObject<GrantTemplateSpec>,
   trigger: KubeObject,
   ref: ResourceRef,
+  member?: string,
 ): ResourceGrant {
   const meta = rendered.metadata;
   const namespace = meta.namespace ?? (ref.namespaced ? trigger.metadata?.namespace : undefined);
@@ -94,11 +114,12 @@ export function grantFrom(
         'cluster-scoped: set a namespace, e.g. quota-system or organization-{{trigger.metadata.name}}',
     );
   }
-  const owner = ownerReferenceFor(trigger, ref, namespace);
+  const owner = member === undefined ? ownerReferenceFor(trigger, ref, namespace) : undefined;
   const labels = {
     ...withoutTrackingKeys(meta.labels),
     [LABEL_POLICY]: policy,
     [LABEL_TRIGGER_UID]: trigger.metadata?.uid ?? '',
+    ...(member !== undefined && { [LABEL_MEMBER_CLUSTER]: member }),
   };
   const annotations = withoutTrackingKeys(meta.annotations);
   return {

@@ -11,6 +11,7 @@ import { applyPlan } from './apply-plan.ts';
 import { evaluatePolicy, mayBelongToKind, type PolicyOutcome } from './desired-grant.ts';
 import { policyKindKey, watchEngineSources } from './engine-sources.ts';
 import { BY_TRIGGER_UID, BY_UID } from './indexes.ts';
+import type { ParentContexts } from './parent-context.ts';
 import { planTrigger } from './plan.ts';
 import { parseTriggerRequest } from './trigger-kind.ts';
 import type { TriggerKinds } from './trigger-kinds.ts';
@@ -38,6 +39,7 @@ export function setupGrantEngine(
   caches: QuotaCache,
   verdicts: PolicyVerdicts,
   kinds: TriggerKinds,
+  parents?: ParentContexts,
 ): void {
   const events = mgr.eventRecorder({ component: EVENT_COMPONENT });
   // Last state of deleted triggers, so the Events about their grants still name them.
@@ -63,7 +65,10 @@ export function setupGrantEngine(
     for (const policy of trigger === undefined ? [] : policies) {
       const verdict = verdicts.of(policy);
       const name = policy.metadata.name ?? '';
-      if (verdict.ok && trigger) outcomes.push(evaluatePolicy(name, verdict.compiled, trigger, watched.ref));
+      if (verdict.ok && trigger) {
+        const resolve = parents?.resolverFor(policy);
+        outcomes.push(evaluatePolicy(name, verdict.compiled, trigger, watched.ref, resolve));
+      }
     }
     const existing = caches.grants.byIndex(BY_TRIGGER_UID, parsed.uid);
     const actions = planTrigger({
@@ -100,7 +105,12 @@ export function setupGrantEngine(
     reconciler: reconcile,
     maxConcurrentReconciles: 4,
   });
-  watchEngineSources(controller, caches, kinds, (trigger) => {
+  const requeuePolicy = watchEngineSources(controller, caches, kinds, (trigger) => {
     for (const uid of trigger.metadata?.uid ? [trigger.metadata.uid] : []) lastSeen.set(uid, trigger);
+  });
+  // A member registered (or gone) may resolve a pending trigger's parent context: no restart, no resync wait.
+  parents?.onChange(() => {
+    for (const policy of caches.grantPolicies.list())
+      if (policy.spec.target.parentContext !== undefined) requeuePolicy(policy);
   });
 }

@@ -35,7 +35,7 @@ export function watchEngineSources(
   caches: QuotaCache,
   kinds: TriggerKinds,
   onDeleted: (trigger: KubeObject) => void,
-): void {
+): (policy: GrantCreationPolicy) => void {
   const forPolicy = (policy: GrantCreationPolicy): Request[] => {
     const key = policyKindKey(policy);
     const watched = kinds.watched(key);
@@ -76,4 +76,8 @@ export function watchEngineSources(
     const policies = caches.grantPolicies.list().filter((p) => policyKindKey(p) === watched.key);
     for (const req of policies.flatMap(forPolicy)) controller.enqueue(req);
   });
+  /** Re-queues every trigger of the policy (and every trigger its grants name). */
+  return (policy) => {
+    for (const req of forPolicy(policy)) controller.enqueue(req);
+  };
 }

@@ -6,20 +6,30 @@ import type { Manager } from '../../runtime/index.ts';
 import { AccessChecker } from './access.ts';
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
+import type { ParentContexts } from './parent-context.ts';
 import { type PolicyStatusOptions, setupGrantPolicyStatusController } from './policy-status-controller.ts';
 import { TriggerKinds } from './trigger-kinds.ts';
 import type { ParentContextMode } from './verdict.ts';
 import { PolicyVerdicts } from './verdicts.ts';
 
 export { AGGREGATE_TO_OPERATOR_LABEL } from './access.ts';
+export {
+  matchMember,
+  memberStandsFor,
+  type ParentContexts,
+  parentContextsFrom,
+  resolveParentContext,
+} from './parent-context.ts';
 export type { PolicyStatusOptions } from './policy-status-controller.ts';
-export type { ParentContextMode } from './verdict.ts';
+export { PARENT_CONTEXT_MODES, type ParentContextMode } from './verdict.ts';
 
 export interface GrantPolicyOptions extends PolicyStatusOptions {
   /** The shared discovery cache; its CRD informer re-queues the policies of a kind whose CRD changed. */
   readonly discovery: ResourceDiscovery;
   /** `--parent-context` (verdict.ts). Default unsupported. */
   readonly parentContext?: ParentContextMode;
+  /** With `parentContext: 'members'`: the registered members' contexts (parent-context.ts). Required then. */
+  readonly parents?: ParentContexts;
 }
 
 export function setupGrantPolicyControllers(
@@ -27,6 +37,9 @@ export function setupGrantPolicyControllers(
   caches: QuotaCache,
   options: GrantPolicyOptions,
 ): void {
+  if (options.parentContext === 'members' && options.parents === undefined)
+    throw new Error('--parent-context=members needs the member registry (setupQuotaControllers wires it)');
+  const parents = options.parentContext === 'members' ? options.parents : undefined;
   addGrantIndexes(caches);
   const verdicts = new PolicyVerdicts(caches.registrations, options.parentContext);
   const kubeConfig = mgr.client.kubeConfig;
@@ -36,6 +49,6 @@ export function setupGrantPolicyControllers(
     access: new AccessChecker(kubeConfig),
     refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
   });
-  setupGrantEngine(mgr, caches, verdicts, kinds);
-  setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options.discovery, options);
+  setupGrantEngine(mgr, caches, verdicts, kinds, parents);
+  setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options.discovery, options, parents);
 }

@@ -50,7 +50,9 @@ export function planTrigger(input: PlanInput): GrantAction[] {
   }
   return input.outcomes.flatMap((outcome) => {
     const mine = existing.filter((g) => policyOf(g) === outcome.policy);
-    if (outcome.kind === 'failed') return []; // unknown desired state: keep what exists
+    // unknown desired state (an evaluation error; a parent context that names no member now, e.g. while the
+    // member registry starts or after a member Secret went): keep what exists, quota is not taken away
+    if (outcome.kind === 'failed' || outcome.kind === 'unresolved') return [];
     if (outcome.kind === 'none') return mine.map((grant) => deletion(outcome.policy, grant, outcome.why));
     return wanted(input, outcome.policy, outcome.grant, mine);
   });

@@ -11,11 +11,15 @@ import { asKubeObject, type QuotaCache, RESOURCES } from '../../cache/index.ts';
 import type { KubeObject, Manager, Reconciler } from '../../runtime/index.ts';
 import { writeStatus } from '../status-writer.ts';
 import { crdChangesFor } from './crd-events.ts';
+import { evaluatePolicy } from './desired-grant.ts';
 import { EVENT_COMPONENT } from './engine-controller.ts';
+import { policyKindKey } from './engine-sources.ts';
 import { BY_POLICY } from './indexes.ts';
-import { nextPolicyStatus, readyReason } from './policy-status.ts';
+import type { ParentContexts } from './parent-context.ts';
+import { nextPolicyStatus, type ParentContextSummary, readyReason } from './policy-status.ts';
 import { triggerKindOf } from './trigger-kind.ts';
-import type { TriggerKinds } from './trigger-kinds.ts';
+import type { KindState, TriggerKinds } from './trigger-kinds.ts';
+import type { PolicyVerdict } from './verdict.ts';
 import type { PolicyVerdicts } from './verdicts.ts';
 
 export interface PolicyStatusOptions {
@@ -32,6 +36,39 @@ export function retainedMessage(policy: string, how: 'disabled' | 'deleted', gra
   );
 }
 
+/**
+ * With --parent-context=members: resolves the parent context of every trigger of the policy's kind whose
+ * constraints hold (the engine's own evaluation), in name order so the message is stable. Undefined when the
+ * policy or its trigger kind is not Ready (nothing is evaluated then).
+ */
+export function summarizeParents(
+  policy: GrantCreationPolicy,
+  verdict: PolicyVerdict,
+  kind: KindState | undefined,
+  kinds: TriggerKinds,
+  parents: ParentContexts,
+): ParentContextSummary | undefined {
+  const resolve = parents.resolverFor(policy);
+  const watched = kinds.watched(policyKindKey(policy));
+  if (!verdict.ok || kind?.state !== 'watching' || resolve === undefined || watched === undefined)
+    return undefined;
+  const name = policy.metadata.name ?? '';
+  const at = (o: KubeObject) =>
+    o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : (o.metadata?.name ?? '');
+  const triggers = watched.informer
+    .list()
+    .filter((o) => o.metadata?.deletionTimestamp === undefined)
+    .sort((a, b) => at(a).localeCompare(at(b)));
+  let resolved = 0;
+  const unresolved: { trigger: string; message: string }[] = [];
+  for (const trigger of triggers) {
+    const outcome = evaluatePolicy(name, verdict.compiled, trigger, watched.ref, resolve);
+    if (outcome.kind === 'want') resolved++;
+    if (outcome.kind === 'unresolved') unresolved.push({ trigger: at(trigger), message: outcome.why });
+  }
+  return { resolved, unresolved };
+}
+
 export function setupGrantPolicyStatusController(
   mgr: Manager,
   caches: QuotaCache,
@@ -39,6 +76,7 @@ export function setupGrantPolicyStatusController(
   kinds: TriggerKinds,
   discovery: ResourceDiscovery,
   options: PolicyStatusOptions = {},
+  parents?: ParentContexts,
 ): void {
   const events = mgr.eventRecorder({ component: EVENT_COMPONENT });
   const tombstones = new Map<string, KubeObject>();
@@ -61,7 +99,12 @@ export function setupGrantPolicyStatusController(
     const kind = verdict.ok
       ? await kinds.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
       : undefined;
-    const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext);
+    // Until the registry has read every member Secret, "no member stands for it" may be false: wait rather
+    // than report ParentContextNotFound for a moment after every restart.
+    if (parents !== undefined && policy.spec.target.parentContext !== undefined && !parents.synced())
+      return { requeueAfterMs: 250 };
+    const summary = parents && summarizeParents(policy, verdict, kind, kinds, parents);
+    const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext, summary);
     if (!statusEqual(policy.status, status)) {
       await writeStatus(mgr.client, RESOURCES.grantPolicies, policy, status, { signal: ctx.signal });
       if (readyReason(status) === 'PolicyDisabled' && readyReason(policy.status) !== 'PolicyDisabled') {
@@ -86,4 +129,20 @@ export function setupGrantPolicyStatusController(
       .map((p: GrantCreationPolicy) => ({ namespace: '', name: p.metadata.name ?? '' }));
   controller.watch({ informer: caches.registrations.informer, map: everyPolicy });
   controller.watch(crdChangesFor(discovery.crds, caches.grantPolicies.informer));
+  if (parents === undefined) return;
+  // ParentContextReady follows the triggers and the members: re-evaluate the policies with a parentContext
+  // when a trigger of their kind changes or a member is registered, changed or removed.
+  const withParent = (key?: string) =>
+    caches.grantPolicies
+      .list()
+      .filter(
+        (p) => p.spec.target.parentContext !== undefined && (key === undefined || policyKindKey(p) === key),
+      )
+      .map((p) => ({ namespace: '', name: p.metadata.name ?? '' }));
+  kinds.onWatch((watched) =>
+    controller.watch({ informer: watched.informer, map: () => withParent(watched.key) }),
+  );
+  parents.onChange(() => {
+    for (const req of withParent()) controller.enqueue(req);
+  });
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup, statusEqual } from '../../api/index.ts';
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
-import { nextPolicyStatus, readyCondition } from './policy-status.ts';
+import { membersParentCondition, nextPolicyStatus, readyCondition } from './policy-status.ts';
 import type { KindState, WatchedKind } from './trigger-kinds.ts';
 import { policyVerdict } from './verdict.ts';
 
@@ -107,5 +107,64 @@ describe('nextPolicyStatus', () => {
       [ready?.status, ready?.reason, ready?.message],
       ['False', 'PolicyDisabled', 'Policy is disabled'],
     );
+  });
+});
+
+describe('ParentContextReady with --parent-context=members', () => {
+  const remote = () =>
+    withGeneration(4, (p) => {
+      p.spec.target.parentContext = {
+        apiGroup: 'resourcemanager.miloapis.com',
+        kind: 'Project',
+        nameExpression: 'trigger.metadata.name',
+      };
+    });
+  const notFound = (n: number) => ({
+    trigger: `p${n}`,
+    message: `parent context resourcemanager.miloapis.com/Project p${n} is not a registered member: register a member Secret with labels ...`,
+  });
+
+  it('is True/ParentContextResolved when every matching trigger resolves, and when none matches yet', () => {
+    const all = membersParentCondition({ resolved: 2, unresolved: [] }, 4);
+    assert.deepEqual([all.status, all.reason, all.observedGeneration], ['True', 'ParentContextResolved', 4]);
+    assert.match(all.message, /every matching trigger \(2\)/);
+    const none = membersParentCondition({ resolved: 0, unresolved: [] }, 4);
+    assert.deepEqual([none.status, none.reason], ['True', 'ParentContextResolved']);
+    assert.match(none.message, /no trigger matches yet/);
+  });
+
+  it('is False/ParentContextNotFound when one trigger does not resolve, naming it, the context and the fix', () => {
+    const one = membersParentCondition({ resolved: 1, unresolved: [notFound(1)] }, 4);
+    assert.deepEqual([one.status, one.reason], ['False', 'ParentContextNotFound']);
+    assert.match(
+      one.message,
+      /^1 of 2 matching triggers have no grant yet: trigger p1: parent context .*Project p1 .*register a member Secret/,
+    );
+  });
+
+  it('names at most three triggers and counts the rest', () => {
+    const many = membersParentCondition({ resolved: 0, unresolved: [1, 2, 3, 4, 5].map(notFound) }, 4);
+    assert.match(many.message, /trigger p3: .*; and 2 more$/);
+    assert.doesNotMatch(many.message, /trigger p4/);
+  });
+
+  it('is False when the triggers could not be evaluated, pointing at Ready', () => {
+    const c = membersParentCondition(undefined, 4);
+    assert.deepEqual([c.status, c.reason], ['False', 'ParentContextNotFound']);
+    assert.match(c.message, /see the Ready condition/);
+  });
+
+  it('goes into the status next to Ready=True, and Ready does not wait for members', () => {
+    const p = remote();
+    const verdict = policyVerdict(p, registered, 'members');
+    const status = nextPolicyStatus(p, verdict, watching, NOW, 'members', {
+      resolved: 0,
+      unresolved: [notFound(1)],
+    });
+    const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
+    assert.deepEqual(byType, {
+      Ready: ['True', 'PolicyReady'],
+      ParentContextReady: ['False', 'ParentContextNotFound'],
+    });
   });
 });

@@ -1,5 +1,6 @@
 // The GrantCreationPolicy status the operator wants: `Ready` from the verdict and the trigger kind's state,
-// `ParentContextReady` only while parentContext is set (always False: unsupported here), and
+// `ParentContextReady` only while parentContext is set (by --parent-context: False/unsupported, True/this
+// cluster, or with members whether every current trigger's context names a registered member), and
 // `observedGeneration` always the current generation, so a spec edit that changes no condition still
 // advances it (kstatus, Flux and Argo CD wait for that).
 import {
@@ -36,17 +37,75 @@ export function readyCondition(
   return { ...base, status: 'True', reason: 'PolicyReady', message: MESSAGES.policyReady };
 }
 
+/** With --parent-context=members: what resolving each current trigger's parent context gave. */
+export interface ParentContextSummary {
+  /** Triggers whose constraints hold and whose context names exactly one registered member. */
+  readonly resolved: number;
+  /** The others whose constraints hold: the trigger (`namespace/name`) and why its context did not resolve. */
+  readonly unresolved: readonly { readonly trigger: string; readonly message: string }[];
+}
+
+/** How many unresolved triggers a message names before it says "and N more". */
+const NAMED = 3;
+
+/**
+ * `ParentContextReady` with --parent-context=members. The policy-level condition is the conjunction over the
+ * triggers that currently match: True/ParentContextResolved when every one of them resolves (also when none
+ * matches yet), False/ParentContextNotFound naming the first few that do not, with the fix. Undefined
+ * summary: the policy's triggers could not be evaluated (policy or trigger kind not Ready).
+ */
+export function membersParentCondition(
+  summary: ParentContextSummary | undefined,
+  generation: number,
+): ConditionUpdate {
+  const base = { type: CONDITION_PARENT_CONTEXT_READY, observedGeneration: generation };
+  if (summary === undefined) {
+    return {
+      ...base,
+      status: 'False',
+      reason: 'ParentContextNotFound',
+      message: 'parent contexts are resolved per trigger once the policy is Ready: see the Ready condition',
+    };
+  }
+  const { resolved, unresolved } = summary;
+  if (unresolved.length === 0) {
+    return {
+      ...base,
+      status: 'True',
+      reason: 'ParentContextResolved',
+      message:
+        resolved === 0
+          ? 'no trigger matches yet; each matching trigger gets its grant once a registered member stands for its parent context'
+          : `the parent context of every matching trigger (${resolved}) is a registered member; grants are created in the quota cluster`,
+    };
+  }
+  const named = unresolved
+    .slice(0, NAMED)
+    .map((u) => `trigger ${u.trigger}: ${u.message}`)
+    .join('; ');
+  const more = unresolved.length > NAMED ? `; and ${unresolved.length - NAMED} more` : '';
+  return {
+    ...base,
+    status: 'False',
+    reason: 'ParentContextNotFound',
+    message: `${unresolved.length} of ${resolved + unresolved.length} matching triggers have no grant yet: ${named}${more}`,
+  };
+}
+
 export function nextPolicyStatus(
   policy: GrantCreationPolicy,
   verdict: PolicyVerdict,
   kind: KindState | undefined,
   now: Date,
   parentContext: ParentContextMode = 'unsupported',
+  parentSummary?: ParentContextSummary,
 ): GrantCreationPolicyStatus {
   const generation = policy.metadata.generation ?? 0;
   let conditions = setCondition(policy.status?.conditions, readyCondition(verdict, kind, generation), now);
   if (policy.spec.target.parentContext === undefined) {
     conditions = removeCondition(conditions, CONDITION_PARENT_CONTEXT_READY);
+  } else if (parentContext === 'members') {
+    conditions = setCondition(conditions, membersParentCondition(parentSummary, generation), now);
   } else {
     const update: ConditionUpdate =
       parentContext === 'this-cluster'

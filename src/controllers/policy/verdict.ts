@@ -33,9 +33,13 @@ const LABELS = 'spec.target.resourceGrantTemplate.metadata.labels';
  * What `spec.target.parentContext` means here (`--parent-context`): `unsupported` (default): the policy is not
  * Ready and creates nothing; `this-cluster`: the parent's control plane is this cluster, so the grants are
  * created here from the template, as Milo creates them in the parent's control plane (one cluster stands in
- * for all of them, as namespaces stand in for Projects: docs/milo-parity.md).
+ * for all of them, as namespaces stand in for Projects: docs/milo-parity.md); `members`: the context is the
+ * registered member cluster that stands for it (parent-context.ts), and the grant is created in this, the
+ * quota cluster, labelled with the member, once that member is registered (docs/multicluster.md).
  */
-export type ParentContextMode = 'unsupported' | 'this-cluster';
+export type ParentContextMode = 'unsupported' | 'this-cluster' | 'members';
+
+export const PARENT_CONTEXT_MODES: readonly ParentContextMode[] = ['unsupported', 'this-cluster', 'members'];
 
 export const PARENT_CONTEXT_THIS_CLUSTER_MESSAGE =
   'spec.target.parentContext names a control plane; with --parent-context=this-cluster every control plane ' +
@@ -44,7 +48,8 @@ export const PARENT_CONTEXT_THIS_CLUSTER_MESSAGE =
 export const PARENT_CONTEXT_MESSAGE =
   'spec.target.parentContext (creating grants in another control plane) is not supported on a single ' +
   'cluster; the policy does nothing rather than create its grants here: remove parentContext to create ' +
-  'grants in this cluster, or run the operator with --parent-context=this-cluster';
+  'grants in this cluster, or run the operator with --parent-context=this-cluster (or =members with ' +
+  'member clusters registered: docs/multicluster.md)';
 
 /**
  * Checks of what the operator stamps on every grant: the policy name is a label value, and the trigger-uid
@@ -75,7 +80,7 @@ export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
 
 /**
  * In order: validation errors (static and API state) → ValidationFailed; parentContext →
- * ParentContextUnsupported unless `parentContext` is `this-cluster` (never a silent fallback to this
+ * ParentContextUnsupported unless `parentContext` is `this-cluster` or `members` (never a silent fallback to this
  * cluster: the operator is told so by a flag); disabled → PolicyDisabled.
  */
 export function policyVerdict(

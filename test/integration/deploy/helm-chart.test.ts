@@ -29,6 +29,7 @@ const COMPONENT_VALUES: Record<ComponentName, string> = {
   certManager: 'webhook.certificates=cert-manager',
   clientAuth: 'webhook.clientAuth.enabled=true',
   miloBucketPlacement: 'bucketPlacement=milo',
+  memberClusters: 'parentContext=members',
 };
 
 async function template(sets: readonly string[], chart = CHART): Promise<KubeObject[]> {
@@ -220,6 +221,7 @@ describe('the Helm chart config/helm/milo-quota', () => {
       /'\/webhook\/certificates': value must be one of 'self-managed', 'cert-manager'/,
     ],
     ['bucketPlacement=nearby', /'\/bucketPlacement': value must be one of 'default', 'milo'/],
+    ['parentContext=parent', /'\/parentContext': value must be one of 'unsupported', 'members'/],
     ['replicas=0', /'\/replicas': minimum: got 0, want 1/],
     ['replica=2', /additional properties 'replica' not allowed/],
     [

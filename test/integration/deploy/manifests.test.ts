@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
+import { kustomizeBuild } from '../../../scripts/gen-helm-chart.ts';
 import { parseOperatorOptions } from '../../../src/operator/options.ts';
 import { caBundleProblem } from '../../../src/webhook/index.ts';
 import { repoPath } from '../../support/kube.ts';
@@ -381,5 +382,48 @@ describe('the security Components (config/webhook/client-auth, config/network-po
     ]);
     const ports = template.spec.containers[0]?.ports.map((p) => p.name) ?? [];
     for (const [named] of rules) for (const port of named as string[]) assert.ok(ports.includes(port), port);
+  });
+});
+
+describe('config/components/member-clusters: the member registry, least privilege', () => {
+  it('adds --parent-context=members and a Role on Secrets in the operator namespace only: read and patch', async () => {
+    const built = await kustomizeBuild(['config/components/member-clusters']);
+    const base = await kustomize('config/default');
+    const added = built.filter(
+      (o) => !base.some((b) => b.kind === o.kind && b.metadata.name === o.metadata.name),
+    );
+    assert.deepEqual(added.map((o) => `${o.kind}/${o.metadata.namespace}/${o.metadata.name}`).sort(), [
+      'Role/quota-system/milo-quota-operator-members',
+      'RoleBinding/quota-system/milo-quota-operator-members',
+    ]);
+    const role = added.find((o) => o.kind === 'Role') as Manifest;
+    assert.deepEqual(rulesOf(role), [
+      { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list', 'watch', 'patch'] },
+    ]);
+    const binding = added.find((o) => o.kind === 'RoleBinding') as Manifest & {
+      roleRef: { kind: string; name: string };
+      subjects: { kind: string; name: string; namespace: string }[];
+    };
+    assert.deepEqual(binding.roleRef, {
+      apiGroup: 'rbac.authorization.k8s.io',
+      kind: 'Role',
+      name: role.metadata.name,
+    });
+    assert.deepEqual(binding.subjects, [
+      { kind: 'ServiceAccount', name: 'milo-quota-operator', namespace: 'quota-system' },
+    ]);
+    // nothing cluster-wide reads Secrets, with or without the Component
+    for (const o of built.filter((x) => x.kind === 'ClusterRole'))
+      for (const rule of rulesOf(o))
+        assert.ok(
+          !(covers(rule.apiGroups, '') && covers(rule.resources, 'secrets')),
+          `${o.metadata.name} on secrets`,
+        );
+    const deployment = built.find((o) => o.kind === 'Deployment') as Manifest & {
+      spec: { template: { spec: { containers: { args: string[] }[] } } };
+    };
+    const args = deployment.spec.template.spec.containers[0]?.args ?? [];
+    assert.ok(args.includes('--parent-context=members'), args.join(' '));
+    assert.equal(parseOperatorOptions(args, {}).parentContext, 'members');
   });
 });

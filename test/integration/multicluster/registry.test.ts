@@ -57,6 +57,7 @@ describe('member registry', () => {
     );
     const p1 = registry.get('p1');
     assert.equal(p1?.reachable, true);
+    assert.equal(registry.hasSynced(), true, 'every member Secret listed has been read');
     assert.equal(p1?.cluster.claimNamespace, 'quota-member-p1');
     assert.equal(p1?.cluster.webhookClientCa, member.current.webhookClientCa);
     // the client really talks to the member, with the member's credentials
