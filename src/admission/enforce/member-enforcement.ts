@@ -50,19 +50,38 @@ export function placeMemberClaim(
   };
 }
 
-/** The request with Milo's parent extras for the member's context consumer (what templates see as `user`). */
-export function withParentExtras(
+/**
+ * The request as templates see it (`user`): Milo's parent extras name the member's context consumer, and each
+ * context label of the member (`--context-consumer-labels` keys, e.g. resourcemanager.miloapis.com/
+ * organization-name) is an extra of the same key, so a policy can charge another level of the context:
+ * `{{user.extra["resourcemanager.miloapis.com/organization-name"][0]}}`. These keys are the operator's to set:
+ * whatever the member's apiserver sent under them is replaced.
+ */
+export function withContextExtras(
   request: AdmissionRequest,
   consumer: ConsumerRef | undefined,
+  contextLabels: Readonly<Record<string, string | undefined>>,
 ): AdmissionRequest {
-  if (consumer === undefined) return request;
-  const extra = {
-    ...request.userInfo.extra,
-    [PARENT_EXTRAS.apiGroup]: [consumer.apiGroup ?? ''],
-    [PARENT_EXTRAS.kind]: [consumer.kind],
-    [PARENT_EXTRAS.name]: [consumer.name],
-  };
+  const extra: Record<string, readonly string[]> = { ...request.userInfo.extra };
+  for (const key of Object.values(PARENT_EXTRAS)) delete extra[key];
+  for (const [key, value] of Object.entries(contextLabels)) {
+    delete extra[key];
+    if (value !== undefined && value !== '') extra[key] = [value];
+  }
+  if (consumer !== undefined) {
+    extra[PARENT_EXTRAS.apiGroup] = [consumer.apiGroup ?? ''];
+    extra[PARENT_EXTRAS.kind] = [consumer.kind];
+    extra[PARENT_EXTRAS.name] = [consumer.name];
+  }
   return { ...request, userInfo: { ...request.userInfo, extra } };
+}
+
+/** Every context label (the keys of `rules`) with the member's value, undefined where it has none. */
+function contextLabelsOf(
+  labels: Readonly<Record<string, string>>,
+  rules: readonly ContextConsumerRule[],
+): Record<string, string | undefined> {
+  return Object.fromEntries(rules.map((r) => [r.label, labels[r.label]]));
 }
 
 /** The claimed object, read in the member (a retried create asks whether an earlier claim's object exists). */
@@ -106,7 +125,11 @@ export function memberEnforcementHandler(
   });
   return async (request, signal) => {
     const context = await contextConsumer(rules, labelsOf, '', signal, subject);
-    return handler(withParentExtras(request, context.ok ? context.consumer : undefined), signal);
+    const consumer = context.ok ? context.consumer : undefined;
+    return handler(
+      withContextExtras(request, consumer, contextLabelsOf(member.cluster.labels, rules)),
+      signal,
+    );
   };
 }
 
