@@ -1,4 +1,4 @@
-// Upstream's multi-cluster-enforcement scenario on three real control planes (issue #18, steps 2–5 and 8): one
+// Upstream's multi-cluster-enforcement scenario on three real control planes (issue #18, steps 2–6 and 8): one
 // quota cluster runs the operator with --enable-members; members p1 and p2 are apiservers of their own whose
 // Secrets are charged to their Projects through the operator's webhook, at a path per member that only that
 // member's apiserver may call. Upstream's registration and ClaimCreationPolicy (no consumerRef) are applied
@@ -23,6 +23,8 @@ const p2 = useControlPlane({ controllerManager: false });
 const env = useOperator(quota, { members: { webhookHost: '127.0.0.1' } });
 const step = (file: string) => repoPath('test/fixtures/milo-upstream/multi-cluster-enforcement', file);
 const TYPE = 'test.multicluster.miloapis.com/secrets';
+const ORG_TYPE = 'test.multicluster.miloapis.com/org-secrets';
+const ORG_LABEL = 'resourcemanager.miloapis.com/organization-name';
 const project = (name: string) => ({ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project', name });
 
 const secret = (plane: ControlPlane, name: string) =>
@@ -36,8 +38,41 @@ async function claimsOf(member: string): Promise<ResourceClaim[]> {
   return list.items;
 }
 
+/** The Organization-level registration and ClaimCreationPolicy (the consumer named through a user extra). */
+function orgPolicies(): string {
+  return `apiVersion: quota.miloapis.com/v1alpha1
+kind: ResourceRegistration
+metadata:
+  name: mc-test-org-secrets
+spec:
+  consumerType: { apiGroup: resourcemanager.miloapis.com, kind: Organization }
+  type: Entity
+  resourceType: ${ORG_TYPE}
+  baseUnit: secret
+  displayUnit: secrets
+  unitConversionFactor: 1
+  claimingResources: [{ apiGroup: "", kind: Secret }]
+---
+apiVersion: quota.miloapis.com/v1alpha1
+kind: ClaimCreationPolicy
+metadata:
+  name: mc-test-org-secret-policy
+spec:
+  trigger: { resource: { apiVersion: v1, kind: Secret } }
+  target:
+    resourceClaimTemplate:
+      metadata: { namespace: "{{requestInfo.namespace}}" }
+      spec:
+        consumerRef:
+          apiGroup: resourcemanager.miloapis.com
+          kind: Organization
+          name: '{{user.extra["${ORG_LABEL}"][0]}}'
+        requests: [{ resourceType: ${ORG_TYPE}, amount: 1 }]
+`;
+}
+
 describe('multi-cluster enforcement: one quota cluster, two member clusters', () => {
-  it('charges each member’s Secrets to its Project, refuses the sixth, frees on delete', async () => {
+  it('charges each member’s Secrets to its Project, refuses the sixth, frees on delete, holds an Organization limit across members', async () => {
     const admin = (...args: string[]) => kubectlOk(quota.current, args);
     await admin('apply', '-f', step('01-resource-registration.yaml'));
     await admin(
@@ -66,6 +101,7 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
       registration.metadata = {
         ...registration.metadata,
         namespace: 'quota-system',
+        labels: { ...registration.metadata?.labels, [ORG_LABEL]: 'acme' },
         annotations: { [ANNOTATION_WEBHOOK_CLIENT_NAME]: WEBHOOK_CLIENT_NAME },
       };
       await env.client.create(
@@ -114,6 +150,49 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
     await kubectlOk(p1.current, ['delete', 'secret', 's1', '-n', 'default']);
     await eventually('s1’s claim released', async () => (await claimsOf('p1')).length === 4, 60_000);
     assert.equal((await secret(p1.current, 's6')).code, 0, 'room again for a fifth Secret');
+
+    // 6. an Organization-level limit holds across p1 and p2 together, with concurrent creates in both: a second
+    // policy charges the member's Organization, named by the context label the operator passes as a user extra
+    for (const plane of [p1.current, p2.current])
+      await kubectlOk(plane, ['delete', 'secret', '--all', '-n', 'default']);
+    await eventually(
+      'every claim released',
+      async () => (await claimsOf('p1')).length + (await claimsOf('p2')).length === 0,
+      60_000,
+    );
+    const applied = await quota.current.kubectl(['apply', '-f', '-'], { input: orgPolicies() });
+    assert.equal(applied.code, 0, applied.stderr);
+    await admin(
+      'wait',
+      '--for=condition=Active',
+      '--timeout=60s',
+      'resourceregistration.quota.miloapis.com/mc-test-org-secrets',
+    );
+    await env.client.create(
+      RESOURCES.grants,
+      makeGrant('org-secrets-acme', 'quota-system', {
+        apiGroup: 'resourcemanager.miloapis.com',
+        kind: 'Organization',
+        name: 'acme',
+      })
+        .allow(ORG_TYPE, 8)
+        .build(),
+    );
+    await admin(
+      'wait',
+      '--for=condition=Ready',
+      '--timeout=60s',
+      'claimcreationpolicy.quota.miloapis.com/mc-test-org-secret-policy',
+    );
+    const burst = await Promise.all(
+      [p1.current, p2.current].flatMap((plane, m) =>
+        [1, 2, 3, 4, 5].map((i) => secret(plane, `burst-${m}-${i}`)),
+      ),
+    );
+    const admitted = burst.filter((r) => r.code === 0).length;
+    assert.equal(admitted, 8, `8 of 10 concurrent creates fit the Organization's 8 (got ${admitted})`);
+    for (const refused of burst.filter((r) => r.code !== 0))
+      assert.match(refused.stderr, /Organization acme/);
 
     // 8. a forged review on p1's path: p2's apiserver identity, or the quota cluster's, is refused
     const port = env.operator.webhooks?.server.port ?? 0;
