@@ -8,37 +8,18 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../runtime/index.ts';
-import {
-  type CertificateAuthority,
-  createCertificateAuthority,
-  issueLeaf,
-  type PemPair,
-} from '../runtime/pki.ts';
+import { type CertificateAuthority, createCertificateAuthority, type PemPair } from '../runtime/pki.ts';
 import { ClientCaFile } from './certs/client-ca.ts';
 import { allowed } from './review.ts';
 import { type ClientAuthentication, WebhookServer } from './server.ts';
-import { httpsRequest, localServingCertificate, MemoryCertificates } from './testing.ts';
-
-const review = JSON.stringify({
-  apiVersion: 'admission.k8s.io/v1',
-  kind: 'AdmissionReview',
-  request: {
-    uid: 'u-1',
-    kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
-    resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
-    operation: 'CREATE',
-    userInfo: { username: 'alice' },
-    object: { metadata: { name: 'x' } },
-  },
-});
-
-const client = (ca: CertificateAuthority, cn: string): Promise<PemPair> =>
-  issueLeaf(ca, { subject: `CN=${cn}`, usage: 'client' });
-
-async function rejections(registry: Registry, reason: string): Promise<number> {
-  const metric = await registry.getSingleMetric('milo_quota_webhook_tls_handshake_rejections_total')?.get();
-  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
-}
+import {
+  clientCertificate as client,
+  httpsRequest,
+  localServingCertificate,
+  MemoryCertificates,
+  handshakeRejections as rejections,
+  CREATE_REVIEW as review,
+} from './testing.ts';
 
 /** A server with one handler that counts its calls, trusting the CA in `caFile`. */
 async function serve(caFile: string, names?: readonly string[]) {

@@ -9,34 +9,20 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { createLogger } from '../runtime/index.ts';
-import {
-  type CertificateAuthority,
-  createCertificateAuthority,
-  issueLeaf,
-  type PemPair,
-} from '../runtime/pki.ts';
+import { type CertificateAuthority, createCertificateAuthority, type PemPair } from '../runtime/pki.ts';
 import { verifyChain } from './certs/chain.ts';
 import { ClientCaFile } from './certs/client-ca.ts';
 import { allowed } from './review.ts';
 import type { ScopedCallers, ScopedRoute } from './scoped-callers.ts';
 import { WebhookServer } from './server.ts';
-import { httpsRequest, localServingCertificate, MemoryCertificates } from './testing.ts';
-
-const review = JSON.stringify({
-  apiVersion: 'admission.k8s.io/v1',
-  kind: 'AdmissionReview',
-  request: {
-    uid: 'u-1',
-    kind: { group: '', version: 'v1', kind: 'Secret' },
-    resource: { group: '', version: 'v1', resource: 'secrets' },
-    operation: 'CREATE',
-    userInfo: { username: 'alice' },
-    object: { metadata: { name: 'x' } },
-  },
-});
-
-const client = (ca: CertificateAuthority, cn: string): Promise<PemPair> =>
-  issueLeaf(ca, { subject: `CN=${cn}`, usage: 'client' });
+import {
+  clientCertificate as client,
+  httpsRequest,
+  localServingCertificate,
+  MemoryCertificates,
+  handshakeRejections as rejections,
+  CREATE_REVIEW as review,
+} from './testing.ts';
 
 /** Members by name, each trusted on `/members/<name>/enforce` with its CA and CN. */
 class Members implements ScopedCallers {
@@ -75,11 +61,6 @@ class Members implements ScopedCallers {
       },
     };
   }
-}
-
-async function rejections(registry: Registry, reason: string): Promise<number> {
-  const metric = await registry.getSingleMetric('milo_quota_webhook_tls_handshake_rejections_total')?.get();
-  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
 describe('WebhookServer with scoped callers', () => {

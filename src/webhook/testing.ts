@@ -4,7 +4,13 @@
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import { createCertificateAuthority, issueLeaf, type PemPair } from '../runtime/pki.ts';
+import type { Registry } from 'prom-client';
+import {
+  type CertificateAuthority,
+  createCertificateAuthority,
+  issueLeaf,
+  type PemPair,
+} from '../runtime/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
 
 /** A serving certificate for 127.0.0.1 and localhost from a new CA. */
@@ -123,4 +129,28 @@ export function openTls(port: number, ca: string, client?: PemPair): Promise<Raw
     );
     socket.once('error', reject);
   });
+}
+
+/** A CREATE review of a ResourceClaim named x, as the apiserver sends it: a body the handlers accept. */
+export const CREATE_REVIEW = JSON.stringify({
+  apiVersion: 'admission.k8s.io/v1',
+  kind: 'AdmissionReview',
+  request: {
+    uid: 'u-1',
+    kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
+    resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
+    operation: 'CREATE',
+    userInfo: { username: 'alice' },
+    object: { metadata: { name: 'x' } },
+  },
+});
+
+/** A client certificate with common name `cn`, issued by `ca`. */
+export const clientCertificate = (ca: CertificateAuthority, cn: string): Promise<PemPair> =>
+  issueLeaf(ca, { subject: `CN=${cn}`, usage: 'client' });
+
+/** How many handshakes (or, past them, requests) were refused for `reason`. */
+export async function handshakeRejections(registry: Registry, reason: string): Promise<number> {
+  const metric = await registry.getSingleMetric('milo_quota_webhook_tls_handshake_rejections_total')?.get();
+  return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
