@@ -64,9 +64,11 @@ describe('quota CRDs on a real apiserver', () => {
     for (const f of ['limit', 'allocated', 'available', 'claimCount', 'contributingGrantRefs']) {
       assert.match(status, new RegExp(`\\b${f}\\b`));
     }
+    // kubectl wraps the description: compare with the whitespace collapsed
+    const parent = (await kubectl('explain', 'qgcp.spec.target.parentContext')).replace(/\s+/g, ' ');
     assert.match(
-      await kubectl('explain', 'qgcp.spec.target.parentContext'),
-      /Not supported on a single cluster/,
+      parent,
+      /--parent-context: unsupported \(default; the policy is not Ready\), this-cluster, or members/,
     );
   });
 
