@@ -1,8 +1,9 @@
 // What the operator knows of its member clusters (docs/multicluster.md): the registry
 // (controllers/members/registry.ts) keeps it current from the member Secrets; the member webhook paths and the
 // member-claims controller read it.
-import type { MemberCluster } from '../api/index.ts';
-import type { KubeClient } from '../runtime/index.ts';
+import { ANNOTATION_MEMBER_RESOURCE, type MemberCluster, type ResourceClaim } from '../api/index.ts';
+import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
+import type { ClaimObject } from './claims.ts';
 
 /** A registered, valid member: its connection, whether it answered the last probe. */
 export interface Member {
@@ -19,4 +20,37 @@ export interface MemberRegistry {
   onChange(listener: (name: string) => void): () => void;
   /** Whether every member Secret listed so far has been read once: before that, "no such member" may be wrong. */
   hasSynced(): boolean;
+}
+
+/** The member resource a member claim's object is of: its resourceRef's group, the annotation's version/plural. */
+export function memberResource(claim: ResourceClaim): ResourceRef | undefined {
+  const value = claim.metadata.annotations?.[ANNOTATION_MEMBER_RESOURCE] ?? '';
+  const match = /^([a-z0-9.-]+)\/([a-z0-9.-]+)$/.exec(value);
+  const ref = claim.spec.resourceRef;
+  if (match === null || ref === undefined) return undefined;
+  return {
+    group: ref.apiGroup ?? '',
+    version: match[1] ?? '',
+    plural: match[2] ?? '',
+    namespaced: (ref.namespace ?? '') !== '',
+    kind: ref.kind,
+  };
+}
+
+/** A member claim's object, read live in the member (undefined object: it does not exist); other errors throw. */
+export async function readMemberObject(
+  member: Member,
+  claim: ResourceClaim,
+  signal?: AbortSignal,
+): Promise<ClaimObject> {
+  const resource = memberResource(claim);
+  const ref = claim.spec.resourceRef;
+  if (resource === undefined || ref === undefined) return { resource: undefined, object: undefined };
+  try {
+    const object = await member.client.get<KubeObject>(resource, ref.namespace ?? '', ref.name, signal);
+    return { resource, object };
+  } catch (error) {
+    if (isNotFound(error)) return { resource, object: undefined };
+    throw error;
+  }
 }

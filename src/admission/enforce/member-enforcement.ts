@@ -12,8 +12,7 @@ import {
   type MemberCluster,
   type ResourceClaim,
 } from '../../api/index.ts';
-import type { ClaimObject, Member, MemberRegistry } from '../../cache/index.ts';
-import { isNotFound, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
+import { type Member, type MemberRegistry, readMemberObject } from '../../cache/index.ts';
 import type { AdmissionHandler, AdmissionRequest, ScopedCallers, ScopedRoute } from '../../webhook/index.ts';
 import { type ContextConsumerRule, type ContextSubject, contextConsumer } from './context-consumer.ts';
 import { type EnforcementOptions, enforcementHandler } from './enforce.ts';
@@ -84,27 +83,6 @@ function contextLabelsOf(
   return Object.fromEntries(rules.map((r) => [r.label, labels[r.label]]));
 }
 
-/** The claimed object, read in the member (a retried create asks whether an earlier claim's object exists). */
-async function memberObject(member: Member, claim: ResourceClaim, signal: AbortSignal): Promise<ClaimObject> {
-  const ref = claim.spec.resourceRef;
-  const [version, plural] = (claim.metadata.annotations?.[ANNOTATION_MEMBER_RESOURCE] ?? '').split('/');
-  if (ref === undefined || !version || !plural) return { resource: undefined, object: undefined };
-  const resource: ResourceRef = {
-    group: ref.apiGroup ?? '',
-    version,
-    plural,
-    namespaced: (ref.namespace ?? '') !== '',
-    kind: ref.kind,
-  };
-  try {
-    const object = await member.client.get<KubeObject>(resource, ref.namespace ?? '', ref.name, signal);
-    return { resource, object };
-  } catch (error) {
-    if (isNotFound(error)) return { resource, object: undefined };
-    throw error;
-  }
-}
-
 /** The enforcement handler for one member, built from the local one's options. */
 export function memberEnforcementHandler(
   base: EnforcementOptions,
@@ -120,7 +98,7 @@ export function memberEnforcementHandler(
   const handler = enforcementHandler({
     ...shared,
     contextConsumers: { rules, labelsOf, subject },
-    findObject: (claim, signal) => memberObject(member, claim, signal),
+    findObject: (claim, signal) => readMemberObject(member, claim, signal),
     placeClaim: (claim, request) => placeMemberClaim(member.cluster, claim, request),
   });
   return async (request, signal) => {

@@ -4,13 +4,15 @@
 // releases a claim when its object is gone there, is replaced, or never appeared within the grace period.
 // Nothing is released while the member cannot be seen (claim-fate.ts): a partition frees no quota, and when the
 // member answers again its informer relists and deletions made meanwhile are released then.
+import { LABEL_MEMBER_CLUSTER, LABEL_RESOURCE_UID, type ResourceClaim } from '../../api/index.ts';
 import {
-  ANNOTATION_MEMBER_RESOURCE,
-  LABEL_MEMBER_CLUSTER,
-  LABEL_RESOURCE_UID,
-  type ResourceClaim,
-} from '../../api/index.ts';
-import { type Member, type MemberRegistry, type QuotaCache, RESOURCES } from '../../cache/index.ts';
+  type Member,
+  type MemberRegistry,
+  memberResource,
+  type QuotaCache,
+  RESOURCES,
+  readMemberObject,
+} from '../../cache/index.ts';
 import {
   type EventRecorder,
   IDENTITY_VIEW,
@@ -36,21 +38,6 @@ export interface MemberClaimsOptions {
 
 const BY_MEMBER = 'memberCluster';
 const BY_MEMBER_OBJECT = 'memberObject';
-
-/** `<version>/<plural>` on the claim plus its resourceRef's group: the member resource to watch. */
-export function memberResource(claim: ResourceClaim): ResourceRef | undefined {
-  const value = claim.metadata.annotations?.[ANNOTATION_MEMBER_RESOURCE] ?? '';
-  const match = /^([a-z0-9.-]+)\/([a-z0-9.-]+)$/.exec(value);
-  const ref = claim.spec.resourceRef;
-  if (match === null || ref === undefined) return undefined;
-  return {
-    group: ref.apiGroup ?? '',
-    version: match[1] ?? '',
-    plural: match[2] ?? '',
-    namespaced: (ref.namespace ?? '') !== '',
-    kind: ref.kind,
-  };
-}
 
 const objectKeyOf = (member: string, group: string, namespace: string, name: string) =>
   `${member}|${group}|${namespace}|${name}`;
@@ -137,18 +124,15 @@ export function setupMemberClaimsController(
     const informer = informerFor(member, resource);
     if (!informer.hasSynced()) return { kind: 'unknown', why: "the member's objects are not listed yet" };
     const ref = claim.spec.resourceRef;
-    const namespace = ref?.namespace ?? '';
-    const name = ref?.name ?? '';
-    const cached = informer.get(namespace, name);
+    const cached = informer.get(ref?.namespace ?? '', ref?.name ?? '');
     if (cached?.metadata?.uid !== undefined) return { kind: 'present', uid: cached.metadata.uid };
     // Absent from the cache: make sure with a live read before anything is freed (the watch may be behind).
     try {
-      const live = await member.client.get<KubeObject>(resource, namespace, name, signal);
-      return live.metadata?.uid === undefined
-        ? { kind: 'unknown', why: 'no uid' }
-        : { kind: 'present', uid: live.metadata.uid };
+      const live = (await readMemberObject(member, claim, signal)).object;
+      if (live === undefined) return { kind: 'absent' };
+      const uid = live.metadata?.uid;
+      return uid === undefined ? { kind: 'unknown', why: 'no uid' } : { kind: 'present', uid };
     } catch (error) {
-      if (isNotFound(error)) return { kind: 'absent' };
       return { kind: 'unknown', why: error instanceof Error ? error.message : String(error) };
     }
   };
