@@ -28,6 +28,20 @@ function signedBy(cert: X509Certificate, issuer: X509Certificate, now: Date): bo
   return validAt(cert, now) && cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
 }
 
+/** Parsed CA bundles by their PEM: every request on a scoped server checks a chain, the bundles rarely change. */
+const parsedRoots = new Map<string, X509Certificate[]>();
+const MAX_PARSED_BUNDLES = 64;
+
+function rootsOf(pem: string): X509Certificate[] {
+  let roots = parsedRoots.get(pem);
+  if (roots === undefined) {
+    roots = splitPemBundle(pem).map((cert) => new X509Certificate(cert));
+    if (parsedRoots.size >= MAX_PARSED_BUNDLES) parsedRoots.clear();
+    parsedRoots.set(pem, roots);
+  }
+  return roots;
+}
+
 export type ChainCheck =
   | { readonly ok: true; readonly commonName: string | undefined }
   | { readonly ok: false; readonly problem: string };
@@ -45,7 +59,7 @@ export function verifyChain(rootsPem: string, chain: PeerChain, now = new Date()
   try {
     leaf = new X509Certificate(leafDer);
     intermediates = rest.map((der) => new X509Certificate(der)).filter((c) => c.ca);
-    roots = splitPemBundle(rootsPem).map((pem) => new X509Certificate(pem));
+    roots = rootsOf(rootsPem);
   } catch {
     return { ok: false, problem: 'the client certificate does not parse' };
   }
