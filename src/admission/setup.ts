@@ -2,7 +2,14 @@
 // mounted files), the HTTPS server with the quota-kind handlers, the webhook configurations, and the
 // readiness check. Other webhooks (enforcement) register their handlers and configurations on the result.
 import { isIP } from 'node:net';
-import { findClaimObject, type QuotaCache, type ResourceDiscovery } from '../cache/index.ts';
+import type { ResourceClaim } from '../api/index.ts';
+import {
+  findClaimObject,
+  findClaimObjectAnywhere,
+  type MemberRegistry,
+  type QuotaCache,
+  type ResourceDiscovery,
+} from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
 import { ClientCaFile } from '../webhook/certs/client-ca.ts';
 import { FileCertificates } from '../webhook/certs/files.ts';
@@ -50,6 +57,8 @@ export interface WebhookOptions {
   readonly secretName?: string;
   /** The webhooks' timeoutSeconds. Default 10. */
   readonly timeoutSeconds?: number;
+  /** Member clusters, when served: their claims' objects are read there (claim guard). */
+  readonly members?: MemberRegistry | undefined;
   /** Tuning of the self-managed certificate (tests shorten these). */
   readonly certificates?: {
     readonly certValidityMs?: number;
@@ -119,11 +128,15 @@ export function claimGuardFor(
   mgr: Manager,
   discovery: ResourceDiscovery,
   identity: () => Promise<string>,
+  members?: MemberRegistry,
 ): ClaimGuardDeps {
+  const local = (claim: ResourceClaim, signal?: AbortSignal) =>
+    findClaimObject(mgr.client, discovery, claim, signal);
   return {
     access: new RequesterAccess(mgr.client, identity),
     resolveKind: (group, kind) => discovery.resolveGroupKind(group, kind),
-    findObject: (claim, signal) => findClaimObject(mgr.client, discovery, claim, signal),
+    // a member claim's object is in its member: looking here would find nothing and let its claim be freed
+    findObject: (claim, signal) => findClaimObjectAnywhere(members, claim, local, signal),
   };
 }
 
@@ -143,7 +156,7 @@ export function setupWebhooks(
     ...(options.limits ? { limits: options.limits } : {}),
   });
   const identity = operatorIdentity(mgr.client);
-  const claimGuard = claimGuardFor(mgr, discovery, identity);
+  const claimGuard = claimGuardFor(mgr, discovery, identity, options.members);
   const handlers = quotaHandlers(quotaWebhookDeps(caches, identity, claimGuard));
   for (const [kind, handler] of Object.entries(handlers)) {
     server.register(quotaWebhookPath(kind as keyof typeof handlers), handler);

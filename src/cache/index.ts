@@ -30,7 +30,13 @@ export {
   registrationResourceType,
   resourceRefKey,
 } from './indexes.ts';
-export { type Member, type MemberRegistry, memberResource, readMemberObject } from './members.ts';
+export {
+  findClaimObjectAnywhere,
+  type Member,
+  type MemberRegistry,
+  memberResource,
+  readMemberObject,
+} from './members.ts';
 export { QuotaCache, type SnapshotOptions } from './quota-cache.ts';
 export {
   asKubeObject,

@@ -1,7 +1,12 @@
 // What the operator knows of its member clusters (docs/multicluster.md): the registry
 // (controllers/members/registry.ts) keeps it current from the member Secrets; the member webhook paths and the
 // member-claims controller read it.
-import { ANNOTATION_MEMBER_RESOURCE, type MemberCluster, type ResourceClaim } from '../api/index.ts';
+import {
+  ANNOTATION_MEMBER_RESOURCE,
+  LABEL_MEMBER_CLUSTER,
+  type MemberCluster,
+  type ResourceClaim,
+} from '../api/index.ts';
 import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
 import type { ClaimObject } from './claims.ts';
 
@@ -35,6 +40,37 @@ export function memberResource(claim: ResourceClaim): ResourceRef | undefined {
     namespaced: (ref.namespace ?? '') !== '',
     kind: ref.kind,
   };
+}
+
+/**
+ * The object a claim pays for, wherever it lives: in its member cluster for a member claim (read through the
+ * member's connection), else in this cluster (`local`). A member that is unknown or does not answer cannot say
+ * the object is gone, so it is reported present: nothing that reads this frees quota because of a partition.
+ */
+export async function findClaimObjectAnywhere(
+  members: MemberRegistry | undefined,
+  claim: ResourceClaim,
+  local: (claim: ResourceClaim, signal?: AbortSignal) => Promise<ClaimObject>,
+  signal?: AbortSignal,
+): Promise<ClaimObject> {
+  const name = claim.metadata.labels?.[LABEL_MEMBER_CLUSTER];
+  if (name === undefined) return local(claim, signal);
+  const member = members?.get(name);
+  const unseen = {
+    resource: memberResource(claim),
+    object: {
+      metadata: {
+        name: claim.spec.resourceRef?.name ?? '',
+        uid: `unknown: member cluster ${name} cannot be read`,
+      },
+    },
+  };
+  if (member === undefined || !member.reachable) return unseen;
+  try {
+    return await readMemberObject(member, claim, signal);
+  } catch {
+    return unseen;
+  }
 }
 
 /** A member claim's object, read live in the member (undefined object: it does not exist); other errors throw. */

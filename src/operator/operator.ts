@@ -104,7 +104,11 @@ export function startOperator(
     ...tracer,
   });
   const webhooks = options.webhook
-    ? setupWebhooks(manager, caches, discovery, { ...options.webhook, namespace: options.namespace })
+    ? setupWebhooks(manager, caches, discovery, {
+        ...options.webhook,
+        namespace: options.namespace,
+        members,
+      })
     : undefined;
   if (webhooks && options.webhook) {
     const { timeoutSeconds } = options.webhook;
