@@ -437,4 +437,27 @@ describe('tracing options', () => {
     ];
     for (const [argv, message] of cases) assert.throws(() => parse(argv), message, argv.join(' '));
   });
+
+  it('member clusters: off by default; --enable-members needs the host members reach, and refuses bad ones', () => {
+    assert.equal(parse([]).members, undefined);
+    assert.deepEqual(parse(['--enable-members', '--member-webhook-host=quota.example.com']).members, {
+      webhookHost: 'quota.example.com',
+    });
+    assert.deepEqual(parse(['--enable-members', '--enable-webhooks=false']).members, {
+      webhookHost: undefined,
+    });
+    assert.throws(
+      () => parse(['--enable-members']),
+      /^OptionsError: --member-webhook-host: is required with --enable-members/,
+    );
+    assert.throws(
+      () => parse(['--member-webhook-host=quota.example.com']),
+      /^OptionsError: --member-webhook-host: is only used with --enable-members/,
+    );
+    assert.throws(
+      () => parse(['--enable-members', '--member-webhook-host=https://quota.example.com:443']),
+      /--member-webhook-host: "https:\/\/quota.example.com:443" is not a host name or IP address/,
+    );
+    assert.throws(() => parse(['--enable-members=maybe']), /--enable-members: "maybe" is not a boolean/);
+  });
 });
