@@ -102,6 +102,8 @@ export const WATCH_VERBS = ['get', 'list', 'watch'] as const;
 /** Which of WATCH_VERBS the operator lacks on a resource; dynamic-watch.ts asks before starting an informer. */
 export interface VerbChecker {
   missingVerbs(ref: ResourceRef, signal?: AbortSignal): Promise<string[]>;
+  /** Who the operator is, for messages saying what it lacks; undefined if unknown. */
+  user(): Promise<string | undefined>;
 }
 
 interface SelfAccessAnswer {

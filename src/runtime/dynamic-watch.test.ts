@@ -51,6 +51,7 @@ function accessOf(missing: { verbs: string[] }) {
         reviews.push(ref.plural);
         return [...missing.verbs];
       },
+      user: async () => 'system:serviceaccount:quota-system:operator',
     },
   };
 }
@@ -95,7 +96,12 @@ describe('DynamicWatches', () => {
   it('starts no informer without permission and says which verbs are missing', async () => {
     const w = world({ missing: ['list', 'watch'] });
     const outcome = await w.watches.watchKind(WIDGET, IDENTITY_VIEW);
-    assert.deepEqual(outcome, { state: 'forbidden', ref: WIDGETS, missing: ['list', 'watch'] });
+    assert.deepEqual(outcome, {
+      state: 'forbidden',
+      ref: WIDGETS,
+      missing: ['list', 'watch'],
+      user: 'system:serviceaccount:quota-system:operator',
+    });
     assert.equal(w.made(), 0);
   });
 
@@ -146,6 +152,7 @@ describe('DynamicWatches', () => {
           if (fail) throw new Error('apiserver unavailable');
           return [];
         },
+        user: async () => undefined,
       },
       informers: new FakeInformers(w.client, createLogger({ silent: true })),
     });

@@ -58,10 +58,15 @@ export async function resolveKinds<T, N extends NotServed>(
   return { resolved, unresolved };
 }
 
-/** A watch started (its shared informer), or why it was not: the verbs the operator lacks. */
+/** A watch started (its shared informer), or why it was not: the verbs the operator (user) lacks. */
 export type WatchOutcome =
   | { readonly state: 'watching'; readonly ref: ResourceRef; readonly informer: Informer }
-  | { readonly state: 'forbidden'; readonly ref: ResourceRef; readonly missing: readonly string[] };
+  | {
+      readonly state: 'forbidden';
+      readonly ref: ResourceRef;
+      readonly missing: readonly string[];
+      readonly user: string | undefined;
+    };
 
 /** watchKind's outcome: also, the kind is not served (with discovery's answer). */
 export type KindWatchOutcome<N extends NotServed = NotServed> =
@@ -132,7 +137,7 @@ export class DynamicWatches<N extends NotServed = NotServed> {
 
   async #attempt(ref: ResourceRef, view: InformerView, signal?: AbortSignal): Promise<WatchOutcome> {
     const missing = await this.#deps.access.missingVerbs(ref, signal);
-    if (missing.length > 0) return { state: 'forbidden', ref, missing };
+    if (missing.length > 0) return { state: 'forbidden', ref, missing, user: await this.#deps.access.user() };
     return { state: 'watching', ref, informer: this.#deps.informers.informerFor(ref, {}, view) };
   }
 
