@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ANNOTATION_WEBHOOK_CLIENT_NAME, type ResourceClaim } from '../../../src/api/index.ts';
 import { RESOURCES } from '../../../src/cache/index.ts';
+import { MEMBER_SERVICE_ACCOUNT } from '../../../src/cli/member.ts';
 import { MEMBER_WEBHOOK_CONFIGURATION } from '../../../src/controllers/members/member-webhooks.ts';
 import { type ControlPlane, WEBHOOK_CLIENT_NAME } from '../../../src/envtest/index.ts';
 import { kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
@@ -14,7 +15,7 @@ import { httpsRequest } from '../../../src/webhook/testing.ts';
 import { makeGrant } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
 import { kubectlOk, repoPath } from '../../support/kube.ts';
-import { memberSecret } from '../../support/members.ts';
+import { memberWithLeastPrivilege } from '../../support/members.ts';
 import { useOperator } from '../../support/operator.ts';
 
 const quota = useControlPlane({ controllerManager: false });
@@ -97,13 +98,12 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
       ['p1', p1.current],
       ['p2', p2.current],
     ] as const) {
-      const registration = memberSecret(name, plane);
-      registration.metadata = {
-        ...registration.metadata,
+      // the operator reaches each member only with config/member's ServiceAccount: least privilege is enough
+      const registration = await memberWithLeastPrivilege(name, plane, {
         namespace: 'quota-system',
-        labels: { ...registration.metadata?.labels, [ORG_LABEL]: 'acme' },
+        labels: { [ORG_LABEL]: 'acme' },
         annotations: { [ANNOTATION_WEBHOOK_CLIENT_NAME]: WEBHOOK_CLIENT_NAME },
-      };
+      });
       await env.client.create(
         { group: '', version: 'v1', plural: 'secrets', namespaced: true },
         registration,
@@ -123,6 +123,19 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
           out.stdout.includes(`/members/${name}/enforce`)
         );
       });
+    }
+
+    // config/member grants no more than it says: no writes to objects, no other webhook configuration
+    const sa = `--as=system:serviceaccount:${MEMBER_SERVICE_ACCOUNT.namespace}:${MEMBER_SERVICE_ACCOUNT.name}`;
+    for (const denied of [
+      ['delete', 'secrets'],
+      ['create', 'secrets'],
+      ['patch', 'validatingwebhookconfigurations/milo-quota-enforcement'],
+      ['delete', `validatingwebhookconfigurations/${MEMBER_WEBHOOK_CONFIGURATION}`],
+      ['list', 'configmaps'],
+    ]) {
+      const answer = await p1.current.kubectl(['auth', 'can-i', ...denied, sa]);
+      assert.equal(answer.stdout.trim(), 'no', `${denied.join(' ')}: ${answer.stdout}${answer.stderr}`);
     }
 
     // 3. p1's Secrets are charged to Project p1; the sixth is refused with the figures
