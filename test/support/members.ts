@@ -1,12 +1,15 @@
 // Member clusters for the multi-cluster tests (docs/multicluster.md): the Argo CD cluster Secret that
 // registers a control plane as a member, with its admin client certificate, or (memberWithLeastPrivilege) with
 // the token of config/member's ServiceAccount.
+
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   applyMemberConfig,
   memberSecret as clusterSecret,
   type MemberClusterSecret,
 } from '../../src/cli/member.ts';
-import type { ControlPlane } from '../../src/envtest/index.ts';
+import { Component, type ControlPlane, freePort } from '../../src/envtest/index.ts';
 
 export const MEMBER_NAMESPACE = 'milo-quota-system';
 export const b64 = (s: string) => Buffer.from(s).toString('base64');
@@ -40,4 +43,33 @@ export async function memberWithLeastPrivilege(
     annotations: options.annotations ?? {},
     credentials: { bearerToken },
   });
+}
+
+/**
+ * A second kube-apiserver on `plane`'s etcd, at another port: the plane's objects can be changed while its own
+ * apiserver is stopped, through an address nobody registered (a member that is "down" for the operator while
+ * its data moves on). Same flags as the plane's apiserver (read from its process), only the port differs.
+ */
+export async function sideDoorApiserver(
+  plane: ControlPlane,
+): Promise<{ readonly server: string; stop(): Promise<void> }> {
+  const pid = plane.apiserver.pid;
+  if (pid === undefined) throw new Error("the plane's apiserver must run to copy its flags");
+  const [binary = '', , ...args] = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+  const port = await freePort();
+  const component = new Component(
+    'kube-apiserver',
+    binary,
+    args.map((a) => (a.startsWith('--secure-port=') ? `--secure-port=${port}` : a)),
+    join(plane.dir, 'side-door-apiserver.log'),
+  );
+  const server = `https://127.0.0.1:${port}`;
+  component.start();
+  const deadline = Date.now() + 90_000;
+  while ((await plane.kubectl([`--server=${server}`, 'get', '--raw', '/readyz'])).code !== 0) {
+    if (!component.running || Date.now() > deadline)
+      throw new Error(`the side-door apiserver did not start:\n${component.logTail()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { server, stop: () => component.stop() };
 }
