@@ -1,12 +1,19 @@
 // A local control plane as a quota member (docs/multicluster.md), for `MQ_DEV_MEMBER=1 make run` and the
 // multi-cluster tests: config/member applied in it, the long-lived token of its ServiceAccount, and the Argo CD
 // cluster Secret that registers it in the quota cluster with that token (never the plane's admin certificate),
-// so whatever uses it shows that config/member's least privilege is enough.
+// so whatever uses it shows that config/member's least privilege is enough; and the demo's member part.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KEY_WEBHOOK_CLIENT_CA, LABEL_ARGOCD_SECRET_TYPE, LABEL_MEMBER } from '../api/index.ts';
-import { Component, type ControlPlane, kubeBinary } from '../envtest/index.ts';
+import {
+  ANNOTATION_WEBHOOK_CLIENT_NAME,
+  KEY_WEBHOOK_CLIENT_CA,
+  LABEL_ARGOCD_SECRET_TYPE,
+  LABEL_MEMBER,
+} from '../api/index.ts';
+import { MEMBER_WEBHOOK_CONFIGURATION } from '../controllers/members/member-webhooks.ts';
+import { Component, type ControlPlane, kubeBinary, WEBHOOK_CLIENT_NAME } from '../envtest/index.ts';
 import type { KubeObject } from '../runtime/index.ts';
+import { type DemoContext, run, step, until } from './demo.ts';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -106,4 +113,96 @@ export function memberSecret(
       [KEY_WEBHOOK_CLIENT_CA]: b64(plane.webhookClientCa),
     },
   };
+}
+
+/** The demo's member: a second control plane standing for Project acme-api (`MQ_DEV_MEMBER=1 make run`). */
+export const DEMO_MEMBER = 'acme-api';
+
+/**
+ * After the main demo (whose Secret policy has no consumerRef): registers `member` in the quota cluster with
+ * config/member's token, waits until the operator has written its webhook configuration, and creates Secrets
+ * in the member with kubectl: two are charged to Project acme-api in the quota cluster, the third is refused.
+ */
+export async function runMemberDemo(
+  quota: DemoContext,
+  member: ControlPlane,
+  namespace: string,
+): Promise<void> {
+  const inMember: DemoContext = { ...quota, kubeconfig: member.kubeconfigPath };
+  quota.say(`\n--- member cluster ${DEMO_MEMBER} at ${member.server} (it runs no operator) ---`);
+  quota.say(
+    '$ kubectl apply -k config/member   (in the member: the operator’s identity there, least privilege)',
+  );
+  const bearerToken = await applyMemberConfig(member);
+  await step(quota, `the quota cluster's claims for ${DEMO_MEMBER} go to this namespace`, [
+    'create',
+    'namespace',
+    `quota-member-${DEMO_MEMBER}`,
+  ]);
+  await step(
+    quota,
+    `Project ${DEMO_MEMBER} may have 2 Secrets`,
+    ['apply', '-f', '-'],
+    `apiVersion: quota.miloapis.com/v1alpha1
+kind: ResourceGrant
+metadata: {name: ${DEMO_MEMBER}-secrets, namespace: ${namespace}}
+spec:
+  consumerRef: {apiGroup: resourcemanager.miloapis.com, kind: Project, name: ${DEMO_MEMBER}}
+  allowances: [{resourceType: core.miloapis.com/secrets, buckets: [{amount: 2}]}]
+`,
+  );
+  const secret = memberSecret(DEMO_MEMBER, member, {
+    namespace,
+    labels: { 'resourcemanager.miloapis.com/project-name': DEMO_MEMBER },
+    annotations: { [ANNOTATION_WEBHOOK_CLIENT_NAME]: WEBHOOK_CLIENT_NAME },
+    credentials: { bearerToken },
+  });
+  quota.say(
+    `\n$ kubectl apply -f -   (register the member: an Argo CD cluster Secret with the member's token)`,
+  );
+  const shown = { ...secret, data: Object.fromEntries(Object.keys(secret.data).map((k) => [k, '…'])) };
+  quota.say(JSON.stringify(shown, null, 2).replace(/^/gm, '    '));
+  await run(quota, ['apply', '-f', '-'], JSON.stringify(secret));
+  await until(
+    inMember,
+    'the operator to write the member’s webhook configuration',
+    [
+      'get',
+      'validatingwebhookconfiguration',
+      MEMBER_WEBHOOK_CONFIGURATION,
+      '-o',
+      'jsonpath={.webhooks[0].rules[*].resources[0]}',
+    ],
+    (out) => out.split(' ').includes('secrets'),
+  );
+  await step(inMember, 'in the member: the configuration the operator wrote', [
+    'get',
+    'validatingwebhookconfiguration',
+    MEMBER_WEBHOOK_CONFIGURATION,
+    '-o',
+    'jsonpath={.webhooks[0].clientConfig.url}',
+  ]);
+  for (const name of ['token-a', 'token-b', 'token-c'])
+    await step(inMember, `in the member: a Secret, charged to Project ${DEMO_MEMBER}`, [
+      'create',
+      'secret',
+      'generic',
+      name,
+      '-n',
+      'default',
+      '--from-literal=k=v',
+    ]);
+  await step(quota, 'in the quota cluster: the claims for the member’s Secrets', [
+    'get',
+    'qclaim',
+    '-n',
+    `quota-member-${DEMO_MEMBER}`,
+  ]);
+  await step(quota, `Project ${DEMO_MEMBER}'s bucket`, [
+    'get',
+    'qbucket',
+    '-A',
+    '--field-selector',
+    `spec.consumerRef.name=${DEMO_MEMBER}`,
+  ]);
 }
