@@ -57,8 +57,14 @@ export const COMPONENTS = {
     path: 'config/components/member-clusters',
     file: 'member-clusters.yaml',
     condition: 'eq .Values.parentContext "members"',
+    // the member registry's Role serves enforcement in members (members.enabled) as well
+    objectsCondition: 'or (eq .Values.parentContext "members") .Values.members.enabled',
   },
 } as const;
+const objectsCondition = (name: ComponentName): string => {
+  const component: { condition: string; objectsCondition?: string } = COMPONENTS[name];
+  return component.objectsCondition ?? component.condition;
+};
 export type ComponentName = keyof typeof COMPONENTS;
 
 export interface KubeObject {
@@ -297,6 +303,18 @@ export async function generateChart(): Promise<ChartFiles> {
     ].join('\n');
   container.args.push(B('tracing-args'));
 
+  // Enforcement in member clusters (docs/multicluster.md): the host is the platform's, so no kustomize variant.
+  if (container.args.some((a) => a.includes('-members') || a.startsWith('--member-')))
+    throw new Error('config/default must not pass --enable-members: the chart makes members a value');
+  blocks['members-args'] = (indent) =>
+    [
+      '{{- if .Values.members.enabled }}',
+      `${indent}- --enable-members`,
+      `${indent}- {{ printf "--member-webhook-host=%s" .Values.members.webhookHost | quote }}`,
+      '{{- end }}',
+    ].join('\n');
+  container.args.push(B('members-args'));
+
   const rest0 = base.filter((o) => o.kind !== 'Namespace');
   const pick = (f: (o: KubeObject) => boolean) =>
     rest0.filter(f).map((o) => namespaced(o === deploymentOf(base) ? deployment : o, objectKey(o)));
@@ -342,7 +360,7 @@ export async function generateChart(): Promise<ChartFiles> {
     const objects = extra[name].objects.map((o) => namespaced(o, objectKey(o)));
     if (objects.length === 0) continue;
     files[`templates/${COMPONENTS[name].file}`] =
-      HEADER + conditional(COMPONENTS[name].condition, render(objects));
+      HEADER + conditional(objectsCondition(name), render(objects));
   }
   files['templates/client-ca-configmap.yaml'] = `${HEADER}${conditional(
     'and .Values.webhook.clientAuth.enabled .Values.webhook.clientAuth.caBundle',
@@ -416,6 +434,15 @@ bucketPlacement: default
 # each trigger's grant is created here for the member that stands for its context.
 parentContext: unsupported
 
+# Enforcement in member clusters (docs/multicluster.md): member apiservers' creates are charged here, through
+# https://<webhookHost>:9443/members/<name>/enforce, which each member must reach (the operator pods' webhook
+# port; expose it, e.g. with a LoadBalancer Service or a TLS-passthrough route). Members are registered as for
+# parentContext: members (the chart adds the same Role). Apply config/member in every member.
+members:
+  enabled: false
+  # a host name or IP address, no scheme and no port; required when enabled
+  webhookHost: ""
+
 metrics:
   # true: HTTPS, only for bearer tokens allowed to get /metrics (ClusterRole milo-quota-metrics-reader).
   # false: plain HTTP for anyone who can reach port 8443 (e.g. behind a NetworkPolicy or a mesh).
@@ -443,6 +470,7 @@ function valuesSchema(): object {
       'webhook',
       'bucketPlacement',
       'parentContext',
+      'members',
       'metrics',
       'tracing',
     ],
@@ -489,6 +517,24 @@ function valuesSchema(): object {
       },
       bucketPlacement: { enum: ['default', 'milo'] },
       parentContext: { enum: ['unsupported', 'members'] },
+      members: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['enabled', 'webhookHost'],
+        properties: {
+          enabled: { type: 'boolean' },
+          webhookHost: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9.:-]*$',
+            description:
+              "the host member apiservers reach the operator's webhook port at (no scheme, no port)",
+          },
+        },
+        // a member apiserver needs somewhere to call
+        if: { properties: { enabled: { const: true } } },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then, never awaited
+        then: { properties: { webhookHost: { minLength: 1 } } },
+      },
       metrics: {
         type: 'object',
         additionalProperties: false,

@@ -21,7 +21,7 @@ interface Outcome {
   readonly out: string;
 }
 
-function run(ctx: DemoContext, args: readonly string[], input?: string): Promise<Outcome> {
+export function run(ctx: DemoContext, args: readonly string[], input?: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = execFile(
       ctx.kubectl,
@@ -35,7 +35,7 @@ function run(ctx: DemoContext, args: readonly string[], input?: string): Promise
   });
 }
 
-async function step(
+export async function step(
   ctx: DemoContext,
   title: string,
   args: readonly string[],
@@ -59,7 +59,7 @@ spec:
 `;
 
 /** Polls a kubectl read until it prints `expected` (or what `expected` accepts; at most 30 s). */
-async function until(
+export async function until(
   ctx: DemoContext,
   what: string,
   args: readonly string[],

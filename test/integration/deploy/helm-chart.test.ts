@@ -17,6 +17,7 @@ import {
   kustomizeBuild,
   objectKey,
 } from '../../../scripts/gen-helm-chart.ts';
+import { parseOperatorOptions } from '../../../src/operator/options.ts';
 import { CHART, helm, helmOk } from '../../support/helm.ts';
 import { repoPath } from '../../support/kube.ts';
 
@@ -181,6 +182,33 @@ describe('the Helm chart config/helm/milo-quota', () => {
     // what the operator does with these flags is src/operator/options.test.ts's 'tracing options'
   });
 
+  it('members: --enable-members and --member-webhook-host, with the member registry Role; off by default', async () => {
+    const argsOf = (objects: readonly KubeObject[]) =>
+      deployment(objects).spec.template.spec.containers[0]?.args ?? [];
+    const memberFlags = (args: readonly string[]) =>
+      args.filter((a) => a.startsWith('--enable-members') || a.startsWith('--member-'));
+    const role = 'rbac.authorization.k8s.io/v1/Role quota-system/milo-quota-operator-members';
+    const off = await template(['members.webhookHost=quota.example.com']);
+    assert.deepEqual(memberFlags(argsOf(off)), [], 'a host without enabled passes nothing');
+    assert.equal(byKey(off).has(role), false);
+    const on = await template(['members.enabled=true', 'members.webhookHost=quota.example.com']);
+    assert.deepEqual(memberFlags(argsOf(on)), [
+      '--enable-members',
+      '--member-webhook-host=quota.example.com',
+    ]);
+    assert.ok(byKey(on).has(role), 'the member registry reads member Secrets through the Role');
+    assert.equal(argsOf(on).includes('--parent-context=members'), false, 'parentContext is its own value');
+    // the flags as the operator reads them
+    const options = parseOperatorOptions(argsOf(on), {});
+    assert.deepEqual(options.members, { webhookHost: 'quota.example.com' });
+    const both = await template([
+      'members.enabled=true',
+      'members.webhookHost=10.0.0.7',
+      COMPONENT_VALUES.memberClusters,
+    ]);
+    assert.equal(both.filter((o) => objectKey(o) === role).length, 1, 'one Role for both');
+  });
+
   it('webhook.clientAuth.caBundle: the chart ships the client CA ConfigMap the pods mount', async () => {
     const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
     const out = await template(['webhook.clientAuth.enabled=true', `webhook.clientAuth.caBundle=${pem}`]);
@@ -231,6 +259,8 @@ describe('the Helm chart config/helm/milo-quota', () => {
     ['metrics.secure=maybe', /'\/metrics\/secure': got string, want boolean/],
     ['tracing.endpoint=otel-collector:4318', /'\/tracing\/endpoint': .*does not match pattern/],
     ['tracing.sampleRatio=2', /'\/tracing\/sampleRatio': maximum: got 2, want 1/],
+    ['members.enabled=true', /'\/members\/webhookHost': minLength: got 0, want 1/],
+    ['members.webhookHost=https://quota.example.com', /'\/members\/webhookHost': .*does not match pattern/],
   ] as const) {
     it(`refuses --set ${set}, naming the value`, async () => {
       const out = await helm(['template', 'x', CHART, '--set', set]);
