@@ -1,5 +1,8 @@
 // The service-managed claims client (SPEC §7): create-or-get a claim for an owner object, wait for its
 // decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
+
+/** A failed API call: the project's one Kubernetes error (`status`, `reason`, `body`: the apiserver's Status). */
+export { KubeApiError, type KubeStatus } from '../runtime/index.ts';
 export {
   ANNOTATION_OWNER_UID,
   buildClaim,
@@ -24,7 +27,6 @@ export {
   type ClaimRef,
   ClusterUnreachableError,
   InvalidClaimError,
-  KubeApiError,
   QuotaApiNotInstalledError,
   QuotaClientError,
 } from './errors.ts';

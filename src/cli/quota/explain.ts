@@ -105,7 +105,7 @@ async function bucketsFor(api: QuotaApi, claim: ResourceClaim): Promise<Allowanc
   try {
     return await api.listBuckets({ fieldSelector });
   } catch (error) {
-    if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+    if (!(error instanceof KubeApiError && error.status === 403)) throw error;
     return api.listBuckets({ namespace: claim.metadata.namespace ?? '', fieldSelector }).catch(() => []);
   }
 }
