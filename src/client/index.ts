@@ -1,8 +1,8 @@
 // The service-managed claims client (SPEC §7): create-or-get a claim for an owner object, wait for its
 // decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
-
-/** A failed API call: the project's one Kubernetes error (`status`, `reason`, `body`: the apiserver's Status). */
-export { KubeApiError, type KubeStatus } from '../runtime/index.ts';
+// From the runtime, the project's one Kubernetes I/O: KubeApiError is what a failed API call throws (`status`,
+// `reason`, `body`: the apiserver's Status) unless a client error below says more.
+export { groupOf, KubeApiError, type KubeStatus } from '../runtime/index.ts';
 export {
   ANNOTATION_OWNER_UID,
   buildClaim,
@@ -41,7 +41,7 @@ export {
   isFeatureRegistration,
 } from './features.ts';
 export { type BucketQuery, type QuotaApi, quotaApi } from './kube.ts';
-export { claimNameFor, groupOf, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
+export { claimNameFor, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
 export {
   consumerFromContext,
   type FeatureSource,
