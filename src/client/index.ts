@@ -2,6 +2,9 @@
 // decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
 // From the runtime, the project's one Kubernetes I/O: KubeApiError is what a failed API call throws (`status`,
 // `reason`, `body`: the apiserver's Status) unless a client error below says more.
+
+/** Why a claim was denied: QuotaExceeded, or ValidationFailed for a request no registration allows. */
+export type { DenialReason } from '../quota/index.ts';
 export { groupOf, KubeApiError, type KubeStatus } from '../runtime/index.ts';
 export {
   ANNOTATION_OWNER_UID,
@@ -11,13 +14,7 @@ export {
   type SpecDifference,
   specDifferences,
 } from './build.ts';
-export {
-  type ClaimDecision,
-  claimDecision,
-  type DenialReason,
-  parseFigures,
-  type RequestDenial,
-} from './decision.ts';
+export { type ClaimDecision, claimDecision, type DeniedRequest } from './decision.ts';
 export { type EnsuredClaim, ensureClaim, releaseClaim } from './ensure.ts';
 export {
   ClaimConflictError,
