@@ -3,6 +3,7 @@
 // spec, or that belongs to an earlier owner of the same name, is reported, never silently reused.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type ObjectMeta, type OwnerReference, type ResourceClaim, required } from '../api/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
 import { isConflict } from '../runtime/index.ts';
 import {
   ANNOTATION_OWNER_UID,
@@ -14,7 +15,6 @@ import {
 import {
   ClaimConflictError,
   ClaimOwnerMismatchError,
-  type ClaimRef,
   InvalidClaimError,
   QuotaClientError,
 } from './errors.ts';

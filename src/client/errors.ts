@@ -2,11 +2,7 @@
 // service can log `error.message` as is, and code can branch on the class. A failed API call that is none of
 // these is the project's one KubeApiError (src/runtime/kube-http.ts), with the call and the fix in its message.
 import type { FieldError } from '../api/index.ts';
-
-export interface ClaimRef {
-  readonly namespace: string;
-  readonly name: string;
-}
+import type { ClaimRef } from '../quota/index.ts';
 
 /** Base class: `field` is the input or object field at fault (when there is one), `fix` what to do. */
 export class QuotaClientError extends Error {

@@ -1,10 +1,9 @@
 // The service-managed claims client (SPEC §7): create-or-get a claim for an owner object, wait for its
 // decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
-// From the runtime, the project's one Kubernetes I/O: KubeApiError is what a failed API call throws (`status`,
-// `reason`, `body`: the apiserver's Status) unless a client error below says more.
-
-/** Why a claim was denied: QuotaExceeded, or ValidationFailed for a request no registration allows. */
-export type { DenialReason } from '../quota/index.ts';
+// Re-exported where they are defined: ClaimRef (a claim by namespace and name) and DenialReason from the
+// engine; from the runtime, the project's one Kubernetes I/O, KubeApiError: what a failed API call throws
+// (`status`, `reason`, `body`: the apiserver's Status) unless a client error below says more.
+export type { ClaimRef, DenialReason } from '../quota/index.ts';
 export { groupOf, KubeApiError, type KubeStatus } from '../runtime/index.ts';
 export {
   ANNOTATION_OWNER_UID,
@@ -21,7 +20,6 @@ export {
   ClaimDeletedError,
   ClaimNotFoundError,
   ClaimOwnerMismatchError,
-  type ClaimRef,
   ClusterUnreachableError,
   InvalidClaimError,
   QuotaApiNotInstalledError,

@@ -4,6 +4,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AllowanceBucket, ObjectMeta, ResourceClaim, ResourceRegistration } from '../api/index.ts';
 import { RESOURCES } from '../cache/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
 import {
   createClient,
   isAlreadyExists,
@@ -11,7 +12,6 @@ import {
   type ResourceRef,
   resourcePath,
 } from '../runtime/index.ts';
-import type { ClaimRef } from './errors.ts';
 import { isObjectNotFound, translateError } from './kube-errors.ts';
 
 export interface BucketQuery {

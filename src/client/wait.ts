@@ -5,12 +5,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { invalid, type ResourceClaim, required } from '../api/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
 import { KubeApiError } from '../runtime/index.ts';
 import { claimDecision } from './decision.ts';
 import {
   ClaimDeletedError,
   ClaimNotFoundError,
-  type ClaimRef,
   ClusterUnreachableError,
   InvalidClaimError,
 } from './errors.ts';

@@ -4,9 +4,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceClaim } from '../api/index.ts';
 import { RESOURCES } from '../cache/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
 import { isGone, type WatchEvent, watchConnection } from '../runtime/index.ts';
 import { type ClaimDecision, claimDecision } from './decision.ts';
-import type { ClaimRef } from './errors.ts';
 
 /** Where a watch resumes: the last resourceVersion seen, and the last pending message (for timeouts). */
 export interface Cursor {

@@ -64,6 +64,7 @@ export type {
   AllocationInput,
   AllocationStatus,
   AllowanceInput,
+  ClaimIdentity,
   ClaimInput,
   ClaimRef,
   ConsumerSnapshot,
