@@ -36,6 +36,7 @@ export {
   type BucketNaming,
   bucketName,
   bucketNamer,
+  consumerKeyOf,
   formatConsumerKey,
   miloBucketName,
   parseConsumerKey,
