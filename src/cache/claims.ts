@@ -1,6 +1,12 @@
 // Claim reads and writes shared by the lifecycle controller and the admission webhooks.
 import { ANNOTATION_OWNER_UID, LABEL_RESOURCE_UID, type ResourceClaim } from '../api/index.ts';
-import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
+import {
+  isNotFound,
+  type KubeClient,
+  type KubeObject,
+  type ResourceRef,
+  readLive,
+} from '../runtime/index.ts';
 import type { ResourceDiscovery } from './discovery.ts';
 import { RESOURCES } from './resources.ts';
 
@@ -48,23 +54,8 @@ export async function findClaimObject(
   const resource = await discovery.resolveGroupKind(ref.apiGroup ?? '', ref.kind);
   if (resource === undefined) return { resource, object: undefined };
   const namespace = resource.namespaced ? (ref.namespace ?? claim.metadata.namespace ?? '') : '';
-  const object = await getObject(client, resource, namespace, ref.name, signal);
+  const object = await readLive(client, resource, namespace, ref.name, signal);
   const uid = recordedUid(claim);
   const same = object !== undefined && (uid === undefined || object.metadata?.uid === uid);
   return { resource, object: same ? object : undefined };
-}
-
-async function getObject(
-  client: KubeClient,
-  resource: ResourceRef,
-  namespace: string,
-  name: string,
-  signal: AbortSignal | undefined,
-): Promise<KubeObject | undefined> {
-  try {
-    return await client.get<KubeObject>(resource, namespace, name, signal);
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
 }

@@ -7,7 +7,7 @@ import {
   type MemberCluster,
   type ResourceClaim,
 } from '../api/index.ts';
-import { isNotFound, type KubeClient, type KubeObject, type ResourceRef } from '../runtime/index.ts';
+import { type KubeClient, type ResourceRef, readLive } from '../runtime/index.ts';
 import type { ClaimObject } from './claims.ts';
 
 /** A registered, valid member: its connection, whether it answered the last probe. */
@@ -82,11 +82,5 @@ export async function readMemberObject(
   const resource = memberResource(claim);
   const ref = claim.spec.resourceRef;
   if (resource === undefined || ref === undefined) return { resource: undefined, object: undefined };
-  try {
-    const object = await member.client.get<KubeObject>(resource, ref.namespace ?? '', ref.name, signal);
-    return { resource, object };
-  } catch (error) {
-    if (isNotFound(error)) return { resource, object: undefined };
-    throw error;
-  }
+  return { resource, object: await readLive(member.client, resource, ref.namespace ?? '', ref.name, signal) };
 }

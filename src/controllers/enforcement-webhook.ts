@@ -3,11 +3,18 @@
 // to another consumer after its claim was made; every version: matchPolicy Equivalent), so the apiserver calls
 // the webhook for those writes and no others (none while there are no rules). It is recomputed when a policy or
 // a CRD changes, so a kind's rule goes when its CRD or the policy's version stops being served and comes back
-// when it is served again. The configuration itself is admission's (admission/enforce/enforcement-configuration.ts).
+// when it is served again (kinds resolved through the runtime's resolveKinds, dynamic-watch.ts). The
+// configuration itself is admission's (admission/enforce/enforcement-configuration.ts).
 import { type ClaimCreationPolicy, claimPolicyApplies } from '../api/index.ts';
 import type { ResourceDiscovery, TypedCache } from '../cache/index.ts';
 import { servingChanged } from '../cache/index.ts';
-import type { Logger, Manager, Reconciler } from '../runtime/index.ts';
+import {
+  type KindDiscovery,
+  type Logger,
+  type Manager,
+  type Reconciler,
+  resolveKinds,
+} from '../runtime/index.ts';
 import type { WebhookRule } from '../webhook/index.ts';
 
 /** The workqueue key of the one configuration this controller keeps. */
@@ -16,34 +23,31 @@ const KEY = 'milo-quota-enforcement';
  * are skipped and counted. */
 export async function enforcementRules(
   policies: readonly ClaimCreationPolicy[],
-  discovery: ResourceDiscovery,
+  discovery: KindDiscovery,
   log: Logger,
 ): Promise<{ rules: WebhookRule[]; unresolved: number }> {
-  const rules = new Map<string, WebhookRule>();
-  let unresolved = 0;
-  for (const policy of policies.filter(claimPolicyApplies)) {
+  const applicable = policies.filter(claimPolicyApplies);
+  const { resolved, unresolved } = await resolveKinds(discovery, applicable, (p) => p.spec.trigger.resource);
+  for (const { item: policy } of unresolved) {
     const { apiVersion, kind } = policy.spec.trigger.resource;
-    const resource = await discovery.resolve(apiVersion, kind);
-    if (resource === undefined) {
-      unresolved += 1;
-      log.warn('trigger kind not served; no rule for it', {
-        policy: policy.metadata.name ?? '',
-        apiVersion,
-        kind,
-      });
-      continue;
-    }
-    const key = `${resource.group}/${resource.plural}`;
-    rules.set(key, {
-      apiGroups: [resource.group],
+    log.warn('trigger kind not served; no rule for it', {
+      policy: policy.metadata.name ?? '',
+      apiVersion,
+      kind,
+    });
+  }
+  const rules = new Map<string, WebhookRule>();
+  for (const { ref } of resolved) {
+    rules.set(`${ref.group}/${ref.plural}`, {
+      apiGroups: [ref.group],
       apiVersions: ['*'],
-      resources: [resource.plural],
+      resources: [ref.plural],
       operations: ['CREATE', 'UPDATE'],
       scope: '*',
     });
   }
   const sorted = [...rules.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, rule]) => rule);
-  return { rules: sorted, unresolved };
+  return { rules: sorted, unresolved: unresolved.length };
 }
 
 export interface EnforcementWebhookOptions {

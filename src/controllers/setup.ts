@@ -8,7 +8,7 @@ import {
 } from '../admission/enforce/context-consumer.ts';
 import type { MemberRegistry } from '../cache/index.ts';
 import { QuotaCache, ResourceDiscovery } from '../cache/index.ts';
-import type { Manager } from '../runtime/index.ts';
+import { DynamicWatches, type Manager, SelfAccessReview } from '../runtime/index.ts';
 import { setupGrantController } from './core/grant-controller.ts';
 import { setupRegistrationController } from './core/registration-controller.ts';
 import {
@@ -49,10 +49,13 @@ function defaultRules(): ContextConsumerRule[] {
 export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOptions): QuotaControllers {
   const caches = new QuotaCache(mgr.informers);
   const discovery = new ResourceDiscovery(mgr.client.kubeConfig, mgr.informers);
+  // Kinds known only at run time (trigger kinds, the kinds claims name), watched once allowed.
+  const access = new SelfAccessReview(mgr.client.kubeConfig);
+  const watches = new DynamicWatches({ discovery, access, informers: mgr.informers });
   setupRegistrationController(mgr, caches);
   const consumers = setupConsumerController(mgr, caches, options);
   setupGrantController(mgr, caches, consumers.statusWritten);
-  setupClaimLifecycleController(mgr, caches, discovery, options);
+  setupClaimLifecycleController(mgr, caches, { discovery, watches }, options);
   setupClaimPolicyStatusController(mgr, caches, discovery);
   const parentContext = options.parentContext ?? 'unsupported';
   let members: MemberRegistry | undefined;
@@ -69,6 +72,7 @@ export function setupQuotaControllers(mgr: Manager, options: QuotaControllerOpti
   }
   setupGrantPolicyControllers(mgr, caches, {
     discovery,
+    watches,
     parentContext,
     ...(members && {
       parents: parentContextsFrom(members, options.contextConsumerRules ?? defaultRules()),

@@ -1,7 +1,10 @@
 // Asking the apiserver what a user may do (SubjectAccessReview, authorization.k8s.io/v1), and a small cache
 // of such answers. Used by the authenticated metrics server (non-resource paths) and by the admission guards
-// (resource verbs such as `claim` and `release`).
+// (resource verbs such as `claim` and `release`). What the operator itself may do (SelfSubjectAccessReview)
+// is asked before it watches a kind known only at run time (dynamic-watch.ts).
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from './client.ts';
+import { kubeRequest } from './kube-http.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
 
 /** Who a token belongs to, as a TokenReview reports it. */
@@ -90,5 +93,66 @@ export class AnswerCache<V> {
 
   get size(): number {
     return this.#entries.size;
+  }
+}
+
+/** What an informer needs on its resource, cluster-wide: it lists and watches, and is asked for single objects. */
+export const WATCH_VERBS = ['get', 'list', 'watch'] as const;
+
+/** Which of WATCH_VERBS the operator lacks on a resource; dynamic-watch.ts asks before starting an informer. */
+export interface VerbChecker {
+  missingVerbs(ref: ResourceRef, signal?: AbortSignal): Promise<string[]>;
+  /** Who the operator is, for messages saying what it lacks; undefined if unknown. */
+  user(): Promise<string | undefined>;
+}
+
+interface SelfAccessAnswer {
+  status?: { allowed?: boolean };
+}
+
+interface SelfSubjectReview {
+  status?: { userInfo?: { username?: string } };
+}
+
+/** The operator's own permissions, asked with SelfSubjectAccessReviews (one per verb), never cached here. */
+export class SelfAccessReview implements VerbChecker {
+  readonly #kc: KubeConfig;
+  #user: Promise<string | undefined> | undefined;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.#kc = kubeConfig;
+  }
+
+  /** The verbs of WATCH_VERBS the operator lacks on `ref`, cluster-wide (informers watch all namespaces). */
+  async missingVerbs(ref: ResourceRef, signal?: AbortSignal): Promise<string[]> {
+    const allowed = await Promise.all(WATCH_VERBS.map((verb) => this.#allowed(ref, verb, signal)));
+    return WATCH_VERBS.filter((_, i) => !allowed[i]);
+  }
+
+  /** The operator's user name, for messages; undefined if the apiserver will not say. Asked once. */
+  user(): Promise<string | undefined> {
+    this.#user ??= kubeRequest<SelfSubjectReview>(this.#kc, {
+      method: 'POST',
+      path: '/apis/authentication.k8s.io/v1/selfsubjectreviews',
+      body: { apiVersion: 'authentication.k8s.io/v1', kind: 'SelfSubjectReview' },
+    }).then(
+      (review) => review.status?.userInfo?.username,
+      () => undefined,
+    );
+    return this.#user;
+  }
+
+  async #allowed(ref: ResourceRef, verb: string, signal: AbortSignal | undefined): Promise<boolean> {
+    const review = await kubeRequest<SelfAccessAnswer>(this.#kc, {
+      method: 'POST',
+      path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+      body: {
+        apiVersion: 'authorization.k8s.io/v1',
+        kind: 'SelfSubjectAccessReview',
+        spec: { resourceAttributes: { group: ref.group, version: ref.version, resource: ref.plural, verb } },
+      },
+      ...(signal ? { signal } : {}),
+    });
+    return review.status?.allowed === true;
   }
 }

@@ -1,7 +1,13 @@
 // Public surface of the controller runtime: controller-runtime's guarantees on @kubernetes/client-node.
 // Other layers import only from here. See docs/runtime.md.
 
-export { AnswerCache, subjectAccessReview } from './access-review.ts';
+export {
+  AnswerCache,
+  SelfAccessReview,
+  subjectAccessReview,
+  type VerbChecker,
+  WATCH_VERBS,
+} from './access-review.ts';
 export { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 export { IDENTITY_VIEW, identityMetadata, keepIdentity, pickEntries, withMap } from './cache-views.ts';
 export {
@@ -14,6 +20,18 @@ export {
   type WriteOptions,
 } from './client.ts';
 export { Controller, type ControllerOptions, type Source } from './controller.ts';
+export {
+  DynamicWatches,
+  type DynamicWatchesDeps,
+  type KindDiscovery,
+  type KindName,
+  type KindWatchOutcome,
+  type NotServed,
+  readLive,
+  resolveKinds,
+  type Served,
+  type WatchOutcome,
+} from './dynamic-watch.ts';
 export { type CorrelatorOptions, EventCorrelator, type EventFacts, eventKey } from './event-correlator.ts';
 export {
   type EventRecorder,

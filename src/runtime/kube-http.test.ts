@@ -12,15 +12,21 @@ describe('kubeRequest transport', () => {
   let server: https.Server;
   let kubeConfig: KubeConfig;
   let connections = 0;
+  let lastAuthorization: string | undefined;
 
   before(async () => {
     const ca = await createCertificateAuthority('test-ca');
     const leaf = await issueLeaf(ca, { subject: 'CN=apiserver', ips: ['127.0.0.1'], usage: 'server' });
     server = https.createServer({ cert: leaf.cert, key: leaf.key }, (req, res) => {
       res.setHeader('Content-Type', 'application/json');
+      lastAuthorization = req.headers.authorization;
       if (req.url?.startsWith('/watch'))
         res.write('{"type":"BOOKMARK"}\n'); // and never ends
-      else setTimeout(() => res.end('{"kind":"Status"}'), req.url === '/slow' ? 20 : 0);
+      else
+        setTimeout(
+          () => res.end('{"kind":"Status"}'),
+          req.url === '/slow' ? 20 : req.url === '/stuck' ? 5_000 : 0,
+        );
     });
     server.on('secureConnection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -80,5 +86,41 @@ describe('kubeRequest transport', () => {
       stop.abort();
       for (const stream of streams) stream.destroy();
     }
+  });
+
+  it('gives up at the deadline or when the caller aborts, and leaves no listener on the caller', async () => {
+    const caller = new AbortController();
+    let listeners = 0;
+    const add = caller.signal.addEventListener.bind(caller.signal);
+    const remove = caller.signal.removeEventListener.bind(caller.signal);
+    caller.signal.addEventListener = (...args: Parameters<typeof add>) => {
+      listeners++;
+      add(...args);
+    };
+    caller.signal.removeEventListener = (...args: Parameters<typeof remove>) => {
+      listeners--;
+      remove(...args);
+    };
+    await kubeRequest(kubeConfig, { method: 'GET', path: '/api', signal: caller.signal });
+    assert.equal(listeners, 0, 'a finished request left its listener on the caller signal');
+    await assert.rejects(
+      kubeRequest(kubeConfig, { method: 'GET', path: '/stuck', timeoutMs: 50, signal: caller.signal }),
+      (err: Error & { status?: number }) => err.status === 0,
+    );
+    const aborted = kubeRequest(kubeConfig, { method: 'GET', path: '/stuck', signal: caller.signal });
+    caller.abort();
+    await assert.rejects(aborted, (err: Error & { status?: number }) => err.status === 0);
+    assert.equal(listeners, 0);
+  });
+
+  it('asks the kubeconfig for credentials again after a second, so a rotated token is used', async () => {
+    const user = kubeConfig.getCurrentUser() as { token?: string };
+    await kubeRequest(kubeConfig, { method: 'GET', path: '/api' });
+    assert.equal(lastAuthorization, 'Bearer secret');
+    user.token = 'rotated';
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    await kubeRequest(kubeConfig, { method: 'GET', path: '/api' });
+    assert.equal(lastAuthorization, 'Bearer rotated');
+    user.token = 'secret';
   });
 });

@@ -1,5 +1,6 @@
 // The one HTTP path to the apiserver, on node:http(s) with client-node's KubeConfig supplying TLS material and
-// credentials (`applyToHTTPSOptions`, called per request so exec/OIDC tokens refresh).
+// credentials (`applyToHTTPSOptions`, asked again at least every second so exec/OIDC and projected tokens
+// refresh; asking per request cost ~55 µs of CPU, a measurable share of a decision).
 // Why not client-node's Watch or generated APIs here: its Watch swallows unparseable lines and handler errors
 // (`catch {}`), has a fixed 30 s inactivity abort that kills quiet watches, and exposes no status of the failed
 // request; generated patch methods pick json-patch by default. Here every request has a signal and a deadline,
@@ -71,12 +72,38 @@ export const isGone = (err: unknown) => err instanceof KubeApiError && err.statu
 
 /** Sends a request and parses the JSON answer; throws KubeApiError for any non-2xx status. */
 export async function kubeRequest<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
-  const timeout = AbortSignal.timeout(req.timeoutMs ?? 30_000);
-  const signal = req.signal ? AbortSignal.any([req.signal, timeout]) : timeout;
-  const res = await send(kc, { ...req, signal }, 'request');
-  const text = await readBody(res);
-  if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, text, req);
-  return (text === '' ? undefined : JSON.parse(text)) as T;
+  const deadline = requestDeadline(req.timeoutMs ?? 30_000, req.signal);
+  try {
+    const res = await send(kc, { ...req, signal: deadline.signal }, 'request');
+    const text = await readBody(res);
+    if ((res.statusCode ?? 0) >= 400) throw statusError(res.statusCode ?? 0, text, req);
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  } finally {
+    deadline.done();
+  }
+}
+
+/**
+ * The caller's signal or the deadline, whichever comes first. Not AbortSignal.timeout + AbortSignal.any: their
+ * timer outlives a finished request and fires anyway (a DOMException per request, 30 s later), and `any`
+ * hangs a dependent on the caller's long-lived signal per request; here both are undone when the request ends.
+ */
+function requestDeadline(timeoutMs: number, caller: AbortSignal | undefined) {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(caller?.reason);
+  const timer = setTimeout(
+    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
+    timeoutMs,
+  );
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    done: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }
 
 /** Opens a streaming GET (a watch); the caller owns the response and aborts it through `signal`. */
@@ -101,8 +128,9 @@ async function send(kc: KubeConfig, req: KubeRequest, use: AgentUse): Promise<ht
     Accept: req.accept ?? 'application/json',
     'User-Agent': 'milo-quota-runtime',
   };
-  const options: https.RequestOptions = { method: req.method, headers };
-  await kc.applyToHTTPSOptions(options);
+  const applied = await appliedOptions(kc);
+  Object.assign(headers, applied.headers);
+  const options: https.RequestOptions = { ...applied, method: req.method, headers };
   options.agent = keepAliveAgent(options.agent, use);
   const body = req.body === undefined ? undefined : Buffer.from(JSON.stringify(req.body));
   if (body) {
@@ -121,6 +149,30 @@ async function send(kc: KubeConfig, req: KubeRequest, use: AgentUse): Promise<ht
     );
     request.end(body);
   });
+}
+
+/** What `applyToHTTPSOptions` gave a KubeConfig (TLS material, agent, auth headers), reused for a second. */
+interface Applied extends https.RequestOptions {
+  readonly headers: Record<string, string | number>;
+}
+const APPLIED_FOR_MS = 1_000;
+const appliedByConfig = new WeakMap<KubeConfig, { at: number; options: Promise<Applied> }>();
+
+function appliedOptions(kc: KubeConfig): Promise<Applied> {
+  const now = performance.now();
+  const known = appliedByConfig.get(kc);
+  if (known !== undefined && now - known.at < APPLIED_FOR_MS) return known.options;
+  const options = (async () => {
+    const applied: https.RequestOptions = { headers: {} };
+    await kc.applyToHTTPSOptions(applied);
+    return { ...applied, headers: { ...(applied.headers as Record<string, string | number>) } };
+  })();
+  appliedByConfig.set(kc, { at: now, options });
+  // a failure (an exec plugin that could not run) is not kept: the next request asks again
+  options.catch(() => {
+    if (appliedByConfig.get(kc)?.options === options) appliedByConfig.delete(kc);
+  });
+  return options;
 }
 
 /**

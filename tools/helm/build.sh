@@ -14,6 +14,13 @@ if [ -x "$out" ]; then
   exit 0
 fi
 mkdir -p "$cache_root/$key"
+# one build at a time (two test runs started together): the second waits and finds the first's binary
+exec 9>"$cache_root/$key/.lock"
+flock 9
+if [ -x "$out" ]; then
+  echo "$out"
+  exit 0
+fi
 version=v4.3.2
 ldflags="-s -w -X helm.sh/helm/v4/internal/version.version=$version"
 ldflags+=" -X helm.sh/helm/v4/internal/version.gitTreeState=clean"

@@ -21,6 +21,13 @@ if [ -x "$out" ]; then
   exit 0
 fi
 mkdir -p "$cache_root/$key"
+# one build at a time (two test runs started together): the second waits and finds the first's binary
+exec 9>"$cache_root/$key/.lock"
+flock 9
+if [ -x "$out" ]; then
+  echo "$out"
+  exit 0
+fi
 version=v2.18.0
 ldflags="-s -w -X github.com/prometheus/common/version.Version=$version"
 start=$(date +%s)

@@ -16,6 +16,13 @@ if [ -x "$out" ]; then
   exit 0
 fi
 mkdir -p "$cache_root/$key"
+# one build at a time (two test runs started together): the second waits and finds the first's binary
+exec 9>"$cache_root/$key/.lock"
+flock 9
+if [ -x "$out" ]; then
+  echo "$out"
+  exit 0
+fi
 # github.com/prometheus/prometheus v0.316.0 is Prometheus 3.16.0 (module v0.3XY.Z = release 3.XY.Z).
 version=3.16.0
 ldflags="-s -w -X github.com/prometheus/common/version.Version=$version"

@@ -7,7 +7,7 @@ import { LABEL_AUTO_CREATED, type ResourceClaim } from '../../api/index.ts';
 import { ORG, PROJECTS } from '../../api/testing.ts';
 import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually, FakeManager } from '../../runtime/fake/index.ts';
-import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
+import { DynamicWatches, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
 import { setupClaimLifecycleController } from './claim-lifecycle-controller.ts';
 
 const PROJECT: ResourceRef = {
@@ -33,12 +33,19 @@ function setup() {
   const discovery = {
     resolveGroupKind: async (group: string, kind: string) =>
       group === PROJECT.group && kind === PROJECT.kind ? PROJECT : undefined,
+    serving: async () => ({ served: false as const }),
   };
-  setupClaimLifecycleController(mgr, caches, discovery, {
-    orphanGracePeriodMs: GRACE,
-    now: () => clock.now,
-    access: { missingVerbs: async () => [] },
+  const watches = new DynamicWatches({
+    discovery,
+    access: { missingVerbs: async () => [], user: async () => undefined },
+    informers: mgr.informers,
   });
+  setupClaimLifecycleController(
+    mgr,
+    caches,
+    { discovery, watches },
+    { orphanGracePeriodMs: GRACE, now: () => clock.now },
+  );
   mgr.start();
   managers.push(mgr);
   return { mgr, clock };

@@ -25,8 +25,10 @@ import {
 import { claimOutcome } from '../../quota/index.ts';
 import {
   type ControllerHost,
+  type DynamicWatches,
   eventObjects,
   IDENTITY_VIEW,
+  type Informer,
   type KubeClient,
   type KubeObject,
   type Reconciler,
@@ -34,15 +36,18 @@ import {
   requestFor,
   resourceId,
 } from '../../runtime/index.ts';
-import { AccessChecker } from '../policy/access.ts';
 
 export interface ClaimLifecycleOptions {
   /** How long an auto-created claim may wait for its object to appear. Default 30 s (Milo's). */
   readonly orphanGracePeriodMs?: number;
   /** The clock a claim's age is read against. Default Date.now. */
   readonly now?: () => number;
-  /** Whether the operator may watch an owner kind. Default: SelfSubjectAccessReviews (AccessChecker). */
-  readonly access?: Pick<AccessChecker, 'missingVerbs'>;
+}
+
+/** How the controller finds a claim's object (discovery), and watches its kind (the shared dynamic watches). */
+export interface ClaimLifecycleDeps {
+  readonly discovery: Pick<ResourceDiscovery, 'resolveGroupKind'>;
+  readonly watches: Pick<DynamicWatches, 'watch'>;
 }
 
 type Step = { readonly requeueAfterMs?: number };
@@ -50,38 +55,33 @@ type Step = { readonly requeueAfterMs?: number };
 export function setupClaimLifecycleController(
   mgr: ControllerHost,
   caches: QuotaCache,
-  discovery: Pick<ResourceDiscovery, 'resolveGroupKind'>,
+  deps: ClaimLifecycleDeps,
   options: ClaimLifecycleOptions = {},
 ): void {
   const grace = options.orphanGracePeriodMs ?? 30_000;
-  const watching = new Map<string, Promise<boolean>>();
   const now = options.now ?? Date.now;
-  const access = options.access ?? new AccessChecker(mgr.client.kubeConfig);
+  const sourced = new Set<Informer>();
+  const warned = new Set<string>();
   // A claim whose object does not exist yet is looked at again when an object of that kind appears: one
   // shared watch per owner kind, mapped back to the claims naming the object; metadata only, identity kept
-  // (the object itself is read live when adopted). Only with permission to watch
-  // the kind: an informer that may not list retries forever and keeps /readyz false.
-  const watchOwners = (resource: ResourceRef): Promise<boolean> => {
-    const id = resourceId(resource);
-    const known = watching.get(id);
-    if (known !== undefined) return known;
-    const started = access.missingVerbs(resource).then((missing) => {
-      if (missing.length > 0) {
+  // (the object itself is read live when adopted). Only with permission to watch the kind (the dynamic
+  // watches ask first): without it, claims naming the kind are looked at on their own events only.
+  const watchOwners = async (resource: ResourceRef): Promise<void> => {
+    const outcome = await deps.watches.watch(resource, IDENTITY_VIEW);
+    if (outcome.state === 'forbidden') {
+      const kind = resourceId(resource);
+      if (!warned.has(kind))
         mgr.logger.warn('claims naming this kind are linked to their objects only on claim events', {
-          kind: id,
-          missing,
+          kind,
+          missing: outcome.missing,
         });
-        return false;
-      }
-      startOwnerWatch(resource);
-      return true;
-    });
-    watching.set(id, started);
-    return started;
-  };
-  const startOwnerWatch = (resource: ResourceRef) => {
+      warned.add(kind);
+      return;
+    }
+    if (sourced.has(outcome.informer)) return;
+    sourced.add(outcome.informer);
     controller.watch({
-      informer: mgr.informers.informerFor(resource, {}, IDENTITY_VIEW),
+      informer: outcome.informer,
       map: (event) =>
         eventObjects(event).flatMap((owner) => claimsNaming(caches, resource, owner).map(requestFor)),
     });
@@ -96,7 +96,7 @@ export function setupClaimLifecycleController(
     }
     const ref = claim.spec.resourceRef;
     if (ref === undefined || (claim.metadata.ownerReferences ?? []).length > 0) return {};
-    const { resource, object: owner } = await findClaimObject(mgr.client, discovery, claim, ctx.signal);
+    const { resource, object: owner } = await findClaimObject(mgr.client, deps.discovery, claim, ctx.signal);
     const found = owner !== undefined;
     // Without an ownerReference (no object yet, or one in another namespace, which GC cannot honour) only the
     // object's own events say when it appears or goes: a claim must not outlive its object on any replica.

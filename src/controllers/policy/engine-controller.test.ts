@@ -13,11 +13,11 @@ import {
 import { clone, makeGrantPolicy, makeRegistration, ORG, PROJECTS } from '../../api/testing.ts';
 import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually, FakeManager, type RecordedEvent } from '../../runtime/fake/index.ts';
-import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
+import { DynamicWatches, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
 import { triggerKindOf } from './trigger-kind.ts';
-import { TriggerKinds } from './trigger-kinds.ts';
+import { type NotServedKind, TriggerWatches } from './trigger-watches.ts';
 import { PolicyVerdicts } from './verdicts.ts';
 
 const ORGS: ResourceRef = {
@@ -78,7 +78,7 @@ async function world(seed: Seed = {}) {
   const caches = new QuotaCache(mgr.informers);
   addGrantIndexes(caches);
   const verdicts = new PolicyVerdicts(caches.registrations);
-  const kinds = new TriggerKinds({
+  const watches = new DynamicWatches<NotServedKind>({
     informers: mgr.informers,
     discovery: {
       serving: async (apiVersion, kind) => {
@@ -87,13 +87,16 @@ async function world(seed: Seed = {}) {
       },
     },
     access: { missingVerbs: async () => [], user: async () => undefined },
+  });
+  const triggerWatches = new TriggerWatches({
+    watches,
     refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
   });
-  setupGrantEngine(mgr, caches, verdicts, kinds);
+  setupGrantEngine(mgr, caches, verdicts, triggerWatches);
   mgr.start();
   // What the policy status controller does for each policy's kind.
   for (const p of seed.policies ?? [policy()]) {
-    const state = await kinds.ensure(triggerKindOf(p.spec.trigger.resource));
+    const state = await triggerWatches.ensure(triggerKindOf(p.spec.trigger.resource));
     assert.equal(state.state, 'watching');
   }
   return mgr;

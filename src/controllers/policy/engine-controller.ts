@@ -1,6 +1,6 @@
 // The grant-creation engine: one reconcile per trigger object (keyed by kind and uid), covering every policy
 // that targets its kind. It reads the trigger, the policies and the grants from the caches, lets plan.ts
-// decide, and applies the plan. Trigger kinds are watched at run time (trigger-kinds.ts); each new watch
+// decide, and applies the plan. Trigger kinds are watched at run time (trigger-watches.ts); each new watch
 // replays the kind's objects, and a policy change re-queues every object of its kind (engine-sources.ts),
 // so a policy that becomes Ready processes the existing objects at once instead of on a periodic resync.
 import type { GrantCreationPolicy } from '../../api/index.ts';
@@ -14,7 +14,7 @@ import { BY_TRIGGER_UID, BY_UID } from './indexes.ts';
 import type { ParentContexts } from './parent-context.ts';
 import { planTrigger } from './plan.ts';
 import { parseTriggerRequest } from './trigger-kind.ts';
-import type { TriggerKinds } from './trigger-kinds.ts';
+import type { TriggerWatches } from './trigger-watches.ts';
 import type { PolicyVerdicts } from './verdicts.ts';
 
 export const EVENT_COMPONENT = 'milo-quota-operator';
@@ -38,7 +38,7 @@ export function setupGrantEngine(
   mgr: ControllerHost,
   caches: QuotaCache,
   verdicts: PolicyVerdicts,
-  kinds: TriggerKinds,
+  triggerWatches: TriggerWatches,
   parents?: ParentContexts,
 ): void {
   const events = mgr.eventRecorder({ component: EVENT_COMPONENT });
@@ -47,11 +47,13 @@ export function setupGrantEngine(
   const policiesOf = (key: string) => caches.grantPolicies.list().filter((p) => policyKindKey(p) === key);
   // A uid alive in any watched kind is not a deleted trigger (a policy may have been retargeted).
   const isLive = (uid: string) =>
-    kinds.all().some((w) => w.informer.hasIndex(BY_UID) && w.informer.byIndex(BY_UID, uid).length > 0);
+    triggerWatches
+      .all()
+      .some((w) => w.informer.hasIndex(BY_UID) && w.informer.byIndex(BY_UID, uid).length > 0);
 
   const reconcile: Reconciler = async (ctx, req) => {
     const parsed = parseTriggerRequest(req);
-    const watched = parsed && kinds.watched(parsed.kindKey);
+    const watched = parsed && triggerWatches.watched(parsed.kindKey);
     if (parsed === undefined || watched === undefined) return {};
     // Before the first list, "not in the cache" does not mean deleted.
     if (!watched.informer.hasSynced()) return { requeueAfterMs: 250 };
@@ -105,7 +107,7 @@ export function setupGrantEngine(
     reconciler: reconcile,
     maxConcurrentReconciles: 4,
   });
-  const requeuePolicy = watchEngineSources(controller, caches, kinds, (trigger) => {
+  const requeuePolicy = watchEngineSources(controller, caches, triggerWatches, (trigger) => {
     for (const uid of trigger.metadata?.uid ? [trigger.metadata.uid] : []) lastSeen.set(uid, trigger);
   });
   // A member registered (or gone) may resolve a pending trigger's parent context: no restart, no resync wait.

@@ -13,7 +13,7 @@ import {
 } from '../../runtime/index.ts';
 import { addUidIndex, BY_POLICY, grantPolicy, grantTriggerUid, objectUid } from './indexes.ts';
 import { kindKey, triggerKindOf, triggerRequest } from './trigger-kind.ts';
-import type { TriggerKinds, WatchedKind } from './trigger-kinds.ts';
+import type { TriggerWatches, WatchedKind } from './trigger-watches.ts';
 
 export const policyKindKey = (p: GrantCreationPolicy): string =>
   kindKey(triggerKindOf(p.spec.trigger.resource));
@@ -33,12 +33,12 @@ export function policyChanged(event: ObjectEvent): boolean {
 export function watchEngineSources(
   controller: Controller,
   caches: QuotaCache,
-  kinds: TriggerKinds,
+  triggerWatches: TriggerWatches,
   onDeleted: (trigger: KubeObject) => void,
 ): (policy: GrantCreationPolicy) => void {
   const forPolicy = (policy: GrantCreationPolicy): Request[] => {
     const key = policyKindKey(policy);
-    const watched = kinds.watched(key);
+    const watched = triggerWatches.watched(key);
     if (watched === undefined) return [];
     const grants = caches.grants.byIndex(BY_POLICY, policy.metadata.name ?? '');
     const uids = new Set([...watched.informer.list().flatMap(objectUid), ...grants.flatMap(grantTriggerUid)]);
@@ -57,14 +57,14 @@ export function watchEngineSources(
         const uid = grantTriggerUid(grant)[0];
         if (policy === undefined || uid === undefined) return [];
         const key = policyKindKey(policy);
-        return kinds.watched(key) === undefined ? [] : [triggerRequest(key, uid)];
+        return triggerWatches.watched(key) === undefined ? [] : [triggerRequest(key, uid)];
       }),
   });
   // Verdicts read registrations: start only once they are cached (their changes reach the engine through
   // the policy status they change).
   controller.watch({ informer: caches.registrations.informer, map: () => [] });
 
-  kinds.onWatch((watched: WatchedKind) => {
+  triggerWatches.onWatch((watched: WatchedKind) => {
     addUidIndex(watched.informer);
     controller.watch({
       informer: watched.informer,

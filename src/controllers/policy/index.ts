@@ -2,13 +2,12 @@
 // grant-creation engine, wired onto a manager and the shared quota caches.
 
 import type { QuotaCache, ResourceDiscovery } from '../../cache/index.ts';
-import type { Manager } from '../../runtime/index.ts';
-import { AccessChecker } from './access.ts';
+import type { DynamicWatches, Manager } from '../../runtime/index.ts';
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
 import type { ParentContexts } from './parent-context.ts';
 import { type PolicyStatusOptions, setupGrantPolicyStatusController } from './policy-status-controller.ts';
-import { TriggerKinds } from './trigger-kinds.ts';
+import { type NotServedKind, TriggerWatches } from './trigger-watches.ts';
 import type { ParentContextMode } from './verdict.ts';
 import { PolicyVerdicts } from './verdicts.ts';
 
@@ -26,6 +25,8 @@ export { PARENT_CONTEXT_MODES, type ParentContextMode } from './verdict.ts';
 export interface GrantPolicyOptions extends PolicyStatusOptions {
   /** The shared discovery cache; its CRD informer re-queues the policies of a kind whose CRD changed. */
   readonly discovery: ResourceDiscovery;
+  /** The shared dynamic watches (over `discovery`): trigger kinds are watched through them. */
+  readonly watches: DynamicWatches<NotServedKind>;
   /** `--parent-context` (verdict.ts). Default unsupported. */
   readonly parentContext?: ParentContextMode;
   /** With `parentContext: 'members'`: the registered members' contexts (parent-context.ts). Required then. */
@@ -42,13 +43,18 @@ export function setupGrantPolicyControllers(
   const parents = options.parentContext === 'members' ? options.parents : undefined;
   addGrantIndexes(caches);
   const verdicts = new PolicyVerdicts(caches.registrations, options.parentContext);
-  const kubeConfig = mgr.client.kubeConfig;
-  const kinds = new TriggerKinds({
-    informers: mgr.informers,
-    discovery: options.discovery,
-    access: new AccessChecker(kubeConfig),
+  const triggerWatches = new TriggerWatches({
+    watches: options.watches,
     refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
   });
-  setupGrantEngine(mgr, caches, verdicts, kinds, parents);
-  setupGrantPolicyStatusController(mgr, caches, verdicts, kinds, options.discovery, options, parents);
+  setupGrantEngine(mgr, caches, verdicts, triggerWatches, parents);
+  setupGrantPolicyStatusController(
+    mgr,
+    caches,
+    verdicts,
+    triggerWatches,
+    options.discovery,
+    options,
+    parents,
+  );
 }

@@ -18,7 +18,7 @@ import { BY_POLICY } from './indexes.ts';
 import type { ParentContexts } from './parent-context.ts';
 import { nextPolicyStatus, type ParentContextSummary, readyReason } from './policy-status.ts';
 import { triggerKindOf } from './trigger-kind.ts';
-import type { KindState, TriggerKinds } from './trigger-kinds.ts';
+import type { KindState, TriggerWatches } from './trigger-watches.ts';
 import type { PolicyVerdict } from './verdict.ts';
 import type { PolicyVerdicts } from './verdicts.ts';
 
@@ -45,11 +45,11 @@ export function summarizeParents(
   policy: GrantCreationPolicy,
   verdict: PolicyVerdict,
   kind: KindState | undefined,
-  kinds: TriggerKinds,
+  triggerWatches: TriggerWatches,
   parents: ParentContexts,
 ): ParentContextSummary | undefined {
   const resolve = parents.resolverFor(policy);
-  const watched = kinds.watched(policyKindKey(policy));
+  const watched = triggerWatches.watched(policyKindKey(policy));
   if (!verdict.ok || kind?.state !== 'watching' || resolve === undefined || watched === undefined)
     return undefined;
   const name = policy.metadata.name ?? '';
@@ -73,7 +73,7 @@ export function setupGrantPolicyStatusController(
   mgr: Manager,
   caches: QuotaCache,
   verdicts: PolicyVerdicts,
-  kinds: TriggerKinds,
+  triggerWatches: TriggerWatches,
   discovery: ResourceDiscovery,
   options: PolicyStatusOptions = {},
   parents?: ParentContexts,
@@ -97,13 +97,13 @@ export function setupGrantPolicyStatusController(
     }
     const verdict = verdicts.of(policy);
     const kind = verdict.ok
-      ? await kinds.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
+      ? await triggerWatches.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
       : undefined;
     // Until the registry has read every member Secret, "no member stands for it" may be false: wait rather
     // than report ParentContextNotFound for a moment after every restart.
     if (parents !== undefined && policy.spec.target.parentContext !== undefined && !parents.synced())
       return { requeueAfterMs: 250 };
-    const summary = parents && summarizeParents(policy, verdict, kind, kinds, parents);
+    const summary = parents && summarizeParents(policy, verdict, kind, triggerWatches, parents);
     const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext, summary);
     if (!statusEqual(policy.status, status)) {
       await writeStatus(mgr.client, RESOURCES.grantPolicies, policy, status, { signal: ctx.signal });
@@ -139,7 +139,7 @@ export function setupGrantPolicyStatusController(
         (p) => p.spec.target.parentContext !== undefined && (key === undefined || policyKindKey(p) === key),
       )
       .map((p) => ({ namespace: '', name: p.metadata.name ?? '' }));
-  kinds.onWatch((watched) =>
+  triggerWatches.onWatch((watched) =>
     controller.watch({ informer: watched.informer, map: () => withParent(watched.key) }),
   );
   parents.onChange(() => {

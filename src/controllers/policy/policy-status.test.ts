@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup, statusEqual } from '../../api/index.ts';
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
 import { membersParentCondition, nextPolicyStatus, readyCondition } from './policy-status.ts';
-import type { KindState, WatchedKind } from './trigger-kinds.ts';
+import type { KindState, WatchedKind } from './trigger-watches.ts';
 import { policyVerdict } from './verdict.ts';
 
 const NOW = new Date('2025-01-01T00:00:00Z');

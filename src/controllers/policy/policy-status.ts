@@ -13,7 +13,7 @@ import {
   removeCondition,
   setCondition,
 } from '../../api/index.ts';
-import type { KindState } from './trigger-kinds.ts';
+import type { KindState } from './trigger-watches.ts';
 import {
   PARENT_CONTEXT_MESSAGE,
   PARENT_CONTEXT_THIS_CLUSTER_MESSAGE,
