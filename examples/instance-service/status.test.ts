@@ -24,12 +24,12 @@ const denied: ClaimDecision = {
       reason: 'QuotaExceeded',
       message: 'Resource quota exceeded: requested 4, available 2',
       requested: 4,
-      available: 2,
     },
     {
       resourceType: 'compute.example.com/instances',
       reason: 'QuotaExceeded',
       message: 'Not reserved: denied with the claim',
+      requested: 1,
     },
   ],
 };

@@ -1,13 +1,7 @@
 // Secondary indexes on the shared caches: the lookups the reconcilers make on every pass, kept up to date by
 // the informers instead of scanning whole lists (Milo listed every grant in the cluster per bucket reconcile).
-import type {
-  AllowanceBucket,
-  ConsumerRef,
-  ResourceClaim,
-  ResourceGrant,
-  ResourceRegistration,
-} from '../api/index.ts';
-import { formatConsumerKey } from '../quota/index.ts';
+import type { AllowanceBucket, ResourceClaim, ResourceGrant, ResourceRegistration } from '../api/index.ts';
+import { consumerKeyOf } from '../quota/index.ts';
 import type { KubeObject } from '../runtime/index.ts';
 import type { QuotaKindCaches, TypedCache } from './resources.ts';
 
@@ -15,15 +9,8 @@ export const BY_CONSUMER = 'consumer';
 export const BY_RESOURCE_TYPE = 'resourceType';
 export const BY_RESOURCE_REF = 'resourceRef';
 
-/** The consumer key of a reference, or undefined when the reference cannot name a consumer. */
-export function consumerKeyOf(ref: ConsumerRef | undefined): string | undefined {
-  if (ref === undefined) return undefined;
-  try {
-    return formatConsumerKey(ref);
-  } catch {
-    return undefined;
-  }
-}
+/** The engine's; re-exported for the layers that read quota state through the cache. */
+export { consumerKeyOf };
 
 const keyList = (key: string | undefined): string[] => (key === undefined ? [] : [key]);
 // Index functions see the runtime's generic object; the spec is read through the kind's own type.

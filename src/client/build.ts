@@ -18,8 +18,9 @@ import {
   required,
   validateResourceClaim,
 } from '../api/index.ts';
+import { groupOf } from '../runtime/index.ts';
 import { InvalidClaimError } from './errors.ts';
-import { claimNameFor, groupOf, type OwnerIdentity } from './naming.ts';
+import { claimNameFor, type OwnerIdentity } from './naming.ts';
 
 export { ANNOTATION_OWNER_UID };
 

@@ -8,9 +8,9 @@ import {
   MESSAGES,
   type ResourceClaim,
 } from '../api/index.ts';
-import { quotaExceededMessage } from '../quota/index.ts';
+import { claimOutcome, quotaExceededMessage } from '../quota/index.ts';
 import { deniedWithClaimMessage } from '../quota/messages.ts';
-import { claimDecision, parseFigures } from './decision.ts';
+import { claimDecision } from './decision.ts';
 
 const T = '2025-01-01T00:00:00Z';
 const granted = (message: string): Condition => ({
@@ -78,7 +78,7 @@ describe('claimDecision', () => {
     });
   });
 
-  it('reads QuotaExceeded as denied, with each denied request and the figures its message states', () => {
+  it('reads QuotaExceeded as denied, with each denied request, its amount, reason and message', () => {
     const denied = allocation('cpus', 'Denied', {
       reason: 'QuotaExceeded',
       message: quotaExceededMessage(4, 2),
@@ -96,17 +96,16 @@ describe('claimDecision', () => {
       denials: [
         {
           resourceType: 'cpus',
+          requested: 4,
           reason: 'QuotaExceeded',
           message: 'Resource quota exceeded: requested 4, available 2',
-          requested: 4,
-          available: 2,
         },
-        { resourceType: 'instances', reason: 'QuotaExceeded', message: '', requested: 1 },
+        { resourceType: 'instances', requested: 1, reason: 'QuotaExceeded', message: '' },
       ],
     });
   });
 
-  it('reads base-unit figures when the message also shows display units (4000 millicores, not 4 vCPUs)', () => {
+  it('never reads figures out of a message: requested is the claim amount, in base units', () => {
     const vcpus = { displayUnit: 'vCPUs', unitConversionFactor: 1000 };
     const cpus = allocation('cpus', 'Denied', {
       reason: 'QuotaExceeded',
@@ -115,17 +114,9 @@ describe('claimDecision', () => {
     const c = claim([falseWith('QuotaExceeded', MESSAGES.claimExceeded)], [cpus]);
     c.spec.requests[0] = { resourceType: 'cpus', amount: 4000 };
     const decision = claimDecision(c);
-    assert.equal(
-      cpus.message,
-      'Resource quota exceeded: requested 4000, available 2500 (4 vCPUs requested, 2.5 vCPUs available)',
-    );
-    assert.deepEqual(decision.outcome === 'denied' && decision.denials[0], {
-      resourceType: 'cpus',
-      reason: 'QuotaExceeded',
-      message: cpus.message,
-      requested: 4000,
-      available: 2500,
-    });
+    assert.deepEqual(decision.outcome === 'denied' && decision.denials, [
+      { resourceType: 'cpus', requested: 4000, reason: 'QuotaExceeded', message: cpus.message },
+    ]);
   });
 
   it("gives a request denied with its claim its own amount, not the figures of the other request's message", () => {
@@ -139,20 +130,9 @@ describe('claimDecision', () => {
     );
     assert.deepEqual(decision.outcome === 'denied' && decision.denials[1], {
       resourceType: 'instances',
+      requested: 1,
       reason: 'QuotaExceeded',
       message: sibling.message,
-      requested: 1,
-    });
-  });
-
-  it("reads Milo's sentence only at the start of the message: other text with figures is not read", () => {
-    const odd = allocation('cpus', 'Denied', { message: 'limit 10, allocated 8, available 2' });
-    const decision = claimDecision(claim([PENDING_DEFAULT], [odd]));
-    assert.deepEqual(decision.outcome === 'denied' && decision.denials[0], {
-      resourceType: 'cpus',
-      reason: 'QuotaExceeded',
-      message: 'limit 10, allocated 8, available 2',
-      requested: 4,
     });
   });
 
@@ -172,9 +152,41 @@ describe('claimDecision', () => {
     assert.equal(decision.outcome, 'denied');
   });
 
-  it('reads ValidationFailed as denied', () => {
-    const decision = claimDecision(claim([falseWith('ValidationFailed', 'Validation failed: x')]));
+  it('reads ValidationFailed as denied, with the rolled-up message', () => {
+    const invalid = allocation('cpus', 'Denied', { reason: 'ValidationFailed', message: 'not registered' });
+    const rolled = falseWith('ValidationFailed', 'Validation failed: not registered');
+    const decision = claimDecision(claim([rolled], [invalid, allocation('instances', 'Denied')]));
     assert.equal(decision.outcome === 'denied' && decision.reason, 'ValidationFailed');
+    assert.equal(decision.outcome === 'denied' && decision.message, 'Validation failed: not registered');
+  });
+
+  it('reads granted allocations as granted even before the condition is rolled up', () => {
+    const all = [allocation('cpus', 'Granted'), allocation('instances', 'Granted')];
+    assert.deepEqual(claimDecision(claim([PENDING_DEFAULT], all)), {
+      outcome: 'granted',
+      message: 'All 2 resource requests have been granted',
+    });
+  });
+
+  it("has the operator's outcome for every status: the allocations decide, a condition alone does not", () => {
+    const statuses: [Condition[], Allocation[]][] = [
+      [[falseWith('QuotaExceeded', MESSAGES.claimExceeded)], []],
+      [[granted('x')], [allocation('cpus', 'Granted')]],
+      [[PENDING_DEFAULT], [allocation('cpus', 'Granted'), allocation('instances', 'Pending')]],
+      [[granted('x')], [allocation('cpus', 'Granted'), allocation('instances', 'Granted')]],
+      [[PENDING_DEFAULT], [allocation('other', 'Denied')]],
+      [[], [allocation('cpus', 'Granted'), allocation('instances', 'Denied')]],
+    ];
+    for (const [conditions, allocations] of statuses) {
+      const c = claim(conditions, allocations);
+      assert.equal(
+        claimDecision(c).outcome,
+        claimOutcome(c.spec.requests, allocations),
+        JSON.stringify({ conditions, allocations }),
+      );
+    }
+    const conditionOnly = claim([falseWith('QuotaExceeded', MESSAGES.claimExceeded)], []);
+    assert.equal(claimDecision(conditionOnly).outcome, 'pending', 'a condition without allocations');
   });
 
   it('reads a partly granted claim as pending', () => {
@@ -194,25 +206,5 @@ describe('claimDecision', () => {
   it('reads an Unknown condition as pending', () => {
     const unknown = { ...PENDING_DEFAULT, status: 'Unknown' as const, reason: 'QuotaExceeded' };
     assert.equal(claimDecision(claim([unknown])).outcome, 'pending');
-  });
-});
-
-describe('parseFigures', () => {
-  it('finds each figure once, in any order and case', () => {
-    assert.deepEqual(
-      parseFigures('quota exceeded for cpus: requested 4, limit 10, Allocated 8, available 2'),
-      {
-        requested: 4,
-        limit: 10,
-        allocated: 8,
-        available: 2,
-      },
-    );
-    assert.deepEqual(parseFigures('requested=3 available: 0'), { requested: 3, available: 0 });
-  });
-
-  it('returns nothing for a message without figures, and drops unsafe integers', () => {
-    assert.deepEqual(parseFigures('Capacity reserved'), {});
-    assert.deepEqual(parseFigures('requested 99999999999999999999'), {});
   });
 });

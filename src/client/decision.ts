@@ -1,32 +1,20 @@
 // What a claim's status says about its decision. Pure, so services, the CLI and tests share one reading.
 //
-// - Granted: the `Granted` condition is True and no request is Denied.
-// - Denied: the condition is False with reason QuotaExceeded or ValidationFailed, or any allocation entry is
-//   Denied (an entry can be written before the condition is rolled up; decided entries are final).
-// - Pending: anything else, including the CRD's default `Granted=False/PendingEvaluation` that every new
-//   claim shows at once. That default is never a denial.
-import { CONDITION_GRANTED, findCondition, type ResourceClaim } from '../api/index.ts';
-import { QUOTA_EXCEEDED_FIGURES } from '../quota/messages.ts';
-
-export type DenialReason = 'QuotaExceeded' | 'ValidationFailed';
+// The outcome is the engine's one reader, `claimOutcome` (src/quota), which the operator's own admission
+// waiter and claim guard use too: denied as soon as any allocation is Denied (decided entries are final),
+// granted when every request's allocation is Granted, else pending, including the CRD's default
+// `Granted=False/PendingEvaluation` that every new claim shows at once (never a denial). The `Granted`
+// condition, which the operator rolls up from the allocations in the same status write, gives the messages.
+import { CONDITION_GRANTED, claimGrantedMessage, findCondition, type ResourceClaim } from '../api/index.ts';
+import { claimOutcome, type DenialReason, type RequestDenial } from '../quota/index.ts';
 
 /**
- * One denied request, with its figures in base units. `requested` is the claim's own amount (spec.requests);
- * `available` comes from Milo's sentence when the message starts with it (`Resource quota exceeded:
- * requested 4000, available 2000`, which stays verbatim; any display-unit form after it is for people and is
- * never read). A request denied alongside another (claims are all or nothing) has no `available`: the
- * figures in its message are the other request's. Claim statuses carry no limit or allocated figure (Milo's
- * schema has none); `limit` and `allocated` stay in the type for compatibility and are never set from a claim.
+ * One denied request as the claim states it: the claim's own amount (`spec.requests`, base units) and the
+ * operator's reason and message. A claim's status carries no bucket figures (Milo's schema has none), and
+ * figures are never read back out of messages: the consumer's AllowanceBucket has them, and a create the
+ * webhook refused carries them structured (`refusalFigures`).
  */
-export interface RequestDenial {
-  readonly resourceType: string;
-  readonly reason: string;
-  readonly message: string;
-  readonly requested?: number;
-  readonly available?: number;
-  readonly limit?: number;
-  readonly allocated?: number;
-}
+export type DeniedRequest = Pick<RequestDenial, 'resourceType' | 'requested' | 'reason' | 'message'>;
 
 export type ClaimDecision =
   | { readonly outcome: 'granted'; readonly message: string }
@@ -34,75 +22,50 @@ export type ClaimDecision =
       readonly outcome: 'denied';
       readonly reason: DenialReason;
       readonly message: string;
-      readonly denials: readonly RequestDenial[];
+      readonly denials: readonly DeniedRequest[];
     }
   | { readonly outcome: 'pending'; readonly reason: string; readonly message: string };
 
-const DENIAL_REASONS: readonly string[] = ['QuotaExceeded', 'ValidationFailed'];
-const FIGURE = /\b(requested|available|limit|allocated)\b[:=]?\s*(\d+)/gi;
-
-type Figures = Partial<Record<'requested' | 'available' | 'limit' | 'allocated', number>>;
-
-/**
- * The first figure of each name a free-text message states, e.g. `requested 4, available 2` →
- * { requested: 4, available: 2 }. A fallback for text from elsewhere: claimDecision does not use it (it reads
- * Milo's sentence only), and a refused create's figures come structured from refusalFigures.
- */
-export function parseFigures(message: string): Figures {
-  const figures: Figures = {};
-  for (const [, word, digits] of message.matchAll(FIGURE)) {
-    const key = (word ?? '').toLowerCase() as keyof Figures;
-    const value = Number(digits);
-    if (figures[key] === undefined && Number.isSafeInteger(value)) figures[key] = value;
-  }
-  return figures;
-}
-
-/** The figures of Milo's sentence at the start of an allocation's message, else none. */
-function miloFigures(message: string): Figures {
-  const match = QUOTA_EXCEEDED_FIGURES.exec(message);
-  if (match === null) return {};
-  const [requested, available] = [Number(match[1]), Number(match[2])];
-  return Number.isSafeInteger(requested) && Number.isSafeInteger(available) ? { requested, available } : {};
-}
-
-function denials(claim: ResourceClaim): RequestDenial[] {
-  const amounts = new Map(claim.spec.requests.map((r) => [r.resourceType, r.amount]));
-  return (claim.status?.allocations ?? [])
-    .filter((a) => a.status === 'Denied')
-    .map((a) => {
-      const message = a.message ?? '';
-      const stated = miloFigures(message);
-      const requested = amounts.get(a.resourceType) ?? stated.requested;
-      return {
-        resourceType: a.resourceType,
-        reason: a.reason ?? 'QuotaExceeded',
-        message,
-        ...(requested === undefined ? {} : { requested }),
-        ...(stated.available === undefined ? {} : { available: stated.available }),
-      };
+/** The denied requests, in request order (the first allocation of each requested resourceType). */
+function deniedRequests(claim: ResourceClaim): DeniedRequest[] {
+  const allocations = claim.status?.allocations ?? [];
+  const seen = new Set<string>();
+  const denied: DeniedRequest[] = [];
+  for (const request of claim.spec.requests) {
+    if (seen.has(request.resourceType)) continue;
+    seen.add(request.resourceType);
+    const allocation = allocations.find((a) => a.resourceType === request.resourceType);
+    if (allocation?.status !== 'Denied') continue;
+    denied.push({
+      resourceType: request.resourceType,
+      requested: request.amount,
+      reason: allocation.reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded',
+      message: allocation.message ?? '',
     });
+  }
+  return denied;
 }
 
 export function claimDecision(claim: ResourceClaim): ClaimDecision {
   const condition = findCondition(claim.status?.conditions, CONDITION_GRANTED);
-  const denied = denials(claim);
-  const conditionDenies =
-    condition?.status === 'False' && DENIAL_REASONS.includes(condition.reason) ? condition : undefined;
-  if (conditionDenies !== undefined || denied.length > 0) {
-    const reason = conditionDenies?.reason ?? denied[0]?.reason;
-    const message =
-      conditionDenies?.message ?? denied.map((d) => `${d.resourceType}: ${d.message}`).join('; ');
-    return {
-      outcome: 'denied',
-      reason: reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded',
-      message,
-      denials: denied,
-    };
+  const outcome = claimOutcome(claim.spec.requests, claim.status?.allocations ?? []);
+  if (outcome === 'granted') {
+    const message = condition?.status === 'True' ? condition.message : undefined;
+    return { outcome, message: message ?? claimGrantedMessage(claim.spec.requests.length) };
   }
-  if (condition?.status === 'True') return { outcome: 'granted', message: condition.message };
+  if (outcome === 'denied') {
+    const denials = deniedRequests(claim);
+    // ValidationFailed when any request is invalid, as the operator's roll-up says (quota/claim-condition.ts)
+    const reason = denials.some((d) => d.reason === 'ValidationFailed')
+      ? 'ValidationFailed'
+      : 'QuotaExceeded';
+    const rolledUp =
+      condition?.status === 'False' && condition.reason === reason ? condition.message : undefined;
+    const listed = denials.map((d) => `${d.resourceType}: ${d.message}`).join('; ');
+    return { outcome, reason, message: rolledUp ?? (listed || 'denied'), denials };
+  }
   return {
-    outcome: 'pending',
+    outcome,
     reason: condition?.reason ?? 'PendingEvaluation',
     message: condition?.message ?? 'no Granted condition yet: the quota operator has not seen the claim',
   };

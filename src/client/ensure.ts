@@ -3,6 +3,8 @@
 // spec, or that belongs to an earlier owner of the same name, is reported, never silently reused.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type ObjectMeta, type OwnerReference, type ResourceClaim, required } from '../api/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
+import { isConflict } from '../runtime/index.ts';
 import {
   ANNOTATION_OWNER_UID,
   buildClaim,
@@ -13,12 +15,10 @@ import {
 import {
   ClaimConflictError,
   ClaimOwnerMismatchError,
-  type ClaimRef,
   InvalidClaimError,
   QuotaClientError,
 } from './errors.ts';
 import { type QuotaApi, quotaApi } from './kube.ts';
-import { httpCode } from './kube-errors.ts';
 
 export interface EnsuredClaim {
   readonly claim: ResourceClaim;
@@ -97,7 +97,7 @@ export async function ensureClaim(kc: KubeConfig, options: EnsureClaimOptions): 
       if (result !== undefined) return result;
     } catch (error) {
       // 409 on the metadata patch: someone else wrote the claim in between; re-read and re-check.
-      if (httpCode(error) !== 409 || i === ATTEMPTS) throw error;
+      if (!isConflict(error) || i === ATTEMPTS) throw error;
     }
   }
   throw new QuotaClientError(

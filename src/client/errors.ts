@@ -1,11 +1,8 @@
 // Errors the claims client throws. Each names the field (or object) at fault and says how to fix it, so a
-// service can log `error.message` as is, and code can branch on the class.
+// service can log `error.message` as is, and code can branch on the class. A failed API call that is none of
+// these is the project's one KubeApiError (src/runtime/kube-http.ts), with the call and the fix in its message.
 import type { FieldError } from '../api/index.ts';
-
-export interface ClaimRef {
-  readonly namespace: string;
-  readonly name: string;
-}
+import type { ClaimRef } from '../quota/index.ts';
 
 /** Base class: `field` is the input or object field at fault (when there is one), `fix` what to do. */
 export class QuotaClientError extends Error {
@@ -105,18 +102,5 @@ export class ClusterUnreachableError extends QuotaClientError {
       'check that the cluster is running and that your kubeconfig or --context points at it',
       { cause },
     );
-  }
-}
-
-/** Any other failed API call, with the apiserver's own status code, reason and message. */
-export class KubeApiError extends QuotaClientError {
-  readonly code: number;
-  readonly reason: string;
-
-  /** `cause`: the failure as client-node reported it (its `body` is the apiserver's Status). */
-  constructor(what: string, code: number, reason: string, message: string, fix: string, cause?: unknown) {
-    super(`${what} failed: ${code} ${reason}: ${message}`, fix, cause === undefined ? {} : { cause });
-    this.code = code;
-    this.reason = reason;
   }
 }

@@ -1,5 +1,10 @@
 // The service-managed claims client (SPEC §7): create-or-get a claim for an owner object, wait for its
 // decision by watch, read a decision from a claim, release it. Also the typed reads the kubectl plugin uses.
+// Re-exported where they are defined: ClaimRef (a claim by namespace and name) and DenialReason from the
+// engine; from the runtime, the project's one Kubernetes I/O, KubeApiError: what a failed API call throws
+// (`status`, `reason`, `body`: the apiserver's Status) unless a client error below says more.
+export type { ClaimRef, DenialReason } from '../quota/index.ts';
+export { groupOf, KubeApiError, type KubeStatus } from '../runtime/index.ts';
 export {
   ANNOTATION_OWNER_UID,
   buildClaim,
@@ -8,23 +13,15 @@ export {
   type SpecDifference,
   specDifferences,
 } from './build.ts';
-export {
-  type ClaimDecision,
-  claimDecision,
-  type DenialReason,
-  parseFigures,
-  type RequestDenial,
-} from './decision.ts';
+export { type ClaimDecision, claimDecision, type DeniedRequest } from './decision.ts';
 export { type EnsuredClaim, ensureClaim, releaseClaim } from './ensure.ts';
 export {
   ClaimConflictError,
   ClaimDeletedError,
   ClaimNotFoundError,
   ClaimOwnerMismatchError,
-  type ClaimRef,
   ClusterUnreachableError,
   InvalidClaimError,
-  KubeApiError,
   QuotaApiNotInstalledError,
   QuotaClientError,
 } from './errors.ts';
@@ -39,7 +36,7 @@ export {
   isFeatureRegistration,
 } from './features.ts';
 export { type BucketQuery, type QuotaApi, quotaApi } from './kube.ts';
-export { claimNameFor, groupOf, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
+export { claimNameFor, MAX_NAME_LENGTH, type OwnerIdentity } from './naming.ts';
 export {
   consumerFromContext,
   type FeatureSource,

@@ -1,17 +1,18 @@
-// The few API calls the claims client and the kubectl plugin make, typed, with errors translated. Reads
-// return undefined for an absent object instead of throwing, so callers decide what "absent" means.
-import { CustomObjectsApi, type KubeConfig, PatchStrategy, setHeaderOptions } from '@kubernetes/client-node';
+// The few API calls the claims client and the kubectl plugin make, typed, with errors translated, over the
+// runtime's client (src/runtime: the project's one HTTP path to the apiserver). Reads return undefined for an
+// absent object instead of throwing, so callers decide what "absent" means.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { AllowanceBucket, ObjectMeta, ResourceClaim, ResourceRegistration } from '../api/index.ts';
+import { RESOURCES } from '../cache/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
 import {
-  type AllowanceBucket,
-  GROUP,
-  type ObjectMeta,
-  PLURALS,
-  type ResourceClaim,
-  type ResourceRegistration,
-  VERSION,
-} from '../api/index.ts';
-import type { ClaimRef } from './errors.ts';
-import { isAlreadyExists, isObjectNotFound, translateError } from './kube-errors.ts';
+  createClient,
+  isAlreadyExists,
+  kubeRequest,
+  type ResourceRef,
+  resourcePath,
+} from '../runtime/index.ts';
+import { isObjectNotFound, translateError } from './kube-errors.ts';
 
 export interface BucketQuery {
   /** Omit for all namespaces. */
@@ -35,16 +36,13 @@ export interface QuotaApi {
   listRegistrations(): Promise<ResourceRegistration[]>;
 }
 
-const claims = { group: GROUP, version: VERSION, plural: PLURALS.ResourceClaim };
-const buckets = { group: GROUP, version: VERSION, plural: PLURALS.AllowanceBucket };
-
 function items<T>(list: unknown): T[] {
   const found = (list as { items?: unknown } | null)?.items;
   return Array.isArray(found) ? (found as T[]) : [];
 }
 
 export function quotaApi(kc: KubeConfig): QuotaApi {
-  const api = kc.makeApiClient(CustomObjectsApi);
+  const client = createClient(kc);
   const server = kc.getCurrentCluster()?.server ?? '(no cluster in kubeconfig)';
   const call = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
     try {
@@ -53,73 +51,54 @@ export function quotaApi(kc: KubeConfig): QuotaApi {
       throw translateError(error, what, server);
     }
   };
+  /** As `call`, answering undefined for the errors `absent` accepts (after translation). */
   const absentAs = async <T>(what: string, run: () => Promise<T>, absent: (e: unknown) => boolean) => {
     try {
-      return await run();
+      return await call(what, run);
     } catch (error) {
       if (absent(error)) return undefined;
-      throw translateError(error, what, server);
+      throw error;
     }
   };
   const claimWhat = (verb: string, ref: ClaimRef) => `${verb} resourceclaims ${ref.namespace}/${ref.name}`;
+  const list = async <T>(resource: ResourceRef, namespace?: string, fieldSelector?: string) => {
+    const path = resourcePath(resource, namespace);
+    return items<T>(await kubeRequest(kc, { method: 'GET', path, query: { fieldSelector } }));
+  };
+  const { claims } = RESOURCES;
 
   return {
     server,
     getClaim: (ref) =>
       absentAs(
         claimWhat('get', ref),
-        async () => (await api.getNamespacedCustomObject({ ...claims, ...ref })) as ResourceClaim,
+        () => client.get<ResourceClaim>(claims, ref.namespace, ref.name),
         isObjectNotFound,
       ),
     createClaim: (claim) => {
-      const namespace = claim.metadata.namespace ?? '';
-      const what = claimWhat('create', { namespace, name: claim.metadata.name ?? '' });
-      const run = async () =>
-        (await api.createNamespacedCustomObject({ ...claims, namespace, body: claim })) as ResourceClaim;
-      return absentAs(what, run, isAlreadyExists);
+      const ref = { namespace: claim.metadata.namespace ?? '', name: claim.metadata.name ?? '' };
+      return absentAs(claimWhat('create', ref), () => client.create(claims, claim), isAlreadyExists);
     },
     patchClaimMetadata: (ref, metadata) =>
-      call(claimWhat('patch', ref), async () => {
-        const body = { metadata };
-        const options = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
-        return (await api.patchNamespacedCustomObject({ ...claims, ...ref, body }, options)) as ResourceClaim;
-      }),
+      call(claimWhat('patch', ref), () =>
+        client.patch<ResourceClaim>(claims, ref.namespace, ref.name, 'merge', { metadata }),
+      ),
     deleteClaim: async (ref) => {
-      const run = async () => {
-        await api.deleteNamespacedCustomObject({ ...claims, ...ref });
+      const remove = async () => {
+        await client.delete(claims, ref.namespace, ref.name);
         return true;
       };
-      return (await absentAs(claimWhat('delete', ref), run, isObjectNotFound)) ?? false;
+      return (await absentAs(claimWhat('delete', ref), remove, isObjectNotFound)) ?? false;
     },
     listClaims: (namespace) =>
-      call(`list resourceclaims -n ${namespace}`, async () =>
-        items<ResourceClaim>(await api.listNamespacedCustomObject({ ...claims, namespace })),
-      ),
+      call(`list resourceclaims -n ${namespace}`, () => list<ResourceClaim>(claims, namespace)),
     listBuckets: ({ namespace, fieldSelector }) => {
       const where = namespace === undefined ? 'in all namespaces' : `-n ${namespace}`;
-      return call(`list allowancebuckets ${where}`, async () => {
-        const selector: { fieldSelector?: string } = fieldSelector === undefined ? {} : { fieldSelector };
-        const list =
-          namespace === undefined
-            ? await api.listCustomObjectForAllNamespaces({
-                group: GROUP,
-                version: VERSION,
-                resourcePlural: buckets.plural,
-                ...selector,
-              })
-            : await api.listNamespacedCustomObject({ ...buckets, namespace, ...selector });
-        return items<AllowanceBucket>(list);
-      });
+      return call(`list allowancebuckets ${where}`, () =>
+        list<AllowanceBucket>(RESOURCES.buckets, namespace, fieldSelector),
+      );
     },
     listRegistrations: () =>
-      call('list resourceregistrations', async () =>
-        items<ResourceRegistration>(
-          await api.listClusterCustomObject({
-            group: GROUP,
-            version: VERSION,
-            plural: PLURALS.ResourceRegistration,
-          }),
-        ),
-      ),
+      call('list resourceregistrations', () => list<ResourceRegistration>(RESOURCES.registrations)),
   };
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { dnsSubdomainProblem } from '../api/index.ts';
-import { claimNameFor, groupOf, MAX_NAME_LENGTH } from './naming.ts';
+import { groupOf } from '../runtime/index.ts';
+import { claimNameFor, MAX_NAME_LENGTH } from './naming.ts';
 
 const instance = (name: string, namespace?: string) => ({
   apiVersion: 'compute.example.com/v1',

@@ -8,6 +8,7 @@
 // would pass 253 characters (the readable part is then cut to fit). The result is always a DNS-1123
 // subdomain of at most 253 characters.
 import { createHash } from 'node:crypto';
+import { groupOf } from '../runtime/index.ts';
 
 export const MAX_NAME_LENGTH = 253;
 const HASH_LENGTH = 10;
@@ -19,12 +20,6 @@ export interface OwnerIdentity {
   readonly name: string;
   /** Absent for cluster-scoped owners. */
   readonly namespace?: string;
-}
-
-/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (core). */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** Lowercase, invalid characters to `-`, every dot-separated label starting and ending alphanumeric. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { quotaFigureCauses } from '../api/index.ts';
-import { KubeApiError } from './errors.ts';
+import { KubeApiError } from '../runtime/index.ts';
 import { translateError } from './kube-errors.ts';
 import { refusalFigures } from './refusal.ts';
 
@@ -29,12 +29,14 @@ const status = {
 const apiException = Object.assign(new Error('HTTP-Code: 403'), { code: 403, body: JSON.stringify(status) });
 
 describe('refusalFigures', () => {
-  it('reads base-unit figures from the causes of a client-node error, a KubeApiError, or the Status', () => {
+  it('reads base-unit figures from the causes of a KubeApiError, a client-node error, or the Status', () => {
     const expected = [{ claim: 0, ...figures }];
-    assert.deepEqual(refusalFigures(apiException), expected);
-    const translated = translateError(apiException, 'create instances web', 'https://k');
-    assert.ok(translated instanceof KubeApiError);
+    const refused = new KubeApiError(403, 'Forbidden', 'POST /apis/...: 403 Forbidden: …', { body: status });
+    assert.deepEqual(refusalFigures(refused), expected);
+    const translated = translateError(refused, 'create instances web', 'https://k');
+    assert.ok(translated instanceof KubeApiError && translated !== refused);
     assert.deepEqual(refusalFigures(translated), expected);
+    assert.deepEqual(refusalFigures(apiException), expected);
     assert.deepEqual(refusalFigures(status), expected);
   });
 

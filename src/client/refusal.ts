@@ -21,9 +21,10 @@ function causesOf(value: unknown): unknown {
 
 /**
  * The requests a quota refusal names, in base units: `claim` (which of the refusal's claims), resourceType,
- * requested, limit, allocated, available. `refusal` is what the create failed with: a client-node
- * ApiException (its `body` is the apiserver's Status), a KubeApiError of this client (its `cause`), or the
- * Status itself. Empty for anything else, including refusals that are not for quota.
+ * requested, limit, allocated, available. `refusal` is what the create failed with: a KubeApiError (its
+ * `body` is the apiserver's Status), a client-node ApiException (its `body` is the Status as JSON text), an
+ * error whose `cause` is one of these, or the Status itself. Empty for anything else, including refusals that
+ * are not for quota.
  */
 export function refusalFigures(refusal: unknown): RefusedRequest[] {
   const seen = new Set<unknown>();

@@ -5,14 +5,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { invalid, type ResourceClaim, required } from '../api/index.ts';
+import type { ClaimRef } from '../quota/index.ts';
+import { KubeApiError } from '../runtime/index.ts';
 import { claimDecision } from './decision.ts';
 import {
   ClaimDeletedError,
   ClaimNotFoundError,
-  type ClaimRef,
   ClusterUnreachableError,
   InvalidClaimError,
-  KubeApiError,
 } from './errors.ts';
 import { type QuotaApi, quotaApi } from './kube.ts';
 import { type Cursor, type Decided, watchOnce } from './watch-once.ts';
@@ -45,7 +45,7 @@ function cursorOf(claim: ResourceClaim, message: string): Cursor {
 /** An error worth retrying: the apiserver is away, overloaded (429) or failing (5xx). */
 export function isTransient(error: unknown): boolean {
   if (error instanceof ClusterUnreachableError) return true;
-  return error instanceof KubeApiError && (error.code >= 500 || error.code === 429);
+  return error instanceof KubeApiError && (error.status >= 500 || error.status === 429);
 }
 
 async function poll(api: QuotaApi, ref: ClaimRef, deadline: number, from: string, signal?: AbortSignal) {

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { bucketName, bucketNamer, formatConsumerKey, miloBucketName, parseConsumerKey } from './consumer.ts';
+import {
+  bucketName,
+  bucketNamer,
+  consumerKeyOf,
+  formatConsumerKey,
+  miloBucketName,
+  parseConsumerKey,
+} from './consumer.ts';
 import { QuotaInputError } from './errors.ts';
 import { sha256Hex } from './sha256.ts';
 
@@ -72,6 +79,13 @@ describe('consumer key', () => {
         });
       }),
     );
+  });
+
+  it('consumerKeyOf: the key, or undefined for no reference or one that cannot name a consumer', () => {
+    const acme = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' };
+    assert.equal(consumerKeyOf(acme), formatConsumerKey(acme));
+    assert.equal(consumerKeyOf(undefined), undefined);
+    assert.equal(consumerKeyOf({ ...acme, name: 'a/b' }), undefined);
   });
 });
 

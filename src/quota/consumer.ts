@@ -50,6 +50,16 @@ export function formatConsumerKey(ref: ConsumerRefInput, field = 'consumerRef'):
   return PARTS.map((part) => identity[part]).join('/');
 }
 
+/** The consumer key of a reference, or undefined when there is none or it cannot name a consumer. */
+export function consumerKeyOf(ref: ConsumerRefInput | undefined): string | undefined {
+  if (ref === undefined) return undefined;
+  try {
+    return formatConsumerKey(ref);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Parses a key made by formatConsumerKey. Throws QuotaInputError for anything else. */
 export function parseConsumerKey(key: string, field = 'consumerKey'): ConsumerIdentity {
   const parts = key.split('/');

@@ -3,7 +3,7 @@
 // format `reasons`.
 import type { FiguresByType } from './figures.ts';
 import type { DenialReason } from './messages.ts';
-import type { AllocationInput, ClaimRef } from './types.ts';
+import type { AllocationInput, ClaimIdentity } from './types.ts';
 
 /**
  * Why a request is denied:
@@ -31,13 +31,13 @@ export type WaitCause = 'awaiting-grants' | 'awaiting-registration' | 'behind-wa
 export type Decision =
   | {
       readonly kind: 'grant';
-      readonly claim: ClaimRef;
+      readonly claim: ClaimIdentity;
       /** Granted entries for every request that was open; entries already final are left as they are. */
       readonly allocations: readonly AllocationInput[];
     }
   | {
       readonly kind: 'deny';
-      readonly claim: ClaimRef;
+      readonly claim: ClaimIdentity;
       /** ValidationFailed when any request is unregistered or invalid, else QuotaExceeded. */
       readonly reason: DenialReason;
       /** One per open request, in request order. */
@@ -47,7 +47,7 @@ export type Decision =
     }
   | {
       readonly kind: 'wait';
-      readonly claim: ClaimRef;
+      readonly claim: ClaimIdentity;
       /** Epoch ms after which the next round decides the claim; requeue then, or earlier on grant events. */
       readonly until: number;
       readonly cause: WaitCause;

@@ -7,7 +7,7 @@
 // assumption: the write may have landed, and observe() drops it once the cache shows the claim either way.
 import { mergeAllocations } from './apply.ts';
 import type { Decision } from './decision.ts';
-import type { AllocationInput, ClaimInput, ClaimRef, ConsumerSnapshot } from './types.ts';
+import type { AllocationInput, ClaimIdentity, ClaimInput, ConsumerSnapshot } from './types.ts';
 import { claimKey } from './types.ts';
 
 interface Assumption {
@@ -19,7 +19,7 @@ export class Ledger {
   readonly #assumed = new Map<string, Assumption>();
 
   /** Records allocations being written to a claim. Returns an undo function (forgets this assumption only). */
-  assume(claim: ClaimRef, allocations: readonly AllocationInput[]): () => void {
+  assume(claim: ClaimIdentity, allocations: readonly AllocationInput[]): () => void {
     const key = claimKey(claim);
     const assumption: Assumption = { uid: claim.uid, allocations };
     this.#assumed.set(key, assumption);

@@ -25,9 +25,6 @@ export function quotaExceededMessage(requested: number, available: number, displ
   return withDisplayFigures(milo, figures, display);
 }
 
-/** Milo's sentence at the start of a message, with its base-unit figures (what the client reads). */
-export const QUOTA_EXCEEDED_FIGURES = /^Resource quota exceeded: requested (\d+), available (\d+)(?:$|\s\()/;
-
 /** Milo's admission message for a resourceType without an Active registration. */
 export function notRegisteredMessage(resourceType: string): string {
   return `Resource type '${resourceType}' is not available for quota management. Enable quota tracking for this resource type by registering it with the quota system`;

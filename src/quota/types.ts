@@ -144,10 +144,14 @@ export interface Ordering {
 
 export const DEFAULT_STARTUP_WAIT_MS = 10_000;
 
-/** Identifies a claim in decisions and in the ledger. */
+/** A claim by namespace and name: what a service passes to wait for or release its claim (src/client). */
 export interface ClaimRef {
   readonly namespace: string;
   readonly name: string;
+}
+
+/** Identifies one claim object in decisions and in the ledger: a claim re-created under its name is another. */
+export interface ClaimIdentity extends ClaimRef {
   readonly uid: string;
 }
 

@@ -7,7 +7,7 @@ import { bucketName } from './consumer.ts';
 import type { Decision, DenialCause, RequestDenial } from './decision.ts';
 import type { DenialReason } from './messages.ts';
 import * as text from './messages.ts';
-import type { ClaimInput, ClaimRef, ConsumerSnapshot, RequestInput } from './types.ts';
+import type { ClaimIdentity, ClaimInput, ConsumerSnapshot, RequestInput } from './types.ts';
 import { claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
 
 export interface RoundContext {
@@ -28,7 +28,7 @@ function denial(ctx: RoundContext, request: RequestInput, why: Denial): RequestD
   return { resourceType, requested, limit, allocated, available: available(entry), ...why };
 }
 
-function deny(ctx: RoundContext, ref: ClaimRef, state: ClaimState, reasons: RequestDenial[]): Decision {
+function deny(ctx: RoundContext, ref: ClaimIdentity, state: ClaimState, reasons: RequestDenial[]): Decision {
   // A denied claim holds nothing: release what an older, non-atomic writer may have granted it.
   if (state.holds) release(ctx.capacity, state.granted);
   const allocations = reasons.map(({ resourceType, reason, message }) => ({
@@ -46,7 +46,7 @@ function deny(ctx: RoundContext, ref: ClaimRef, state: ClaimState, reasons: Requ
 /** Denies every open request: those in `causes` for their own cause, the others alongside them. */
 function denyFor(
   ctx: RoundContext,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
   reason: DenialReason,
   causes: ReadonlyMap<string, { cause: DenialCause; message: string }>,
@@ -88,7 +88,7 @@ interface RequestCheck {
  * waiting, waiting before capacity; only the last steps read or take capacity.
  */
 export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundContext): Decision {
-  const ref: ClaimRef = { namespace: claim.namespace, name: claim.name, uid: claim.uid };
+  const ref: ClaimIdentity = { namespace: claim.namespace, name: claim.name, uid: claim.uid };
   const check = checkRequests(ctx, state);
   return (
     followEarlierDenial(ctx, ref, state) ??
@@ -101,14 +101,19 @@ export function decideClaim(claim: ClaimInput, state: ClaimState, ctx: RoundCont
 }
 
 /** Granted whole if every open request fits; else waiting for grants on their way, or denied. */
-function decideOnCapacity(ctx: RoundContext, claim: ClaimInput, ref: ClaimRef, state: ClaimState): Decision {
+function decideOnCapacity(
+  ctx: RoundContext,
+  claim: ClaimInput,
+  ref: ClaimIdentity,
+  state: ClaimState,
+): Decision {
   const short = shortfalls(ctx, state);
   if (short.length === 0) return grantWhole(ctx, ref, state);
   return waitForGrants(ctx, claim, ref, state, short) ?? denyShort(ctx, ref, state, short);
 }
 
 /** An older writer already denied part of the claim: the rest follows (all or nothing). */
-function followEarlierDenial(ctx: RoundContext, ref: ClaimRef, state: ClaimState): Decision | undefined {
+function followEarlierDenial(ctx: RoundContext, ref: ClaimIdentity, state: ClaimState): Decision | undefined {
   if (state.denied === undefined) return undefined;
   const { resourceType, reason, message } = state.denied;
   const denied = reason === 'ValidationFailed' ? 'ValidationFailed' : 'QuotaExceeded';
@@ -145,7 +150,7 @@ function checkRequests(ctx: RoundContext, state: ClaimState): RequestCheck {
 
 function denyInvalid(
   ctx: RoundContext,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
   invalid: ReadonlyMap<string, { cause: DenialCause; message: string }>,
 ): Decision | undefined {
@@ -163,7 +168,7 @@ function unregistered(pending: readonly string[]): Map<string, { cause: DenialCa
 function waitForRegistration(
   ctx: RoundContext,
   claim: ClaimInput,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
   pending: readonly string[],
 ): Decision | undefined {
@@ -186,7 +191,7 @@ function waitForRegistration(
 function waitBehindEarlierClaim(
   ctx: RoundContext,
   claim: ClaimInput,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
 ): Decision | undefined {
   if (!ctx.waitingHoldsLaterBack) return undefined;
@@ -206,7 +211,7 @@ function shortfalls(ctx: RoundContext, state: ClaimState): [RequestInput, Room][
 }
 
 /** Every open request fits: all are granted together, and take their capacity. */
-function grantWhole(ctx: RoundContext, ref: ClaimRef, state: ClaimState): Decision {
+function grantWhole(ctx: RoundContext, ref: ClaimIdentity, state: ClaimState): Decision {
   take(ctx.capacity, new Map(state.open.map((r) => [r.resourceType, r.amount])));
   const allocations = state.open.map(({ resourceType, amount }) => ({
     resourceType,
@@ -222,7 +227,7 @@ function grantWhole(ctx: RoundContext, ref: ClaimRef, state: ClaimState): Decisi
 function waitForGrants(
   ctx: RoundContext,
   claim: ClaimInput,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
   short: readonly [RequestInput, Room][],
 ): Decision | undefined {
@@ -241,7 +246,7 @@ function waitForGrants(
 /** Short of capacity: the whole claim is denied, each short request for its own shortfall. */
 function denyShort(
   ctx: RoundContext,
-  ref: ClaimRef,
+  ref: ClaimIdentity,
   state: ClaimState,
   short: readonly [RequestInput, Room][],
 ): Decision {

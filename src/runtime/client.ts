@@ -27,6 +27,12 @@ export interface PatchOptions extends WriteOptions {
   subresource?: string;
 }
 
+/** The API group of an apiVersion: `apps/v1` → `apps`, `v1` → `` (the core group). */
+export function groupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /** The API path of a resource collection, object or subresource. */
 export function resourcePath(
   ref: ResourceRef,

@@ -1,5 +1,6 @@
 // Event → request mapping (controller-runtime's pkg/handler): which keys an informer event should enqueue.
 // One function per strategy; a controller's source combines one of them with predicates.
+import { groupOf } from './client.ts';
 import { type KubeObject, type Request, requestFor } from './types.ts';
 
 export type ObjectEvent =
@@ -50,9 +51,4 @@ export function enqueueOwner(options: OwnerOptions): EventMapper {
 /** Enqueues whatever `map` returns for the object (EnqueueRequestsFromMapFunc); updates map old and new. */
 export function enqueueMapped(map: (obj: KubeObject) => Request[]): EventMapper {
   return (event) => eventObjects(event).flatMap((obj) => map(obj));
-}
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }

@@ -12,6 +12,7 @@ export { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 export { IDENTITY_VIEW, identityMetadata, keepIdentity, pickEntries, withMap } from './cache-views.ts';
 export {
   createClient,
+  groupOf,
   type KubeClient,
   type PatchOptions,
   type PatchType,
@@ -56,7 +57,9 @@ export {
   isGone,
   isNotFound,
   KubeApiError,
+  type KubeApiErrorOptions,
   type KubeRequest,
+  type KubeStatus,
   kubeRequest,
   openStream,
 } from './kube-http.ts';
@@ -145,5 +148,7 @@ export {
   requestKey,
   resourceId,
 } from './types.ts';
+export { type WatchConnectionRequest, watchConnection } from './watch-connection.ts';
+export type { WatchEvent, WatchEventType } from './watch-events.ts';
 export { Workqueue, type WorkqueueOptions } from './workqueue.ts';
 export { queueMetrics } from './workqueue-metrics.ts';

@@ -27,17 +27,38 @@ export interface KubeRequest {
   accept?: string;
 }
 
-/** An apiserver answer with status >= 400, or a transport failure (status 0). */
+/** A `metav1.Status`, as the apiserver answers a failed request (fields read off the wire: any may be absent). */
+export interface KubeStatus {
+  readonly kind?: string;
+  readonly code?: number;
+  readonly reason?: string;
+  readonly message?: string;
+  /** `causes` name fields at fault; a webhook's refusal passes its own through (e.g. quota figures). */
+  readonly details?: { readonly causes?: readonly unknown[] };
+}
+
+export interface KubeApiErrorOptions extends ErrorOptions {
+  /** The apiserver's Status, when the answer was one. */
+  readonly body?: KubeStatus;
+}
+
+/**
+ * The project's one error for a failed Kubernetes API call: an apiserver answer with status >= 400 (`body` is
+ * its Status), or a transport failure (status 0, `cause` the socket error).
+ */
 export class KubeApiError extends Error {
   readonly status: number;
   /** The Status `reason` (NotFound, Conflict, Expired, ...) when the apiserver gave one. */
   readonly reason: string;
+  readonly body: KubeStatus | undefined;
 
-  constructor(status: number, reason: string, message: string, options?: ErrorOptions) {
-    super(message, options);
+  constructor(status: number, reason: string, message: string, options: KubeApiErrorOptions = {}) {
+    const { body, ...errorOptions } = options;
+    super(message, errorOptions);
     this.name = 'KubeApiError';
     this.status = status;
     this.reason = reason;
+    this.body = body;
   }
 }
 
@@ -124,7 +145,7 @@ async function send(kc: KubeConfig, req: KubeRequest, use: AgentUse): Promise<ht
       resolve,
     );
     request.on('error', (err) =>
-      reject(new KubeApiError(0, 'Transport', `${req.method} ${req.path}: ${err.message}`)),
+      reject(new KubeApiError(0, 'Transport', `${req.method} ${req.path}: ${err.message}`, { cause: err })),
     );
     request.end(body);
   });
@@ -202,19 +223,28 @@ function readBody(res: http.IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     res.on('data', (c: Buffer) => chunks.push(c));
     res.on('end', () => resolve(decodeParts(chunks)));
-    res.on('error', (err) => reject(new KubeApiError(0, 'Transport', `reading response: ${err.message}`)));
+    res.on('error', (err) =>
+      reject(new KubeApiError(0, 'Transport', `reading response: ${err.message}`, { cause: err })),
+    );
   });
 }
 
 function statusError(status: number, text: string, req: KubeRequest): KubeApiError {
-  let reason = '';
-  let message = text.slice(0, 500);
+  const body = parseStatus(text);
+  const reason = typeof body?.reason === 'string' ? body.reason : '';
+  // Not a Status object (a proxy's HTML page, say): keep the raw start of the body.
+  const message = typeof body?.message === 'string' ? body.message : text.slice(0, 500);
+  const described = `${req.method} ${req.path}: ${status} ${reason}: ${message}`;
+  return new KubeApiError(status, reason, described, body === undefined ? {} : { body });
+}
+
+function parseStatus(text: string): KubeStatus | undefined {
   try {
-    const parsed = JSON.parse(text) as { reason?: unknown; message?: unknown };
-    if (typeof parsed.reason === 'string') reason = parsed.reason;
-    if (typeof parsed.message === 'string') message = parsed.message;
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as KubeStatus)
+      : undefined;
   } catch {
-    // Not a Status object (a proxy's HTML page, say): keep the raw start of the body.
+    return undefined;
   }
-  return new KubeApiError(status, reason, `${req.method} ${req.path}: ${status} ${reason}: ${message}`);
 }

@@ -7,18 +7,13 @@ import {
   compileClaimCreationPolicy,
   type FieldError,
 } from '../../policy/index.ts';
+import { groupOf } from '../../runtime/index.ts';
 
 export interface MatchedPolicy {
   readonly name: string;
   readonly compiled:
     | { readonly ok: true; readonly value: CompiledClaimCreationPolicy }
     | { readonly ok: false; readonly errors: readonly FieldError[] };
-}
-
-/** `group` of an apiVersion: '' for `v1`, `apps` for `apps/v1`. */
-export function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 export class ClaimPolicies {

@@ -25,7 +25,7 @@ import {
 } from './flags.ts';
 import { readClaim } from './lookup.ts';
 import { type Registrations, readRegistrations, unitsOf } from './registrations.ts';
-import { consumerKeyOf, escapeSelector } from './usage.ts';
+import { consumerGroupKey, escapeSelector } from './usage.ts';
 import { whyLines } from './why.ts';
 
 export interface ExplainOptions {
@@ -58,7 +58,7 @@ export function explainClaim(
   const { metadata, spec, status } = claim;
   const consumer = spec.consumerRef;
   const mine = buckets.filter(
-    (b) => consumer !== undefined && consumerKeyOf(b.spec.consumerRef) === consumerKeyOf(consumer),
+    (b) => consumer !== undefined && consumerGroupKey(b.spec.consumerRef) === consumerGroupKey(consumer),
   );
   const requests = spec.requests.map((r): RequestExplanation => {
     const a = status?.allocations?.find((x) => x.resourceType === r.resourceType);
@@ -105,7 +105,7 @@ async function bucketsFor(api: QuotaApi, claim: ResourceClaim): Promise<Allowanc
   try {
     return await api.listBuckets({ fieldSelector });
   } catch (error) {
-    if (!(error instanceof KubeApiError && error.code === 403)) throw error;
+    if (!(error instanceof KubeApiError && error.status === 403)) throw error;
     return api.listBuckets({ namespace: claim.metadata.namespace ?? '', fieldSelector }).catch(() => []);
   }
 }

@@ -26,7 +26,7 @@ function api(failures: unknown[]): QuotaApi & { calls: number } {
 }
 
 const apiError = (code: number, reason: string) =>
-  new KubeApiError('list resourceregistrations', code, reason, 'x', 'retry');
+  new KubeApiError(code, reason, `list resourceregistrations failed: ${code} ${reason}: x: retry`);
 
 function output() {
   const out = {

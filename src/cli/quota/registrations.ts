@@ -29,7 +29,7 @@ export async function readRegistrations(api: QuotaApi, stderr: Output): Promise<
         continue;
       }
       const why =
-        error instanceof KubeApiError && error.code === 403
+        error instanceof KubeApiError && error.status === 403
           ? 'you may not list resourceregistrations'
           : `resourceregistrations could not be read (${error instanceof Error ? error.message : String(error)})`;
       stderr.write(`Note: ${why}, so figures are in base units and features are shown as quantities.\n`);

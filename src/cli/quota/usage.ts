@@ -5,7 +5,7 @@
 // layout), not in the user's namespace, so without -n the command reads every namespace.
 import type { AllowanceBucket, ConsumerRef } from '../../api/index.ts';
 import { featureEnabled, isFeatureRegistration } from '../../client/index.ts';
-import { formatConsumerKey } from '../../quota/index.ts';
+import { consumerKeyOf } from '../../quota/index.ts';
 import type { VerbContext } from './context.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { type GlobalFlags, globalFlags, type OutputFormat, outputFormat, parseLine } from './flags.ts';
@@ -84,12 +84,8 @@ function matches(bucket: AllowanceBucket, filter: ConsumerFilter | undefined): b
 }
 
 /** The engine's consumer key; a ref it rejects (a '/' in a name) still gets a distinct key, for display. */
-export function consumerKeyOf(ref: ConsumerRef): string {
-  try {
-    return formatConsumerKey(ref);
-  } catch {
-    return JSON.stringify([ref.apiGroup ?? '', ref.kind, ref.namespace ?? '', ref.name]);
-  }
+export function consumerGroupKey(ref: ConsumerRef): string {
+  return consumerKeyOf(ref) ?? JSON.stringify([ref.apiGroup ?? '', ref.kind, ref.namespace ?? '', ref.name]);
 }
 
 /**
@@ -108,7 +104,7 @@ export function groupBuckets(
   }
   const groups = new Map<string, Group>();
   for (const bucket of buckets.filter((b) => matches(b, filter))) {
-    const key = consumerKeyOf(bucket.spec.consumerRef);
+    const key = consumerGroupKey(bucket.spec.consumerRef);
     const group = groups.get(key) ?? { consumer: bucket.spec.consumerRef, buckets: [], features: [] };
     groups.set(key, group);
     const s = bucket.status;

@@ -1,6 +1,6 @@
 // `kubectl quota wait claim <name> [-n ns] [--timeout 30s] [-o text|json]`: blocks until the claim is
 // decided. Exit 0 granted, 1 denied, 2 still pending at the timeout, 3 any error (see errors.ts).
-import { type RequestDenial, type WaitResult, waitForDecision } from '../../client/index.ts';
+import { type DeniedRequest, type WaitResult, waitForDecision } from '../../client/index.ts';
 import type { VerbContext } from './context.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -38,22 +38,16 @@ export function parseWait(argv: readonly string[]): WaitOptions {
 
 /**
  * One denied request: the operator's message as written (base units, and display units when the
- * registration converts), then its figures in parentheses, in display units when the registration is known,
- * unless the message already says them.
+ * registration converts), then the amount requested in parentheses, in display units when the registration
+ * is known, unless the message already says it.
  */
-function denialLine(d: RequestDenial, registrations: Registrations): string {
+function denialLine(d: DeniedRequest, registrations: Registrations): string {
   const units = unitsOf(registrations.get(d.resourceType));
-  const figures = (['requested', 'available', 'limit', 'allocated'] as const)
-    .filter((k) => d[k] !== undefined)
-    .map((k) => `${k} ${shown(d[k], units)}`)
-    .join(', ');
+  const requested = `requested ${shown(d.requested, units)}`;
   // An operator message that already shows display units (`… (4 vCPUs requested, …)`) is not repeated.
-  const inDisplay =
-    units !== undefined &&
-    d.requested !== undefined &&
-    d.message.includes(`${shown(d.requested, units)} requested`);
-  const repeat = figures === '' || d.message.includes(figures) || inDisplay;
-  return `  ${d.resourceType}: ${d.message || d.reason}${repeat ? '' : ` (${figures})`}\n`;
+  const inDisplay = units !== undefined && d.message.includes(`${shown(d.requested, units)} requested`);
+  const repeat = d.message.includes(requested) || inDisplay;
+  return `  ${d.resourceType}: ${d.message || d.reason}${repeat ? '' : ` (${requested})`}\n`;
 }
 
 export function waitText(

@@ -26,16 +26,9 @@ function deniedLines(facts: Facts): string[] {
       'Fix the claim or the ResourceRegistration, then delete the claim and create it again (decisions are final).',
     ];
   }
-  const parsed = new Map(facts.decision.denials.map((d) => [d.resourceType, d]));
   const denied = facts.requests.filter((r) => r.status === 'Denied');
-  // The message's figures are those at the decision; the bucket's are current. Use the bucket's (with the
-  // limit) only when they still agree.
-  const figuresOf = (r: RequestExplanation): Figures => {
-    const then = parsed.get(r.resourceType);
-    if (then?.available === undefined || then.available === r.bucket?.available)
-      return r.bucket ?? then ?? {};
-    return then;
-  };
+  // A claim's status holds no figures (Milo's schema has none): the bucket's are today's, not the decision's.
+  const figuresOf = (r: RequestExplanation): Figures => r.bucket ?? {};
   // The requests that did not fit; the others were denied with them (all or nothing).
   const short = denied.filter((r) => {
     const { available } = figuresOf(r);

@@ -78,7 +78,7 @@ describe('waitForDecision', () => {
     assert.ok(elapsed >= 1400 && elapsed < 4000, `timed out after ${elapsed} ms`);
   });
 
-  it('reports a denial with each denied request and its figures', async () => {
+  it('reports a denial with each denied request, its amount and message', async () => {
     const requests = [
       { resourceType: 'example.com/vcpus', amount: 8 },
       { resourceType: 'example.com/instances', amount: 1 },
@@ -95,7 +95,6 @@ describe('waitForDecision', () => {
       reason: 'QuotaExceeded',
       message: 'Resource quota exceeded: requested 8, available 3',
       requested: 8,
-      available: 3,
     });
     assert.equal(result.outcome === 'denied' && result.denials.length, 2);
   });

@@ -113,7 +113,7 @@ describe('figures in display units for people, base units for machines', () => {
     assert.equal(decided.status?.allocations?.[0]?.message, message);
     const decision = claimDecision(decided);
     assert.deepEqual(decision.outcome === 'denied' && decision.denials, [
-      { resourceType: VCPUS, reason: 'QuotaExceeded', message, requested: 1000, available: 500 },
+      { resourceType: VCPUS, reason: 'QuotaExceeded', message, requested: 1000 },
     ]);
     const event = await eventually('the Warning Event on claim big', async () => {
       const list = await kubeRequest<{

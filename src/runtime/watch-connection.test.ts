@@ -1,0 +1,121 @@
+// One watch connection against a local server answering like the apiserver: events until the server ends the
+// watch, an ERROR event or a refused watch as KubeApiError, a silent connection cut.
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { KubeConfig } from '@kubernetes/client-node';
+import { isGone, KubeApiError } from './kube-http.ts';
+import type { ResourceRef } from './types.ts';
+import { watchConnection } from './watch-connection.ts';
+import type { WatchEvent } from './watch-events.ts';
+
+const line = (type: string, object: object) => `${JSON.stringify({ type, object })}\n`;
+const cm = (rv: string) => ({ metadata: { name: 'a', namespace: 'ns', resourceVersion: rv } });
+
+/** namespace → how the server answers a watch there. */
+const ANSWERS: Record<string, (res: http.ServerResponse) => void> = {
+  events: (res) => res.end(line('ADDED', cm('5')) + line('BOOKMARK', cm('7'))),
+  expired: (res) =>
+    res.end(line('ERROR', { kind: 'Status', code: 410, reason: 'Expired', message: 'too old' })),
+  forbidden: (res) => {
+    res.statusCode = 403;
+    res.end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'cannot watch' }));
+  },
+  silent: (res) => res.write(''),
+};
+
+const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
+
+describe('watchConnection', () => {
+  let server: http.Server;
+  let kc: KubeConfig;
+  const queries: URLSearchParams[] = [];
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      queries.push(url.searchParams);
+      ANSWERS[url.pathname.split('/')[4] ?? '']?.(res);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    kc = new KubeConfig();
+    kc.loadFromOptions({
+      // client-node refuses http: without skipTLSVerify
+      clusters: [
+        {
+          name: 'c',
+          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+          skipTLSVerify: true,
+        },
+      ],
+      users: [{ name: 'u', token: 't' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+  });
+
+  after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+
+  const watch = (namespace: string, idleTimeoutMs?: number) =>
+    watchConnection(kc, {
+      resource: CONFIGMAPS,
+      namespace,
+      fieldSelector: 'metadata.name=a',
+      resourceVersion: '4',
+      timeoutSeconds: 25,
+      signal: new AbortController().signal,
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+    });
+
+  it('yields the events, bookmarks included, until the server ends the watch', async () => {
+    const seen: WatchEvent[] = [];
+    for await (const event of watch('events')) seen.push(event);
+    assert.deepEqual(
+      seen.map((e) => [e.type, e.object.metadata?.resourceVersion]),
+      [
+        ['ADDED', '5'],
+        ['BOOKMARK', '7'],
+      ],
+    );
+    const query = Object.fromEntries(queries.at(-1) ?? []);
+    assert.deepEqual(query, {
+      watch: '1',
+      allowWatchBookmarks: 'true',
+      resourceVersion: '4',
+      timeoutSeconds: '25',
+      fieldSelector: 'metadata.name=a',
+    });
+  });
+
+  it('throws an ERROR event as KubeApiError: 410 is isGone', async () => {
+    await assert.rejects(
+      async () => {
+        for await (const _ of watch('expired')) assert.fail('no event expected');
+      },
+      (error) => isGone(error) && error instanceof KubeApiError && error.reason === 'Expired',
+    );
+  });
+
+  it('throws a refused watch as KubeApiError with the Status', async () => {
+    await assert.rejects(
+      async () => {
+        for await (const _ of watch('forbidden')) assert.fail('no event expected');
+      },
+      (error) =>
+        error instanceof KubeApiError && error.status === 403 && error.body?.message === 'cannot watch',
+    );
+  });
+
+  it('cuts a connection silent for idleTimeoutMs', async () => {
+    await assert.rejects(
+      async () => {
+        for await (const _ of watch('silent', 100)) assert.fail('no event expected');
+      },
+      (error) => error instanceof KubeApiError && error.status === 0 && error.reason === 'Timeout',
+    );
+  });
+});
