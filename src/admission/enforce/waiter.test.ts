@@ -7,7 +7,7 @@ import type { ResourceClaim } from '../../api/index.ts';
 import { ORG, PROJECTS } from '../../api/testing.ts';
 import { RESOURCES } from '../../cache/index.ts';
 import { FakeManager } from '../../runtime/fake/index.ts';
-import { type ClaimWaiter, ClaimWaiter as Waiter, type WaitResult } from './waiter.ts';
+import { type ClaimWaiter, ClaimWaiter as Waiter, type WaiterAnswer } from './waiter.ts';
 
 const claim = (name: string): ResourceClaim => ({
   apiVersion: 'quota.miloapis.com/v1alpha1',
@@ -28,7 +28,7 @@ interface Case {
   readonly before?: (mgr: FakeManager) => Promise<void>;
   /** What happens after the waiter is registered and its claim created (uid bound). */
   readonly after: (mgr: FakeManager, wait: Wait, abort: AbortController) => Promise<void>;
-  readonly want: WaitResult['outcome'];
+  readonly want: WaiterAnswer['outcome'];
 }
 
 const status = (mgr: FakeManager, s: ResourceClaim['status']) =>

@@ -5,8 +5,7 @@ import type { ResourceClaim } from '../../api/index.ts';
 import { claimOutcome } from '../../quota/index.ts';
 import type { Informer, KubeObject } from '../../runtime/index.ts';
 
-export type ClaimOutcome = 'granted' | 'denied' | 'pending';
-export type WaitResult =
+export type WaiterAnswer =
   | { readonly outcome: 'granted' | 'denied'; readonly claim: ResourceClaim }
   | { readonly outcome: 'deleted' | 'timeout' | 'aborted' };
 
@@ -16,8 +15,8 @@ interface Pending {
   readonly ignoreUid: string | undefined;
   /** Events seen before the create returned our uid: replayed by bindUid, so an older claim of the same
    * name (its late decision or deletion) can never answer for ours. */
-  readonly early: [KubeObject, WaitResult][];
-  resolve(result: WaitResult): void;
+  readonly early: [KubeObject, WaiterAnswer][];
+  resolve(result: WaiterAnswer): void;
 }
 
 /** Events kept per waiter until its uid is known (a create answers within milliseconds). */
@@ -45,10 +44,10 @@ export class ClaimWaiter {
     const key = `${namespace}/${name}`;
     const uid: { value: string | undefined } = { value: undefined };
     let pending: Pending | undefined;
-    const result = new Promise<WaitResult>((resolve) => {
+    const result = new Promise<WaiterAnswer>((resolve) => {
       const timer = setTimeout(() => finish({ outcome: 'timeout' }), timeoutMs);
       const onAbort = () => finish({ outcome: 'aborted' });
-      const finish = (r: WaitResult) => {
+      const finish = (r: WaiterAnswer) => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         this.#waiting.get(key)?.delete(entry);
@@ -94,7 +93,7 @@ export class ClaimWaiter {
     this.#settle(obj, { outcome, claim });
   }
 
-  #settle(obj: KubeObject, result: WaitResult): void {
+  #settle(obj: KubeObject, result: WaiterAnswer): void {
     const uid = obj.metadata?.uid;
     for (const pending of [...(this.#waiting.get(keyOf(obj)) ?? [])]) {
       if (pending.ignoreUid !== undefined && uid === pending.ignoreUid) continue;
