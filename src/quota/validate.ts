@@ -33,14 +33,16 @@ export function validateSnapshot(snapshot: ConsumerSnapshot): void {
       amount(allowance.amount, () => `${at()}.allowances[${i}].amount`);
     });
   }
-  const seen = new Set<string>();
+  // names by namespace: no key string is built per claim (a busy consumer's pass walks hundreds)
+  const seen = new Map<string, Set<string>>();
   for (const claim of snapshot.claims) {
-    const key = claimKey(claim);
-    const at = () => `claims[${key}]`;
-    if (seen.has(key)) {
+    const at = () => `claims[${claimKey(claim)}]`;
+    const names = seen.get(claim.namespace) ?? new Set<string>();
+    if (names.size === 0) seen.set(claim.namespace, names);
+    if (names.has(claim.name)) {
       throw new QuotaInputError(at(), 'appears twice in the snapshot; pass each claim once (the cache copy)');
     }
-    seen.add(key);
+    names.add(claim.name);
     if (validClaims.has(claim)) continue;
     if (!Number.isFinite(claim.creationTimestamp))
       checkTime(claim.creationTimestamp, `${at()}.creationTimestamp`);
