@@ -10,7 +10,7 @@ import { inSpan, type Tracer } from '../src/runtime/index.ts';
 const claim = makeClaim();
 const N = 200_000;
 const work = async () => claim;
-// what an enforced create adds: the create and wait spans (claim-lifecycle.ts), the decision helper and the
+// what an enforced create adds: the create and wait spans (enforced-claim.ts), the decision helper and the
 // status-write helper (consumer-controller.ts)
 async function traced(tracer: Tracer | undefined, tracing: DecisionTracing) {
   const spanOf = () => ({ attributes: claimSpanAttributes(claim) });

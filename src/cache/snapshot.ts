@@ -34,7 +34,7 @@ export function registrationInputs(
     const display = messageDisplayUnits(registration.spec);
     const input: RegistrationInput = {
       active: active?.status === 'True',
-      // Not evaluated yet: claims for its type wait for the verdict instead of being denied.
+      // Not evaluated yet: claims for its type wait for its evaluation instead of being denied.
       pending: active === undefined,
       type: registration.spec.type,
       ...(display === undefined ? {} : { display }),

@@ -23,7 +23,7 @@ import { type ConsumerControllerOptions, setupConsumerController } from './quota
 
 export type QuotaControllerOptions = ConsumerControllerOptions &
   ClaimLifecycleOptions & {
-    /** `--parent-context` (policy/verdict.ts). Default unsupported. */
+    /** `--parent-context` (policy/policy-readiness.ts). Default unsupported. */
     readonly parentContext?: ParentContextMode;
     /** The operator's namespace: with `parentContext: 'members'`, member Secrets are read there. */
     readonly namespace?: string;

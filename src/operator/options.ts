@@ -6,7 +6,7 @@ import {
   DEFAULT_CONTEXT_CONSUMER_LABELS,
   parseContextConsumerRules,
 } from '../admission/enforce/context-consumer.ts';
-import type { ParentContextMode } from '../controllers/policy/verdict.ts';
+import type { ParentContextMode } from '../controllers/policy/policy-readiness.ts';
 import { readCaBundleSync } from '../webhook/certs/client-ca.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../webhook/limits.ts';
 import type { TracingSettings } from './tracing.ts';

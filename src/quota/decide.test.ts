@@ -152,7 +152,7 @@ const cases: Record<string, { input: ConsumerSnapshot; want: Record<string, stri
     }),
     want: { 'default/a': 'deny:ValidationFailed[cpu=unregistered]' },
   },
-  'a registration not evaluated yet: the claim waits for its verdict (start-up window)': {
+  'a registration not evaluated yet: the claim waits for its evaluation (start-up window)': {
     input: snapshot({
       grants: [grant('g', { cpu: 9 })],
       claims: [claim('a', { cpu: 1 }, { at: at(0) })],

@@ -4,13 +4,13 @@
 import { applyDecision } from './apply.ts';
 import { capacityFrom } from './capacity.ts';
 import { claimState } from './claim-state.ts';
+import type { RoundContext } from './decide-claim.ts';
+import { decideClaim } from './decide-claim.ts';
 import type { DecisionRound } from './decision.ts';
 import { adjustFigures, computeFigures } from './figures.ts';
 import { FCFS } from './ordering.ts';
 import type { ConsumerSnapshot } from './types.ts';
 import { validateSnapshot } from './validate.ts';
-import type { RoundContext } from './verdict.ts';
-import { decideClaim } from './verdict.ts';
 
 /**
  * Decides every claim of the snapshot that has an open request (no allocation, or a Pending one) and is not

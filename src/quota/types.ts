@@ -15,7 +15,7 @@ export interface RegistrationInput {
   readonly active: boolean;
   /**
    * The registration exists but the operator has not evaluated it yet (no Active condition): claims for
-   * its type wait for the verdict (bounded by the start-up window) instead of being denied as unregistered.
+   * its type wait for its evaluation (bounded by the start-up window) instead of being denied as unregistered.
    */
   readonly pending?: boolean;
   readonly type: RegistrationType;

@@ -10,7 +10,7 @@ import {
   misconfiguredMessage,
   timeoutMessage,
 } from './denial.ts';
-import { denialVerdict } from './figures.ts';
+import { denialVerdict } from './snapshot-answers.ts';
 
 // Milo 3de48987's sentences, copied here on purpose: clients match them, so changing one must fail a test.
 describe("refusals open with Milo's words (3de48987), ours after them", () => {

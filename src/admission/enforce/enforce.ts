@@ -30,7 +30,6 @@ import {
 } from '../../webhook/review.ts';
 import { admissionMetrics } from './admission-metrics.ts';
 import { chargeChangeMessage, chargeChanges } from './charge-change.ts';
-import { type ClaimResult, createAndWait, releaseClaims } from './claim-lifecycle.ts';
 import { ClaimPolicies } from './claim-policies.ts';
 import { policyBindings, renderClaim } from './claim-render.ts';
 import {
@@ -40,8 +39,9 @@ import {
   type NamespaceLabels,
 } from './context-consumer.ts';
 import { conflictMessage, internalMessage, misconfiguredMessage, timeoutMessage } from './denial.ts';
-import { denialFor, denialVerdict, dryRunVerdict } from './figures.ts';
+import { type ClaimResult, createAndWait, releaseClaims } from './enforced-claim.ts';
 import { ownClaimRefusal } from './own-claim-check.ts';
+import { denialFor, denialVerdict, dryRunVerdict } from './snapshot-answers.ts';
 import type { ClaimWaiter } from './waiter.ts';
 
 export interface EnforcementOptions {

@@ -106,7 +106,7 @@ export function validateResourceClaimAgainstRegistrations(
   const errors: FieldError[] = [];
   const { consumerRef, resourceRef } = claim.spec;
   claim.spec.requests.forEach((r, i) => {
-    // A registration created together with the claim (one apply, one Argo CD sync) has no verdict yet: the
+    // A registration created together with the claim (one apply, one Argo CD sync) is not evaluated yet: the
     // claim is admitted and the operator decides it once the registration is judged (SPEC §4.6 spirit).
     const pending = lookup.get(r.resourceType);
     const path = `${at('spec.requests', i)}.resourceType`;

@@ -4,7 +4,7 @@ import { type GrantCreationPolicy, registrationLookup } from '../../api/index.ts
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
 import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
 import { evaluatePolicy, mayBelongToKind, ownerReferenceFor } from './desired-grant.ts';
-import { policyVerdict } from './verdict.ts';
+import { policyReadiness } from './policy-readiness.ts';
 
 const ORGS: ResourceRef = {
   group: 'resourcemanager.miloapis.com',
@@ -36,9 +36,9 @@ const team = (namespace: string): KubeObject => ({
 function compiled(edit: (p: GrantCreationPolicy) => void = () => {}) {
   const policy = makeGrantPolicy();
   edit(policy);
-  const verdict = policyVerdict(policy, registrationLookup([makeRegistration()]));
-  assert.ok(verdict.ok, verdict.ok ? '' : verdict.message);
-  return verdict.compiled;
+  const readiness = policyReadiness(policy, registrationLookup([makeRegistration()]));
+  assert.ok(readiness.ok, readiness.ok ? '' : readiness.message);
+  return readiness.compiled;
 }
 
 describe('ownerReferenceFor', () => {

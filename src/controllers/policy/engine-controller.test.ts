@@ -1,5 +1,5 @@
 // The grant-creation engine on the in-memory fakes: the production engine, trigger-kind watches and policy
-// verdicts, over the fake client. Each case starts a world, acts as a user would (create, patch, delete) and
+// readiness cache, over the fake client. Each case starts a world, acts as a user would (create, patch, delete) and
 // reads the grants the fake client holds. What the fakes cannot show (garbage collection by ownerReference,
 // a relist widening the trigger cache for a newly read label) stays with the control-plane tests.
 import assert from 'node:assert/strict';
@@ -16,9 +16,9 @@ import { eventually, FakeManager, type RecordedEvent } from '../../runtime/fake/
 import { DynamicWatches, type KubeObject, type ResourceRef } from '../../runtime/index.ts';
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
+import { PolicyReadinessCache } from './readiness-cache.ts';
 import { triggerKindOf } from './trigger-kind.ts';
 import { type NotServedKind, TriggerWatches } from './trigger-watches.ts';
-import { PolicyVerdicts } from './verdicts.ts';
 
 const ORGS: ResourceRef = {
   group: 'resourcemanager.miloapis.com',
@@ -77,7 +77,7 @@ async function world(seed: Seed = {}) {
   for (const t of seed.triggers ?? []) mgr.client.add(ORGS, t);
   const caches = new QuotaCache(mgr.informers);
   addGrantIndexes(caches);
-  const verdicts = new PolicyVerdicts(caches.registrations);
+  const readinessCache = new PolicyReadinessCache(caches.registrations);
   const watches = new DynamicWatches<NotServedKind>({
     informers: mgr.informers,
     discovery: {
@@ -90,9 +90,9 @@ async function world(seed: Seed = {}) {
   });
   const triggerWatches = new TriggerWatches({
     watches,
-    refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), verdicts, key),
+    refsFor: (key) => kindTriggerRefs(caches.grantPolicies.list(), readinessCache, key),
   });
-  setupGrantEngine(mgr, caches, verdicts, triggerWatches);
+  setupGrantEngine(mgr, caches, readinessCache, triggerWatches);
   mgr.start();
   // What the policy status controller does for each policy's kind.
   for (const p of seed.policies ?? [policy()]) {

@@ -13,23 +13,23 @@ import { policyKindKey, watchEngineSources } from './engine-sources.ts';
 import { BY_TRIGGER_UID, BY_UID } from './indexes.ts';
 import type { ParentContexts } from './parent-context.ts';
 import { planTrigger } from './plan.ts';
+import type { PolicyReadinessCache } from './readiness-cache.ts';
 import { parseTriggerRequest } from './trigger-kind.ts';
 import type { TriggerWatches } from './trigger-watches.ts';
-import type { PolicyVerdicts } from './verdicts.ts';
 
 export const EVENT_COMPONENT = 'milo-quota-operator';
 
 /** The trigger label and annotation keys the Ready policies of kind `key` may read. */
 export function kindTriggerRefs(
   policies: readonly GrantCreationPolicy[],
-  verdicts: PolicyVerdicts,
+  readinessCache: PolicyReadinessCache,
   key: string,
 ): MetadataRefs {
   let refs = NO_REFS;
   for (const policy of policies) {
     if (policyKindKey(policy) !== key) continue;
-    const verdict = verdicts.of(policy);
-    if (verdict.ok) refs = mergeRefs(refs, grantPolicyTriggerRefs(verdict.compiled));
+    const readiness = readinessCache.of(policy);
+    if (readiness.ok) refs = mergeRefs(refs, grantPolicyTriggerRefs(readiness.compiled));
   }
   return refs;
 }
@@ -37,7 +37,7 @@ export function kindTriggerRefs(
 export function setupGrantEngine(
   mgr: ControllerHost,
   caches: QuotaCache,
-  verdicts: PolicyVerdicts,
+  readinessCache: PolicyReadinessCache,
   triggerWatches: TriggerWatches,
   parents?: ParentContexts,
 ): void {
@@ -61,15 +61,15 @@ export function setupGrantEngine(
     if (trigger === undefined && isLive(parsed.uid)) return {};
     const policies = policiesOf(parsed.kindKey);
     // A policy reading a label or annotation the cache does not keep yet: wait for the relist that adds it.
-    if (!watched.fields.covers(kindTriggerRefs(policies, verdicts, parsed.kindKey), watched.informer))
+    if (!watched.fields.covers(kindTriggerRefs(policies, readinessCache, parsed.kindKey), watched.informer))
       return { requeueAfterMs: 250 };
     const outcomes: PolicyOutcome[] = [];
     for (const policy of trigger === undefined ? [] : policies) {
-      const verdict = verdicts.of(policy);
+      const readiness = readinessCache.of(policy);
       const name = policy.metadata.name ?? '';
-      if (verdict.ok && trigger) {
+      if (readiness.ok && trigger) {
         const resolve = parents?.resolverFor(policy);
-        outcomes.push(evaluatePolicy(name, verdict.compiled, trigger, watched.ref, resolve));
+        outcomes.push(evaluatePolicy(name, readiness.compiled, trigger, watched.ref, resolve));
       }
     }
     const existing = caches.grants.byIndex(BY_TRIGGER_UID, parsed.uid);

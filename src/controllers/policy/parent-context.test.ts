@@ -19,7 +19,7 @@ import {
   resolveParentContext,
 } from './parent-context.ts';
 import { planTrigger } from './plan.ts';
-import { policyVerdict } from './verdict.ts';
+import { policyReadiness } from './policy-readiness.ts';
 
 const RULES = (() => {
   const rules = parseContextConsumerRules(
@@ -55,9 +55,9 @@ function withParent(nameExpression: string) {
     kind: 'Project',
     nameExpression,
   };
-  const verdict = policyVerdict(policy, registrationLookup([makeRegistration()]), 'members');
-  assert.ok(verdict.ok, verdict.ok ? '' : verdict.message);
-  return { policy, compiled: verdict.compiled };
+  const readiness = policyReadiness(policy, registrationLookup([makeRegistration()]), 'members');
+  assert.ok(readiness.ok, readiness.ok ? '' : readiness.message);
+  return { policy, compiled: readiness.compiled };
 }
 
 describe('memberStandsFor', () => {

@@ -16,11 +16,11 @@ import { EVENT_COMPONENT } from './engine-controller.ts';
 import { policyKindKey } from './engine-sources.ts';
 import { BY_POLICY } from './indexes.ts';
 import type { ParentContexts } from './parent-context.ts';
+import type { PolicyReadiness } from './policy-readiness.ts';
 import { nextPolicyStatus, type ParentContextSummary, readyReason } from './policy-status.ts';
+import type { PolicyReadinessCache } from './readiness-cache.ts';
 import { triggerKindOf } from './trigger-kind.ts';
 import type { KindState, TriggerWatches } from './trigger-watches.ts';
-import type { PolicyVerdict } from './verdict.ts';
-import type { PolicyVerdicts } from './verdicts.ts';
 
 export interface PolicyStatusOptions {
   /** How often an unavailable trigger kind is checked again. Default 5 s. */
@@ -43,14 +43,14 @@ export function retainedMessage(policy: string, how: 'disabled' | 'deleted', gra
  */
 export function summarizeParents(
   policy: GrantCreationPolicy,
-  verdict: PolicyVerdict,
+  readiness: PolicyReadiness,
   kind: KindState | undefined,
   triggerWatches: TriggerWatches,
   parents: ParentContexts,
 ): ParentContextSummary | undefined {
   const resolve = parents.resolverFor(policy);
   const watched = triggerWatches.watched(policyKindKey(policy));
-  if (!verdict.ok || kind?.state !== 'watching' || resolve === undefined || watched === undefined)
+  if (!readiness.ok || kind?.state !== 'watching' || resolve === undefined || watched === undefined)
     return undefined;
   const name = policy.metadata.name ?? '';
   const at = (o: KubeObject) =>
@@ -62,7 +62,7 @@ export function summarizeParents(
   let resolved = 0;
   const unresolved: { trigger: string; message: string }[] = [];
   for (const trigger of triggers) {
-    const outcome = evaluatePolicy(name, verdict.compiled, trigger, watched.ref, resolve);
+    const outcome = evaluatePolicy(name, readiness.compiled, trigger, watched.ref, resolve);
     if (outcome.kind === 'want') resolved++;
     if (outcome.kind === 'unresolved') unresolved.push({ trigger: at(trigger), message: outcome.why });
   }
@@ -72,7 +72,7 @@ export function summarizeParents(
 export function setupGrantPolicyStatusController(
   mgr: Manager,
   caches: QuotaCache,
-  verdicts: PolicyVerdicts,
+  readinessCache: PolicyReadinessCache,
   triggerWatches: TriggerWatches,
   discovery: ResourceDiscovery,
   options: PolicyStatusOptions = {},
@@ -91,20 +91,27 @@ export function setupGrantPolicyStatusController(
     const tombstone = tombstones.get(req.name);
     tombstones.delete(req.name);
     if (policy === undefined) {
-      verdicts.forget(req.name);
+      readinessCache.forget(req.name);
       if (tombstone !== undefined) retained(tombstone, 'deleted');
       return {};
     }
-    const verdict = verdicts.of(policy);
-    const kind = verdict.ok
+    const readiness = readinessCache.of(policy);
+    const kind = readiness.ok
       ? await triggerWatches.ensure(triggerKindOf(policy.spec.trigger.resource), ctx.signal)
       : undefined;
     // Until the registry has read every member Secret, "no member stands for it" may be false: wait rather
     // than report ParentContextNotFound for a moment after every restart.
     if (parents !== undefined && policy.spec.target.parentContext !== undefined && !parents.synced())
       return { requeueAfterMs: 250 };
-    const summary = parents && summarizeParents(policy, verdict, kind, triggerWatches, parents);
-    const status = nextPolicyStatus(policy, verdict, kind, new Date(), verdicts.parentContext, summary);
+    const summary = parents && summarizeParents(policy, readiness, kind, triggerWatches, parents);
+    const status = nextPolicyStatus(
+      policy,
+      readiness,
+      kind,
+      new Date(),
+      readinessCache.parentContext,
+      summary,
+    );
     if (!statusEqual(policy.status, status)) {
       await writeStatus(mgr.client, RESOURCES.grantPolicies, policy, status, { signal: ctx.signal });
       if (readyReason(status) === 'PolicyDisabled' && readyReason(policy.status) !== 'PolicyDisabled') {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup, statusEqual } from '../../api/index.ts';
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
+import { policyReadiness } from './policy-readiness.ts';
 import { membersParentCondition, nextPolicyStatus, readyCondition } from './policy-status.ts';
 import type { KindState, WatchedKind } from './trigger-watches.ts';
-import { policyVerdict } from './verdict.ts';
 
 const NOW = new Date('2025-01-01T00:00:00Z');
 const LATER = new Date('2025-01-01T01:00:00Z');
@@ -23,14 +23,14 @@ function withGeneration(generation: number, edit: (p: GrantCreationPolicy) => vo
 }
 
 describe('readyCondition', () => {
-  it('is True/PolicyReady only when the verdict is ok and the trigger kind is watched', () => {
-    const verdict = policyVerdict(withGeneration(1), registered);
-    const ready = readyCondition(verdict, watching, 1);
+  it('is True/PolicyReady only when the readiness is ok and the trigger kind is watched', () => {
+    const readiness = policyReadiness(withGeneration(1), registered);
+    const ready = readyCondition(readiness, watching, 1);
     assert.deepEqual(
       [ready.status, ready.reason, ready.message],
       ['True', 'PolicyReady', 'Policy is ready and active'],
     );
-    const blocked = readyCondition(verdict, unavailable, 1);
+    const blocked = readyCondition(readiness, unavailable, 1);
     assert.deepEqual([blocked.status, blocked.reason], ['False', 'ValidationFailed']);
     assert.equal(blocked.message, unavailable.message);
   });
@@ -39,10 +39,10 @@ describe('readyCondition', () => {
 describe('nextPolicyStatus', () => {
   it('advances observedGeneration even when the conditions stay the same', () => {
     const first = withGeneration(1);
-    first.status = nextPolicyStatus(first, policyVerdict(first, registered), watching, NOW);
+    first.status = nextPolicyStatus(first, policyReadiness(first, registered), watching, NOW);
     const second = withGeneration(2);
     second.status = first.status;
-    const next = nextPolicyStatus(second, policyVerdict(second, registered), watching, LATER);
+    const next = nextPolicyStatus(second, policyReadiness(second, registered), watching, LATER);
     assert.equal(next.observedGeneration, 2);
     const ready = next.conditions?.find((c) => c.type === 'Ready');
     assert.equal(ready?.observedGeneration, 2);
@@ -51,8 +51,8 @@ describe('nextPolicyStatus', () => {
 
   it('changes nothing when nothing changed (so no write)', () => {
     const p = withGeneration(3);
-    p.status = nextPolicyStatus(p, policyVerdict(p, registered), watching, NOW);
-    assert.ok(statusEqual(p.status, nextPolicyStatus(p, policyVerdict(p, registered), watching, LATER)));
+    p.status = nextPolicyStatus(p, policyReadiness(p, registered), watching, NOW);
+    assert.ok(statusEqual(p.status, nextPolicyStatus(p, policyReadiness(p, registered), watching, LATER)));
   });
 
   it('with --parent-context=this-cluster: Ready=True and ParentContextReady=True, saying where grants go', () => {
@@ -63,8 +63,8 @@ describe('nextPolicyStatus', () => {
         nameExpression: 'trigger.metadata.name',
       };
     });
-    const verdict = policyVerdict(remote, registered, 'this-cluster');
-    const status = nextPolicyStatus(remote, verdict, watching, NOW, 'this-cluster');
+    const readiness = policyReadiness(remote, registered, 'this-cluster');
+    const status = nextPolicyStatus(remote, readiness, watching, NOW, 'this-cluster');
     const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
     assert.deepEqual(byType, {
       Ready: ['True', 'PolicyReady'],
@@ -82,7 +82,7 @@ describe('nextPolicyStatus', () => {
         nameExpression: 'trigger.metadata.name',
       };
     });
-    const status = nextPolicyStatus(remote, policyVerdict(remote, registered), undefined, NOW);
+    const status = nextPolicyStatus(remote, policyReadiness(remote, registered), undefined, NOW);
     const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
     assert.deepEqual(byType, {
       Ready: ['False', 'ParentContextUnsupported'],
@@ -90,7 +90,7 @@ describe('nextPolicyStatus', () => {
     });
     const local = withGeneration(2);
     local.status = status;
-    const after = nextPolicyStatus(local, policyVerdict(local, registered), watching, LATER);
+    const after = nextPolicyStatus(local, policyReadiness(local, registered), watching, LATER);
     assert.deepEqual(
       after.conditions?.map((c) => c.type),
       ['Ready'],
@@ -102,7 +102,7 @@ describe('nextPolicyStatus', () => {
       x.spec.disabled = true;
       x.spec.trigger.constraints = [];
     });
-    const ready = nextPolicyStatus(p, policyVerdict(p, registered), undefined, NOW).conditions?.[0];
+    const ready = nextPolicyStatus(p, policyReadiness(p, registered), undefined, NOW).conditions?.[0];
     assert.deepEqual(
       [ready?.status, ready?.reason, ready?.message],
       ['False', 'PolicyDisabled', 'Policy is disabled'],
@@ -156,8 +156,8 @@ describe('ParentContextReady with --parent-context=members', () => {
 
   it('goes into the status next to Ready=True, and Ready does not wait for members', () => {
     const p = remote();
-    const verdict = policyVerdict(p, registered, 'members');
-    const status = nextPolicyStatus(p, verdict, watching, NOW, 'members', {
+    const readiness = policyReadiness(p, registered, 'members');
+    const status = nextPolicyStatus(p, readiness, watching, NOW, 'members', {
       resolved: 0,
       unresolved: [notFound(1)],
     });

@@ -1,4 +1,4 @@
-// The GrantCreationPolicy status the operator wants: `Ready` from the verdict and the trigger kind's state,
+// The GrantCreationPolicy status the operator wants: `Ready` from the policy's readiness and the trigger kind's state,
 // `ParentContextReady` only while parentContext is set (by --parent-context: False/unsupported, True/this
 // cluster, or with members whether every current trigger's context names a registered member), and
 // `observedGeneration` always the current generation, so a spec edit that changes no condition still
@@ -13,23 +13,24 @@ import {
   removeCondition,
   setCondition,
 } from '../../api/index.ts';
-import type { KindState } from './trigger-watches.ts';
 import {
   PARENT_CONTEXT_MESSAGE,
   PARENT_CONTEXT_THIS_CLUSTER_MESSAGE,
   type ParentContextMode,
-  type PolicyVerdict,
-} from './verdict.ts';
+  type PolicyReadiness,
+} from './policy-readiness.ts';
+import type { KindState } from './trigger-watches.ts';
 
 /** Trigger-kind trouble (not served, not watchable, forbidden) is ValidationFailed: the CRD's reason list is
  * fixed, and the message says exactly what is missing. */
 export function readyCondition(
-  verdict: PolicyVerdict,
+  readiness: PolicyReadiness,
   kind: KindState | undefined,
   generation: number,
 ): ConditionUpdate {
   const base = { type: CONDITION_READY, observedGeneration: generation };
-  if (!verdict.ok) return { ...base, status: 'False', reason: verdict.reason, message: verdict.message };
+  if (!readiness.ok)
+    return { ...base, status: 'False', reason: readiness.reason, message: readiness.message };
   if (kind === undefined || kind.state !== 'watching') {
     const message = kind?.message ?? 'waiting for the trigger kind to be resolved';
     return { ...base, status: 'False', reason: 'ValidationFailed', message };
@@ -94,14 +95,14 @@ export function membersParentCondition(
 
 export function nextPolicyStatus(
   policy: GrantCreationPolicy,
-  verdict: PolicyVerdict,
+  readiness: PolicyReadiness,
   kind: KindState | undefined,
   now: Date,
   parentContext: ParentContextMode = 'unsupported',
   parentSummary?: ParentContextSummary,
 ): GrantCreationPolicyStatus {
   const generation = policy.metadata.generation ?? 0;
-  let conditions = setCondition(policy.status?.conditions, readyCondition(verdict, kind, generation), now);
+  let conditions = setCondition(policy.status?.conditions, readyCondition(readiness, kind, generation), now);
   if (policy.spec.target.parentContext === undefined) {
     conditions = removeCondition(conditions, CONDITION_PARENT_CONTEXT_READY);
   } else if (parentContext === 'members') {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeClaim, PROJECTS } from '../../api/testing.ts';
 import { assumeGranted, seededCache } from '../../cache/testing.ts';
-import { denialFor, dryRunVerdict } from './figures.ts';
+import { denialFor, dryRunVerdict } from './snapshot-answers.ts';
 
 const request = (amount: number) => {
   const claim = makeClaim([{ resourceType: PROJECTS, amount }]);

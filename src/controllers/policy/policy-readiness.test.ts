@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup } from '../../api/index.ts';
 import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
-import { policyVerdict, stampErrors } from './verdict.ts';
+import { policyReadiness, stampErrors } from './policy-readiness.ts';
 
 const registered = registrationLookup([makeRegistration()]);
 const policy = (edit: (p: GrantCreationPolicy) => void = () => {}) => {
@@ -11,35 +11,35 @@ const policy = (edit: (p: GrantCreationPolicy) => void = () => {}) => {
   return p;
 };
 const reasonOf = (p: GrantCreationPolicy, lookup = registered) => {
-  const verdict = policyVerdict(p, lookup);
-  return verdict.ok ? 'ok' : verdict.reason;
+  const readiness = policyReadiness(p, lookup);
+  return readiness.ok ? 'ok' : readiness.reason;
 };
 
-describe('policyVerdict', () => {
+describe('policyReadiness', () => {
   it('compiles a valid, enabled policy whose resource types are Active', () => {
-    const verdict = policyVerdict(policy(), registered);
-    assert.ok(verdict.ok);
-    assert.equal(verdict.compiled.constraints.length, 1);
+    const readiness = policyReadiness(policy(), registered);
+    assert.ok(readiness.ok);
+    assert.equal(readiness.compiled.constraints.length, 1);
   });
 
   it('is ValidationFailed with the exact error of a broken constraint', () => {
-    const verdict = policyVerdict(
+    const readiness = policyReadiness(
       policy((p) => {
         p.spec.trigger.constraints = [{ expression: 'trigger.spec.type == "Standard" && nope()' }];
       }),
       registered,
     );
-    assert.ok(!verdict.ok);
-    assert.equal(verdict.reason, 'ValidationFailed');
-    assert.match(verdict.message, /^spec\.trigger\.constraints\[0\]\.expression: .*nope/);
+    assert.ok(!readiness.ok);
+    assert.equal(readiness.reason, 'ValidationFailed');
+    assert.match(readiness.message, /^spec\.trigger\.constraints\[0\]\.expression: .*nope/);
   });
 
   it('is ValidationFailed when a resource type is not registered or not Active', () => {
     assert.equal(reasonOf(policy(), registrationLookup([])), 'ValidationFailed');
     const inactive = registrationLookup([makeRegistration('projects', undefined, false)]);
-    const verdict = policyVerdict(policy(), inactive);
-    assert.ok(!verdict.ok);
-    assert.match(verdict.message, /resourcemanager\.miloapis\.com\/projects/);
+    const readiness = policyReadiness(policy(), inactive);
+    assert.ok(!readiness.ok);
+    assert.match(readiness.message, /resourcemanager\.miloapis\.com\/projects/);
   });
 
   it('reports parentContext as ParentContextUnsupported, not as a validation error', () => {
@@ -50,10 +50,10 @@ describe('policyVerdict', () => {
         nameExpression: 'trigger.metadata.name',
       };
     });
-    const verdict = policyVerdict(p, registered);
-    assert.ok(!verdict.ok);
-    assert.equal(verdict.reason, 'ParentContextUnsupported');
-    assert.match(verdict.message, /remove parentContext/);
+    const readiness = policyReadiness(p, registered);
+    assert.ok(!readiness.ok);
+    assert.equal(readiness.reason, 'ParentContextUnsupported');
+    assert.match(readiness.message, /remove parentContext/);
   });
 
   it('with --parent-context=this-cluster, compiles a parentContext policy (its grants are made here)', () => {
@@ -64,14 +64,14 @@ describe('policyVerdict', () => {
         nameExpression: 'trigger.metadata.name',
       };
     });
-    assert.ok(policyVerdict(p, registered, 'this-cluster').ok);
+    assert.ok(policyReadiness(p, registered, 'this-cluster').ok);
     assert.equal(reasonOf(p), 'ParentContextUnsupported', 'the default stays unsupported');
     const broken = policy((x) => {
       x.spec.target.parentContext = { apiGroup: 'g.io', kind: 'Project', nameExpression: 'nope(' };
     });
-    const verdict = policyVerdict(broken, registered, 'this-cluster');
-    assert.ok(!verdict.ok);
-    assert.equal(verdict.reason, 'ValidationFailed', 'its nameExpression is still checked');
+    const readiness = policyReadiness(broken, registered, 'this-cluster');
+    assert.ok(!readiness.ok);
+    assert.equal(readiness.reason, 'ValidationFailed', 'its nameExpression is still checked');
   });
 
   it('puts validation errors before parentContext, and parentContext before disabled', () => {

@@ -37,7 +37,7 @@ export type ClaimResult =
   | { readonly kind: 'held'; readonly message: string }
   | { readonly kind: 'error'; readonly message: string };
 
-export interface ClaimLifecycleDeps {
+export interface EnforcedClaimDeps {
   readonly client: KubeClient;
   readonly caches: { readonly claims: TypedCache<ResourceClaim> };
   readonly waiter: ClaimWaiter;
@@ -60,7 +60,7 @@ const keyOf = (claim: ResourceClaim) => `${claim.metadata.namespace ?? ''}/${cla
 
 /** `trace`: the webhook span's context, the parent of this claim's create and wait spans. */
 export async function createAndWait(
-  deps: ClaimLifecycleDeps,
+  deps: EnforcedClaimDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
   trace?: Context,
@@ -82,7 +82,7 @@ export async function createAndWait(
 
 /** SPEC §6's rules for a claim name that is already taken (read live: the decision is about its state now). */
 async function handleExisting(
-  deps: ClaimLifecycleDeps,
+  deps: EnforcedClaimDeps,
   claim: ResourceClaim,
   signal: AbortSignal,
   trace: Context | undefined,
@@ -120,7 +120,7 @@ async function handleExisting(
  * unlinked claim may belong to a create the apiserver admitted and is still storing.
  */
 async function heldFor(
-  deps: ClaimLifecycleDeps,
+  deps: EnforcedClaimDeps,
   existing: ResourceClaim,
   outcome: 'granted' | 'pending',
   signal: AbortSignal,
@@ -150,7 +150,7 @@ async function heldFor(
 }
 
 async function wait(
-  deps: ClaimLifecycleDeps,
+  deps: EnforcedClaimDeps,
   claim: ResourceClaim,
   ignoreUid: string | undefined,
   signal: AbortSignal,

@@ -18,7 +18,7 @@ import {
   validateGrantCreationPolicy,
 } from '../../policy/index.ts';
 
-export type PolicyVerdict =
+export type PolicyReadiness =
   | { readonly ok: true; readonly compiled: CompiledGrantCreationPolicy }
   | {
       readonly ok: false;
@@ -83,11 +83,11 @@ export function stampErrors(policy: GrantCreationPolicy): FieldError[] {
  * ParentContextUnsupported unless `parentContext` is `this-cluster` or `members` (never a silent fallback to this
  * cluster: the operator is told so by a flag); disabled → PolicyDisabled.
  */
-export function policyVerdict(
+export function policyReadiness(
   policy: GrantCreationPolicy,
   registrations: RegistrationLookup,
   parentContext: ParentContextMode = 'unsupported',
-): PolicyVerdict {
+): PolicyReadiness {
   const errors = validateGrantCreationPolicy(policy, { mode: 'controller', registrations }).filter(
     (e) => e.path !== PARENT_CONTEXT,
   );
@@ -103,7 +103,7 @@ export function policyVerdict(
   return compiled.ok ? { ok: true, compiled: compiled.value } : failed(compiled.errors);
 }
 
-function failed(errors: readonly FieldError[]): PolicyVerdict {
+function failed(errors: readonly FieldError[]): PolicyReadiness {
   return {
     ok: false,
     reason: 'ValidationFailed',
