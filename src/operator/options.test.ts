@@ -15,42 +15,45 @@ const DEFAULT_LIMITS = {
   requestTimeoutMs: 5000,
   keepAliveTimeoutMs: 120_000,
 };
-const limits = (argv: string[]) => {
-  const webhook = parse(argv).webhook;
-  return webhook === false ? undefined : webhook.limits;
+/** The webhook options of argv, which must not turn webhooks off. */
+const webhookOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const webhook = parse(argv, env).webhook;
+  assert.ok(webhook !== false, 'webhooks are on');
+  return webhook;
+};
+const limits = (argv: string[]) => webhookOf(argv).limits;
+const DEFAULT_WEBHOOK = {
+  port: 9443,
+  timeoutSeconds: 10,
+  certDir: undefined,
+  serviceName: 'milo-quota-webhook',
+  urlHost: undefined,
+  authorizeTriggerConsumer: false,
+  clientCaFile: undefined,
+  clientNames: [],
+  limits: DEFAULT_LIMITS,
+  contextConsumerRules: [
+    {
+      label: 'resourcemanager.miloapis.com/project-name',
+      apiGroup: 'resourcemanager.miloapis.com',
+      kind: 'Project',
+    },
+    {
+      label: 'resourcemanager.miloapis.com/organization-name',
+      apiGroup: 'resourcemanager.miloapis.com',
+      kind: 'Organization',
+    },
+  ],
+  clusterScopedClaimNamespace: 'quota-system',
 };
 
 describe('webhook options', () => {
   it('serves on 9443 through the Service with a self-managed certificate by default', () => {
-    assert.deepEqual(parse([]).webhook, {
-      port: 9443,
-      timeoutSeconds: 10,
-      certDir: undefined,
-      serviceName: 'milo-quota-webhook',
-      urlHost: undefined,
-      authorizeTriggerConsumer: false,
-      clientCaFile: undefined,
-      clientNames: [],
-      limits: DEFAULT_LIMITS,
-      contextConsumerRules: [
-        {
-          label: 'resourcemanager.miloapis.com/project-name',
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Project',
-        },
-        {
-          label: 'resourcemanager.miloapis.com/organization-name',
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Organization',
-        },
-      ],
-      clusterScopedClaimNamespace: 'quota-system',
-    });
+    assert.deepEqual(parse([]).webhook, DEFAULT_WEBHOOK);
   });
 
   it('checks the requester against the consumer of enforced creates only when asked', () => {
-    const on = parse(['--authorize-trigger-consumer=true']).webhook;
-    assert.equal(on === false ? undefined : on.authorizeTriggerConsumer, true);
+    assert.equal(webhookOf(['--authorize-trigger-consumer=true']).authorizeTriggerConsumer, true);
     assert.throws(
       () => parse(['--authorize-trigger-consumer=yes']),
       /--authorize-trigger-consumer: "yes" is not a boolean/,
@@ -66,45 +69,27 @@ describe('webhook options', () => {
       '--webhook-service-name=quota-webhook',
     ]);
     assert.deepEqual(options.webhook, {
+      ...DEFAULT_WEBHOOK,
       port: 0,
       timeoutSeconds: 15,
       certDir: '/tmp/k8s-webhook-server/serving-certs',
       serviceName: 'quota-webhook',
       urlHost: '127.0.0.1',
-      authorizeTriggerConsumer: false,
-      clientCaFile: undefined,
-      clientNames: [],
-      limits: DEFAULT_LIMITS,
-      contextConsumerRules: [
-        {
-          label: 'resourcemanager.miloapis.com/project-name',
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Project',
-        },
-        {
-          label: 'resourcemanager.miloapis.com/organization-name',
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Organization',
-        },
-      ],
-      clusterScopedClaimNamespace: 'quota-system',
     });
-    const ipv6 = parse(['--webhook-url-host=[::1]']).webhook;
-    assert.equal(ipv6 === false ? undefined : ipv6.urlHost, '::1');
+    assert.equal(webhookOf(['--webhook-url-host=[::1]']).urlHost, '::1');
   });
 
   it('maps namespace labels to context consumers in the given order, or none', () => {
-    const webhook = parse([
+    const webhook = webhookOf([
       '--context-consumer-labels= example.com/tenant=example.com/Tenant , team=/Team',
       '--cluster-scoped-claim-namespace=milo-system',
-    ]).webhook;
-    assert.deepEqual(webhook === false ? undefined : webhook.contextConsumerRules, [
+    ]);
+    assert.deepEqual(webhook.contextConsumerRules, [
       { label: 'example.com/tenant', apiGroup: 'example.com', kind: 'Tenant' },
       { label: 'team', apiGroup: '', kind: 'Team' },
     ]);
-    assert.equal(webhook === false ? undefined : webhook.clusterScopedClaimNamespace, 'milo-system');
-    const off = parse(['--context-consumer-labels=']).webhook;
-    assert.deepEqual(off === false ? undefined : off.contextConsumerRules, []);
+    assert.equal(webhook.clusterScopedClaimNamespace, 'milo-system');
+    assert.deepEqual(webhookOf(['--context-consumer-labels=']).contextConsumerRules, []);
   });
 
   it("the shipped Deployment's flags parse, and map Milo's Project and Organization labels", () => {
@@ -114,9 +99,8 @@ describe('webhook options', () => {
     };
     const args = deployment.spec.template.spec.containers[0]?.args ?? [];
     assert.ok(args.some((a) => a.startsWith('--context-consumer-labels=')));
-    const webhook = parse(args).webhook;
     assert.deepEqual(
-      webhook === false ? undefined : webhook.contextConsumerRules?.map((r) => `${r.label}=${r.kind}`),
+      webhookOf(args).contextConsumerRules?.map((r) => `${r.label}=${r.kind}`),
       [
         'resourcemanager.miloapis.com/project-name=Project',
         'resourcemanager.miloapis.com/organization-name=Organization',
@@ -220,9 +204,8 @@ describe('webhook client authentication options', () => {
   let dir: string;
   const path = (name: string) => join(dir, name);
   const client = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
-    const webhook = parse(argv, env).webhook;
-    assert.notEqual(webhook, false);
-    return webhook === false ? undefined : { file: webhook.clientCaFile, names: webhook.clientNames };
+    const webhook = webhookOf(argv, env);
+    return { file: webhook.clientCaFile, names: webhook.clientNames };
   };
 
   before(async () => {
