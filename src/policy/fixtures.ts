@@ -1,11 +1,11 @@
 import {
-  API_VERSION,
   type ClaimCreationPolicy,
   type GrantCreationPolicy,
   type RegistrationLookup,
   type ResourceRegistration,
   registrationLookup,
 } from '../api/index.ts';
+import { makeClaimPolicy, makeGrantPolicy, makeRegistration } from '../api/testing.ts';
 import type { ClaimVariables } from './environment.ts';
 import type { JsonObject } from './values.ts';
 
@@ -55,77 +55,33 @@ export const claimVariables: ClaimVariables = {
   },
 };
 
-/** A valid GrantCreationPolicy in Milo's test style; `edit` changes a deep copy. */
+/** A valid GrantCreationPolicy in Milo's test style (api's example with templated metadata); `edit` changes it. */
 export function grantPolicy(edit: (p: GrantCreationPolicy) => void = () => {}): GrantCreationPolicy {
-  const policy: GrantCreationPolicy = {
-    apiVersion: API_VERSION,
-    kind: 'GrantCreationPolicy',
-    metadata: { name: 'standard-orgs' },
-    spec: {
-      trigger: {
-        resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Organization' },
-        constraints: [{ expression: 'trigger.spec.type == "Standard"' }],
-      },
-      target: {
-        resourceGrantTemplate: {
-          metadata: {
-            name: 'auto-grant-{{.trigger.metadata.name}}',
-            namespace: 'organization-{{trigger.metadata.name}}',
-            labels: {
-              'quota.miloapis.com/policy': 'standard-orgs',
-              tier: '{{trigger.metadata.labels.tier}}',
-            },
-            annotations: { 'example.com/owner': 'owned by {{trigger.metadata.annotations.owner}}' },
-          },
-          spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.metadata.name}}',
-            },
-            allowances: [
-              { resourceType: 'resourcemanager.miloapis.com/projects', buckets: [{ amount: 10 }] },
-            ],
-          },
-        },
-      },
+  const policy = makeGrantPolicy();
+  policy.metadata.name = 'standard-orgs';
+  policy.spec.target.resourceGrantTemplate.metadata = {
+    name: 'auto-grant-{{.trigger.metadata.name}}',
+    namespace: 'organization-{{trigger.metadata.name}}',
+    labels: {
+      'quota.miloapis.com/policy': 'standard-orgs',
+      tier: '{{trigger.metadata.labels.tier}}',
     },
+    annotations: { 'example.com/owner': 'owned by {{trigger.metadata.annotations.owner}}' },
   };
   edit(policy);
   return policy;
 }
 
-/** A valid ClaimCreationPolicy for Projects consuming their Organization's quota. */
+/** A valid ClaimCreationPolicy for Projects consuming their Organization's quota, reading user and request. */
 export function claimPolicy(edit: (p: ClaimCreationPolicy) => void = () => {}): ClaimCreationPolicy {
-  const policy: ClaimCreationPolicy = {
-    apiVersion: API_VERSION,
-    kind: 'ClaimCreationPolicy',
-    metadata: { name: 'projects' },
-    spec: {
-      trigger: {
-        resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' },
-        constraints: [
-          { expression: 'user.groups.exists(g, g == "quota-admin") || requestInfo.verb == "create"' },
-        ],
-      },
-      target: {
-        resourceClaimTemplate: {
-          metadata: {
-            name: 'project-{{trigger.metadata.name}}',
-            namespace: '{{requestInfo.namespace}}',
-            annotations: { 'example.com/requested-by': '{{user.name}}' },
-          },
-          spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.spec.ownerRef.name}}',
-            },
-            requests: [{ resourceType: 'resourcemanager.miloapis.com/projects', amount: 1 }],
-          },
-        },
-      },
-    },
+  const policy = makeClaimPolicy();
+  policy.spec.trigger.constraints = [
+    { expression: 'user.groups.exists(g, g == "quota-admin") || requestInfo.verb == "create"' },
+  ];
+  policy.spec.target.resourceClaimTemplate.metadata = {
+    name: 'project-{{trigger.metadata.name}}',
+    namespace: '{{requestInfo.namespace}}',
+    annotations: { 'example.com/requested-by': '{{user.name}}' },
   };
   edit(policy);
   return policy;
@@ -136,31 +92,7 @@ export function registrations(table: Record<string, ResourceRegistration>): Regi
   return registrationLookup(Object.values(table));
 }
 
-export const activeProjects: ResourceRegistration = {
-  apiVersion: API_VERSION,
-  kind: 'ResourceRegistration',
-  metadata: { name: 'projects', creationTimestamp: '2024-01-01T00:00:00Z' },
-  spec: {
-    resourceType: 'resourcemanager.miloapis.com/projects',
-    consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
-    type: 'Entity',
-    baseUnit: 'project',
-    displayUnit: 'projects',
-    unitConversionFactor: 1,
-    claimingResources: [{ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' }],
-  },
-  status: {
-    conditions: [
-      {
-        type: 'Active',
-        status: 'True',
-        reason: 'RegistrationActive',
-        message: 'The registration is active',
-        lastTransitionTime: '2024-01-01T00:00:00Z',
-      },
-    ],
-  },
-};
+export const activeProjects: ResourceRegistration = makeRegistration();
 
 /** The same registration without its Active condition. */
 export function inactive(registration: ResourceRegistration): ResourceRegistration {
