@@ -13,6 +13,25 @@ export interface QuotaMetrics {
   ): void;
 }
 
+/** One gauge per bucket figure. */
+const BUCKET_GAUGES = [
+  {
+    figure: 'limit',
+    name: 'milo_quota_engine_bucket_limit',
+    help: "The limit of the consumer's bucket for the resource type, as of the engine's last decision (ahead of the written AllowanceBucket status).",
+  },
+  {
+    figure: 'allocated',
+    name: 'milo_quota_engine_bucket_allocated',
+    help: "The allocated amount of the consumer's bucket for the resource type, as of the engine's last decision.",
+  },
+  {
+    figure: 'available',
+    name: 'milo_quota_engine_bucket_available',
+    help: "The available amount of the consumer's bucket for the resource type, as of the engine's last decision.",
+  },
+] as const;
+
 export function quotaMetrics(registry: Registry): QuotaMetrics {
   const decisions = counter(registry, {
     name: 'milo_quota_claim_decisions_total',
@@ -26,30 +45,17 @@ export function quotaMetrics(registry: Registry): QuotaMetrics {
     buckets: exponentialBuckets(0.001, 2, 16),
   });
   const labelNames = ['consumer_kind', 'consumer_name', 'resource_type'] as const;
-  const limit = gauge(registry, {
-    name: 'milo_quota_engine_bucket_limit',
-    help: "The limit of the consumer's bucket for the resource type, as of the engine's last decision (ahead of the written AllowanceBucket status).",
-    labelNames,
-  });
-  const allocated = gauge(registry, {
-    name: 'milo_quota_engine_bucket_allocated',
-    help: "The allocated amount of the consumer's bucket for the resource type, as of the engine's last decision.",
-    labelNames,
-  });
-  const available = gauge(registry, {
-    name: 'milo_quota_engine_bucket_available',
-    help: "The available amount of the consumer's bucket for the resource type, as of the engine's last decision.",
-    labelNames,
-  });
+  const buckets = BUCKET_GAUGES.map(({ figure, name, help }) => ({
+    figure,
+    gauge: gauge(registry, { name, help, labelNames }),
+  }));
   return {
     decision(result, seconds) {
       decisions.inc({ result });
       if (seconds !== undefined) latency.observe({ result }, seconds);
     },
     bucket(labels, figures) {
-      limit.set(labels, figures.limit);
-      allocated.set(labels, figures.allocated);
-      available.set(labels, figures.available);
+      for (const { figure, gauge } of buckets) gauge.set(labels, figures[figure]);
     },
   };
 }
