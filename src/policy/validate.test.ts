@@ -18,6 +18,18 @@ const controller = (
   registrations: registrations(table),
 });
 
+/** The fixture policy granting to the given consumer type. */
+const grantingTo = (apiGroup: string, kind: string) =>
+  grantPolicy((p) => {
+    p.spec.target.resourceGrantTemplate.spec.consumerRef = { apiGroup, kind, name: 'x' };
+  });
+
+/** The fixture policy with a parentContext of Projects named by the expression. */
+const withParentContext = (nameExpression: string, apiGroup = 'resourcemanager.miloapis.com') =>
+  grantPolicy((p) => {
+    p.spec.target.parentContext = { apiGroup, kind: 'Project', nameExpression };
+  });
+
 /** Expected errors as [path, message fragment] pairs, compared in order. */
 type Expected = [string, string][];
 
@@ -149,13 +161,7 @@ describe('validateGrantCreationPolicy (static, admission mode)', () => {
       ],
     ],
     'parentContext nameExpression must yield a string': [
-      grantPolicy((p) => {
-        p.spec.target.parentContext = {
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Project',
-          nameExpression: 'size(trigger)',
-        };
-      }),
+      withParentContext('size(trigger)'),
       [['spec.target.parentContext.nameExpression', 'must return a string, got int']],
     ],
   };
@@ -190,13 +196,7 @@ describe('validateGrantCreationPolicy (controller mode: static + API state)', ()
       [[`${GRANT}.spec.allowances[0].resourceType`, 'is not Active']],
     ],
     'consumer type mismatch': [
-      grantPolicy((p) => {
-        p.spec.target.resourceGrantTemplate.spec.consumerRef = {
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Project',
-          name: 'x',
-        };
-      }),
+      grantingTo('resourcemanager.miloapis.com', 'Project'),
       controller(),
       [
         [
@@ -206,24 +206,12 @@ describe('validateGrantCreationPolicy (controller mode: static + API state)', ()
       ],
     ],
     'a templated consumer kind is checked at render time only': [
-      grantPolicy((p) => {
-        p.spec.target.resourceGrantTemplate.spec.consumerRef = {
-          apiGroup: 'x.io',
-          kind: '{{trigger.kind}}',
-          name: 'x',
-        };
-      }),
+      grantingTo('x.io', '{{trigger.kind}}'),
       controller(),
       [],
     ],
     'parentContext is not supported on a single cluster': [
-      grantPolicy((p) => {
-        p.spec.target.parentContext = {
-          apiGroup: 'resourcemanager.miloapis.com',
-          kind: 'Project',
-          nameExpression: 'trigger.metadata.name',
-        };
-      }),
+      withParentContext('trigger.metadata.name'),
       controller(),
       [['spec.target.parentContext', 'not supported on a single cluster']],
     ],
@@ -233,16 +221,10 @@ describe('validateGrantCreationPolicy (controller mode: static + API state)', ()
   }
 
   it('admission mode skips API state: an unregistered type and parentContext are admitted', () => {
-    const policy = grantPolicy((p) => {
-      p.spec.target.parentContext = {
-        apiGroup: 'g.io',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
-      p.spec.target.resourceGrantTemplate.spec.allowances = [
-        { resourceType: 'never/registered', buckets: [{ amount: 1 }] },
-      ];
-    });
+    const policy = withParentContext('trigger.metadata.name', 'g.io');
+    policy.spec.target.resourceGrantTemplate.spec.allowances = [
+      { resourceType: 'never/registered', buckets: [{ amount: 1 }] },
+    ];
     expectErrors(validateGrantCreationPolicy(policy, admission), []);
   });
 });
