@@ -124,17 +124,12 @@ describe('computeFigures', () => {
   });
 
   it('has all-zero empty figures', () => {
-    assert.deepEqual(emptyFigures('x'), {
-      resourceType: 'x',
-      limit: 0,
-      allocated: 0,
-      available: 0,
-      claimCount: 0,
-      grantCount: 0,
-      contributingGrantRefs: [],
-      overCommitted: false,
-      overCommittedBy: 0,
-    });
+    const { resourceType, contributingGrantRefs, overCommitted, ...counts } = emptyFigures('x');
+    assert.deepEqual([resourceType, contributingGrantRefs, overCommitted], ['x', [], false]);
+    assert.ok(
+      Object.values(counts).every((n) => n === 0),
+      `not all zero: ${JSON.stringify(counts)}`,
+    );
   });
 });
 

@@ -23,6 +23,12 @@ export type InformerDefaults = Pick<
   'pageSize' | 'watchTimeoutSeconds' | 'watchdogSlackMs' | 'backoff' | 'transform'
 >;
 
+/** An informer's identity: its kind, selection and view. The fake host keys its informers the same way. */
+export function informerKey(resource: ResourceRef, selection: ListWatchOptions, view?: InformerView): string {
+  const { namespace = '', labelSelector = '', fieldSelector = '' } = selection;
+  return [resourceId(resource), namespace, labelSelector, fieldSelector, view?.name ?? ''].join('|');
+}
+
 export class InformerFactory {
   readonly #kubeConfig: KubeConfig;
   readonly #logger: Logger;
@@ -43,13 +49,7 @@ export class InformerFactory {
         `${resourceId(resource)} is cluster-scoped: remove the namespace "${selection.namespace}"`,
       );
     }
-    const key = [
-      resourceId(resource),
-      selection.namespace ?? '',
-      selection.labelSelector ?? '',
-      selection.fieldSelector ?? '',
-      view?.name ?? '',
-    ].join('|');
+    const key = informerKey(resource, selection, view);
     let informer = this.#informers.get(key);
     if (!informer) {
       informer = new Informer({

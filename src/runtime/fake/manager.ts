@@ -4,12 +4,12 @@ import { Registry } from 'prom-client';
 import { Controller, type ControllerOptions } from '../controller.ts';
 import type { EventRecorder, EventRecorderOptions } from '../event-recorder.ts';
 import type { Informer } from '../informer.ts';
-import type { InformerView } from '../informer-factory.ts';
+import { type InformerView, informerKey } from '../informer-factory.ts';
 import { createLogger, type Logger } from '../logger.ts';
 import type { ControllerHost } from '../manager.ts';
 import type { ListWatchOptions } from '../reflector.ts';
 import { LeaseExpiredError, type Runnable } from '../runnable.ts';
-import { type KubeObject, type ResourceRef, resourceId } from '../types.ts';
+import type { KubeObject, ResourceRef } from '../types.ts';
 import { FakeClient, type FakeClientOptions } from './client.ts';
 import { FakeSource } from './source.ts';
 
@@ -25,13 +25,7 @@ export class FakeInformers implements Pick<ControllerHost['informers'], 'informe
   }
 
   informerFor(resource: ResourceRef, selection: ListWatchOptions = {}, view?: InformerView): Informer {
-    const key = [
-      resourceId(resource),
-      selection.namespace ?? '',
-      selection.labelSelector ?? '',
-      selection.fieldSelector ?? '',
-      view?.name ?? '',
-    ].join('|');
+    const key = informerKey(resource, selection, view);
     let source = this.#sources.get(key);
     if (source === undefined) {
       const made = new FakeSource({
