@@ -6,57 +6,28 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
 import { createLogger } from '../runtime/index.ts';
 import { type CertificateAuthority, createCertificateAuthority, type PemPair } from '../runtime/pki.ts';
 import { ClientCaFile } from './certs/client-ca.ts';
 import { allowed } from './review.ts';
-import { type ClientAuthentication, WebhookServer } from './server.ts';
 import {
   clientCertificate as client,
-  httpsRequest,
-  localServingCertificate,
-  MemoryCertificates,
   handshakeRejections as rejections,
-  CREATE_REVIEW as review,
+  startLocalServer,
 } from './testing.ts';
 
 /** A server with one handler that counts its calls, trusting the CA in `caFile`. */
 async function serve(caFile: string, names?: readonly string[]) {
-  const registry = new Registry();
-  const stop = new AbortController();
-  const serving = await localServingCertificate();
   const logger = createLogger({ silent: true });
-  const clientAuth: ClientAuthentication = {
-    ca: new ClientCaFile({ path: caFile, logger, pollIntervalMs: 100 }),
-    names,
-  };
-  const server = new WebhookServer({
-    port: 0,
-    host: '127.0.0.1',
-    certificates: new MemoryCertificates(serving),
-    clientAuth,
-    logger,
-    registry,
-  });
+  const ca = new ClientCaFile({ path: caFile, logger, pollIntervalMs: 100 });
   let calls = 0;
-  server.register('/allow', async () => {
-    calls++;
-    return allowed();
-  });
-  const running = server.start(stop.signal);
-  const port = await server.listening;
-  const call = (as?: PemPair) =>
-    httpsRequest(port, '/allow', serving.caBundle ?? '', review, as ? { client: as } : {});
-  return {
-    registry,
-    call,
-    calls: () => calls,
-    stop: async () => {
-      stop.abort();
-      await running;
-    },
-  };
+  const server = await startLocalServer({ clientAuth: { ca, names }, logger }, (s) =>
+    s.register('/allow', async () => {
+      calls++;
+      return allowed();
+    }),
+  );
+  return { ...server, call: (as?: PemPair) => server.call('/allow', as), calls: () => calls };
 }
 
 describe('WebhookServer with client authentication', () => {

@@ -2,12 +2,9 @@
 // it, and a normal review is still answered at once while the abuse goes on.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Registry } from 'prom-client';
-import { createLogger } from '../runtime/index.ts';
 import { BodyBudget, FREE_BODY_BYTES, type ServerLimits, serverLimits } from './limits.ts';
 import { allowed } from './review.ts';
-import { WebhookServer } from './server.ts';
-import { httpsRequest, localServingCertificate, MemoryCertificates, openTcp, openTls } from './testing.ts';
+import { httpsRequest, openTcp, openTls, startLocalServer } from './testing.ts';
 
 const review = (uid: string) =>
   JSON.stringify({
@@ -31,23 +28,14 @@ const FAST: Partial<ServerLimits> = {
 
 /** A server with `/allow` and `/block` (answers when `release` is called), with `limits` over FAST. */
 async function serve(limits: Partial<ServerLimits> = {}) {
-  const registry = new Registry();
-  const stop = new AbortController();
-  const serving = await localServingCertificate();
-  const server = new WebhookServer({
-    port: 0,
-    host: '127.0.0.1',
-    certificates: new MemoryCertificates(serving),
-    logger: createLogger({ silent: true }),
-    registry,
-    limits: { ...FAST, ...limits },
-  });
   const blocked: (() => void)[] = [];
-  server.register('/allow', async () => allowed());
-  server.register('/block', () => new Promise((resolve) => blocked.push(() => resolve(allowed()))));
-  const running = server.start(stop.signal);
-  const port = await server.listening;
-  const ca = serving.caBundle ?? '';
+  const { registry, port, ca, stop } = await startLocalServer(
+    { limits: { ...FAST, ...limits } },
+    (server) => {
+      server.register('/allow', async () => allowed());
+      server.register('/block', () => new Promise((resolve) => blocked.push(() => resolve(allowed()))));
+    },
+  );
   const rejected = async (reason: string, name = 'milo_quota_webhook_limit_rejections_total') => {
     const metric = await registry.getSingleMetric(name)?.get();
     return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
@@ -62,10 +50,7 @@ async function serve(limits: Partial<ServerLimits> = {}) {
     release: () => {
       for (const done of blocked.splice(0)) done();
     },
-    stop: async () => {
-      stop.abort();
-      await running;
-    },
+    stop,
   };
 }
 

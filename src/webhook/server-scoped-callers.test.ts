@@ -7,21 +7,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Registry } from 'prom-client';
 import { createLogger } from '../runtime/index.ts';
-import { type CertificateAuthority, createCertificateAuthority, type PemPair } from '../runtime/pki.ts';
+import { type CertificateAuthority, createCertificateAuthority } from '../runtime/pki.ts';
 import { verifyChain } from './certs/chain.ts';
 import { ClientCaFile } from './certs/client-ca.ts';
 import { allowed } from './review.ts';
 import type { ScopedCallers, ScopedRoute } from './scoped-callers.ts';
-import { WebhookServer } from './server.ts';
 import {
   clientCertificate as client,
-  httpsRequest,
-  localServingCertificate,
-  MemoryCertificates,
   handshakeRejections as rejections,
-  CREATE_REVIEW as review,
+  startLocalServer,
 } from './testing.ts';
 
 /** Members by name, each trusted on `/members/<name>/enforce` with its CA and CN. */
@@ -80,30 +75,21 @@ describe('WebhookServer with scoped callers', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('lets each caller call its own paths only, before any handler runs', async () => {
-    const registry = new Registry();
     const logger = createLogger({ silent: true });
-    const serving = await localServingCertificate();
     const members = new Members();
     members.add('p1', p1);
-    const server = new WebhookServer({
-      port: 0,
-      host: '127.0.0.1',
-      certificates: new MemoryCertificates(serving),
-      clientAuth: { ca: new ClientCaFile({ path: join(dir, 'ca.crt'), logger }), names: ['kube-apiserver'] },
-      scopedCallers: members,
-      logger,
-      registry,
-    });
+    const clientAuth = {
+      ca: new ClientCaFile({ path: join(dir, 'ca.crt'), logger }),
+      names: ['kube-apiserver'],
+    };
     let own = 0;
-    server.register('/allow', async () => {
-      own++;
-      return allowed();
-    });
-    const stop = new AbortController();
-    const running = server.start(stop.signal);
-    const port = await server.listening;
-    const call = (path: string, as?: PemPair) =>
-      httpsRequest(port, path, serving.caBundle ?? '', review, as ? { client: as } : {});
+    const server = await startLocalServer({ clientAuth, scopedCallers: members, logger }, (s) =>
+      s.register('/allow', async () => {
+        own++;
+        return allowed();
+      }),
+    );
+    const { call } = server;
     try {
       const [apiserver, pod, member1, member1Wrong, member2] = await Promise.all([
         client(local, 'kube-apiserver'),
@@ -132,7 +118,7 @@ describe('WebhookServer with scoped callers', () => {
       );
       assert.equal(own, 1);
       assert.deepEqual(members.calls, ['p1']);
-      assert.equal(await rejections(registry, 'not_allowed_on_path'), 4);
+      assert.equal(await rejections(server.registry, 'not_allowed_on_path'), 4);
 
       // a member registered at run time is trusted at once, on its own path only
       members.add('p2', p2);
@@ -141,8 +127,7 @@ describe('WebhookServer with scoped callers', () => {
       assert.deepEqual(members.calls, ['p1', 'p2']);
       assert.equal((await call('/members/p9/enforce', member1)).status, 404);
     } finally {
-      stop.abort();
-      await running;
+      await server.stop();
     }
   });
 });

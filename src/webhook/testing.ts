@@ -4,7 +4,8 @@
 import https from 'node:https';
 import net, { type Socket } from 'node:net';
 import tls from 'node:tls';
-import type { Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { createLogger } from '../runtime/index.ts';
 import {
   type CertificateAuthority,
   createCertificateAuthority,
@@ -12,6 +13,7 @@ import {
   type PemPair,
 } from '../runtime/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
+import { WebhookServer, type WebhookServerOptions } from './server.ts';
 
 /** A serving certificate for 127.0.0.1 and localhost from a new CA. */
 export async function localServingCertificate(): Promise<ServingCertificate> {
@@ -153,4 +155,39 @@ export const clientCertificate = (ca: CertificateAuthority, cn: string): Promise
 export async function handshakeRejections(registry: Registry, reason: string): Promise<number> {
   const metric = await registry.getSingleMetric('milo_quota_webhook_tls_handshake_rejections_total')?.get();
   return metric?.values.find((v) => v.labels.reason === reason)?.value ?? 0;
+}
+
+/** A started server on a free 127.0.0.1 port with a fresh serving certificate; `register` adds its handlers. */
+export async function startLocalServer(
+  options: Partial<Omit<WebhookServerOptions, 'port' | 'host' | 'certificates' | 'registry'>>,
+  register: (server: WebhookServer) => void,
+) {
+  const registry = new Registry();
+  const stop = new AbortController();
+  const serving = await localServingCertificate();
+  const server = new WebhookServer({
+    port: 0,
+    host: '127.0.0.1',
+    certificates: new MemoryCertificates(serving),
+    logger: createLogger({ silent: true }),
+    registry,
+    ...options,
+  });
+  register(server);
+  const running = server.start(stop.signal);
+  const port = await server.listening;
+  const ca = serving.caBundle ?? '';
+  return {
+    registry,
+    port,
+    /** The CA bundle a client must trust. */
+    ca,
+    /** POST a review (by default CREATE_REVIEW) to `path`, as `client` when given. */
+    call: (path: string, client?: PemPair, body = CREATE_REVIEW) =>
+      httpsRequest(port, path, ca, body, client ? { client } : {}),
+    stop: async () => {
+      stop.abort();
+      await running;
+    },
+  };
 }
