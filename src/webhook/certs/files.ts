@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorFields } from '../../runtime/index.ts';
 import { servingProblem } from './check.ts';
-import { type CertificateSource, type ServingCertificate, sameCertificate } from './source.ts';
+import { type CertificateSource, changesOf, type ServingCertificate } from './source.ts';
 import { type DirectoryWatch, watchDirectory } from './watch.ts';
 
 export type FileCertificatesOptions = DirectoryWatch;
@@ -52,14 +52,10 @@ export class FileCertificates implements CertificateSource {
     current: ServingCertificate,
     onChange: (c: ServingCertificate) => void,
   ): Promise<void> {
-    let last = current;
+    const changed = changesOf(current, onChange);
     await watchDirectory(this.#o, signal, async () => {
       try {
-        const next = await this.load();
-        if (!sameCertificate(last, next)) {
-          last = next;
-          onChange(next);
-        }
+        changed(await this.load());
       } catch (error) {
         this.#o.logger.warn('webhook certificate files not usable; still serving the previous ones', {
           dir: this.#o.dir,

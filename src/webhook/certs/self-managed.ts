@@ -10,7 +10,7 @@ import {
   materialProblem,
   type SelfManagedMaterial,
 } from './issue.ts';
-import { type CertificateSource, type ServingCertificate, sameCertificate } from './source.ts';
+import { type CertificateSource, changesOf, type ServingCertificate } from './source.ts';
 
 const SECRETS: ResourceRef = {
   group: '',
@@ -96,14 +96,12 @@ export class SelfManagedCertificates implements CertificateSource {
     current: ServingCertificate,
     onChange: (c: ServingCertificate) => void,
   ): Promise<void> {
-    let last = current;
+    const changed = changesOf(current, onChange);
     while (!signal.aborted) {
       await sleep(this.#o.checkIntervalMs ?? 10 * 60_000, signal);
       if (signal.aborted) return;
       try {
-        const next = served(await this.#ensure(signal));
-        if (!sameCertificate(last, next)) onChange(next);
-        last = next;
+        changed(served(await this.#ensure(signal)));
       } catch (error) {
         this.#o.logger.warn('webhook certificate check failed; retrying later', {
           secret: this.description,

@@ -26,6 +26,19 @@ export interface CertificateSource {
   ): Promise<void>;
 }
 
-export function sameCertificate(a: ServingCertificate | undefined, b: ServingCertificate): boolean {
-  return a !== undefined && a.cert === b.cert && a.key === b.key && a.caBundle === b.caBundle;
+function sameCertificate(a: ServingCertificate, b: ServingCertificate): boolean {
+  return a.cert === b.cert && a.key === b.key && a.caBundle === b.caBundle;
+}
+
+/** `onChange` for the certificates that differ from the last one seen (starting from `current`). */
+export function changesOf(
+  current: ServingCertificate,
+  onChange: (certificate: ServingCertificate) => void,
+): (next: ServingCertificate) => void {
+  let last = current;
+  return (next) => {
+    if (sameCertificate(last, next)) return;
+    last = next;
+    onChange(next);
+  };
 }
