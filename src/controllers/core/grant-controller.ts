@@ -2,9 +2,7 @@
 // consumer is of that registration's consumerType (SPEC §3). Registration changes re-validate the grants
 // that use the resourceType (Milo never did, leaving grants ValidationFailed until something else changed).
 import {
-  CONDITION_ACTIVE,
   type ConditionUpdate,
-  formatFieldErrors,
   MESSAGES,
   type RegistrationLookup,
   type ResourceGrant,
@@ -14,27 +12,14 @@ import {
 import { BY_RESOURCE_TYPE, type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
 import { type ControllerHost, eventObjects, type Reconciler, requestFor } from '../../runtime/index.ts';
 import { writeCondition } from '../status-writer.ts';
+import { activeCondition } from './active-condition.ts';
 
 export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup): ConditionUpdate {
-  const observedGeneration = grant.metadata.generation ?? 0;
-  const errors = validateResourceGrantAgainstRegistrations(grant, lookup);
-  if (errors.length > 0) {
-    const message = `Validation failed: ${formatFieldErrors(errors)}`;
-    return {
-      type: CONDITION_ACTIVE,
-      status: 'False',
-      reason: 'ValidationFailed',
-      message,
-      observedGeneration,
-    };
-  }
-  return {
-    type: CONDITION_ACTIVE,
-    status: 'True',
-    reason: 'GrantActive',
-    message: MESSAGES.grantActive,
-    observedGeneration,
-  };
+  return activeCondition(
+    validateResourceGrantAgainstRegistrations(grant, lookup),
+    { reason: 'GrantActive', message: MESSAGES.grantActive },
+    grant.metadata.generation ?? 0,
+  );
 }
 
 /**

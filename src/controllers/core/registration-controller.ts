@@ -2,9 +2,7 @@
 // older stays Active, the newer is Active=False/ValidationFailed). Deleting the older re-activates the newer,
 // so every event enqueues all registrations sharing the resourceType.
 import {
-  CONDITION_ACTIVE,
   type ConditionUpdate,
-  formatFieldErrors,
   MESSAGES,
   type ResourceRegistration,
   validateRegistrationUnique,
@@ -12,30 +10,17 @@ import {
 import { BY_RESOURCE_TYPE, type QuotaCache, RESOURCES, registrationResourceType } from '../../cache/index.ts';
 import { eventObjects, type Manager, type Reconciler } from '../../runtime/index.ts';
 import { writeCondition } from '../status-writer.ts';
+import { activeCondition } from './active-condition.ts';
 
 export function registrationCondition(
   reg: ResourceRegistration,
   all: readonly ResourceRegistration[],
 ): ConditionUpdate {
-  const generation = reg.metadata.generation ?? 0;
-  const errors = validateRegistrationUnique(reg, all, 'existing');
-  if (errors.length > 0) {
-    const message = `Validation failed: ${formatFieldErrors(errors)}`;
-    return {
-      type: CONDITION_ACTIVE,
-      status: 'False',
-      reason: 'ValidationFailed',
-      message,
-      observedGeneration: generation,
-    };
-  }
-  return {
-    type: CONDITION_ACTIVE,
-    status: 'True',
-    reason: 'RegistrationActive',
-    message: MESSAGES.registrationActive,
-    observedGeneration: generation,
-  };
+  return activeCondition(
+    validateRegistrationUnique(reg, all, 'existing'),
+    { reason: 'RegistrationActive', message: MESSAGES.registrationActive },
+    reg.metadata.generation ?? 0,
+  );
 }
 
 export function setupRegistrationController(mgr: Manager, caches: QuotaCache): void {
