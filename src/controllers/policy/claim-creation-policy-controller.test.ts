@@ -16,18 +16,17 @@ const NOT_SERVED = notServedMessage(
   undefined,
 );
 const NOW = new Date('2025-01-01T00:00:00Z');
+/** The Ready condition of the example policy at `generation`, its trigger kind served or not. */
+const readyAt = (generation: number, notServed: string | undefined) => {
+  const policy = makeClaimPolicy();
+  policy.metadata.generation = generation;
+  return claimPolicyReadyCondition(policy, registered, notServed);
+};
 
 describe('ClaimCreationPolicy Ready condition', () => {
   it('is PolicyReady when every resource type is registered and Active', () => {
-    const policy = makeClaimPolicy();
-    policy.metadata.generation = 3;
-    assert.deepEqual(claimPolicyReadyCondition(policy, registered, SERVED), {
-      type: 'Ready',
-      status: 'True',
-      reason: 'PolicyReady',
-      message: 'Policy is ready and active',
-      observedGeneration: 3,
-    });
+    const ready = { status: 'True', reason: 'PolicyReady', message: 'Policy is ready and active' };
+    assert.deepEqual(readyAt(3, SERVED), { type: 'Ready', ...ready, observedGeneration: 3 });
   });
 
   it('is ValidationFailed with the error for an unknown or inactive resource type', () => {
@@ -70,15 +69,8 @@ describe('ClaimCreationPolicy Ready condition', () => {
   });
 
   it('is ValidationFailed with the not-served message when the trigger kind is not served', () => {
-    const policy = makeClaimPolicy();
-    policy.metadata.generation = 2;
-    assert.deepEqual(claimPolicyReadyCondition(policy, registered, NOT_SERVED), {
-      type: 'Ready',
-      status: 'False',
-      reason: 'ValidationFailed',
-      message: NOT_SERVED,
-      observedGeneration: 2,
-    });
+    const failed = { status: 'False', reason: 'ValidationFailed', message: NOT_SERVED };
+    assert.deepEqual(readyAt(2, NOT_SERVED), { type: 'Ready', ...failed, observedGeneration: 2 });
   });
 
   it('reports validation errors and PolicyDisabled before an unserved trigger kind', () => {
