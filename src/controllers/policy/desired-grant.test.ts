@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type GrantCreationPolicy, registrationLookup } from '../../api/index.ts';
-import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
+import type { GrantCreationPolicy } from '../../api/index.ts';
+import { makeGrantPolicy } from '../../api/testing.ts';
 import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
 import { evaluatePolicy, mayBelongToKind, ownerReferenceFor } from './desired-grant.ts';
-import { policyReadiness } from './policy-readiness.ts';
+import { compiledPolicy, ORGS, organizationOwner } from './testing.ts';
 
-const ORGS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'organizations',
-  namespaced: false,
-  kind: 'Organization',
-};
 const TEAMS: ResourceRef = {
   group: 'example.dev',
   version: 'v1',
@@ -36,21 +29,12 @@ const team = (namespace: string): KubeObject => ({
 function compiled(edit: (p: GrantCreationPolicy) => void = () => {}) {
   const policy = makeGrantPolicy();
   edit(policy);
-  const readiness = policyReadiness(policy, registrationLookup([makeRegistration()]));
-  assert.ok(readiness.ok, readiness.ok ? '' : readiness.message);
-  return readiness.compiled;
+  return compiledPolicy(policy);
 }
 
 describe('ownerReferenceFor', () => {
   it('owns from a cluster-scoped trigger into any namespace', () => {
-    assert.deepEqual(ownerReferenceFor(org(), ORGS, 'quota-system'), {
-      apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
-      kind: 'Organization',
-      name: 'acme',
-      uid: 'uid-acme',
-      controller: true,
-      blockOwnerDeletion: true,
-    });
+    assert.deepEqual(ownerReferenceFor(org(), ORGS, 'quota-system'), organizationOwner('uid-acme'));
   });
 
   it('owns from a namespaced trigger only in its own namespace', () => {

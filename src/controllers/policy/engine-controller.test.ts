@@ -17,16 +17,10 @@ import { DynamicWatches, type KubeObject, type ResourceRef } from '../../runtime
 import { kindTriggerRefs, setupGrantEngine } from './engine-controller.ts';
 import { addGrantIndexes } from './indexes.ts';
 import { PolicyReadinessCache } from './readiness-cache.ts';
+import { ORGS, organizationOwner } from './testing.ts';
 import { triggerKindOf } from './trigger-kind.ts';
 import { type NotServedKind, TriggerWatches } from './trigger-watches.ts';
 
-const ORGS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'organizations',
-  namespaced: false,
-  kind: 'Organization',
-};
 const PROJECTS_REF: ResourceRef = {
   group: 'resourcemanager.miloapis.com',
   version: 'v1alpha1',
@@ -142,16 +136,7 @@ describe('grant-creation engine on fakes', () => {
       consumerRef: { ...ORG },
       allowances: [{ resourceType: PROJECTS, buckets: [{ amount: 10 }] }],
     });
-    assert.deepEqual(grant?.metadata.ownerReferences, [
-      {
-        apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
-        kind: 'Organization',
-        name: 'acme',
-        uid,
-        controller: true,
-        blockOwnerDeletion: true,
-      },
-    ]);
+    assert.deepEqual(grant?.metadata.ownerReferences, [organizationOwner(uid)]);
     await eventually(() =>
       assert.deepEqual(
         eventsOf(mgr, 'GrantCreated').map((e) => [e.object.metadata?.name, e.type, e.message]),

@@ -6,10 +6,9 @@ import {
   LABEL_MEMBER_CLUSTER,
   LABEL_TRIGGER_UID,
   type ResourceGrant,
-  registrationLookup,
 } from '../../api/index.ts';
-import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
-import type { KubeObject, ResourceRef } from '../../runtime/index.ts';
+import { makeGrantPolicy } from '../../api/testing.ts';
+import type { KubeObject } from '../../runtime/index.ts';
 import { evaluatePolicy } from './desired-grant.ts';
 import {
   type MemberContext,
@@ -19,7 +18,7 @@ import {
   resolveParentContext,
 } from './parent-context.ts';
 import { planTrigger } from './plan.ts';
-import { policyReadiness } from './policy-readiness.ts';
+import { compiledPolicy, ORGS } from './testing.ts';
 
 const RULES = (() => {
   const rules = parseContextConsumerRules(
@@ -33,13 +32,6 @@ const PROJECT = 'resourcemanager.miloapis.com/project-name';
 const ORG = 'resourcemanager.miloapis.com/organization-name';
 const projectCtx = (name: string) => ({ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project', name });
 const member = (name: string, labels: Record<string, string>): MemberContext => ({ name, labels });
-const ORGS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'organizations',
-  namespaced: false,
-  kind: 'Organization',
-};
 const acme: KubeObject = {
   apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
   kind: 'Organization',
@@ -55,9 +47,7 @@ function withParent(nameExpression: string) {
     kind: 'Project',
     nameExpression,
   };
-  const readiness = policyReadiness(policy, registrationLookup([makeRegistration()]), 'members');
-  assert.ok(readiness.ok, readiness.ok ? '' : readiness.message);
-  return { policy, compiled: readiness.compiled };
+  return { policy, compiled: compiledPolicy(policy, 'members') };
 }
 
 describe('memberStandsFor', () => {

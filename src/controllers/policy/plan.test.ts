@@ -1,19 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OwnerReference, ResourceGrant } from '../../api/index.ts';
+import type { ResourceGrant } from '../../api/index.ts';
 import type { KubeObject } from '../../runtime/index.ts';
 import type { PolicyOutcome } from './desired-grant.ts';
 import { type GrantAction, mergeGrant, type PlanInput, planTrigger } from './plan.ts';
+import { organizationOwner as owner } from './testing.ts';
 
 const TRIGGER: KubeObject = { metadata: { name: 'acme', uid: 'u1' } };
-const owner = (uid: string): OwnerReference => ({
-  apiVersion: 'resourcemanager.miloapis.com/v1alpha1',
-  kind: 'Organization',
-  name: 'acme',
-  uid,
-  controller: true,
-  blockOwnerDeletion: true,
-});
 
 function grant(name: string, policy: string | undefined, uid: string | undefined, amount = 1): ResourceGrant {
   const labels: Record<string, string> = {};
