@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AllowanceBucket } from '../../api/index.ts';
 import { BY_CONSUMER, bucketConsumer, RESOURCES, type TypedCache, typedCache } from '../../cache/index.ts';
-import { computeFigures } from '../../quota/index.ts';
+import { type BucketFigures, computeFigures } from '../../quota/index.ts';
 import { ACME, CONSUMER } from '../../quota/test-builders.ts';
 import { FakeClient, FakeSource } from '../../runtime/fake/index.ts';
 import { createLogger, LeaseExpiredError } from '../../runtime/index.ts';
@@ -88,6 +88,13 @@ class FakeApi {
     return this.#delivered;
   }
 }
+
+/** A plan of one write to bucket `name`: its figures, or with figures undefined a delete by uid. */
+const onlyWrite = (name: string, write: { figures: BucketFigures | undefined; uid?: string }) => ({
+  writes: [{ consumerKey, consumer, namespace: NS, name, resourceType: TYPE, ...write }],
+  clean: [],
+  recheckMs: undefined,
+});
 
 const settle = async () => {
   for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -231,39 +238,12 @@ describe('BucketWriter', () => {
 
   it('deletes a bucket by uid once the plan says so', async () => {
     const { api, writer, close } = setup();
-    writer.apply({
-      writes: [
-        {
-          consumerKey,
-          consumer,
-          namespace: NS,
-          name: 'bucket-x',
-          resourceType: TYPE,
-          figures: figures(0).get(TYPE),
-        },
-      ],
-      clean: [],
-      recheckMs: undefined,
-    });
+    writer.apply(onlyWrite('bucket-x', { figures: figures(0).get(TYPE) }));
     await settle();
     api.sync();
     const uidX = api.stored.get(`${NS}/bucket-x`)?.metadata.uid;
     assert.ok(uidX);
-    writer.apply({
-      writes: [
-        {
-          consumerKey,
-          consumer,
-          namespace: NS,
-          name: 'bucket-x',
-          resourceType: TYPE,
-          figures: undefined,
-          uid: uidX,
-        },
-      ],
-      clean: [],
-      recheckMs: undefined,
-    });
+    writer.apply(onlyWrite('bucket-x', { figures: undefined, uid: uidX }));
     await settle();
     assert.equal(api.requests.at(-1), `delete ${NS}/bucket-x uid=${uidX}`);
     assert.equal(writer.consumerBuckets(consumerKey).length, 0, 'gone, though the cache still shows it');
