@@ -6,6 +6,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { ANNOTATION_TRACEPARENT, type ResourceClaim } from '../api/index.ts';
 import { makeClaim } from '../api/testing.ts';
 import type { Decision } from '../quota/index.ts';
+import { waitFor } from '../quota/test-builders.ts';
 import {
   formatTraceparent,
   inSpan,
@@ -137,14 +138,7 @@ describe('tracing on', () => {
       { kind: 'grant', claim: ref(traced), allocations: [] },
       { kind: 'deny', claim: ref(denied), reason: 'QuotaExceeded', reasons: [], allocations: [] },
       { kind: 'grant', claim: ref(bare), allocations: [] },
-      {
-        kind: 'wait',
-        claim: ref(waiting),
-        until: 0,
-        cause: 'awaiting-grants',
-        resourceTypes: [],
-        message: '',
-      },
+      waitFor(ref(waiting)),
     ];
     const passStart = Date.now() - 5;
     const { traces } = tracing.decide([traced, denied, bare, waiting], passStart, () => ({ decisions }));

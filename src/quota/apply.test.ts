@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { applyDecision, applyDecisions, mergeAllocations } from './apply.ts';
 import type { Decision } from './decision.ts';
-import { claim, denied, granted, pending } from './test-builders.ts';
+import { claim, denied, granted, pending, waitFor } from './test-builders.ts';
 
 describe('mergeAllocations', () => {
   it('adds entries for new resource types and replaces Pending ones', () => {
@@ -27,16 +27,8 @@ describe('applyDecision', () => {
   });
 
   it('changes nothing for a wait', () => {
-    const wait: Decision = {
-      kind: 'wait',
-      claim: ref,
-      until: 0,
-      cause: 'awaiting-grants',
-      resourceTypes: [],
-      message: '',
-    };
     const input = claim('a', { cpu: 1 });
-    assert.equal(applyDecision(input, wait), input);
+    assert.equal(applyDecision(input, waitFor(ref)), input);
   });
 
   it('ignores a decision for another incarnation of the claim (different uid)', () => {

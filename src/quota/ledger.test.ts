@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decide } from './decide.ts';
 import { Ledger } from './ledger.ts';
-import { claim, grant, granted, pending, snapshot, T0 } from './test-builders.ts';
+import { claim, grant, granted, pending, snapshot, T0, waitFor } from './test-builders.ts';
 import { claimKey } from './types.ts';
 
 describe('Ledger', () => {
@@ -84,14 +84,7 @@ describe('Ledger', () => {
 
   it('a wait decision is not recorded', () => {
     const ledger = new Ledger();
-    ledger.assumeDecision({
-      kind: 'wait',
-      claim: ref,
-      until: 0,
-      cause: 'awaiting-grants',
-      resourceTypes: [],
-      message: '',
-    });
+    ledger.assumeDecision(waitFor(ref));
     assert.equal(ledger.size, 0);
   });
 

@@ -1,6 +1,7 @@
 // Fixtures for the quota engine's tests (not exported from index.ts): short builders so that a table row
 // reads like the situation it describes.
 import { formatConsumerKey } from './consumer.ts';
+import type { Decision } from './decision.ts';
 import type {
   AllocationInput,
   ClaimInput,
@@ -66,6 +67,16 @@ export const denied = (resourceType: string): AllocationInput => ({
   message: 'Resource quota exceeded: requested 9, available 0',
 });
 export const pending = (resourceType: string): AllocationInput => ({ resourceType, status: 'Pending' });
+
+/** A wait decision for `claim` with nothing to wait for: what it changes and records is nothing. */
+export const waitFor = (claim: Decision['claim']): Decision => ({
+  kind: 'wait',
+  claim,
+  until: 0,
+  cause: 'awaiting-grants',
+  resourceTypes: [],
+  message: '',
+});
 
 export function registered(...resourceTypes: string[]): Map<string, RegistrationInput> {
   return new Map(resourceTypes.map((type) => [type, { active: true, type: 'Entity' }]));
