@@ -19,37 +19,37 @@ const alongside = (resourceType: string, cause: string): AllocationInput => ({
   message: deniedWithClaimMessage(cause, notRegisteredMessage(cause)),
 });
 
+type Want = Omit<ClaimCondition, 'type'>;
+const pendingWith = (message: string): Want => ({ status: 'False', reason: 'PendingEvaluation', message });
+const allGranted = (n: number): Want => ({
+  status: 'True',
+  reason: 'QuotaAvailable',
+  message: `All ${n} resource requests have been granted`,
+});
+
 const cases: Record<
   string,
-  { requests: Record<string, number>; allocations: AllocationInput[]; want: Omit<ClaimCondition, 'type'> }
+  { requests: Record<string, number>; allocations: AllocationInput[]; want: Want }
 > = {
   'no allocations yet': {
     requests: { cpu: 1 },
     allocations: [],
-    want: {
-      status: 'False',
-      reason: 'PendingEvaluation',
-      message: 'Awaiting capacity evaluation: 0 granted, 1 pending',
-    },
+    want: pendingWith('Awaiting capacity evaluation: 0 granted, 1 pending'),
   },
   'one request granted (the string Milo’s e2e test pins)': {
     requests: { cpu: 1 },
     allocations: [granted('cpu', 1)],
-    want: { status: 'True', reason: 'QuotaAvailable', message: 'All 1 resource requests have been granted' },
+    want: { ...allGranted(1), message: 'All 1 resource requests have been granted' },
   },
   'all of several granted': {
     requests: { cpu: 1, mem: 2 },
     allocations: [granted('cpu', 1), granted('mem', 2)],
-    want: { status: 'True', reason: 'QuotaAvailable', message: 'All 2 resource requests have been granted' },
+    want: allGranted(2),
   },
   'partly granted, rest pending': {
     requests: { cpu: 1, mem: 2 },
     allocations: [granted('cpu', 1), pending('mem')],
-    want: {
-      status: 'False',
-      reason: 'PendingEvaluation',
-      message: 'Awaiting capacity evaluation: 1 granted, 1 pending',
-    },
+    want: pendingWith('Awaiting capacity evaluation: 1 granted, 1 pending'),
   },
   'any Denied request denies the claim': {
     requests: { cpu: 1, mem: 2 },
@@ -73,7 +73,7 @@ const cases: Record<
   'an allocation for a type no longer requested is ignored': {
     requests: { cpu: 1 },
     allocations: [granted('cpu', 1), denied('old')],
-    want: { status: 'True', reason: 'QuotaAvailable', message: 'All 1 resource requests have been granted' },
+    want: allGranted(1),
   },
 };
 
@@ -86,20 +86,13 @@ describe('claimCondition', () => {
 
   it('uses a wait message while pending', () => {
     const condition = claimCondition(claim('c', { cpu: 1 }), { pendingMessage: 'Awaiting grants' });
-    assert.deepEqual(condition, {
-      type: 'Granted',
-      status: 'False',
-      reason: 'PendingEvaluation',
-      message: 'Awaiting grants',
-    });
+    assert.deepEqual(condition, { type: 'Granted', ...pendingWith('Awaiting grants') });
   });
 
   it('starts from the CRD default', () => {
     assert.deepEqual(INITIAL_CLAIM_CONDITION, {
       type: 'Granted',
-      status: 'False',
-      reason: 'PendingEvaluation',
-      message: 'Awaiting capacity evaluation',
+      ...pendingWith('Awaiting capacity evaluation'),
     });
   });
 });
