@@ -42,11 +42,12 @@ export function compileGrantCreationPolicy(
   policy: GrantCreationPolicyInput,
   options: EnvironmentOptions = {},
 ): CompileResult<CompiledGrantCreationPolicy> {
-  const env = createEnvironment('GrantCreationPolicy', options);
-  const errors: FieldError[] = [];
-  const constraints = compileConstraints(env, policy.spec.trigger, errors);
-  const template = compileObjectTemplate(env, policy.spec.target.resourceGrantTemplate, GRANT_TEMPLATE_PATH);
-  if (!template.ok) errors.push(...template.errors);
+  const { spec } = policy;
+  const { env, errors, constraints, template } = compileTriggerAndTemplate(
+    createEnvironment('GrantCreationPolicy', options),
+    spec.trigger,
+    (env) => compileObjectTemplate(env, spec.target.resourceGrantTemplate, GRANT_TEMPLATE_PATH),
+  );
   const parentName = compileParentName(env, policy.spec.target.parentContext?.nameExpression, errors);
   if (errors.length > 0 || !template.ok) return { ok: false, errors };
   return { ok: true, value: { constraints, template: template.value, ...(parentName && { parentName }) } };
@@ -85,13 +86,27 @@ export function compileClaimCreationPolicy(
   policy: ClaimCreationPolicyInput,
   options: EnvironmentOptions = {},
 ): CompileResult<CompiledClaimCreationPolicy> {
-  const env = createEnvironment('ClaimCreationPolicy', options);
-  const errors: FieldError[] = [];
-  const constraints = compileConstraints(env, policy.spec.trigger, errors);
-  const template = compileObjectTemplate(env, policy.spec.target.resourceClaimTemplate, CLAIM_TEMPLATE_PATH);
-  if (!template.ok) errors.push(...template.errors);
+  const { spec } = policy;
+  const { errors, constraints, template } = compileTriggerAndTemplate(
+    createEnvironment('ClaimCreationPolicy', options),
+    spec.trigger,
+    (env) => compileObjectTemplate(env, spec.target.resourceClaimTemplate, CLAIM_TEMPLATE_PATH),
+  );
   if (errors.length > 0 || !template.ok) return { ok: false, errors };
   return { ok: true, value: { constraints, template: template.value } };
+}
+
+/** What both kinds compile: the trigger's constraints and the target template, collecting their errors. */
+function compileTriggerAndTemplate<K extends PolicyKind, T>(
+  env: PolicyEnvironment<K>,
+  trigger: TriggerInput,
+  compileTemplate: (env: PolicyEnvironment<K>) => CompileResult<T>,
+) {
+  const errors: FieldError[] = [];
+  const constraints = compileConstraints(env, trigger, errors);
+  const template = compileTemplate(env);
+  if (!template.ok) errors.push(...template.errors);
+  return { env, errors, constraints, template };
 }
 
 function compileConstraints<K extends PolicyKind>(
