@@ -1,15 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseAdmissionReview, parseTimeout } from './parse.ts';
+import { createRequest } from './testing.ts';
 
+/** A valid request, with `overrides` that may break it on purpose. */
 const request = (overrides: Record<string, unknown> = {}) => ({
-  uid: '705ab4f5-6393-11e8-b7cc-42010a800002',
-  kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
-  resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
-  name: 'c1',
-  namespace: 'ns',
-  operation: 'CREATE',
-  userInfo: { username: 'alice', groups: ['system:authenticated'] },
+  ...createRequest({ uid: '705ab4f5-6393-11e8-b7cc-42010a800002', name: 'c1', namespace: 'ns' }),
   object: { metadata: { name: 'c1' } },
   ...overrides,
 });

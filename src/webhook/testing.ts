@@ -13,6 +13,7 @@ import {
   type PemPair,
 } from '../runtime/pki.ts';
 import type { CertificateSource, ServingCertificate } from './certs/source.ts';
+import type { AdmissionRequest } from './review.ts';
 import { WebhookServer, type WebhookServerOptions } from './server.ts';
 
 /** A serving certificate for 127.0.0.1 and localhost from a new CA. */
@@ -133,18 +134,22 @@ export function openTls(port: number, ca: string, client?: PemPair): Promise<Raw
   });
 }
 
-/** A CREATE review of a ResourceClaim named x, as the apiserver sends it: a body the handlers accept. */
+/** A CREATE request (of a ResourceClaim named x unless `overrides` say otherwise), as the apiserver sends it. */
+export const createRequest = (overrides: Partial<AdmissionRequest> = {}): AdmissionRequest => ({
+  uid: 'u-1',
+  kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
+  resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
+  operation: 'CREATE',
+  userInfo: { username: 'alice' },
+  object: { metadata: { name: 'x' } },
+  ...overrides,
+});
+
+/** A CREATE review of a ResourceClaim named x (createRequest()): a body the handlers accept. */
 export const CREATE_REVIEW = JSON.stringify({
   apiVersion: 'admission.k8s.io/v1',
   kind: 'AdmissionReview',
-  request: {
-    uid: 'u-1',
-    kind: { group: 'quota.miloapis.com', version: 'v1alpha1', kind: 'ResourceClaim' },
-    resource: { group: 'quota.miloapis.com', version: 'v1alpha1', resource: 'resourceclaims' },
-    operation: 'CREATE',
-    userInfo: { username: 'alice' },
-    object: { metadata: { name: 'x' } },
-  },
+  request: createRequest(),
 });
 
 /** A client certificate with common name `cn`, issued by `ca`. */

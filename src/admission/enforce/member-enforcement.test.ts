@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { MemberCluster, ResourceClaim } from '../../api/index.ts';
 import type { AdmissionRequest } from '../../webhook/index.ts';
+import { createRequest } from '../../webhook/testing.ts';
 import {
   memberWebhookPath,
   PARENT_EXTRAS,
@@ -9,13 +10,12 @@ import {
   withContextExtras,
 } from './member-enforcement.ts';
 
-const request: AdmissionRequest = {
-  uid: 'u',
+const request: AdmissionRequest = createRequest({
   kind: { group: '', version: 'v1', kind: 'Secret' },
   resource: { group: '', version: 'v1', resource: 'secrets' },
   namespace: 'default',
   name: 's1',
-  operation: 'CREATE',
+  object: { metadata: { name: 's1', namespace: 'default' } },
   userInfo: {
     username: 'alice',
     extra: {
@@ -25,7 +25,7 @@ const request: AdmissionRequest = {
       'example.com/kept': ['x'],
     },
   },
-};
+});
 const ORG_LABEL = 'resourcemanager.miloapis.com/organization-name';
 const PROJECT_LABEL = 'resourcemanager.miloapis.com/project-name';
 
