@@ -48,6 +48,10 @@ export async function step(
   return outcome;
 }
 
+/** `kubectl wait` until every object of `resource` (its kind, or `-A` and its kind) has `condition`. */
+const waitAll = (ctx: DemoContext, title: string, condition: string, ...resource: string[]) =>
+  step(ctx, title, ['wait', `--for=condition=${condition}`, '--timeout=60s', ...resource, '--all']);
+
 const project = (name: string, org: string) => `apiVersion: resourcemanager.miloapis.com/v1alpha1
 kind: Project
 metadata:
@@ -76,13 +80,7 @@ export async function until(
 export async function installCrds(ctx: DemoContext): Promise<void> {
   await step(ctx, 'the six quota CRDs', ['apply', '-k', 'config/crd']);
   await step(ctx, 'demo Organization and Project CRDs', ['apply', '-k', 'config/samples/resourcemanager']);
-  await step(ctx, 'wait until served', [
-    'wait',
-    '--for=condition=Established',
-    '--timeout=60s',
-    'crd',
-    '--all',
-  ]);
+  await waitAll(ctx, 'wait until served', 'Established', 'crd');
   await run(ctx, ['create', 'namespace', 'quota-system']);
 }
 
@@ -130,31 +128,13 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     'apply',
     ...registrations.flatMap((file) => ['-f', file]),
   ]);
-  await step(ctx, 'registrations active', [
-    'wait',
-    '--for=condition=Active',
-    '--timeout=60s',
-    'resourceregistrations.quota.miloapis.com',
-    '--all',
-  ]);
+  await waitAll(ctx, 'registrations active', 'Active', 'resourceregistrations.quota.miloapis.com');
   await step(ctx, 'tier grant policies, the Project claim policy, a manual grant of 16 vCPUs to acme', [
     'apply',
     ...SAMPLES_BEFORE_CLAIM.flatMap((file) => ['-f', file]),
   ]);
-  await step(ctx, 'policies ready', [
-    'wait',
-    '--for=condition=Ready',
-    '--timeout=60s',
-    'grantcreationpolicies.quota.miloapis.com',
-    '--all',
-  ]);
-  await step(ctx, 'policies ready', [
-    'wait',
-    '--for=condition=Ready',
-    '--timeout=60s',
-    'claimcreationpolicies.quota.miloapis.com',
-    '--all',
-  ]);
+  await waitAll(ctx, 'policies ready', 'Ready', 'grantcreationpolicies.quota.miloapis.com');
+  await waitAll(ctx, 'policies ready', 'Ready', 'claimcreationpolicies.quota.miloapis.com');
   await until(
     ctx,
     'the enforcement webhook to cover Projects',
@@ -172,14 +152,13 @@ export async function runDemo(ctx: DemoContext): Promise<void> {
     '-k',
     'config/samples/resourcemanager/examples',
   ]);
-  await step(ctx, 'default grants appear by themselves', [
-    'wait',
-    '--for=condition=Active',
-    '--timeout=60s',
+  await waitAll(
+    ctx,
+    'default grants appear by themselves',
+    'Active',
     '-A',
     'resourcegrants.quota.miloapis.com',
-    '--all',
-  ]);
+  );
   await step(ctx, 'the grants', ['get', 'resourcegrants.quota.miloapis.com', '-A']);
   // A claim is decided once, against the grants in place at that moment: ask only when acme's bucket
   // already counts the grants (claims are immutable and a denial is final).
