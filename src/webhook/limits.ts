@@ -79,7 +79,7 @@ export function serverLimits(partial: Partial<ServerLimits> = {}): ServerLimits 
 }
 
 /** A bounded count: taking never waits, and what does not fit is refused with nothing taken. */
-class BoundedCount {
+abstract class BoundedCount {
   readonly #max: number;
   #used = 0;
 
@@ -91,61 +91,41 @@ class BoundedCount {
     return this.#used;
   }
 
-  take(n: number): boolean {
+  protected take(n: number): boolean {
     if (n > 0 && this.#used + n > this.#max) return false;
     this.#used += n;
     return true;
   }
 
-  give(n: number): void {
+  protected give(n: number): void {
     this.#used -= n;
   }
 }
 
 /** Counts reviews being handled; `tryAcquire` never waits. */
-export class InFlightSlots {
-  readonly #count: BoundedCount;
-
-  constructor(max: number) {
-    this.#count = new BoundedCount(max);
-  }
-
-  get used(): number {
-    return this.#count.used;
-  }
-
+export class InFlightSlots extends BoundedCount {
   /** A release function, or undefined when all slots are taken. */
   tryAcquire(): (() => void) | undefined {
-    if (!this.#count.take(1)) return undefined;
+    if (!this.take(1)) return undefined;
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.#count.give(1);
+      this.give(1);
     };
   }
 }
 
 /** Body bytes buffered over all requests being read; each request's first FREE_BODY_BYTES are free. */
-export class BodyBudget {
-  readonly #count: BoundedCount;
-
-  constructor(max: number) {
-    this.#count = new BoundedCount(max);
-  }
-
-  get used(): number {
-    return this.#count.used;
-  }
-
+export class BodyBudget extends BoundedCount {
   /** Charges `chunk` bytes to a body already `before` bytes long; false (nothing charged) when over budget. */
   charge(before: number, chunk: number): boolean {
-    return this.#count.take(chargeable(before, chunk));
+    return this.take(chargeable(before, chunk));
   }
 
   /** Gives back what a body of `size` bytes was charged. */
   release(size: number): void {
-    this.#count.give(chargeable(0, size));
+    this.give(chargeable(0, size));
   }
 }
 
