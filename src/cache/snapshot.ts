@@ -10,6 +10,7 @@ import {
 } from '../api/index.ts';
 import { messageDisplayUnits } from '../quota/display-units.ts';
 import {
+  allocationDetails,
   type ClaimInput,
   type ConsumerSnapshot,
   type GrantInput,
@@ -83,10 +84,7 @@ export function toClaimInput(claim: ResourceClaim): ClaimInput {
     allocations: (claim.status?.allocations ?? []).map((allocation) => ({
       resourceType: allocation.resourceType,
       status: allocation.status,
-      ...(allocation.allocatedAmount === undefined ? {} : { allocatedAmount: allocation.allocatedAmount }),
-      ...(allocation.reason === undefined ? {} : { reason: allocation.reason }),
-      ...(allocation.message === undefined ? {} : { message: allocation.message }),
-      ...(allocation.allocatingBucket === undefined ? {} : { allocatingBucket: allocation.allocatingBucket }),
+      ...allocationDetails(allocation),
     })),
     deleting: claim.metadata.deletionTimestamp !== undefined,
   };

@@ -77,5 +77,5 @@ export type {
   SettledTotals,
   StartupWaitInput,
 } from './types.ts';
-export { claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
+export { allocationDetails, claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
 export { validateSnapshot } from './validate.ts';

@@ -159,3 +159,16 @@ export interface ClaimIdentity extends ClaimRef {
 export function claimKey(claim: { readonly namespace: string; readonly name: string }): string {
   return `${claim.namespace}/${claim.name}`;
 }
+
+type AllocationDetails = Pick<AllocationInput, 'allocatedAmount' | 'reason' | 'message' | 'allocatingBucket'>;
+
+/** The optional fields of an allocation entry that are set (a status entry's or an input's alike). */
+export function allocationDetails(entry: AllocationDetails): AllocationDetails {
+  const { allocatedAmount, reason, message, allocatingBucket } = entry;
+  return {
+    ...(allocatedAmount === undefined ? {} : { allocatedAmount }),
+    ...(reason === undefined ? {} : { reason }),
+    ...(message === undefined ? {} : { message }),
+    ...(allocatingBucket === undefined ? {} : { allocatingBucket }),
+  };
+}

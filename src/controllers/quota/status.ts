@@ -13,6 +13,7 @@ import {
 import { toClaimInput } from '../../cache/index.ts';
 import {
   type AllocationInput,
+  allocationDetails,
   type BucketFigures,
   claimCondition,
   type Decision,
@@ -23,10 +24,7 @@ function toAllocation(input: AllocationInput, now: string): Allocation {
   return {
     resourceType: input.resourceType,
     status: input.status,
-    ...(input.reason === undefined ? {} : { reason: input.reason }),
-    ...(input.message === undefined ? {} : { message: input.message }),
-    ...(input.allocatedAmount === undefined ? {} : { allocatedAmount: input.allocatedAmount }),
-    ...(input.allocatingBucket === undefined ? {} : { allocatingBucket: input.allocatingBucket }),
+    ...allocationDetails(input),
     lastTransitionTime: now,
   };
 }
