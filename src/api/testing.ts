@@ -91,11 +91,7 @@ export function makeGrantPolicy(): GrantCreationPolicy {
         resourceGrantTemplate: {
           metadata: { name: 'standard-{{trigger.metadata.name}}', namespace: 'quota-system' },
           spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.metadata.name}}',
-            },
+            consumerRef: { ...ORG, name: '{{trigger.metadata.name}}' },
             allowances: [{ resourceType: PROJECTS, buckets: [{ amount: 10 }] }],
           },
         },
@@ -115,11 +111,7 @@ export function makeClaimPolicy(): ClaimCreationPolicy {
         resourceClaimTemplate: {
           metadata: { name: 'project-{{trigger.metadata.name}}', namespace: 'quota-system' },
           spec: {
-            consumerRef: {
-              apiGroup: 'resourcemanager.miloapis.com',
-              kind: 'Organization',
-              name: '{{trigger.spec.ownerRef.name}}',
-            },
+            consumerRef: { ...ORG, name: '{{trigger.spec.ownerRef.name}}' },
             requests: [{ resourceType: PROJECTS, amount: 1 }],
           },
         },

@@ -5,13 +5,10 @@
 import type { ClaimCreationPolicy } from '../../api/index.ts';
 import { validateClaimCreationPolicy } from '../../policy/index.ts';
 import type { AdmissionHandler } from '../../webhook/review.ts';
-import { kindHandler } from './common.ts';
+import { wholeObjectHandler } from './common.ts';
 
 export function claimCreationPolicyHandler(): AdmissionHandler {
-  const check = (policy: ClaimCreationPolicy) => validateClaimCreationPolicy(policy, { mode: 'admission' });
-  return kindHandler<ClaimCreationPolicy>({
-    kind: 'ClaimCreationPolicy',
-    create: check,
-    update: (_old, next) => check(next),
-  });
+  return wholeObjectHandler('ClaimCreationPolicy', (policy: ClaimCreationPolicy) =>
+    validateClaimCreationPolicy(policy, { mode: 'admission' }),
+  );
 }

@@ -41,6 +41,11 @@ export interface KindValidator<T> {
   ): FieldError[] | Promise<FieldError[]>;
 }
 
+/** The handler for a kind whose update is checked whole, as a create is (the policies). */
+export function wholeObjectHandler<T>(kind: string, check: (obj: T) => FieldError[]): AdmissionHandler {
+  return kindHandler<T>({ kind, create: check, update: (_old, next) => check(next) });
+}
+
 /**
  * The handler for one kind. A request for another kind means the webhook configuration routes it wrongly:
  * fail closed and say so rather than let it through unchecked.

@@ -4,13 +4,10 @@
 import type { GrantCreationPolicy } from '../../api/index.ts';
 import { validateGrantCreationPolicy } from '../../policy/index.ts';
 import type { AdmissionHandler } from '../../webhook/review.ts';
-import { kindHandler } from './common.ts';
+import { wholeObjectHandler } from './common.ts';
 
 export function grantCreationPolicyHandler(): AdmissionHandler {
-  const check = (policy: GrantCreationPolicy) => validateGrantCreationPolicy(policy, { mode: 'admission' });
-  return kindHandler<GrantCreationPolicy>({
-    kind: 'GrantCreationPolicy',
-    create: check,
-    update: (_old, next) => check(next),
-  });
+  return wholeObjectHandler('GrantCreationPolicy', (policy: GrantCreationPolicy) =>
+    validateGrantCreationPolicy(policy, { mode: 'admission' }),
+  );
 }
