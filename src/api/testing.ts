@@ -120,6 +120,12 @@ export function makeClaimPolicy(): ClaimCreationPolicy {
   };
 }
 
+/** A GrantCreationPolicy parentContext: the Project `nameExpression` names, of `apiGroup`. */
+export const projectParentContext = (
+  nameExpression = 'trigger.metadata.name',
+  apiGroup = 'resourcemanager.miloapis.com',
+) => ({ apiGroup, kind: 'Project', nameExpression });
+
 /** A deep copy, so a test can break one field without touching the shared example. */
 export function clone<T>(value: T): T {
   return structuredClone(value);

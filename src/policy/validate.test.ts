@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ClaimCreationPolicy, ConsumerRef, FieldError, GrantCreationPolicy } from '../api/index.ts';
+import { projectParentContext } from '../api/testing.ts';
 import { activeProjects, claimPolicy, grantPolicy, inactive, registrations } from './fixtures.ts';
 import {
   type ValidationOptions,
@@ -25,9 +26,9 @@ const grantingTo = (apiGroup: string, kind: string) =>
   });
 
 /** The fixture policy with a parentContext of Projects named by the expression. */
-const withParentContext = (nameExpression: string, apiGroup = 'resourcemanager.miloapis.com') =>
+const withParentContext = (nameExpression: string, apiGroup?: string) =>
   grantPolicy((p) => {
-    p.spec.target.parentContext = { apiGroup, kind: 'Project', nameExpression };
+    p.spec.target.parentContext = projectParentContext(nameExpression, apiGroup);
   });
 
 /** Expected errors as [path, message fragment] pairs, compared in order. */

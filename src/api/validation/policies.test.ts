@@ -1,6 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clone, makeClaimPolicy, makeGrantPolicy, makeRegistration, PROJECTS } from '../testing.ts';
+import {
+  clone,
+  makeClaimPolicy,
+  makeGrantPolicy,
+  makeRegistration,
+  PROJECTS,
+  projectParentContext,
+} from '../testing.ts';
 import {
   claimCreationPolicyFieldErrors,
   claimCreationPolicyRegistrationErrors,
@@ -31,11 +38,7 @@ describe('grantCreationPolicyFieldErrors and RegistrationErrors', () => {
   it('enforces two of the rules Milo lost; a disabled policy may keep its constraints (Milo)', () => {
     const p = makeGrantPolicy();
     p.spec.disabled = true;
-    p.spec.target.parentContext = {
-      apiGroup: 'resourcemanager.miloapis.com',
-      kind: 'Project',
-      nameExpression: '',
-    };
+    p.spec.target.parentContext = projectParentContext('');
     p.spec.target.resourceGrantTemplate.spec.allowances = Array.from({ length: 21 }, (_, i) => ({
       resourceType: `r${i}`,
       buckets: [{ amount: 1 }],

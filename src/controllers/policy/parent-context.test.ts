@@ -7,7 +7,7 @@ import {
   LABEL_TRIGGER_UID,
   type ResourceGrant,
 } from '../../api/index.ts';
-import { makeGrantPolicy } from '../../api/testing.ts';
+import { makeGrantPolicy, projectParentContext } from '../../api/testing.ts';
 import type { KubeObject } from '../../runtime/index.ts';
 import { evaluatePolicy } from './desired-grant.ts';
 import {
@@ -42,11 +42,7 @@ const acme: KubeObject = {
 /** makeGrantPolicy with parentContext Project `nameExpression`, compiled. */
 function withParent(nameExpression: string) {
   const policy: GrantCreationPolicy = makeGrantPolicy();
-  policy.spec.target.parentContext = {
-    apiGroup: 'resourcemanager.miloapis.com',
-    kind: 'Project',
-    nameExpression,
-  };
+  policy.spec.target.parentContext = projectParentContext(nameExpression);
   return { policy, compiled: compiledPolicy(policy, 'members') };
 }
 

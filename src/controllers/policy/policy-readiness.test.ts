@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup } from '../../api/index.ts';
-import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
+import { makeGrantPolicy, makeRegistration, projectParentContext } from '../../api/testing.ts';
 import { policyReadiness, stampErrors } from './policy-readiness.ts';
 
 const registered = registrationLookup([makeRegistration()]);
@@ -44,11 +44,7 @@ describe('policyReadiness', () => {
 
   it('reports parentContext as ParentContextUnsupported, not as a validation error', () => {
     const p = policy((x) => {
-      x.spec.target.parentContext = {
-        apiGroup: 'resourcemanager.miloapis.com',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      x.spec.target.parentContext = projectParentContext();
     });
     const readiness = policyReadiness(p, registered);
     assert.ok(!readiness.ok);
@@ -58,16 +54,12 @@ describe('policyReadiness', () => {
 
   it('with --parent-context=this-cluster, compiles a parentContext policy (its grants are made here)', () => {
     const p = policy((x) => {
-      x.spec.target.parentContext = {
-        apiGroup: 'resourcemanager.miloapis.com',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      x.spec.target.parentContext = projectParentContext();
     });
     assert.ok(policyReadiness(p, registered, 'this-cluster').ok);
     assert.equal(reasonOf(p), 'ParentContextUnsupported', 'the default stays unsupported');
     const broken = policy((x) => {
-      x.spec.target.parentContext = { apiGroup: 'g.io', kind: 'Project', nameExpression: 'nope(' };
+      x.spec.target.parentContext = projectParentContext('nope(', 'g.io');
     });
     const readiness = policyReadiness(broken, registered, 'this-cluster');
     assert.ok(!readiness.ok);
@@ -78,11 +70,7 @@ describe('policyReadiness', () => {
     const both = policy((x) => {
       x.spec.disabled = true;
       x.spec.trigger.constraints = [];
-      x.spec.target.parentContext = {
-        apiGroup: 'g.io',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      x.spec.target.parentContext = projectParentContext('trigger.metadata.name', 'g.io');
     });
     assert.equal(reasonOf(both), 'ParentContextUnsupported');
     assert.equal(reasonOf(both, registrationLookup([])), 'ValidationFailed');

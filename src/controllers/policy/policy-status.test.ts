@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type GrantCreationPolicy, registrationLookup, statusEqual } from '../../api/index.ts';
-import { makeGrantPolicy, makeRegistration } from '../../api/testing.ts';
+import { makeGrantPolicy, makeRegistration, projectParentContext } from '../../api/testing.ts';
 import { policyReadiness } from './policy-readiness.ts';
 import { membersParentCondition, nextPolicyStatus, readyCondition } from './policy-status.ts';
 import type { KindState, WatchedKind } from './trigger-watches.ts';
@@ -57,11 +57,7 @@ describe('nextPolicyStatus', () => {
 
   it('with --parent-context=this-cluster: Ready=True and ParentContextReady=True, saying where grants go', () => {
     const remote = withGeneration(1, (p) => {
-      p.spec.target.parentContext = {
-        apiGroup: 'g.io',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      p.spec.target.parentContext = projectParentContext('trigger.metadata.name', 'g.io');
     });
     const readiness = policyReadiness(remote, registered, 'this-cluster');
     const status = nextPolicyStatus(remote, readiness, watching, NOW, 'this-cluster');
@@ -76,11 +72,7 @@ describe('nextPolicyStatus', () => {
 
   it('sets ParentContextReady=False/ParentContextUnsupported while parentContext is set, and removes it after', () => {
     const remote = withGeneration(1, (p) => {
-      p.spec.target.parentContext = {
-        apiGroup: 'g.io',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      p.spec.target.parentContext = projectParentContext('trigger.metadata.name', 'g.io');
     });
     const status = nextPolicyStatus(remote, policyReadiness(remote, registered), undefined, NOW);
     const byType = Object.fromEntries((status.conditions ?? []).map((c) => [c.type, [c.status, c.reason]]));
@@ -113,11 +105,7 @@ describe('nextPolicyStatus', () => {
 describe('ParentContextReady with --parent-context=members', () => {
   const remote = () =>
     withGeneration(4, (p) => {
-      p.spec.target.parentContext = {
-        apiGroup: 'resourcemanager.miloapis.com',
-        kind: 'Project',
-        nameExpression: 'trigger.metadata.name',
-      };
+      p.spec.target.parentContext = projectParentContext();
     });
   const notFound = (n: number) => ({
     trigger: `p${n}`,
