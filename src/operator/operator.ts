@@ -31,7 +31,7 @@ import {
 } from '../runtime/index.ts';
 import { selfSignedMetricsCertificate } from './metrics-certificate.ts';
 import { contextConsumerRules, type OperatorOptions } from './options.ts';
-import { operatorTracing } from './tracing.ts';
+import { operatorTracing } from './tracing-sdk.ts';
 
 /** The metrics Service of config/manager, named in the self-signed certificate. */
 const METRICS_SERVICE = 'milo-quota-metrics';

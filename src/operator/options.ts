@@ -9,7 +9,7 @@ import {
 import type { ParentContextMode } from '../controllers/policy/policy-readiness.ts';
 import { readCaBundleSync } from '../webhook/certs/client-ca.ts';
 import { DEFAULT_SERVER_LIMITS, type ServerLimits } from '../webhook/limits.ts';
-import type { TracingSettings } from './tracing.ts';
+import type { TracingSettings } from './tracing-sdk.ts';
 
 export interface OperatorOptions {
   /** The operator's own namespace: leases, default bucket namespace. */
@@ -56,7 +56,7 @@ export interface OperatorOptions {
   /** The webhook server (every replica); false runs the controllers alone (`--enable-webhooks=false`). */
   readonly webhook: WebhookSettings | false;
   /**
-   * OpenTelemetry traces (`--tracing-endpoint`, `--tracing-sample-ratio`; operator/tracing.ts). Undefined
+   * OpenTelemetry traces (`--tracing-endpoint`, `--tracing-sample-ratio`; operator/tracing-sdk.ts). Undefined
    * (the default): off, the API's no-op tracer, no traceparent annotation on claims.
    */
   readonly tracing?: TracingSettings;

@@ -1,10 +1,10 @@
 import { type CelResult, type CelValue, isCelError, parse, plan } from '@bufbuild/cel';
-import { checkExpr } from './check.ts';
 import { instrument, metered } from './cost.ts';
 import type { Bindings, EnvironmentKind, PolicyEnvironment } from './environment.ts';
 import { PolicyError } from './errors.ts';
 import { type MetadataRefs, metadataRefs } from './references.ts';
 import { skipStringLiteral } from './split.ts';
+import { checkExpr } from './type-check.ts';
 import type { CheckType } from './types.ts';
 
 /** Longest expression accepted, as Milo's validator and the CRD's constraint bound (1024 characters). */

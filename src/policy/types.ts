@@ -1,6 +1,6 @@
 /**
  * Static types the policy checker reasons with. @bufbuild/cel 0.6.1 has no usable type checker (its
- * `Checker` handles constants and identifiers only and is not exported), so `check.ts` infers these itself.
+ * `Checker` handles constants and identifiers only and is not exported), so `type-check.ts` infers these itself.
  * `record` is a map with a fixed set of string keys (`user`, `requestInfo`): selecting an unknown field is a
  * compile error, the way a declared object type would be in cel-go.
  */

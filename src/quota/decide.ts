@@ -10,7 +10,7 @@ import type { DecisionRound } from './decision.ts';
 import { adjustFigures, computeFigures } from './figures.ts';
 import { FCFS } from './ordering.ts';
 import type { ConsumerSnapshot } from './types.ts';
-import { validateSnapshot } from './validate.ts';
+import { validateSnapshot } from './validate-snapshot.ts';
 
 /**
  * Decides every claim of the snapshot that has an open request (no allocation, or a Pending one) and is not

@@ -78,4 +78,4 @@ export type {
   StartupWaitInput,
 } from './types.ts';
 export { allocationDetails, claimKey, DEFAULT_STARTUP_WAIT_MS } from './types.ts';
-export { validateSnapshot } from './validate.ts';
+export { validateSnapshot } from './validate-snapshot.ts';

@@ -1,5 +1,5 @@
 // Tracing on @opentelemetry/api alone (the SDK and its exporter are wired only by the operator: operator/
-// tracing.ts). Off by default: the tracer is then the API's no-op one, whose spans record nothing, allocate no
+// tracing-sdk.ts). Off by default: the tracer is then the API's no-op one, whose spans record nothing, allocate no
 // span data and carry an invalid span context, so nothing below writes an annotation or exports a span.
 // Context is passed explicitly (a parent Context argument), not through a context manager: nothing here
 // needs async_hooks, and a span's parent is visible at the call.

@@ -4,12 +4,6 @@
 
 export { type ChainCheck, type PeerChain, peerChain, verifyChain } from './certs/chain.ts';
 export {
-  type ServingMaterial,
-  type ServingRequirements,
-  servingProblem,
-  splitPemBundle,
-} from './certs/check.ts';
-export {
   ClientCaFile,
   type ClientCaSource,
   caBundleProblem,
@@ -17,6 +11,12 @@ export {
 } from './certs/client-ca.ts';
 export { FileCertificates, type FileCertificatesOptions } from './certs/files.ts';
 export { SelfManagedCertificates, type SelfManagedOptions } from './certs/self-managed.ts';
+export {
+  type ServingMaterial,
+  type ServingRequirements,
+  servingProblem,
+  splitPemBundle,
+} from './certs/serving-check.ts';
 export type { CertificateSource, ServingCertificate } from './certs/source.ts';
 export { WebhookConfigurations, type WebhookConfigurationsOptions } from './configuration.ts';
 export {

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createCertificateAuthority, issueLeaf } from '../../runtime/pki.ts';
-import { servingProblem, splitPemBundle } from './check.ts';
 import { type IssueOptions, issueServingMaterial, materialProblem } from './issue.ts';
+import { servingProblem, splitPemBundle } from './serving-check.ts';
 
 const DAY = 24 * 3600 * 1000;
 const NAMES = { dnsNames: ['svc.ns.svc', 'localhost'], ips: ['127.0.0.1'] };

@@ -2,7 +2,7 @@
 // union of every caller's CA; a caller trusted on some paths only is checked here, per request, against its own.
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { splitPemBundle } from './check.ts';
+import { splitPemBundle } from './serving-check.ts';
 
 /** The peer's certificate and the intermediates it sent, leaf first, in DER. */
 export type PeerChain = readonly Buffer[];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { errorFields, type Logger } from '../../runtime/index.ts';
-import { splitPemBundle } from './check.ts';
+import { splitPemBundle } from './serving-check.ts';
 import { watchDirectory } from './watch.ts';
 
 /** Why `pem` is not a usable CA bundle, or undefined. */

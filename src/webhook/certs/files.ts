@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorFields } from '../../runtime/index.ts';
-import { servingProblem } from './check.ts';
+import { servingProblem } from './serving-check.ts';
 import { type CertificateSource, changesOf, type ServingCertificate } from './source.ts';
 import { type DirectoryWatch, watchDirectory } from './watch.ts';
 

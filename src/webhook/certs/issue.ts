@@ -8,7 +8,7 @@ import {
   issueLeaf,
   loadCertificateAuthority,
 } from '../../runtime/pki.ts';
-import { type ServingMaterial, servingProblem, splitPemBundle, unexpired } from './check.ts';
+import { type ServingMaterial, servingProblem, splitPemBundle, unexpired } from './serving-check.ts';
 
 export interface IssueOptions {
   readonly dnsNames: readonly string[];

@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { NOOP_TRACER } from '../runtime/index.ts';
-import { operatorTracing } from './tracing.ts';
+import { operatorTracing } from './tracing-sdk.ts';
 
 interface Received {
   readonly path: string;
