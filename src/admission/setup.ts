@@ -11,10 +11,10 @@ import {
   type ResourceDiscovery,
 } from '../cache/index.ts';
 import type { Manager } from '../runtime/index.ts';
+import type { CertificateSource } from '../webhook/certs/certificate-source.ts';
 import { ClientCaFile } from '../webhook/certs/client-ca.ts';
 import { FileCertificates } from '../webhook/certs/files.ts';
 import { SelfManagedCertificates } from '../webhook/certs/self-managed.ts';
-import type { CertificateSource } from '../webhook/certs/source.ts';
 import {
   type WebhookConfigurationSpec,
   WebhookConfigurations,

@@ -2,6 +2,7 @@
 // types and response builders, the ValidatingWebhookConfigurations it keeps applied, and the certificate
 // sources. It knows nothing about quota: src/admission registers its handlers and configurations on it.
 
+export type { CertificateSource, ServingCertificate } from './certs/certificate-source.ts';
 export { type ChainCheck, type PeerChain, peerChain, verifyChain } from './certs/chain.ts';
 export {
   ClientCaFile,
@@ -17,7 +18,6 @@ export {
   servingProblem,
   splitPemBundle,
 } from './certs/serving-check.ts';
-export type { CertificateSource, ServingCertificate } from './certs/source.ts';
 export { WebhookConfigurations, type WebhookConfigurationsOptions } from './configuration.ts';
 export {
   type ClientConfig,

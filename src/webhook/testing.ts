@@ -12,7 +12,7 @@ import {
   issueLeaf,
   type PemPair,
 } from '../runtime/pki.ts';
-import type { CertificateSource, ServingCertificate } from './certs/source.ts';
+import type { CertificateSource, ServingCertificate } from './certs/certificate-source.ts';
 import type { AdmissionRequest } from './review.ts';
 import { WebhookServer, type WebhookServerOptions } from './server.ts';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { createLogger } from '../../runtime/index.ts';
 import { localServingCertificate } from '../testing.ts';
+import type { ServingCertificate } from './certificate-source.ts';
 import { FileCertificates } from './files.ts';
-import type { ServingCertificate } from './source.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'webhook-certs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -5,8 +5,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorFields } from '../../runtime/index.ts';
+import { type CertificateSource, changesOf, type ServingCertificate } from './certificate-source.ts';
 import { servingProblem } from './serving-check.ts';
-import { type CertificateSource, changesOf, type ServingCertificate } from './source.ts';
 import { type DirectoryWatch, watchDirectory } from './watch.ts';
 
 export type FileCertificatesOptions = DirectoryWatch;

@@ -4,13 +4,13 @@
 // replica re-reads the Secret periodically, so a rotation done by one reaches the others.
 import type { KubeClient, Logger, ResourceRef } from '../../runtime/index.ts';
 import { errorFields, isAlreadyExists, isConflict, isNotFound, sleep } from '../../runtime/index.ts';
+import { type CertificateSource, changesOf, type ServingCertificate } from './certificate-source.ts';
 import {
   type IssueOptions,
   issueServingMaterial,
   materialProblem,
   type SelfManagedMaterial,
 } from './issue.ts';
-import { type CertificateSource, changesOf, type ServingCertificate } from './source.ts';
 
 const SECRETS: ResourceRef = {
   group: '',
