@@ -63,6 +63,12 @@ describe('memberStandsFor', () => {
 
 describe('matchMember', () => {
   const members = [member('m-p2', { [PROJECT]: 'p2' }), member('m-p1', { [PROJECT]: 'p1', [ORG]: 'acme' })];
+  /** Why no member stands for `context` (the test fails when one does). */
+  const refusalOf = (context: Parameters<typeof matchMember>[0], among = members) => {
+    const result = matchMember(context, among, RULES);
+    assert.equal(result.ok, false);
+    return result.ok ? '' : result.message;
+  };
 
   it('resolves to the one member that stands for the context', () => {
     assert.deepEqual(matchMember(projectCtx('p1'), members, RULES), {
@@ -74,39 +80,31 @@ describe('matchMember', () => {
 
   it('does not resolve a context a member only mentions in a later label (p1 stands for its Project, not acme)', () => {
     const org = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' };
-    const result = matchMember(org, members, RULES);
-    assert.equal(result.ok, false);
     assert.match(
-      result.ok ? '' : result.message,
+      refusalOf(org),
       /Organization acme is not a registered member: register a member Secret with labels quota\.miloapis\.com\/member=true and resourcemanager\.miloapis\.com\/organization-name=acme and none of resourcemanager\.miloapis\.com\/project-name/,
     );
   });
 
   it('names the label to register when no member stands for it', () => {
-    const result = matchMember(projectCtx('p3'), members, RULES);
-    assert.equal(result.ok, false);
     assert.match(
-      result.ok ? '' : result.message,
+      refusalOf(projectCtx('p3')),
       /^parent context resourcemanager\.miloapis\.com\/Project p3 is not a registered member: register a member Secret with labels quota\.miloapis\.com\/member=true and resourcemanager\.miloapis\.com\/project-name=p3 \(/,
     );
   });
 
   it('refuses a context two members claim, naming both', () => {
     const twice = [...members, member('m-p1-again', { [PROJECT]: 'p1' })];
-    const result = matchMember(projectCtx('p1'), twice, RULES);
-    assert.equal(result.ok, false);
     assert.match(
-      result.ok ? '' : result.message,
+      refusalOf(projectCtx('p1'), twice),
       /claimed by members m-p1, m-p1-again: one member stands for one context/,
     );
   });
 
   it('names the flag when no label maps to the kind or group', () => {
     const wrongGroup = { apiGroup: 'example.com', kind: 'Project', name: 'p1' };
-    const result = matchMember(wrongGroup, members, RULES);
-    assert.equal(result.ok, false);
     assert.match(
-      result.ok ? '' : result.message,
+      refusalOf(wrongGroup),
       /--context-consumer-labels maps no label to example\.com\/Project .*add <label>=example\.com\/Project to the flag/,
     );
   });
