@@ -40,20 +40,15 @@ export function validateGrantCreationPolicy(
   policy: GrantCreationPolicy,
   options: ValidationOptions,
 ): FieldError[] {
-  const errors = grantCreationPolicyFieldErrors(policy);
-  if (!wellFormed(grantCreationPolicyDefinition, policy)) return errors;
-  errors.push(...(compileGrantCreationPolicy(policy, options).errors ?? []));
-  if (options.mode === 'admission') return errors;
-  if (policy.spec.target.parentContext !== undefined) {
-    errors.push(
-      invalid(
-        'spec.target.parentContext',
-        'parentContext (creating grants in another control plane) is not supported on a single cluster: ' +
-          'remove it to create grants in this cluster',
-      ),
-    );
-  }
-  return [...errors, ...grantCreationPolicyRegistrationErrors(policy, options.registrations)];
+  return validateInOrder(policy, options, {
+    definition: grantCreationPolicyDefinition,
+    fieldErrors: grantCreationPolicyFieldErrors,
+    compile: compileGrantCreationPolicy,
+    apiStateErrors: (registrations) => [
+      ...(policy.spec.target.parentContext === undefined ? [] : [PARENT_CONTEXT_UNSUPPORTED]),
+      ...grantCreationPolicyRegistrationErrors(policy, registrations),
+    ],
+  });
 }
 
 /** The full validator of a ClaimCreationPolicy (create and update alike): webhook and controller call it. */
@@ -61,13 +56,38 @@ export function validateClaimCreationPolicy(
   policy: ClaimCreationPolicy,
   options: ValidationOptions,
 ): FieldError[] {
-  const errors = claimCreationPolicyFieldErrors(policy);
-  if (!wellFormed(claimCreationPolicyDefinition, policy)) return errors;
-  errors.push(...(compileClaimCreationPolicy(policy, options).errors ?? []));
-  if (options.mode === 'admission') return errors;
   // No consumerRef is fine (Milo 696c4c7e): the webhook takes the consumer from the request's namespace
   // (src/admission/enforce/context-consumer.ts) and refuses, naming what to set, when none resolves.
-  return [...errors, ...claimCreationPolicyRegistrationErrors(policy, options.registrations)];
+  return validateInOrder(policy, options, {
+    definition: claimCreationPolicyDefinition,
+    fieldErrors: claimCreationPolicyFieldErrors,
+    compile: compileClaimCreationPolicy,
+    apiStateErrors: (registrations) => claimCreationPolicyRegistrationErrors(policy, registrations),
+  });
+}
+
+const PARENT_CONTEXT_UNSUPPORTED = invalid(
+  'spec.target.parentContext',
+  'parentContext (creating grants in another control plane) is not supported on a single cluster: ' +
+    'remove it to create grants in this cluster',
+);
+
+/** Schema and field rules; then, on a well-formed policy, its CEL; then, in controller mode, API state. */
+function validateInOrder<P>(
+  policy: P,
+  options: ValidationOptions,
+  checks: {
+    readonly definition: KindDefinition;
+    readonly fieldErrors: (policy: P) => FieldError[];
+    readonly compile: (policy: P, options: ValidationOptions) => { readonly errors?: readonly FieldError[] };
+    readonly apiStateErrors: (registrations: RegistrationLookup) => FieldError[];
+  },
+): FieldError[] {
+  const errors = checks.fieldErrors(policy);
+  if (!wellFormed(checks.definition, policy)) return errors;
+  errors.push(...(checks.compile(policy, options).errors ?? []));
+  if (options.mode === 'admission') return errors;
+  return [...errors, ...checks.apiStateErrors(options.registrations)];
 }
 
 /**
