@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { load } from 'js-yaml';
 import { createCertificateAuthority } from '../runtime/pki.ts';
-import { parseOperatorOptions } from './options.ts';
+import { type OperatorOptions, parseOperatorOptions } from './options.ts';
 
 const parse = (argv: string[], env: NodeJS.ProcessEnv = {}) => parseOperatorOptions(argv, env);
 const DEFAULT_LIMITS = {
@@ -21,6 +21,18 @@ const webhookOf = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
   assert.ok(webhook !== false, 'webhooks are on');
   return webhook;
 };
+/** Option `key` is `value` from `--<flag>`, or from `env` without the flag; the flag wins over `env`. */
+function assertFlagThenEnv(
+  key: keyof OperatorOptions,
+  flag: string,
+  env: string,
+  value: string,
+  other: string,
+) {
+  assert.equal(parse([`--${flag}=${value}`])[key], value);
+  assert.equal(parse([], { [env]: value })[key], value);
+  assert.equal(parse([`--${flag}=${other}`], { [env]: value })[key], other, 'the flag wins');
+}
 const limits = (argv: string[]) => webhookOf(argv).limits;
 const DEFAULT_WEBHOOK = {
   port: 9443,
@@ -308,12 +320,7 @@ describe('leader election identity', () => {
   });
 
   it('comes from --leader-election-id, else POD_NAME (the flag wins)', () => {
-    assert.equal(parse(['--leader-election-id=replica-a']).leaderElectionId, 'replica-a');
-    assert.equal(parse([], { POD_NAME: 'quota-7d9f-abcde' }).leaderElectionId, 'quota-7d9f-abcde');
-    assert.equal(
-      parse(['--leader-election-id=replica-a'], { POD_NAME: 'quota-7d9f-abcde' }).leaderElectionId,
-      'replica-a',
-    );
+    assertFlagThenEnv('leaderElectionId', 'leader-election-id', 'POD_NAME', 'quota-7d9f-abcde', 'replica-a');
   });
 
   it('refuses an empty or overlong identity, naming the flag', () => {
@@ -326,14 +333,8 @@ describe('leader election identity', () => {
 describe('parent context', () => {
   it('is unsupported unless --parent-context or PARENT_CONTEXT says this-cluster or members (the flag wins)', () => {
     assert.equal(parse([]).parentContext, 'unsupported');
-    assert.equal(parse(['--parent-context=members']).parentContext, 'members');
-    assert.equal(parse([], { PARENT_CONTEXT: 'members' }).parentContext, 'members');
-    assert.equal(parse(['--parent-context=this-cluster']).parentContext, 'this-cluster');
-    assert.equal(parse([], { PARENT_CONTEXT: 'this-cluster' }).parentContext, 'this-cluster');
-    assert.equal(
-      parse(['--parent-context=unsupported'], { PARENT_CONTEXT: 'this-cluster' }).parentContext,
-      'unsupported',
-    );
+    assertFlagThenEnv('parentContext', 'parent-context', 'PARENT_CONTEXT', 'members', 'unsupported');
+    assertFlagThenEnv('parentContext', 'parent-context', 'PARENT_CONTEXT', 'this-cluster', 'unsupported');
   });
 
   it('refuses anything else, naming the flag and the three modes', () => {
@@ -355,12 +356,7 @@ describe('parent context', () => {
 describe('bucket placement', () => {
   it('is default unless --bucket-placement or BUCKET_PLACEMENT says milo (the flag wins)', () => {
     assert.equal(parse([]).bucketPlacement, 'default');
-    assert.equal(parse(['--bucket-placement=milo']).bucketPlacement, 'milo');
-    assert.equal(parse([], { BUCKET_PLACEMENT: 'milo' }).bucketPlacement, 'milo');
-    assert.equal(
-      parse(['--bucket-placement=default'], { BUCKET_PLACEMENT: 'milo' }).bucketPlacement,
-      'default',
-    );
+    assertFlagThenEnv('bucketPlacement', 'bucket-placement', 'BUCKET_PLACEMENT', 'milo', 'default');
   });
 
   it('refuses an unknown placement, and milo with an expression, naming the flag and the fix', () => {
