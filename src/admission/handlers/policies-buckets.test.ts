@@ -4,15 +4,14 @@ import { clone, makeBucket, makeClaimPolicy, makeGrantPolicy } from '../../api/t
 import { allowanceBucketHandler } from './allowance-bucket.ts';
 import { claimCreationPolicyHandler } from './claim-creation-policy.ts';
 import { grantCreationPolicyHandler } from './grant-creation-policy.ts';
-import { admissionRequest, causes, signal, statusOf } from './testing.ts';
+import { admissionRequest, answerToCreate, causes, signal, statusOf } from './testing.ts';
 
 const GRANT_TEMPLATE = 'spec.target.resourceGrantTemplate';
 const CLAIM_TEMPLATE = 'spec.target.resourceClaimTemplate';
 
 describe('ClaimCreationPolicy handler', () => {
   const handler = claimCreationPolicyHandler();
-  const check = (policy: ReturnType<typeof makeClaimPolicy>) =>
-    handler(admissionRequest('CREATE', policy), signal());
+  const check = (policy: ReturnType<typeof makeClaimPolicy>) => answerToCreate(handler, policy);
 
   it('admits a valid policy, and one whose resource type is not registered (Milo edge case)', async () => {
     assert.equal((await check(makeClaimPolicy())).allowed, true);
@@ -71,8 +70,7 @@ describe('ClaimCreationPolicy handler', () => {
 
 describe('GrantCreationPolicy handler', () => {
   const handler = grantCreationPolicyHandler();
-  const check = (policy: ReturnType<typeof makeGrantPolicy>) =>
-    handler(admissionRequest('CREATE', policy), signal());
+  const check = (policy: ReturnType<typeof makeGrantPolicy>) => answerToCreate(handler, policy);
 
   it('admits a valid policy', async () => {
     assert.equal((await check(makeGrantPolicy())).allowed, true);

@@ -6,6 +6,7 @@ import { resourceGrantHandler } from './resource-grant.ts';
 import { resourceRegistrationHandler } from './resource-registration.ts';
 import {
   admissionRequest,
+  answerToCreate,
   causes,
   listView,
   noRegistrations,
@@ -20,7 +21,7 @@ describe('ResourceRegistration handler', () => {
 
   it('admits a registration of a new resource type', async () => {
     const reg = makeRegistration('vcpus', 'compute.example.com/vcpus');
-    assert.deepEqual(await handler(admissionRequest('CREATE', reg), signal()), { allowed: true });
+    assert.deepEqual(await answerToCreate(handler, reg), { allowed: true });
   });
 
   it("refuses a resourceType already registered, Active or not, with Milo's words", async () => {
@@ -45,7 +46,7 @@ describe('ResourceRegistration handler', () => {
       { apiGroup: 'apps', kind: 'Deployment' },
       { apiGroup: 'apps', kind: 'Deployment' },
     );
-    const created = await handler(admissionRequest('CREATE', reg), signal());
+    const created = await answerToCreate(handler, reg);
     assert.deepEqual(
       causes(created).map(([f, r]) => [f, r]),
       [['spec.claimingResources[2]', 'FieldValueDuplicate']],
@@ -96,8 +97,7 @@ describe('ResourceRegistration handler', () => {
 
 describe('ResourceClaim handler', () => {
   const handler = resourceClaimHandler(listView([makeRegistration()]), testGuard({ grants: () => true }));
-  const create = (claim: ReturnType<typeof makeClaim>) =>
-    handler(admissionRequest('CREATE', claim), signal());
+  const create = (claim: ReturnType<typeof makeClaim>) => answerToCreate(handler, claim);
 
   it('admits a claim for a registered type by a claiming kind', async () => {
     assert.equal((await create(makeClaim())).allowed, true);
@@ -208,7 +208,7 @@ describe('ResourceGrant handler', () => {
 
   it('admits a grant without looking at registrations', async () => {
     const grant = makeGrant(5, 'not.registered/anything');
-    assert.equal((await handler(admissionRequest('CREATE', grant), signal())).allowed, true);
+    assert.equal((await answerToCreate(handler, grant)).allowed, true);
   });
 
   it('refuses amounts adding up past 2^53-1', async () => {

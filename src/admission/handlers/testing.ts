@@ -2,7 +2,13 @@
 // verdict's causes in a form easy to assert on.
 import type { ResourceRegistration } from '../../api/index.ts';
 import type { TypedCache } from '../../cache/index.ts';
-import type { AdmissionRequest, AdmissionUserInfo, Operation, Verdict } from '../../webhook/review.ts';
+import type {
+  AdmissionHandler,
+  AdmissionRequest,
+  AdmissionUserInfo,
+  Operation,
+  Verdict,
+} from '../../webhook/review.ts';
 import type { ClaimGuardDeps } from '../claim-guard.ts';
 import { type AccessAttributes, SYSTEM_CONTROLLERS } from '../requester-access.ts';
 
@@ -24,6 +30,10 @@ export function admissionRequest(
     ...(oldObject === undefined ? {} : { oldObject }),
   };
 }
+
+/** `handler`'s answer to alice creating `object`. */
+export const answerToCreate = (handler: AdmissionHandler, object: Parameters<typeof admissionRequest>[1]) =>
+  handler(admissionRequest('CREATE', object), signal());
 
 export function listView<T>(items: readonly T[]): Pick<TypedCache<T>, 'list' | 'synced'> {
   return { list: () => [...items], synced: async () => {} };
