@@ -123,4 +123,27 @@ describe('kubeRequest transport', () => {
     assert.equal(lastAuthorization, 'Bearer rotated');
     user.token = 'secret';
   });
+
+  it('uses the new context at once when the kubeconfig switches context', async () => {
+    const cluster = kubeConfig.getCurrentCluster();
+    assert.ok(cluster);
+    const switching = new KubeConfig();
+    switching.loadFromOptions({
+      clusters: [cluster],
+      users: [
+        { name: 'u', token: 'secret' },
+        { name: 'v', token: 'other' },
+      ],
+      contexts: [
+        { name: 'x', cluster: cluster.name, user: 'u' },
+        { name: 'y', cluster: cluster.name, user: 'v' },
+      ],
+      currentContext: 'x',
+    });
+    await kubeRequest(switching, { method: 'GET', path: '/api' });
+    assert.equal(lastAuthorization, 'Bearer secret');
+    switching.setCurrentContext('y');
+    await kubeRequest(switching, { method: 'GET', path: '/api' });
+    assert.equal(lastAuthorization, 'Bearer other');
+  });
 });

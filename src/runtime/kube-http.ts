@@ -156,18 +156,21 @@ interface Applied extends https.RequestOptions {
   readonly headers: Record<string, string | number>;
 }
 const APPLIED_FOR_MS = 1_000;
-const appliedByConfig = new WeakMap<KubeConfig, { at: number; options: Promise<Applied> }>();
+const appliedByConfig = new WeakMap<KubeConfig, { at: number; context: string; options: Promise<Applied> }>();
 
 function appliedOptions(kc: KubeConfig): Promise<Applied> {
   const now = performance.now();
+  const context = kc.getCurrentContext();
   const known = appliedByConfig.get(kc);
-  if (known !== undefined && now - known.at < APPLIED_FOR_MS) return known.options;
+  // a switched context is another user and cluster: ask at once
+  if (known !== undefined && known.context === context && now - known.at < APPLIED_FOR_MS)
+    return known.options;
   const options = (async () => {
     const applied: https.RequestOptions = { headers: {} };
     await kc.applyToHTTPSOptions(applied);
     return { ...applied, headers: { ...(applied.headers as Record<string, string | number>) } };
   })();
-  appliedByConfig.set(kc, { at: now, options });
+  appliedByConfig.set(kc, { at: now, context, options });
   // a failure (an exec plugin that could not run) is not kept: the next request asks again
   options.catch(() => {
     if (appliedByConfig.get(kc)?.options === options) appliedByConfig.delete(kc);
