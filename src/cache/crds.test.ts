@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { KubeObject } from '../runtime/index.ts';
 import { crdGroupKinds, crdServing, crdSummary, groupKindKey, servingChanged, slimCrd } from './crds.ts';
+import { WIDGET_CRD } from './testing.ts';
 
 function crd(
   versions: Record<string, boolean>,
@@ -60,16 +61,7 @@ describe('CRD summaries', () => {
       status: { conditions: [{ type: 'Established', status: 'True' }] },
     });
     assert.deepEqual(crdSummary(slim), crdSummary(full));
-    assert.deepEqual(crdSummary(slim), {
-      name: 'widgets.example.dev',
-      group: 'example.dev',
-      kind: 'Widget',
-      plural: 'widgets',
-      namespaced: true,
-      served: ['v1alpha1', 'v1beta1'],
-      established: true,
-      terminating: false,
-    });
+    assert.deepEqual(crdSummary(slim), WIDGET_CRD);
     assert.equal(crdSummary({ metadata: { name: 'broken' } }), undefined);
     assert.deepEqual(crdGroupKinds(slim), ['Widget.example.dev']);
     assert.equal(groupKindKey('', 'ConfigMap'), 'ConfigMap');

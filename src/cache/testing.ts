@@ -3,6 +3,7 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { activeCondition, makeClaim, makeGrant, makeRegistration, ORG, PROJECTS } from '../api/testing.ts';
 import { createLogger, InformerFactory, type KubeObject } from '../runtime/index.ts';
+import type { CrdSummary } from './crds.ts';
 import { consumerKeyOf } from './indexes.ts';
 import { QuotaCache } from './quota-cache.ts';
 import { asKubeObject } from './resources.ts';
@@ -46,3 +47,15 @@ export function assumeGranted(cache: QuotaCache): () => void {
     { resourceType: PROJECTS, status: 'Granted', allocatedAmount: 8 },
   ]);
 }
+
+/** An established CRD `widgets.example.dev` serving v1alpha1 and v1beta1, as crdSummary reads it. */
+export const WIDGET_CRD: CrdSummary = {
+  name: 'widgets.example.dev',
+  group: 'example.dev',
+  kind: 'Widget',
+  plural: 'widgets',
+  namespaced: true,
+  served: ['v1alpha1', 'v1beta1'],
+  established: true,
+  terminating: false,
+};

@@ -1,20 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import { testKubeConfig } from '../runtime/fake/index.ts';
 import { createLogger } from '../runtime/index.ts';
 import { FEATURE_BUCKET_VIEW, FeatureCache, FeatureCacheNotReadyError, featureEnabled } from './features.ts';
 
 /** A kubeconfig for a port nothing listens on. */
-function unreachable(): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: 'http://127.0.0.1:1', skipTLSVerify: true }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
+const unreachable = () => testKubeConfig('http://127.0.0.1:1');
 
 const logger = createLogger({ silent: true });
 

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
 import type { ResourceClaim } from '../api/index.ts';
+import { testKubeConfig } from '../runtime/fake/index.ts';
 import { isConflict, KubeApiError } from '../runtime/index.ts';
 import { ClusterUnreachableError, QuotaApiNotInstalledError } from './errors.ts';
 import { quotaApi } from './kube.ts';
@@ -42,16 +42,7 @@ const ANSWERS: Record<string, [number, unknown]> = {
   'GET /apis/quota.miloapis.com/v1alpha1/resourceregistrations': [503, 'upstream connect error'],
 };
 
-function kubeConfig(server: string): KubeConfig {
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify: true }], // client-node refuses http: without it
-    users: [{ name: 'u', token: 't' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return kc;
-}
+const kubeConfig = (server: string) => testKubeConfig(server, { token: 't' });
 
 const claim = (name: string): ResourceClaim => ({
   apiVersion: 'quota.miloapis.com/v1alpha1',

@@ -10,18 +10,11 @@ import {
   readLive,
   resolveKinds,
 } from './dynamic-watch.ts';
-import { FakeClient, FakeInformers, failRequests } from './fake/index.ts';
+import { FakeClient, FakeInformers, failRequests, WIDGETS } from './fake/index.ts';
 import { KubeApiError } from './kube-http.ts';
 import { createLogger } from './logger.ts';
 import type { ResourceRef } from './types.ts';
 
-const WIDGETS: ResourceRef = {
-  group: 'example.com',
-  version: 'v1',
-  plural: 'widgets',
-  namespaced: true,
-  kind: 'Widget',
-};
 const WIDGET = { apiVersion: 'example.com/v1', kind: 'Widget' };
 
 interface NoCrd extends NotServed {

@@ -5,6 +5,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
+import { testKubeConfig } from './fake/fixtures.ts';
 import { kubeRequest, openStream } from './kube-http.ts';
 import { createCertificateAuthority, issueLeaf } from './pki.ts';
 
@@ -31,19 +32,7 @@ describe('kubeRequest transport', () => {
     server.on('secureConnection', () => connections++);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    kubeConfig = new KubeConfig();
-    kubeConfig.loadFromOptions({
-      clusters: [
-        {
-          name: 'c',
-          server: `https://127.0.0.1:${port}`,
-          caData: Buffer.from(ca.pem.cert).toString('base64'),
-        },
-      ],
-      users: [{ name: 'u', token: 'secret' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    kubeConfig = testKubeConfig(`https://127.0.0.1:${port}`, { token: 'secret', caPem: ca.pem.cert });
   });
 
   after(() => {

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { testKubeConfig } from './fake/fixtures.ts';
 import { isGone, KubeApiError } from './kube-http.ts';
 import type { ResourceRef } from './types.ts';
 import { watchConnection } from './watch-connection.ts';
@@ -39,20 +40,7 @@ describe('watchConnection', () => {
       ANSWERS[url.pathname.split('/')[4] ?? '']?.(res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    kc = new KubeConfig();
-    kc.loadFromOptions({
-      // client-node refuses http: without skipTLSVerify
-      clusters: [
-        {
-          name: 'c',
-          server: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-          skipTLSVerify: true,
-        },
-      ],
-      users: [{ name: 'u', token: 't' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    kc = testKubeConfig(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, { token: 't' });
   });
 
   after(() => {

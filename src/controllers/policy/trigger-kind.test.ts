@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import type { GrantCreationPolicy, GrantCreationPolicyStatus } from '../../api/index.ts';
 import { makeGrantPolicy } from '../../api/testing.ts';
 import { asKubeObject } from '../../cache/index.ts';
+import { WIDGET_CRD } from '../../cache/testing.ts';
 import { requestFromKey, requestKey } from '../../runtime/index.ts';
 import { forbiddenMessage } from './access.ts';
 import { triggerGroupKind } from './crd-events.ts';
@@ -98,16 +99,7 @@ describe('policyChanged', () => {
 
 describe('notServedMessage', () => {
   const kind = { group: 'example.dev', version: 'v9', kind: 'Widget' };
-  const crd = {
-    name: 'widgets.example.dev',
-    group: 'example.dev',
-    kind: 'Widget',
-    plural: 'widgets',
-    namespaced: true,
-    served: ['v1alpha1', 'v1beta1'],
-    established: true,
-    terminating: false,
-  };
+  const crd = WIDGET_CRD;
 
   it('names the kind and apiVersion and the three ways out', () => {
     assert.equal(

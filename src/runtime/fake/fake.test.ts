@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isAlreadyExists, isConflict, isNotFound, KubeApiError } from '../kube-http.ts';
-import type { KubeObject, ResourceRef } from '../types.ts';
+import type { KubeObject } from '../types.ts';
 import { FakeClient, failRequests } from './client.ts';
+import { WIDGETS } from './fixtures.ts';
 import { eventually, FakeManager } from './manager.ts';
 import { FakeSource } from './source.ts';
-
-const WIDGETS: ResourceRef = {
-  group: 'example.com',
-  version: 'v1',
-  plural: 'widgets',
-  namespaced: true,
-  kind: 'Widget',
-};
 
 const widget = (name: string, spec: unknown = { size: 1 }, extra: Partial<KubeObject> = {}): KubeObject => ({
   apiVersion: 'example.com/v1',

@@ -11,6 +11,7 @@ export {
   type WatchEventType,
   type WatchListener,
 } from './client.ts';
+export { testKubeConfig, WIDGETS } from './fixtures.ts';
 export {
   eventually,
   FakeInformers,
