@@ -22,7 +22,7 @@ import { type KubeObject, kubeRequest, resourcePath } from '../../../src/runtime
 import { httpsRequest } from '../../../src/webhook/testing.ts';
 import { makeGrant } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
-import { kubectlOk, repoPath } from '../../support/kube.ts';
+import { kubectlOk, repoPath, waitForCondition } from '../../support/kube.ts';
 import { memberWithLeastPrivilege, sideDoorApiserver } from '../../support/members.ts';
 import { useOperator } from '../../support/operator.ts';
 
@@ -118,19 +118,13 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
     // stands for each Project; the buckets exist before any claim
     await admin('apply', '-f', step('namespaces.yaml'));
     await admin('apply', '-f', step('01-resource-registration.yaml'));
-    await admin(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Active', [
       'resourceregistration.quota.miloapis.com/mc-test-secrets-per-project',
-    );
+    ]);
     await admin('apply', '-f', step('02-grant-creation-policy.yaml'));
-    await admin(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Ready', [
       'grantcreationpolicy.quota.miloapis.com/mc-test-project-secret-grant-policy',
-    );
+    ]);
     await admin('apply', '-f', step('03-test-organization.yaml'));
     for (const name of ['p1', 'p2']) {
       const applied = await quota.current.kubectl(['apply', '-f', '-'], { input: projectManifest(name) });
@@ -175,12 +169,9 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
 
     // 2. upstream's ClaimCreationPolicy, with no consumerRef; each member's configuration gets the Secret rule
     await admin('apply', '-f', step('04-claim-creation-policy.yaml'));
-    await admin(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Ready', [
       'claimcreationpolicy.quota.miloapis.com/mc-test-secret-claim-policy',
-    );
+    ]);
     for (const plane of [p1.current, p2.current])
       await eventually('the Secret rule in the member', async () =>
         (await memberWebhookConfiguration(plane)).stdout.includes('"secrets"'),
@@ -236,12 +227,9 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
     );
     const applied = await quota.current.kubectl(['apply', '-f', '-'], { input: orgPolicies() });
     assert.equal(applied.code, 0, applied.stderr);
-    await admin(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Active', [
       'resourceregistration.quota.miloapis.com/mc-test-org-secrets',
-    );
+    ]);
     await env.client.create(
       RESOURCES.grants,
       makeGrant('org-secrets-acme', 'quota-system', {
@@ -252,12 +240,9 @@ describe('multi-cluster enforcement: one quota cluster, two member clusters', ()
         .allow(ORG_TYPE, 8)
         .build(),
     );
-    await admin(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Ready', [
       'claimcreationpolicy.quota.miloapis.com/mc-test-org-secret-policy',
-    );
+    ]);
     const burst = await Promise.all(
       [p1.current, p2.current].flatMap((plane, m) =>
         [1, 2, 3, 4, 5].map((i) => secret(plane, `burst-${m}-${i}`)),

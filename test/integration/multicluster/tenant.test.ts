@@ -15,9 +15,10 @@ import { MEMBER_WEBHOOK_CONFIGURATION } from '../../../src/controllers/members/m
 import { SECRETS } from '../../../src/controllers/members/registry.ts';
 import { WEBHOOK_CLIENT_NAME } from '../../../src/envtest/index.ts';
 import { kubeRequest, resourcePath } from '../../../src/runtime/index.ts';
+import { kubectlAs } from '../../security/support.ts';
 import { makeGrant } from '../../support/builders.ts';
 import { eventually, useControlPlane } from '../../support/cluster.ts';
-import { kubectlOk, repoPath } from '../../support/kube.ts';
+import { kubectlOk, repoPath, waitForCondition } from '../../support/kube.ts';
 import { memberWithLeastPrivilege } from '../../support/members.ts';
 import { useOperator } from '../../support/operator.ts';
 
@@ -32,7 +33,7 @@ const TYPE = 'test.multicluster.miloapis.com/secrets';
 describe('a tenant with the shipped roles against member claims', () => {
   it('cannot delete or unlink a Granted member claim whose Secret exists in the member; deleting the Secret there releases it', async () => {
     const admin = (...args: string[]) => kubectlOk(quota.current, args);
-    const tenant = (...args: string[]) => quota.current.kubectl([`--as=${TENANT}`, ...args]);
+    const tenant = (...args: string[]) => kubectlAs(quota.current, TENANT, args);
     await admin('apply', '-f', step('01-resource-registration.yaml'));
     await admin('apply', '-f', repoPath('config/rbac/user_roles.yaml'));
     await admin('create', 'namespace', CLAIMS_NS);
@@ -47,23 +48,17 @@ describe('a tenant with the shipped roles against member claims', () => {
         CLAIMS_NS,
       );
     const project = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Project', name: 'p1' };
-    await admin(
-      'wait',
-      '--for=condition=Active',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Active', [
       'resourceregistration.quota.miloapis.com/mc-test-secrets-per-project',
-    );
+    ]);
     await env.client.create(
       RESOURCES.grants,
       makeGrant('secrets-p1', 'quota-system', project).allow(TYPE, 5).build(),
     );
     await admin('apply', '-f', step('04-claim-creation-policy.yaml'));
-    await admin(
-      'wait',
-      '--for=condition=Ready',
-      '--timeout=60s',
+    await waitForCondition(quota.current, 'Ready', [
       'claimcreationpolicy.quota.miloapis.com/mc-test-secret-claim-policy',
-    );
+    ]);
     const registration = await memberWithLeastPrivilege('p1', p1.current, {
       namespace: 'quota-system',
       annotations: { [ANNOTATION_WEBHOOK_CLIENT_NAME]: WEBHOOK_CLIENT_NAME },

@@ -12,13 +12,7 @@ import {
 } from '../../../src/runtime/index.ts';
 import { eventually } from '../../support/cluster.ts';
 
-export const ORGS: ResourceRef = {
-  group: 'resourcemanager.miloapis.com',
-  version: 'v1alpha1',
-  plural: 'organizations',
-  namespaced: false,
-  kind: 'Organization',
-};
+export { ORGS } from '../../../src/controllers/policy/testing.ts';
 
 export function makeOrg(name: string, type: string, labels: Record<string, string> = {}): KubeObject {
   return {
