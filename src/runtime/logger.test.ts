@@ -29,7 +29,7 @@ test('lines below the level are dropped; the rest carry the level, the message a
   );
 });
 
-test("a child's lines carry its fields and its ancestors'; a child that never writes costs no winston logger", async () => {
+test("a child's lines carry its fields and its ancestors'; a child that never writes writes nothing", async () => {
   const { logger, lines, flushed } = capture({ level: 'debug' });
   const child = logger.child({ controller: 'consumer' }).child({ key: 'a/b' });
   logger.child({ unused: true }); // never writes
