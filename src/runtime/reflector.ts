@@ -4,16 +4,16 @@
 // - a closed watch resumes from the last resourceVersion seen (event or bookmark), with no relist;
 // - `410 Gone` (HTTP status or ERROR event) relists; the informer diffs the list against its cache;
 // - any other failure backs off exponentially with jitter and tries again, forever: never exits the process;
-// - a watchdog aborts a watch that stays silent longer than its timeout + 30 s (a half-open TCP connection
-//   otherwise stalls the cache for good).
+// - each watch is one watchConnection (watch-connection.ts): it cuts a watch that stays silent longer than its
+//   timeout + 30 s (a half-open TCP connection otherwise stalls the cache for good) and decodes ERROR events.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import { resourcePath } from './client.ts';
-import { KubeApiError, openStream } from './kube-http.ts';
+import { isGone, KubeApiError, openStream } from './kube-http.ts';
 import { readList } from './list-stream.ts';
 import { errorFields, type Logger } from './logger.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
-import { type WatchStatus, watchEvents } from './watch-events.ts';
+import { linkedDeadline, WatchIdleError, watchConnection } from './watch-connection.ts';
 
 export interface ReflectorTarget {
   /**
@@ -72,6 +72,10 @@ export function nextPageLimit(items: number, bytes: number): number {
 export const PARTIAL_OBJECT_METADATA = 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1';
 export const PARTIAL_OBJECT_METADATA_LIST =
   'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1';
+
+/** A LIST page not read whole within this long is abandoned (the list is retried). */
+const LIST_PAGE_TIMEOUT_MS = 60_000;
+const LIST_PAGE_TIMEOUT = new DOMException(`no LIST page within ${LIST_PAGE_TIMEOUT_MS} ms`, 'TimeoutError');
 
 /** Counters for tests and debugging. */
 export interface ReflectorStats {
@@ -198,15 +202,24 @@ export class Reflector {
     read: { bytes: number },
   ) {
     const { kubeConfig, resource, namespace } = this.#o;
-    const res = await openStream(kubeConfig, {
-      path: resourcePath(resource, namespace),
-      query: { ...this.#selectors(), limit, continue: continueToken },
-      signal: AbortSignal.any([signal, AbortSignal.timeout(60_000)]),
-      ...this.#accept(PARTIAL_OBJECT_METADATA_LIST),
-    });
+    const deadline = linkedDeadline(LIST_PAGE_TIMEOUT_MS, LIST_PAGE_TIMEOUT, [signal]);
+    try {
+      const res = await openStream(kubeConfig, {
+        path: resourcePath(resource, namespace),
+        query: { ...this.#selectors(), limit, continue: continueToken },
+        signal: deadline.signal,
+        ...this.#accept(PARTIAL_OBJECT_METADATA_LIST),
+      });
+      return await this.#readPage(res, into, read);
+    } finally {
+      deadline.done();
+    }
+  }
+
+  async #readPage(res: AsyncIterable<Buffer>, into: KubeObject[], read: { bytes: number }) {
     const first = into.length;
     const counted = async function* () {
-      for await (const chunk of res as AsyncIterable<Buffer>) {
+      for await (const chunk of res) {
         read.bytes += chunk.length;
         yield chunk;
       }
@@ -231,43 +244,22 @@ export class Reflector {
   async #watch(signal: AbortSignal, relist: AbortSignal): Promise<WatchOutcome> {
     const { min, max } = this.#o.watchTimeoutSeconds ?? { min: 300, max: 600 };
     const timeoutSeconds = Math.floor(min + Math.random() * (max - min + 1));
-    const abort = new AbortController();
-    const watchdogMs = timeoutSeconds * 1000 + (this.#o.watchdogSlackMs ?? 30_000);
-    let timer: NodeJS.Timeout | undefined;
-    const pet = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => abort.abort(new WatchdogAbort(watchdogMs)), watchdogMs);
-    };
     const started = Date.now();
     let events = 0;
-    pet();
+    this.stats.watches += 1;
     try {
-      this.stats.watches += 1;
-      const res = await openStream(this.#o.kubeConfig, {
-        path: resourcePath(this.#o.resource, this.#o.namespace),
-        query: {
-          ...this.#selectors(),
-          watch: 1,
-          resourceVersion: this.#rv,
-          allowWatchBookmarks: true,
-          timeoutSeconds,
-        },
-        signal: AbortSignal.any([signal, abort.signal, relist]),
+      const watch = watchConnection(this.#o.kubeConfig, {
+        resource: this.#o.resource,
+        namespace: this.#o.namespace,
+        ...this.#selectors(),
+        resourceVersion: this.#rv,
+        timeoutSeconds,
+        idleTimeoutMs: timeoutSeconds * 1000 + (this.#o.watchdogSlackMs ?? 30_000),
+        signal,
+        interrupt: relist,
         ...this.#accept(PARTIAL_OBJECT_METADATA),
       });
-      for await (const event of watchEvents(res, pet)) {
-        if (event.type === 'ERROR') {
-          const status = event.object as WatchStatus;
-          if (status.code === 410) {
-            this.stats.gone += 1;
-            return { gone: true, healthy: true };
-          }
-          throw new KubeApiError(
-            status.code ?? 500,
-            status.reason ?? '',
-            `watch error event: ${status.message ?? ''}`,
-          );
-        }
+      for await (const event of watch) {
         events += 1;
         const obj = event.type === 'BOOKMARK' ? event.object : this.#transform(event.object);
         this.#rv = obj.metadata?.resourceVersion ?? this.#rv;
@@ -278,24 +270,26 @@ export class Reflector {
       // A watch that closes at once with nothing in it is suspicious (a proxy cutting it): back off.
       return { gone: false, healthy: events > 0 || Date.now() - started >= 1000 };
     } catch (err) {
-      if (relist.aborted && !signal.aborted) return { gone: false, healthy: true };
-      if (abort.signal.reason instanceof WatchdogAbort && !signal.aborted) {
-        this.stats.watchdogAborts += 1;
-        this.#o.logger.warn('watch silent too long; reconnecting', {
-          silentMs: watchdogMs,
-          resourceVersion: this.#rv,
-        });
-        return { gone: false, healthy: false };
-      }
-      if (err instanceof KubeApiError && err.status === 410) {
-        this.stats.gone += 1;
-        return { gone: true, healthy: true };
-      }
-      throw err;
-    } finally {
-      clearTimeout(timer);
-      abort.abort();
+      return this.#watchEnded(err, signal, relist);
     }
+  }
+
+  /** What a watch that threw means: a relist asked for, a silent connection cut, 410 Gone; else a failure. */
+  #watchEnded(err: unknown, signal: AbortSignal, relist: AbortSignal): WatchOutcome {
+    if (relist.aborted && !signal.aborted) return { gone: false, healthy: true };
+    if (err instanceof WatchIdleError && !signal.aborted) {
+      this.stats.watchdogAborts += 1;
+      this.#o.logger.warn('watch silent too long; reconnecting', {
+        silentMs: err.silentMs,
+        resourceVersion: this.#rv,
+      });
+      return { gone: false, healthy: false };
+    }
+    if (isGone(err)) {
+      this.stats.gone += 1;
+      return { gone: true, healthy: true };
+    }
+    throw err;
   }
 
   #selectors() {
@@ -308,10 +302,4 @@ interface ListPage {
   apiVersion?: string;
   kind?: string;
   metadata?: { resourceVersion?: string; continue?: string };
-}
-
-class WatchdogAbort extends Error {
-  constructor(ms: number) {
-    super(`watch silent for ${ms} ms`);
-  }
 }

@@ -1,77 +1,138 @@
-// One watch connection, without the list and the resuming around it: for a caller that watches a few objects
-// for a short while (a service waiting for one claim's decision) and does the resuming itself. The reflector
-// is the long-running list-then-watch; both decode with watch-events.ts and fail with KubeApiError.
+// One watch connection: open the stream, cut it when it stays silent (a half-open TCP connection), turn ERROR
+// events into KubeApiError. The reflector's long-running list-then-watch runs its watches through it, and so
+// does a caller that watches a few objects briefly and resumes by itself (a service waiting for one claim).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { resourcePath } from './client.ts';
 import { KubeApiError, openStream } from './kube-http.ts';
 import type { ResourceRef } from './types.ts';
-import { type WatchEvent, type WatchStatus, watchEvents } from './watch-events.ts';
+import { decodeWatchLine, type WatchEvent, WatchLines, type WatchStatus } from './watch-events.ts';
 
 export interface WatchConnectionRequest {
   readonly resource: ResourceRef;
   /** Only this namespace (namespaced kinds). Default all namespaces. */
-  readonly namespace?: string;
-  readonly fieldSelector?: string;
-  readonly labelSelector?: string;
+  readonly namespace?: string | undefined;
+  readonly fieldSelector?: string | undefined;
+  readonly labelSelector?: string | undefined;
   /** Where the watch starts: events after this resourceVersion. */
   readonly resourceVersion: string;
   /** The server ends the watch after this long (a normal end: the events stop). */
   readonly timeoutSeconds: number;
-  /** Ends the connection; the generator then throws the signal's reason. */
+  /** Ends the connection; the generator then throws. */
   readonly signal: AbortSignal;
+  /** Ends the connection as `signal` does, for a reason the caller tells apart itself (the reflector's relist). */
+  readonly interrupt?: AbortSignal | undefined;
   /** A connection silent this long is cut (a half-open TCP connection). Default timeoutSeconds + 30 s. */
-  readonly idleTimeoutMs?: number;
+  readonly idleTimeoutMs?: number | undefined;
+  /** Response media type. Default `application/json`; metadata-only watches ask for PartialObjectMetadata. */
+  readonly accept?: string | undefined;
 }
+
+/** A watch connection silent for longer than its idle timeout, cut. Status 0, reason `Timeout`. */
+export class WatchIdleError extends KubeApiError {
+  readonly silentMs: number;
+
+  constructor(resource: ResourceRef, silentMs: number, options: ErrorOptions) {
+    super(0, 'Timeout', `watch ${resource.plural}: silent for ${silentMs} ms`, options);
+    this.name = 'WatchIdleError';
+    this.silentMs = silentMs;
+  }
+}
+
+/** The abort reason of a connection cut for silence (the caller's own aborts carry their own reasons). */
+const SILENT = Symbol('watch silent');
 
 /**
  * The events of one watch connection, BOOKMARKs included, until the server ends it. An ERROR event throws its
  * KubeApiError (status 410 for an expired resourceVersion: `isGone`); a connection silent for `idleTimeoutMs`
- * throws a KubeApiError of status 0, reason `Timeout`.
+ * throws a WatchIdleError. One generator reads the stream and yields the events: every event of every
+ * informer passes here, so no generator is stacked on another (each would cost a promise per event).
  */
 export async function* watchConnection(
   kubeConfig: KubeConfig,
   request: WatchConnectionRequest,
 ): AsyncGenerator<WatchEvent> {
-  const { resource, namespace, fieldSelector, labelSelector, resourceVersion, timeoutSeconds } = request;
-  const idleMs = request.idleTimeoutMs ?? timeoutSeconds * 1000 + 30_000;
-  const idle = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const pet = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => idle.abort(), idleMs);
-  };
-  pet();
+  const idleMs = request.idleTimeoutMs ?? request.timeoutSeconds * 1000 + 30_000;
+  const connection = linkedDeadline(idleMs, SILENT, [request.signal, request.interrupt]);
   try {
     const res = await openStream(kubeConfig, {
-      path: resourcePath(resource, namespace),
-      query: {
-        watch: 1,
-        allowWatchBookmarks: true,
-        resourceVersion,
-        timeoutSeconds,
-        fieldSelector,
-        labelSelector,
-      },
-      signal: AbortSignal.any([request.signal, idle.signal]),
+      path: resourcePath(request.resource, request.namespace),
+      query: watchQuery(request),
+      signal: connection.signal,
+      ...(request.accept === undefined ? {} : { accept: request.accept }),
     });
-    for await (const event of watchEvents(res, pet)) {
-      if (event.type === 'ERROR') throw errorEvent(event.object as WatchStatus);
-      yield event;
+    const lines = new WatchLines();
+    for await (const chunk of res as AsyncIterable<Buffer>) {
+      connection.refresh();
+      lines.push(chunk);
+      for (let line = lines.next(); line !== undefined; line = lines.next()) {
+        yield eventOrThrow(decodeWatchLine(line));
+      }
     }
+    const last = lines.end();
+    if (last !== '') yield eventOrThrow(decodeWatchLine(last));
   } catch (error) {
-    if (idle.signal.aborted && !request.signal.aborted) {
-      throw new KubeApiError(0, 'Timeout', `watch ${resource.plural}: silent for ${idleMs} ms`, {
-        cause: error,
-      });
-    }
+    if (connection.signal.reason === SILENT)
+      throw new WatchIdleError(request.resource, idleMs, { cause: error });
     throw error;
   } finally {
-    clearTimeout(timer);
-    idle.abort();
+    connection.done(); // and ends the connection when the caller stopped reading before the server closed it
   }
 }
 
-function errorEvent(status: WatchStatus): KubeApiError {
+function watchQuery(request: WatchConnectionRequest) {
+  return {
+    watch: 1,
+    allowWatchBookmarks: true,
+    resourceVersion: request.resourceVersion,
+    timeoutSeconds: request.timeoutSeconds,
+    fieldSelector: request.fieldSelector,
+    labelSelector: request.labelSelector,
+  };
+}
+
+function eventOrThrow(event: WatchEvent): WatchEvent {
+  if (event.type !== 'ERROR') return event;
+  const status = event.object as WatchStatus;
   const message = `watch error event: ${status.message ?? ''}`;
-  return new KubeApiError(status.code ?? 500, status.reason ?? '', message, { body: status });
+  throw new KubeApiError(status.code ?? 500, status.reason ?? '', message, { body: status });
+}
+
+export interface LinkedDeadline {
+  /** Aborted by the first of: one of the linked signals (with its reason), the deadline (with `reason`). */
+  readonly signal: AbortSignal;
+  /** Starts the `ms` again from now (a watch's idle timeout). */
+  refresh(): void;
+  /** Aborts the signal if it is not yet (ending a stream still open), clears the timer and the listeners. */
+  done(): void;
+}
+
+/**
+ * A signal for one request: aborted by any of `signals` or after `ms` without a `refresh()`. Not
+ * AbortSignal.timeout + AbortSignal.any (kube-http.ts's requestDeadline says why: the timer outlives the
+ * request, and `any` hangs a dependent on the caller's long-lived signal per request); here `done()` undoes
+ * both. `refresh` re-arms the one timer, so petting it per chunk allocates nothing.
+ */
+export function linkedDeadline(
+  ms: number,
+  reason: unknown,
+  signals: readonly (AbortSignal | undefined)[],
+): LinkedDeadline {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(reason), ms);
+  const links = signals.flatMap((signal) => {
+    if (signal === undefined) return [];
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return [{ signal, onAbort }];
+  });
+  return {
+    signal: controller.signal,
+    refresh: () => timer.refresh(),
+    done: () => {
+      controller.abort();
+      clearTimeout(timer);
+      for (const { signal, onAbort } of links) signal.removeEventListener('abort', onAbort);
+    },
+  };
 }

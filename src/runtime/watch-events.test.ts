@@ -1,21 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeWatchLine, WatchDecodeError, watchEvents } from './watch-events.ts';
+import { decodeWatchLine, WatchDecodeError, WatchLines } from './watch-events.ts';
 
-async function collect(chunks: (string | Buffer)[]) {
-  const out: string[] = [];
-  for await (const e of watchEvents(
-    (async function* () {
-      yield* chunks;
-    })(),
-  )) {
-    out.push(`${e.type}:${e.object.metadata?.name ?? e.object.metadata?.resourceVersion}`);
+/** The events of a response arriving in `chunks`, read as watchConnection reads them. */
+function collect(chunks: (string | Buffer)[]) {
+  const lines = new WatchLines();
+  const read: string[] = [];
+  for (const chunk of chunks) {
+    lines.push(chunk);
+    for (let line = lines.next(); line !== undefined; line = lines.next()) read.push(line);
   }
-  return out;
+  const last = lines.end();
+  if (last !== '') read.push(last);
+  return read
+    .map(decodeWatchLine)
+    .map((e) => `${e.type}:${e.object.metadata?.name ?? e.object.metadata?.resourceVersion}`);
 }
 
 describe('watch event decoding', () => {
-  it('splits lines across arbitrary chunk boundaries, including inside a UTF-8 character', async () => {
+  it('splits lines across arbitrary chunk boundaries, including inside a UTF-8 character', () => {
     const text = `${JSON.stringify({ type: 'ADDED', object: { metadata: { name: 'ä-1' } } })}\n${JSON.stringify(
       {
         type: 'BOOKMARK',
@@ -24,21 +27,28 @@ describe('watch event decoding', () => {
     )}\n`;
     const bytes = Buffer.from(text);
     const chunks = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
-    assert.deepEqual(await collect(chunks), ['ADDED:ä-1', 'BOOKMARK:42']);
+    assert.deepEqual(collect(chunks), ['ADDED:ä-1', 'BOOKMARK:42']);
   });
 
-  it('accepts a last line without a newline and skips blank lines', async () => {
-    assert.deepEqual(await collect(['\n{"type":"DELETED","object":{"metadata":{"name":"a"}}}']), [
-      'DELETED:a',
-    ]);
+  it('reads several lines of one chunk and a line spread over three chunks', () => {
+    const chunks = [
+      '{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n\n{"type":"MOD',
+      'IFIED","object":{"metadata"',
+      ':{"name":"b"}}}\n{"type":"DELETED","object":{"metadata":{"name":"c"}}}\n',
+    ];
+    assert.deepEqual(collect(chunks), ['ADDED:a', 'MODIFIED:b', 'DELETED:c']);
   });
 
-  it('fails loudly on an unparseable line instead of dropping the event', async () => {
-    await assert.rejects(
-      collect(['{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n{"type":"MODIF']),
+  it('accepts a last line without a newline and skips blank lines', () => {
+    assert.deepEqual(collect(['\n{"type":"DELETED","object":{"metadata":{"name":"a"}}}']), ['DELETED:a']);
+  });
+
+  it('fails loudly on an unparseable line instead of dropping the event', () => {
+    assert.throws(
+      () => collect(['{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n{"type":"MODIF']),
       WatchDecodeError,
     );
-    await assert.rejects(collect(['{"type":"ADDED"\n']), /unparseable watch line/);
+    assert.throws(() => collect(['{"type":"ADDED"\n']), /unparseable watch line/);
   });
 
   it('rejects JSON that is not a watch event', () => {

@@ -47,30 +47,48 @@ export function decodeWatchLine(line: string): WatchEvent {
 }
 
 /**
- * Yields events from a byte stream; `onData` runs for every chunk (the reflector's watchdog).
- * Throws WatchDecodeError on a bad line; ends when the stream ends.
+ * Splits a watch response into its lines, chunk by chunk: `push` a chunk, then take its complete lines with
+ * `next` until it answers undefined. Synchronous, so the one generator reading the stream (watchConnection)
+ * yields events without a generator per layer (each costs a promise per event). Only each new chunk is
+ * searched for the newline, which keeps a 1 MiB object arriving in 64 KiB chunks linear.
  */
-export async function* watchEvents(
-  stream: AsyncIterable<Buffer | string>,
-  onData: () => void = () => {},
-): AsyncGenerator<WatchEvent> {
-  const decoder = new StringDecoder('utf8');
-  // The pieces of the line being read. Searching only each new piece for the newline keeps a 1 MiB object
-  // arriving in 64 KiB chunks linear (searching the whole pending string re-flattened it for every chunk).
-  let pieces: string[] = [];
-  for await (const chunk of stream) {
-    onData();
-    const text = typeof chunk === 'string' ? chunk : decoder.write(chunk);
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
-      pieces.push(text.slice(start, newline));
-      const line = pieces.join('').trim();
-      pieces = [];
-      start = newline + 1;
-      if (line !== '') yield decodeWatchLine(line);
-    }
-    if (start < text.length) pieces.push(text.slice(start));
+export class WatchLines {
+  readonly #decoder = new StringDecoder('utf8');
+  /** The start of the line being read, from earlier chunks. */
+  readonly #pieces: string[] = [];
+  #text = '';
+  #start = 0;
+
+  push(chunk: Buffer | string): void {
+    this.#text = typeof chunk === 'string' ? chunk : this.#decoder.write(chunk);
+    this.#start = 0;
   }
-  const rest = (pieces.join('') + decoder.end()).trim();
-  if (rest !== '') yield decodeWatchLine(rest);
+
+  /** The next complete, non-blank line of the chunk pushed; undefined once it has none left. */
+  next(): string | undefined {
+    const text = this.#text;
+    for (let newline = text.indexOf('\n', this.#start); newline >= 0; ) {
+      const line = this.#complete(text.slice(this.#start, newline));
+      this.#start = newline + 1;
+      if (line !== '') return line;
+      newline = text.indexOf('\n', this.#start);
+    }
+    if (this.#start < text.length) this.#pieces.push(text.slice(this.#start));
+    this.#text = '';
+    this.#start = 0;
+    return undefined;
+  }
+
+  /** After the last chunk: the last line if it had no newline, else ''. */
+  end(): string {
+    return this.#complete(this.#decoder.end());
+  }
+
+  #complete(last: string): string {
+    if (this.#pieces.length === 0) return last.trim();
+    this.#pieces.push(last);
+    const line = this.#pieces.join('').trim();
+    this.#pieces.length = 0;
+    return line;
+  }
 }
