@@ -1,6 +1,7 @@
 // One watch connection against a local server answering like the apiserver: events until the server ends the
 // watch, an ERROR event or a refused watch as KubeApiError, a silent connection cut.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -8,7 +9,12 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { testKubeConfig } from './fake/fixtures.ts';
 import { isGone, KubeApiError } from './kube-http.ts';
 import type { ResourceRef } from './types.ts';
-import { watchConnection } from './watch-connection.ts';
+import {
+  linkedDeadline,
+  type WatchConnectionRequest,
+  WatchIdleError,
+  watchConnection,
+} from './watch-connection.ts';
 import type { WatchEvent } from './watch-events.ts';
 
 const line = (type: string, object: object) => `${JSON.stringify({ type, object })}\n`;
@@ -24,6 +30,8 @@ const ANSWERS: Record<string, (res: http.ServerResponse) => void> = {
     res.end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'cannot watch' }));
   },
   silent: (res) => res.write(''),
+  failing: (res) =>
+    res.end(line('ERROR', { kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd' })),
 };
 
 const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
@@ -32,11 +40,13 @@ describe('watchConnection', () => {
   let server: http.Server;
   let kc: KubeConfig;
   const queries: URLSearchParams[] = [];
+  const accepts: (string | undefined)[] = [];
 
   before(async () => {
     server = http.createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://x');
       queries.push(url.searchParams);
+      accepts.push(req.headers.accept);
       ANSWERS[url.pathname.split('/')[4] ?? '']?.(res);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -48,7 +58,7 @@ describe('watchConnection', () => {
     server.close();
   });
 
-  const watch = (namespace: string, idleTimeoutMs?: number) =>
+  const watch = (namespace: string, more: Partial<WatchConnectionRequest> = {}) =>
     watchConnection(kc, {
       resource: CONFIGMAPS,
       namespace,
@@ -56,8 +66,12 @@ describe('watchConnection', () => {
       resourceVersion: '4',
       timeoutSeconds: 25,
       signal: new AbortController().signal,
-      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
+      ...more,
     });
+
+  const drain = async (events: AsyncIterable<WatchEvent>) => {
+    for await (const _ of events) assert.fail('no event expected');
+  };
 
   it('yields the events, bookmarks included, until the server ends the watch', async () => {
     const seen: WatchEvent[] = [];
@@ -77,6 +91,12 @@ describe('watchConnection', () => {
       timeoutSeconds: '25',
       fieldSelector: 'metadata.name=a',
     });
+    assert.equal(accepts.at(-1), 'application/json');
+  });
+
+  it('asks for the media type given (metadata-only watches)', async () => {
+    for await (const _ of watch('events', { accept: 'application/json;as=PartialObjectMetadata' }));
+    assert.equal(accepts.at(-1), 'application/json;as=PartialObjectMetadata');
   });
 
   it('throws an ERROR event as KubeApiError: 410 is isGone', async () => {
@@ -86,6 +106,14 @@ describe('watchConnection', () => {
       },
       (error) => isGone(error) && error instanceof KubeApiError && error.reason === 'Expired',
     );
+  });
+
+  it('throws any other ERROR event as KubeApiError with its status', async () => {
+    await assert.rejects(drain(watch('failing')), (error) => {
+      assert.ok(error instanceof KubeApiError && !(error instanceof WatchIdleError));
+      assert.deepEqual([error.status, error.reason, error.body?.message], [500, 'InternalError', 'etcd']);
+      return true;
+    });
   });
 
   it('throws a refused watch as KubeApiError with the Status', async () => {
@@ -100,10 +128,61 @@ describe('watchConnection', () => {
 
   it('cuts a connection silent for idleTimeoutMs', async () => {
     await assert.rejects(
-      async () => {
-        for await (const _ of watch('silent', 100)) assert.fail('no event expected');
-      },
-      (error) => error instanceof KubeApiError && error.status === 0 && error.reason === 'Timeout',
+      drain(watch('silent', { idleTimeoutMs: 100 })),
+      (error) =>
+        error instanceof WatchIdleError &&
+        error.status === 0 &&
+        error.reason === 'Timeout' &&
+        error.silentMs === 100,
     );
+  });
+
+  it('ends the connection when the interrupt signal aborts, as a caller abort (not as silence)', async () => {
+    const interrupt = new AbortController();
+    setTimeout(() => interrupt.abort(), 50);
+    const started = performance.now();
+    await assert.rejects(
+      drain(watch('silent', { interrupt: interrupt.signal, idleTimeoutMs: 5_000 })),
+      (error) => !(error instanceof WatchIdleError),
+    );
+    assert.ok(performance.now() - started < 2_000, 'ended by the interrupt, not the idle timeout');
+  });
+});
+
+describe('linkedDeadline', () => {
+  it('aborts with the reason of the first linked signal to abort', () => {
+    const [a, b] = [new AbortController(), new AbortController()];
+    const deadline = linkedDeadline(60_000, 'late', [a.signal, undefined, b.signal]);
+    b.abort('b first');
+    a.abort('a second');
+    assert.equal(deadline.signal.reason, 'b first');
+    deadline.done();
+  });
+
+  it('starts aborted when a linked signal already is', () => {
+    const deadline = linkedDeadline(60_000, 'late', [AbortSignal.abort('before')]);
+    assert.equal(deadline.signal.reason, 'before');
+    deadline.done();
+  });
+
+  it('aborts with its reason after ms without a refresh; refresh postpones it', async () => {
+    const deadline = linkedDeadline(100, 'silent', []);
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      deadline.refresh();
+    }
+    assert.equal(deadline.signal.aborted, false, 'refreshed every 20 ms');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(deadline.signal.reason, 'silent');
+    deadline.done();
+  });
+
+  it('done() ends the signal and lets go of the linked signals', () => {
+    const caller = new AbortController();
+    const deadline = linkedDeadline(60_000, 'late', [caller.signal]);
+    assert.equal(getEventListeners(caller.signal, 'abort').length, 1);
+    deadline.done();
+    assert.equal(getEventListeners(caller.signal, 'abort').length, 0);
+    assert.equal(deadline.signal.aborted, true);
   });
 });
