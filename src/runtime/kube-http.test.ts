@@ -1,12 +1,13 @@
 // kubeRequest's transport against a local TLS server: requests share kept-alive connections, although
 // client-node builds a new agent for every request.
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { testKubeConfig } from './fake/fixtures.ts';
-import { kubeRequest, openStream } from './kube-http.ts';
+import { kubeRequest, linkedDeadline, openStream } from './kube-http.ts';
 import { createCertificateAuthority, issueLeaf } from './pki.ts';
 
 describe('kubeRequest transport', () => {
@@ -134,5 +135,42 @@ describe('kubeRequest transport', () => {
     switching.setCurrentContext('y');
     await kubeRequest(switching, { method: 'GET', path: '/api' });
     assert.equal(lastAuthorization, 'Bearer other');
+  });
+});
+describe('linkedDeadline', () => {
+  it('aborts with the reason of the first linked signal to abort', () => {
+    const [a, b] = [new AbortController(), new AbortController()];
+    const deadline = linkedDeadline(60_000, () => 'late', [a.signal, undefined, b.signal]);
+    b.abort('b first');
+    a.abort('a second');
+    assert.equal(deadline.signal.reason, 'b first');
+    deadline.done();
+  });
+
+  it('starts aborted when a linked signal already is', () => {
+    const deadline = linkedDeadline(60_000, () => 'late', [AbortSignal.abort('before')]);
+    assert.equal(deadline.signal.reason, 'before');
+    deadline.done();
+  });
+
+  it('aborts with its reason after ms without a refresh; refresh postpones it', async () => {
+    const deadline = linkedDeadline(100, () => 'silent', []);
+    for (let i = 0; i < 8; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      deadline.refresh();
+    }
+    assert.equal(deadline.signal.aborted, false, 'refreshed every 20 ms');
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    assert.equal(deadline.signal.reason, 'silent');
+    deadline.done();
+  });
+
+  it('done() ends the signal and lets go of the linked signals', () => {
+    const caller = new AbortController();
+    const deadline = linkedDeadline(60_000, () => 'late', [caller.signal]);
+    assert.equal(getEventListeners(caller.signal, 'abort').length, 1);
+    deadline.done();
+    assert.equal(getEventListeners(caller.signal, 'abort').length, 0);
+    assert.equal(deadline.signal.aborted, true);
   });
 });

@@ -72,7 +72,9 @@ export const isGone = (err: unknown) => err instanceof KubeApiError && err.statu
 
 /** Sends a request and parses the JSON answer; throws KubeApiError for any non-2xx status. */
 export async function kubeRequest<T>(kc: KubeConfig, req: KubeRequest): Promise<T> {
-  const deadline = requestDeadline(req.timeoutMs ?? 30_000, req.signal);
+  const timeoutMs = req.timeoutMs ?? 30_000;
+  const late = () => new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError');
+  const deadline = linkedDeadline(timeoutMs, late, [req.signal]);
   try {
     const res = await send(kc, { ...req, signal: deadline.signal }, 'request');
     const text = await readBody(res);
@@ -83,25 +85,43 @@ export async function kubeRequest<T>(kc: KubeConfig, req: KubeRequest): Promise<
   }
 }
 
+export interface LinkedDeadline {
+  /** Aborted by the first of: one of the linked signals (with its reason), the deadline (with `reason()`). */
+  readonly signal: AbortSignal;
+  /** Starts the `ms` again from now (a watch's idle timeout). */
+  refresh(): void;
+  /** Aborts the signal if it is not yet (ending a stream still open), clears the timer and the listeners. */
+  done(): void;
+}
+
 /**
- * The caller's signal or the deadline, whichever comes first. Not AbortSignal.timeout + AbortSignal.any: their
- * timer outlives a finished request and fires anyway (a DOMException per request, 30 s later), and `any`
- * hangs a dependent on the caller's long-lived signal per request; here both are undone when the request ends.
+ * A signal for one request: aborted by any of `signals` or after `ms` without a `refresh()`. Not
+ * AbortSignal.timeout + AbortSignal.any: their timer outlives a finished request and fires anyway (a
+ * DOMException per request, 30 s later), and `any` hangs a dependent on the caller's long-lived signal per
+ * request; here `done()` undoes both. `refresh` re-arms the one timer, so petting it per chunk allocates nothing.
  */
-function requestDeadline(timeoutMs: number, caller: AbortSignal | undefined) {
+export function linkedDeadline(
+  ms: number,
+  /** The deadline's abort reason, made when it fires. */
+  reason: () => unknown,
+  signals: readonly (AbortSignal | undefined)[],
+): LinkedDeadline {
   const controller = new AbortController();
-  const onAbort = () => controller.abort(caller?.reason);
-  const timer = setTimeout(
-    () => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')),
-    timeoutMs,
-  );
-  if (caller?.aborted) onAbort();
-  else caller?.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => controller.abort(reason()), ms);
+  const links = signals.flatMap((signal) => {
+    if (signal === undefined) return [];
+    const onAbort = () => controller.abort(signal.reason);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+    return [{ signal, onAbort }];
+  });
   return {
     signal: controller.signal,
+    refresh: () => timer.refresh(),
     done: () => {
+      controller.abort();
       clearTimeout(timer);
-      caller?.removeEventListener('abort', onAbort);
+      for (const { signal, onAbort } of links) signal.removeEventListener('abort', onAbort);
     },
   };
 }

@@ -9,11 +9,11 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Backoff, type BackoffOptions, sleep } from './backoff.ts';
 import { resourcePath } from './client.ts';
-import { isGone, KubeApiError, openStream } from './kube-http.ts';
+import { isGone, KubeApiError, linkedDeadline, openStream } from './kube-http.ts';
 import { readList } from './list-stream.ts';
 import { errorFields, type Logger } from './logger.ts';
 import type { KubeObject, ResourceRef } from './types.ts';
-import { linkedDeadline, WatchIdleError, watchConnection } from './watch-connection.ts';
+import { WatchIdleError, watchConnection } from './watch-connection.ts';
 
 export interface ReflectorTarget {
   /**
@@ -202,7 +202,7 @@ export class Reflector {
     read: { bytes: number },
   ) {
     const { kubeConfig, resource, namespace } = this.#o;
-    const deadline = linkedDeadline(LIST_PAGE_TIMEOUT_MS, LIST_PAGE_TIMEOUT, [signal]);
+    const deadline = linkedDeadline(LIST_PAGE_TIMEOUT_MS, () => LIST_PAGE_TIMEOUT, [signal]);
     try {
       const res = await openStream(kubeConfig, {
         path: resourcePath(resource, namespace),

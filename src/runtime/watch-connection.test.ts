@@ -1,7 +1,6 @@
 // One watch connection against a local server answering like the apiserver: events until the server ends the
 // watch, an ERROR event or a refused watch as KubeApiError, a silent connection cut.
 import assert from 'node:assert/strict';
-import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -9,12 +8,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { testKubeConfig } from './fake/fixtures.ts';
 import { isGone, KubeApiError } from './kube-http.ts';
 import type { ResourceRef } from './types.ts';
-import {
-  linkedDeadline,
-  type WatchConnectionRequest,
-  WatchIdleError,
-  watchConnection,
-} from './watch-connection.ts';
+import { type WatchConnectionRequest, WatchIdleError, watchConnection } from './watch-connection.ts';
 import type { WatchEvent } from './watch-events.ts';
 
 const line = (type: string, object: object) => `${JSON.stringify({ type, object })}\n`;
@@ -146,43 +140,5 @@ describe('watchConnection', () => {
       (error) => !(error instanceof WatchIdleError),
     );
     assert.ok(performance.now() - started < 2_000, 'ended by the interrupt, not the idle timeout');
-  });
-});
-
-describe('linkedDeadline', () => {
-  it('aborts with the reason of the first linked signal to abort', () => {
-    const [a, b] = [new AbortController(), new AbortController()];
-    const deadline = linkedDeadline(60_000, 'late', [a.signal, undefined, b.signal]);
-    b.abort('b first');
-    a.abort('a second');
-    assert.equal(deadline.signal.reason, 'b first');
-    deadline.done();
-  });
-
-  it('starts aborted when a linked signal already is', () => {
-    const deadline = linkedDeadline(60_000, 'late', [AbortSignal.abort('before')]);
-    assert.equal(deadline.signal.reason, 'before');
-    deadline.done();
-  });
-
-  it('aborts with its reason after ms without a refresh; refresh postpones it', async () => {
-    const deadline = linkedDeadline(100, 'silent', []);
-    for (let i = 0; i < 8; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      deadline.refresh();
-    }
-    assert.equal(deadline.signal.aborted, false, 'refreshed every 20 ms');
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    assert.equal(deadline.signal.reason, 'silent');
-    deadline.done();
-  });
-
-  it('done() ends the signal and lets go of the linked signals', () => {
-    const caller = new AbortController();
-    const deadline = linkedDeadline(60_000, 'late', [caller.signal]);
-    assert.equal(getEventListeners(caller.signal, 'abort').length, 1);
-    deadline.done();
-    assert.equal(getEventListeners(caller.signal, 'abort').length, 0);
-    assert.equal(deadline.signal.aborted, true);
   });
 });

@@ -3,7 +3,7 @@
 // does a caller that watches a few objects briefly and resumes by itself (a service waiting for one claim).
 import type { KubeConfig } from '@kubernetes/client-node';
 import { resourcePath } from './client.ts';
-import { KubeApiError, openStream } from './kube-http.ts';
+import { KubeApiError, linkedDeadline, openStream } from './kube-http.ts';
 import type { ResourceRef } from './types.ts';
 import { decodeWatchLine, type WatchEvent, WatchLines, type WatchStatus } from './watch-events.ts';
 
@@ -52,7 +52,7 @@ export async function* watchConnection(
   request: WatchConnectionRequest,
 ): AsyncGenerator<WatchEvent> {
   const idleMs = request.idleTimeoutMs ?? request.timeoutSeconds * 1000 + 30_000;
-  const connection = linkedDeadline(idleMs, SILENT, [request.signal, request.interrupt]);
+  const connection = linkedDeadline(idleMs, () => SILENT, [request.signal, request.interrupt]);
   try {
     const res = await openStream(kubeConfig, {
       path: resourcePath(request.resource, request.namespace),
@@ -95,44 +95,4 @@ function eventOrThrow(event: WatchEvent): WatchEvent {
   const status = event.object as WatchStatus;
   const message = `watch error event: ${status.message ?? ''}`;
   throw new KubeApiError(status.code ?? 500, status.reason ?? '', message, { body: status });
-}
-
-export interface LinkedDeadline {
-  /** Aborted by the first of: one of the linked signals (with its reason), the deadline (with `reason`). */
-  readonly signal: AbortSignal;
-  /** Starts the `ms` again from now (a watch's idle timeout). */
-  refresh(): void;
-  /** Aborts the signal if it is not yet (ending a stream still open), clears the timer and the listeners. */
-  done(): void;
-}
-
-/**
- * A signal for one request: aborted by any of `signals` or after `ms` without a `refresh()`. Not
- * AbortSignal.timeout + AbortSignal.any (kube-http.ts's requestDeadline says why: the timer outlives the
- * request, and `any` hangs a dependent on the caller's long-lived signal per request); here `done()` undoes
- * both. `refresh` re-arms the one timer, so petting it per chunk allocates nothing.
- */
-export function linkedDeadline(
-  ms: number,
-  reason: unknown,
-  signals: readonly (AbortSignal | undefined)[],
-): LinkedDeadline {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(reason), ms);
-  const links = signals.flatMap((signal) => {
-    if (signal === undefined) return [];
-    const onAbort = () => controller.abort(signal.reason);
-    if (signal.aborted) onAbort();
-    else signal.addEventListener('abort', onAbort, { once: true });
-    return [{ signal, onAbort }];
-  });
-  return {
-    signal: controller.signal,
-    refresh: () => timer.refresh(),
-    done: () => {
-      controller.abort();
-      clearTimeout(timer);
-      for (const { signal, onAbort } of links) signal.removeEventListener('abort', onAbort);
-    },
-  };
 }
