@@ -36,11 +36,35 @@ describe('Interner', () => {
     assert.equal(interner.value({ a: 1, b: 2 }), one);
   });
 
+  it('tells apart values whose JSON text would run together or differ only in type', () => {
+    const interner = new Interner();
+    const pairs: [unknown, unknown][] = [
+      [
+        ['ab', 'c'],
+        ['a', 'bc'],
+      ],
+      [{ n: 1 }, { n: '1' }],
+      [{ n: 1.5 }, { n: 2.5 }],
+      [{ b: true }, { b: 'true' }],
+      [[null], [0]],
+      [{ a: { b: 1 } }, { a: [1] }],
+    ];
+    for (const [a, b] of pairs) {
+      assert.deepEqual(interner.value(b), b);
+      assert.notEqual(interner.value(a), interner.value(b), JSON.stringify([a, b]));
+      assert.equal(interner.value(JSON.parse(JSON.stringify(a))), interner.value(a), 'equal values share');
+    }
+  });
+
   it('passes large values through unshared, and starts its tables over when full', () => {
     const interner = new Interner(4);
     const big = { blob: 'x'.repeat(MAX_SHARED_JSON) };
     assert.equal(interner.value(big), big);
+    const many = Array.from({ length: MAX_SHARED_JSON / 2 }, (_, i) => i); // its JSON is longer than the limit
+    assert.equal(interner.value(many), many);
     assert.equal(interner.size.values, 0);
+    const small = Array.from({ length: 100 }, (_, i) => i);
+    assert.notEqual(interner.value(small), small, 'a small value is shared (a frozen copy)');
     for (let i = 0; i < 10; i++) interner.value({ i });
     for (let i = 0; i < 10; i++) interner.string(`s-${i}`);
     assert.ok(interner.size.values <= 4 && interner.size.strings <= 4, JSON.stringify(interner.size));
