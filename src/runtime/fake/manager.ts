@@ -87,7 +87,12 @@ export class FakeManager implements ControllerHost {
   }
 
   newController(options: Omit<ControllerOptions, 'logger' | 'registry'>): Controller {
-    const controller = new Controller({ gracefulShutdownTimeoutMs: 1_000, ...options, logger: this.logger });
+    const controller = new Controller({
+      gracefulShutdownTimeoutMs: 1_000,
+      ...options,
+      logger: this.logger,
+      registry: this.registry,
+    });
     this.add(controller);
     return controller;
   }
