@@ -1,6 +1,6 @@
 // AllowanceBucket (namespaced, system-owned): the aggregate for one consumer and resource type. Only the
 // operator writes it; users read it to see limit, allocated and available.
-import { AGE_COLUMN, type KindDefinition } from './crd.ts';
+import { AGE_COLUMN, column, type KindDefinition } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
 import {
   array,
@@ -89,12 +89,8 @@ export type AllowanceBucket = QuotaObject<
   AllowanceBucketStatus
 >;
 
-const integerColumn = (name: string, field: string, priority?: number) => ({
-  name,
-  type: 'integer' as const,
-  jsonPath: `.status.${field}`,
-  ...(priority === undefined ? {} : { priority }),
-});
+const integerColumn = (name: string, field: string, priority?: number) =>
+  column(name, `.status.${field}`, { type: 'integer', priority });
 
 export const allowanceBucketDefinition: KindDefinition = {
   kind: ALLOWANCE_BUCKET,
@@ -108,13 +104,13 @@ export const allowanceBucketDefinition: KindDefinition = {
   spec: allowanceBucketSpecSchema,
   status: allowanceBucketStatusSchema,
   printerColumns: [
-    { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerRef.name' },
-    { name: 'Resource Type', type: 'string', jsonPath: '.spec.resourceType' },
+    column('Consumer', '.spec.consumerRef.name'),
+    column('Resource Type', '.spec.resourceType'),
     integerColumn('Limit', 'limit'),
     integerColumn('Allocated', 'allocated'),
     integerColumn('Available', 'available'),
     integerColumn('Claims', 'claimCount'),
-    { name: 'Consumer Type', type: 'string', jsonPath: '.spec.consumerRef.kind', priority: 1 },
+    column('Consumer Type', '.spec.consumerRef.kind', { priority: 1 }),
     integerColumn('Grants', 'grantCount', 1),
     integerColumn('Overcommitted', 'overcommitted', 1),
     AGE_COLUMN,

@@ -1,18 +1,13 @@
 // ClaimCreationPolicy (cluster-scoped): at admission, a create of the trigger kind that meets the
 // constraints gets a ResourceClaim rendered from the template, and is admitted only if it is granted.
 import { isConditionTrue } from './conditions.ts';
-import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
-import { claimTriggerResourceSchema, triggerSchema } from './grant-creation-policy.ts';
+import type { KindDefinition } from './crd.ts';
+import { claimTriggerResourceSchema, policyColumns, triggerSchema } from './grant-creation-policy.ts';
 import type { QuotaObject } from './meta.ts';
 import { CONDITION_READY, POLICY_READY_REASONS } from './reasons.ts';
 import { resourceClaimSpecSchema } from './resource-claim.ts';
 import { boolean, type Infer, object, optional } from './schema/builder.ts';
-import {
-  conditionsSchema,
-  objectMetaTemplateSchema,
-  observedGenerationSchema,
-  UNOBSERVED,
-} from './schema/common.ts';
+import { conditionsStatusSchema, objectMetaTemplateSchema } from './schema/common.ts';
 
 export const CLAIM_CREATION_POLICY = 'ClaimCreationPolicy';
 
@@ -54,14 +49,10 @@ const specSchema = object(
 
 const REASONS = { [CONDITION_READY]: POLICY_READY_REASONS };
 
-export const claimCreationPolicyStatusSchema = object(
-  {
-    observedGeneration: optional(observedGenerationSchema),
-    conditions: optional(
-      conditionsSchema('Ready=True when the policy is valid, enabled and enforced.', REASONS),
-    ),
-  },
-  { description: 'Observed state of the policy, written by the operator.', default: UNOBSERVED },
+export const claimCreationPolicyStatusSchema = conditionsStatusSchema(
+  'policy',
+  'Ready=True when the policy is valid, enabled and enforced.',
+  REASONS,
 );
 
 export type ClaimCreationPolicySpec = Infer<typeof specSchema>;
@@ -89,13 +80,7 @@ export const claimCreationPolicyDefinition: KindDefinition = {
     'ClaimCreationPolicy makes every matching create of its trigger kind claim quota at admission; the create is rejected when the claim is denied.',
   spec: specSchema,
   status: claimCreationPolicyStatusSchema,
-  printerColumns: [
-    { name: 'Target', type: 'string', jsonPath: '.spec.trigger.resource.kind' },
-    { name: 'Disabled', type: 'boolean', jsonPath: '.spec.disabled' },
-    conditionColumn('Ready', CONDITION_READY),
-    reasonColumn(CONDITION_READY, 1),
-    AGE_COLUMN,
-  ],
+  printerColumns: policyColumns('Target'),
   conditionReasons: REASONS,
   selectableFields: ['.spec.trigger.resource.kind', '.spec.trigger.resource.apiVersion', '.spec.disabled'],
 };

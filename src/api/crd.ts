@@ -29,29 +29,28 @@ export interface KindDefinition {
   readonly conditionReasons?: Readonly<Record<string, readonly string[]>>;
 }
 
-export const AGE_COLUMN: PrinterColumn = {
-  name: 'Age',
-  type: 'date',
-  jsonPath: '.metadata.creationTimestamp',
-};
+interface ColumnOptions {
+  /** Default 'string'. */
+  readonly type?: PrinterColumn['type'];
+  /** 1: shown only with `kubectl get -o wide`. Default unset (always shown). */
+  readonly priority?: number | undefined;
+}
+
+/** A printer column: one way to build each, so every column has the same keys in the same order. */
+export function column(name: string, jsonPath: string, options: ColumnOptions = {}): PrinterColumn {
+  const col: PrinterColumn = { name, type: options.type ?? 'string', jsonPath };
+  return options.priority === undefined ? col : { ...col, priority: options.priority };
+}
+
+export const AGE_COLUMN = column('Age', '.metadata.creationTimestamp', { type: 'date' });
 
 /** A printer column showing the status of condition `type`. */
 export function conditionColumn(name: string, type: string, priority?: number): PrinterColumn {
-  const col: PrinterColumn = {
-    name,
-    type: 'string',
-    jsonPath: `.status.conditions[?(@.type=='${type}')].status`,
-  };
-  return priority === undefined ? col : { ...col, priority };
+  return column(name, `.status.conditions[?(@.type=='${type}')].status`, { priority });
 }
 
 export function reasonColumn(type: string, priority?: number): PrinterColumn {
-  const col: PrinterColumn = {
-    name: 'Reason',
-    type: 'string',
-    jsonPath: `.status.conditions[?(@.type=='${type}')].reason`,
-  };
-  return priority === undefined ? col : { ...col, priority };
+  return column('Reason', `.status.conditions[?(@.type=='${type}')].reason`, { priority });
 }
 
 export interface CustomResourceDefinition {

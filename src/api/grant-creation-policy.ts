@@ -1,6 +1,13 @@
 // GrantCreationPolicy (cluster-scoped): when an object of the trigger kind exists and the constraints hold,
 // the operator creates (and keeps up to date) the ResourceGrant rendered from the template.
-import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
+import {
+  AGE_COLUMN,
+  column,
+  conditionColumn,
+  type KindDefinition,
+  type PrinterColumn,
+  reasonColumn,
+} from './crd.ts';
 import type { QuotaObject } from './meta.ts';
 import {
   CONDITION_PARENT_CONTEXT_READY,
@@ -12,10 +19,8 @@ import { resourceGrantSpecSchema } from './resource-grant.ts';
 import { array, boolean, type Infer, object, optional, string } from './schema/builder.ts';
 import {
   conditionExpressionSchema,
-  conditionsSchema,
+  conditionsStatusSchema,
   objectMetaTemplateSchema,
-  observedGenerationSchema,
-  UNOBSERVED,
 } from './schema/common.ts';
 import { API_GROUP_PATTERN, API_VERSION_PATTERN, KIND_PATTERN } from './schema/patterns.ts';
 
@@ -139,21 +144,22 @@ const REASONS = {
   [CONDITION_PARENT_CONTEXT_READY]: PARENT_CONTEXT_REASONS,
 };
 
-export const grantCreationPolicyStatusSchema = object(
-  {
-    observedGeneration: optional(observedGenerationSchema),
-    conditions: optional(
-      conditionsSchema(
-        'Ready=True when the policy is valid, enabled and acting; ParentContextReady if parentContext is set.',
-        REASONS,
-      ),
-    ),
-  },
-  {
-    description: 'Observed state of the policy, written by the operator.',
-    default: UNOBSERVED,
-  },
+export const grantCreationPolicyStatusSchema = conditionsStatusSchema(
+  'policy',
+  'Ready=True when the policy is valid, enabled and acting; ParentContextReady if parentContext is set.',
+  REASONS,
 );
+
+/** The columns of both policy kinds; only the trigger kind's header differs, as in Milo's CRDs. */
+export function policyColumns(triggerHeader: 'Target' | 'Trigger'): PrinterColumn[] {
+  return [
+    column(triggerHeader, '.spec.trigger.resource.kind'),
+    column('Disabled', '.spec.disabled', { type: 'boolean' }),
+    conditionColumn('Ready', CONDITION_READY),
+    reasonColumn(CONDITION_READY, 1),
+    AGE_COLUMN,
+  ];
+}
 
 export type GrantCreationPolicySpec = Infer<typeof specSchema>;
 export type GrantCreationPolicyStatus = Infer<typeof grantCreationPolicyStatusSchema>;
@@ -179,13 +185,7 @@ export const grantCreationPolicyDefinition: KindDefinition = {
     'GrantCreationPolicy creates a ResourceGrant for every object of a trigger kind that meets its constraints, e.g. default quota per Organization tier.',
   spec: specSchema,
   status: grantCreationPolicyStatusSchema,
-  printerColumns: [
-    { name: 'Trigger', type: 'string', jsonPath: '.spec.trigger.resource.kind' },
-    { name: 'Disabled', type: 'boolean', jsonPath: '.spec.disabled' },
-    conditionColumn('Ready', CONDITION_READY),
-    reasonColumn(CONDITION_READY, 1),
-    AGE_COLUMN,
-  ],
+  printerColumns: policyColumns('Trigger'),
   conditionReasons: REASONS,
   selectableFields: [
     '.spec.trigger.resource.kind',

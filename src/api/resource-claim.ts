@@ -1,6 +1,6 @@
 // ResourceClaim (namespaced): asks for capacity for one object, for one or more resource types. Requests
 // are decided together (all granted or none). Created by admission (auto) or by a service (manual).
-import { AGE_COLUMN, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
+import { AGE_COLUMN, column, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
 import { ALLOCATION_STATUSES, CLAIM_GRANTED_REASONS, CONDITION_GRANTED, MESSAGES } from './reasons.ts';
 import { array, dateTime, enumOf, type Infer, object, optional, refine, string } from './schema/builder.ts';
@@ -134,12 +134,12 @@ export const resourceClaimDefinition: KindDefinition = {
   spec: claimSpecSchema,
   status: resourceClaimStatusSchema,
   printerColumns: [
-    { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerRef.name' },
+    column('Consumer', '.spec.consumerRef.name'),
     conditionColumn('Granted', CONDITION_GRANTED),
     reasonColumn(CONDITION_GRANTED),
-    { name: 'Resource', type: 'string', jsonPath: '.spec.requests[0].resourceType', priority: 1 },
-    { name: 'Object Kind', type: 'string', jsonPath: '.spec.resourceRef.kind', priority: 1 },
-    { name: 'Object', type: 'string', jsonPath: '.spec.resourceRef.name', priority: 1 },
+    column('Resource', '.spec.requests[0].resourceType', { priority: 1 }),
+    column('Object Kind', '.spec.resourceRef.kind', { priority: 1 }),
+    column('Object', '.spec.resourceRef.name', { priority: 1 }),
     AGE_COLUMN,
   ],
   conditionReasons: REASONS,

@@ -1,17 +1,10 @@
 // ResourceGrant (namespaced): gives a consumer capacity for one or more resource types. The grant's
 // namespace does not affect aggregation; it only scopes RBAC and ownership.
-import { AGE_COLUMN, conditionColumn, type KindDefinition } from './crd.ts';
+import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
 import { CONDITION_ACTIVE, GRANT_ACTIVE_REASONS } from './reasons.ts';
-import { array, type Infer, object, optional } from './schema/builder.ts';
-import {
-  amountSchema,
-  conditionsSchema,
-  consumerRef,
-  observedGenerationSchema,
-  resourceTypeSchema,
-  UNOBSERVED,
-} from './schema/common.ts';
+import { array, type Infer, object } from './schema/builder.ts';
+import { amountSchema, conditionsStatusSchema, consumerRef, resourceTypeSchema } from './schema/common.ts';
 
 export const RESOURCE_GRANT = 'ResourceGrant';
 export const MAX_ALLOWANCES = 20;
@@ -65,17 +58,10 @@ const specSchema = resourceGrantSpecSchema();
 
 const REASONS = { [CONDITION_ACTIVE]: GRANT_ACTIVE_REASONS };
 
-export const resourceGrantStatusSchema = object(
-  {
-    observedGeneration: optional(observedGenerationSchema),
-    conditions: optional(
-      conditionsSchema(
-        'Active=True when every resource type is registered and Active and the consumer matches its consumerType.',
-        REASONS,
-      ),
-    ),
-  },
-  { description: 'Observed state of the grant, written by the operator.', default: UNOBSERVED },
+export const resourceGrantStatusSchema = conditionsStatusSchema(
+  'grant',
+  'Active=True when every resource type is registered and Active and the consumer matches its consumerType.',
+  REASONS,
 );
 
 export type ResourceGrantSpec = Infer<typeof specSchema>;
@@ -96,11 +82,11 @@ export const resourceGrantDefinition: KindDefinition = {
   spec: specSchema,
   status: resourceGrantStatusSchema,
   printerColumns: [
-    { name: 'Consumer Type', type: 'string', jsonPath: '.spec.consumerRef.kind' },
-    { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerRef.name' },
+    column('Consumer Type', '.spec.consumerRef.kind'),
+    column('Consumer', '.spec.consumerRef.name'),
     conditionColumn('Active', CONDITION_ACTIVE),
-    { name: 'Consumer Group', type: 'string', jsonPath: '.spec.consumerRef.apiGroup', priority: 1 },
-    { name: 'Resource Type', type: 'string', jsonPath: '.spec.allowances[0].resourceType', priority: 1 },
+    column('Consumer Group', '.spec.consumerRef.apiGroup', { priority: 1 }),
+    column('Resource Type', '.spec.allowances[0].resourceType', { priority: 1 }),
     AGE_COLUMN,
   ],
   conditionReasons: REASONS,

@@ -2,17 +2,15 @@
 // consumer kind that receives grants for it, and lists the kinds allowed to claim it.
 
 import { MAX_AMOUNT } from './amount.ts';
-import { AGE_COLUMN, conditionColumn, type KindDefinition } from './crd.ts';
+import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
 import { CONDITION_ACTIVE, REGISTRATION_ACTIVE_REASONS } from './reasons.ts';
 import { array, enumOf, type Infer, int64, object, optional, refine, string } from './schema/builder.ts';
 import {
   claimingResourceSchema,
-  conditionsSchema,
+  conditionsStatusSchema,
   consumerTypeSchema,
-  observedGenerationSchema,
   resourceTypeSchema,
-  UNOBSERVED,
 } from './schema/common.ts';
 
 export const RESOURCE_REGISTRATION = 'ResourceRegistration';
@@ -76,14 +74,10 @@ export const resourceRegistrationSpecSchema = object(
 
 const REASONS = { [CONDITION_ACTIVE]: REGISTRATION_ACTIVE_REASONS };
 
-export const resourceRegistrationStatusSchema = object(
-  {
-    observedGeneration: optional(observedGenerationSchema),
-    conditions: optional(
-      conditionsSchema('Active=True once grants and claims may use this resource type.', REASONS),
-    ),
-  },
-  { description: 'Observed state of the registration, written by the operator.', default: UNOBSERVED },
+export const resourceRegistrationStatusSchema = conditionsStatusSchema(
+  'registration',
+  'Active=True once grants and claims may use this resource type.',
+  REASONS,
 );
 
 export type ResourceRegistrationSpec = Infer<typeof resourceRegistrationSpecSchema>;
@@ -107,9 +101,9 @@ export const resourceRegistrationDefinition: KindDefinition = {
   spec: resourceRegistrationSpecSchema,
   status: resourceRegistrationStatusSchema,
   printerColumns: [
-    { name: 'Resource Type', type: 'string', jsonPath: '.spec.resourceType' },
-    { name: 'Type', type: 'string', jsonPath: '.spec.type' },
-    { name: 'Consumer', type: 'string', jsonPath: '.spec.consumerType.kind', priority: 1 },
+    column('Resource Type', '.spec.resourceType'),
+    column('Type', '.spec.type'),
+    column('Consumer', '.spec.consumerType.kind', { priority: 1 }),
     conditionColumn('Active', CONDITION_ACTIVE),
     AGE_COLUMN,
   ],

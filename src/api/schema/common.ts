@@ -208,3 +208,21 @@ export const objectMetaTemplateSchema = object(
  * Current). Buckets have none: the operator creates them and writes their status at once.
  */
 export const UNOBSERVED = { observedGeneration: 0 } as const;
+
+/**
+ * The status of a kind whose whole state is its conditions (registrations, grants, both policy kinds):
+ * observedGeneration and conditions, UNOBSERVED until the operator has observed the object.
+ */
+export function conditionsStatusSchema(
+  noun: string,
+  conditionsHelp: string,
+  reasonsByType: Readonly<Record<string, readonly string[]>>,
+) {
+  return object(
+    {
+      observedGeneration: optional(observedGenerationSchema),
+      conditions: optional(conditionsSchema(conditionsHelp, reasonsByType)),
+    },
+    { description: `Observed state of the ${noun}, written by the operator.`, default: UNOBSERVED },
+  );
+}
