@@ -9,35 +9,54 @@ import {
   isTemplated,
   kindProblem,
   labelValueProblem,
+  type NameRule,
   qualifiedNameProblem,
 } from './names.ts';
 
 describe('name rules', () => {
-  it('accepts valid values', () => {
-    assert.equal(dnsSubdomainProblem('a.b-c'), undefined);
-    assert.equal(dnsLabelProblem('milo-system'), undefined);
-    assert.equal(generateNameProblem('claim-'), undefined);
-    assert.equal(qualifiedNameProblem('app.kubernetes.io/name'), undefined);
-    assert.equal(labelValueProblem(''), undefined);
-    assert.equal(apiGroupProblem(''), undefined);
-    assert.equal(kindProblem('Organization'), undefined);
-    assert.equal(gitOpsTrackingKeyProblem('app.kubernetes.io/name'), undefined);
-  });
-
-  it('says what is wrong and what is allowed', () => {
-    assert.match(dnsSubdomainProblem('Bad_Name') ?? '', /"Bad_Name" is not a valid DNS-1123 subdomain/);
-    assert.match(dnsSubdomainProblem('a'.repeat(254)) ?? '', /longer than 253 characters/);
-    assert.match(dnsLabelProblem('a.b') ?? '', /not a valid DNS-1123 label/);
-    assert.match(generateNameProblem('gen') ?? '', /generateName must end with '-'/);
-    assert.match(generateNameProblem('-') ?? '', /needs a prefix/);
-    assert.match(qualifiedNameProblem('a/b/c') ?? '', /more than one '\/'/);
-    assert.match(qualifiedNameProblem('Bad_Prefix/x') ?? '', /the prefix of "Bad_Prefix\/x" is invalid/);
-    assert.match(qualifiedNameProblem('bad key') ?? '', /not a valid qualified name/);
-    assert.match(labelValueProblem('not valid!') ?? '', /label value "not valid!" is invalid/);
-    assert.match(apiGroupProblem('Not_A_Group') ?? '', /not a valid DNS-1123 subdomain/);
-    assert.match(kindProblem('organization') ?? '', /must start with an upper case letter/);
-    assert.match(gitOpsTrackingKeyProblem('argocd.argoproj.io/sync-wave') ?? '', /is a GitOps tracking key/);
-  });
+  /** Per rule: a value it accepts, and values it refuses with what its message must say. */
+  const rules: [NameRule, string, [string, RegExp][]][] = [
+    [
+      dnsSubdomainProblem,
+      'a.b-c',
+      [
+        ['Bad_Name', /"Bad_Name" is not a valid DNS-1123 subdomain/],
+        ['a'.repeat(254), /longer than 253 characters/],
+      ],
+    ],
+    [dnsLabelProblem, 'milo-system', [['a.b', /not a valid DNS-1123 label/]]],
+    [
+      generateNameProblem,
+      'claim-',
+      [
+        ['gen', /generateName must end with '-'/],
+        ['-', /needs a prefix/],
+      ],
+    ],
+    [
+      qualifiedNameProblem,
+      'app.kubernetes.io/name',
+      [
+        ['a/b/c', /more than one '\/'/],
+        ['Bad_Prefix/x', /the prefix of "Bad_Prefix\/x" is invalid/],
+        ['bad key', /not a valid qualified name/],
+      ],
+    ],
+    [labelValueProblem, '', [['not valid!', /label value "not valid!" is invalid/]]],
+    [apiGroupProblem, '', [['Not_A_Group', /not a valid DNS-1123 subdomain/]]],
+    [kindProblem, 'Organization', [['organization', /must start with an upper case letter/]]],
+    [
+      gitOpsTrackingKeyProblem,
+      'app.kubernetes.io/name',
+      [['argocd.argoproj.io/sync-wave', /is a GitOps tracking key/]],
+    ],
+  ];
+  for (const [rule, valid, invalid] of rules) {
+    it(`${rule.name} accepts ${JSON.stringify(valid)} and says what is wrong with the rest`, () => {
+      assert.equal(rule(valid), undefined);
+      for (const [value, message] of invalid) assert.match(rule(value) ?? '', message, value);
+    });
+  }
 
   // Moved from src/policy/split.test.ts with the policy layer's own isTemplated.
   it('isTemplated tells literals from templates, as the splitter reads braces', () => {
