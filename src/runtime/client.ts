@@ -102,7 +102,20 @@ export function createClient(kubeConfig: KubeConfig): KubeClient {
     force: options?.force,
   });
   const signalOf = (signal: AbortSignal | undefined) => (signal ? { signal } : {});
-  const named = (obj: KubeObject) => ({ ns: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' });
+  /** PUT of the whole object (or of its status subresource), with its resourceVersion as it stands. */
+  const put = <T extends KubeObject>(
+    ref: ResourceRef,
+    obj: T,
+    options?: WriteOptions,
+    subresource?: 'status',
+  ) =>
+    kubeRequest<T>(kubeConfig, {
+      method: 'PUT',
+      path: resourcePath(ref, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '', subresource),
+      body: obj,
+      query: write(options),
+      ...signalOf(options?.signal),
+    });
   const patch = <T>(path: string, type: PatchType, body: unknown, options?: PatchOptions) => {
     if (type === 'apply' && !options?.fieldManager)
       throw new Error('server-side apply needs options.fieldManager');
@@ -131,26 +144,8 @@ export function createClient(kubeConfig: KubeConfig): KubeClient {
         query: write(options),
         ...signalOf(options?.signal),
       }),
-    replace: (ref, obj, options) => {
-      const { ns, name } = named(obj);
-      return kubeRequest(kubeConfig, {
-        method: 'PUT',
-        path: resourcePath(ref, ns, name),
-        body: obj,
-        query: write(options),
-        ...signalOf(options?.signal),
-      });
-    },
-    replaceStatus: (ref, obj, options) => {
-      const { ns, name } = named(obj);
-      return kubeRequest(kubeConfig, {
-        method: 'PUT',
-        path: resourcePath(ref, ns, name, 'status'),
-        body: obj,
-        query: write(options),
-        ...signalOf(options?.signal),
-      });
-    },
+    replace: (ref, obj, options) => put(ref, obj, options),
+    replaceStatus: (ref, obj, options) => put(ref, obj, options, 'status'),
     patch: (ref, namespace, name, type, body, options) =>
       patch(resourcePath(ref, namespace, name, options?.subresource), type, body, options),
     patchStatus: (ref, namespace, name, status, options) =>

@@ -185,16 +185,8 @@ export class FakeClient implements KubeClient {
     const subresource = options?.subresource;
     if (subresource !== undefined && subresource !== 'status')
       throw new Error(`the fake client knows only the status subresource, not "${subresource}"`);
-    const req = {
-      verb: 'patch',
-      resource: ref,
-      namespace,
-      name,
-      body: patch,
-      ...(subresource ? { subresource } : {}),
-    } as const;
-    return this.#request(req, () => {
-      const current = this.#existing(ref, namespace, name);
+    const req = { verb: 'patch', resource: ref, namespace, name, body: patch } as const;
+    return this.#change(req, subresource, (current) => {
       let next: KubeObject;
       if (type === 'merge') {
         const wanted = (patch as KubeObject).metadata?.resourceVersion;
@@ -257,16 +249,8 @@ export class FakeClient implements KubeClient {
   ): Promise<T> {
     const namespace = obj.metadata?.namespace ?? '';
     const name = obj.metadata?.name ?? '';
-    const req = {
-      verb: 'update',
-      resource: ref,
-      namespace,
-      name,
-      body: obj,
-      ...(subresource ? { subresource } : {}),
-    } as const;
-    return this.#request(req, () => {
-      const current = this.#existing(ref, namespace, name);
+    const req = { verb: 'update', resource: ref, namespace, name, body: obj } as const;
+    return this.#change(req, subresource, (current) => {
       const wanted = obj.metadata?.resourceVersion;
       if (!wanted)
         throw invalid(
@@ -277,6 +261,16 @@ export class FakeClient implements KubeClient {
       if (wanted !== current.metadata?.resourceVersion) throw conflict(ref, name);
       return this.#write(ref, current, structuredClone(obj) as KubeObject, subresource, options);
     }) as Promise<T>;
+  }
+
+  /** A write to an object that must exist (404 otherwise): `change` gets the stored copy and returns the result. */
+  #change(
+    req: FakeRequest,
+    subresource: 'status' | undefined,
+    change: (current: KubeObject) => KubeObject,
+  ): Promise<unknown> {
+    const recorded = subresource ? { ...req, subresource } : req;
+    return this.#request(recorded, () => change(this.#existing(req.resource, req.namespace, req.name)));
   }
 
   /** Applies the status-subresource split, generation and finalizer rules, then commits. */
