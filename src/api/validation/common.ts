@@ -54,6 +54,18 @@ export function immutable(oldValue: unknown, newValue: unknown, path: string, me
   return jsonEqual(oldValue, newValue) ? [] : [invalid(path, message)];
 }
 
+/** An error for each of the spec `fields` that changed between old and new, with `message(path)`. */
+export function immutableSpecFields<S extends object>(
+  old: S,
+  next: S,
+  fields: readonly (keyof S & string)[],
+  message: (path: string) => string,
+): FieldError[] {
+  return fields.flatMap((field) =>
+    immutable(old[field], next[field], `spec.${field}`, message(`spec.${field}`)),
+  );
+}
+
 /** True when the validator can look inside `spec` (the schema check reported it otherwise). */
 export function hasSpec<T extends { spec?: unknown }>(obj: T): obj is T & { spec: NonNullable<T['spec']> } {
   return typeof obj.spec === 'object' && obj.spec !== null;

@@ -5,7 +5,7 @@ import { findCondition } from '../conditions.ts';
 import { consumerMatchesType, isClaimingResource } from '../consumer.ts';
 import { CONDITION_ACTIVE } from '../reasons.ts';
 import { type ResourceClaim, type ResourceRequest, resourceClaimDefinition } from '../resource-claim.ts';
-import { beyondSchema, checkKindSchema, hasSpec, immutable } from './common.ts';
+import { beyondSchema, checkKindSchema, hasSpec, immutableSpecFields } from './common.ts';
 import { at, duplicate, type FieldError, invalid, required } from './field-error.ts';
 import {
   claimingRuleError,
@@ -78,20 +78,13 @@ function claimSpecErrors(spec: ResourceClaim['spec']): FieldError[] {
 }
 
 /** A claim's spec never changes once created: its decision is final (SPEC §4.6). */
+const IMMUTABLE_FIELDS = ['consumerRef', 'requests', 'resourceRef'] as const;
+const recreateClaim = (path: string) => `${path} is immutable: delete the claim and create a new one instead`;
+
 export function validateResourceClaimUpdate(old: ResourceClaim, next: ResourceClaim): FieldError[] {
   const errors = checkKindSchema(resourceClaimDefinition, next);
   if (!hasSpec(old) || !hasSpec(next)) return errors;
-  for (const field of ['consumerRef', 'requests', 'resourceRef'] as const) {
-    errors.push(
-      ...immutable(
-        old.spec[field],
-        next.spec[field],
-        `spec.${field}`,
-        `spec.${field} is immutable: delete the claim and create a new one instead`,
-      ),
-    );
-  }
-  return errors;
+  return [...errors, ...immutableSpecFields(old.spec, next.spec, IMMUTABLE_FIELDS, recreateClaim)];
 }
 
 /**

@@ -2,7 +2,7 @@
 // (on create and update, which Milo forgot), immutability, and resourceType uniqueness (API state).
 import { groupKindString } from '../consumer.ts';
 import { type ResourceRegistration, resourceRegistrationDefinition } from '../resource-registration.ts';
-import { beyondSchema, checkKindSchema, hasSpec, immutable } from './common.ts';
+import { beyondSchema, checkKindSchema, hasSpec, immutableSpecFields } from './common.ts';
 import { at, duplicate, type FieldError } from './field-error.ts';
 
 function duplicateClaimingResources(reg: ResourceRegistration): FieldError[] {
@@ -31,6 +31,10 @@ export function validateResourceRegistration(reg: ResourceRegistration): FieldEr
   return beyondSchema(errors, () => duplicateClaimingResources(reg));
 }
 
+const IMMUTABLE_FIELDS = ['resourceType', 'consumerType', 'type'] as const;
+const recreateRegistration = (path: string) =>
+  `${path} is immutable; create a new ResourceRegistration instead`;
+
 /** Errors in an update: the new object's errors plus changed immutable fields. */
 export function validateResourceRegistrationUpdate(
   old: ResourceRegistration,
@@ -38,15 +42,5 @@ export function validateResourceRegistrationUpdate(
 ): FieldError[] {
   const errors = validateResourceRegistration(next);
   if (!hasSpec(old) || !hasSpec(next)) return errors;
-  for (const field of ['resourceType', 'consumerType', 'type'] as const) {
-    errors.push(
-      ...immutable(
-        old.spec[field],
-        next.spec[field],
-        `spec.${field}`,
-        `spec.${field} is immutable; create a new ResourceRegistration instead`,
-      ),
-    );
-  }
-  return errors;
+  return [...errors, ...immutableSpecFields(old.spec, next.spec, IMMUTABLE_FIELDS, recreateRegistration)];
 }
