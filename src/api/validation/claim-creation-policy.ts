@@ -6,13 +6,13 @@ import { type ClaimCreationPolicy, claimCreationPolicyDefinition } from '../clai
 import { consumerMatchesType } from '../consumer.ts';
 import { hasSpec, rulesThenSchema } from './common.ts';
 import { at, type FieldError, forbidden } from './field-error.ts';
-import { isTemplated } from './names.ts';
 import { consumerTypeMismatch, featureClaimError, registrationOrError } from './registration-errors.ts';
 import type { RegistrationLookup } from './registrations.ts';
 import { requestErrors } from './resource-claim.ts';
 import {
   consumerTemplateErrors,
   isUncheckableResourceType,
+  literalConsumer,
   literalNamespaceErrors,
   metadataTemplateErrors,
   resourceTypeTemplateErrors,
@@ -70,11 +70,7 @@ export function claimCreationPolicyRegistrationErrors(
   const template = policy.spec.target.resourceClaimTemplate;
   const errors = literalNamespaceErrors(template.metadata, `${TEMPLATE}.metadata`);
   const spec = template.spec;
-  const consumer = spec.consumerRef;
-  const literalConsumer =
-    consumer === undefined || isTemplated(consumer.kind) || isTemplated(consumer.apiGroup ?? '')
-      ? undefined
-      : consumer;
+  const consumer = literalConsumer(spec.consumerRef);
   spec.requests.forEach((r, i) => {
     if (isUncheckableResourceType(r.resourceType)) return;
     const path = `${at(REQUESTS, i)}.resourceType`;
@@ -90,9 +86,9 @@ export function claimCreationPolicyRegistrationErrors(
       return;
     }
     const { consumerType } = found.registration.spec;
-    if (literalConsumer !== undefined && !consumerMatchesType(literalConsumer, consumerType)) {
+    if (consumer !== undefined && !consumerMatchesType(consumer, consumerType)) {
       errors.push(
-        consumerTypeMismatch(`${TEMPLATE}.spec.consumerRef`, r.resourceType, literalConsumer, consumerType),
+        consumerTypeMismatch(`${TEMPLATE}.spec.consumerRef`, r.resourceType, consumer, consumerType),
       );
     }
   });

@@ -5,12 +5,12 @@ import { type GrantCreationPolicy, grantCreationPolicyDefinition } from '../gran
 import { MAX_ALLOWANCES } from '../resource-grant.ts';
 import { hasSpec, rulesThenSchema } from './common.ts';
 import { at, type FieldError, invalid, required } from './field-error.ts';
-import { isTemplated } from './names.ts';
 import type { RegistrationLookup } from './registrations.ts';
 import { allowanceRegistrationErrors, allowanceTotalErrors } from './resource-grant.ts';
 import {
   consumerTemplateErrors,
   isUncheckableResourceType,
+  literalConsumer,
   literalNamespaceErrors,
   metadataTemplateErrors,
   resourceTypeTemplateErrors,
@@ -81,12 +81,9 @@ export function grantCreationPolicyRegistrationErrors(
 ): FieldError[] {
   const template = policy.spec.target.resourceGrantTemplate;
   const spec = template.spec;
-  const consumer = spec.consumerRef;
-  const literalConsumer =
-    isTemplated(consumer.kind) || isTemplated(consumer.apiGroup ?? '') ? undefined : consumer;
   return [
     ...literalNamespaceErrors(template.metadata, `${TEMPLATE}.metadata`),
-    ...allowanceRegistrationErrors(literalConsumer, spec.allowances, lookup, {
+    ...allowanceRegistrationErrors(literalConsumer(spec.consumerRef), spec.allowances, lookup, {
       allowances: `${TEMPLATE}.spec.allowances`,
       consumer: `${TEMPLATE}.spec.consumerRef`,
       skip: isUncheckableResourceType,

@@ -108,6 +108,12 @@ export function consumerTemplateErrors(ref: ConsumerRef | undefined, path: strin
   ];
 }
 
+/** The consumer when its kind and apiGroup are literal (checkable against a consumerType), else undefined. */
+export function literalConsumer(ref: ConsumerRef | undefined): ConsumerRef | undefined {
+  if (ref === undefined || isTemplated(ref.kind) || isTemplated(ref.apiGroup ?? '')) return undefined;
+  return ref;
+}
+
 /**
  * Resource types are literal: registrations are looked up by the written text, so a template would never
  * match one (Milo rendered claim resource types but validated the raw template, so such policies never
