@@ -30,15 +30,26 @@ function sameCertificate(a: ServingCertificate, b: ServingCertificate): boolean 
   return a.cert === b.cert && a.key === b.key && a.caBundle === b.caBundle;
 }
 
-/** `onChange` for the certificates that differ from the last one seen (starting from `current`). */
-export function changesOf(
+/**
+ * What a watch does on each trigger (a changed file, a periodic check): `reload`, and call `onChange` when the
+ * certificate differs from the last one seen (starting from `current`). A reload that fails goes to `failed`,
+ * and the certificate being served is kept.
+ */
+export function reloader(
   current: ServingCertificate,
   onChange: (certificate: ServingCertificate) => void,
-): (next: ServingCertificate) => void {
+  reload: () => Promise<ServingCertificate>,
+  failed: (error: unknown) => void,
+): () => Promise<void> {
   let last = current;
-  return (next) => {
-    if (sameCertificate(last, next)) return;
-    last = next;
-    onChange(next);
+  return async () => {
+    try {
+      const next = await reload();
+      if (sameCertificate(last, next)) return;
+      last = next;
+      onChange(next);
+    } catch (error) {
+      failed(error);
+    }
   };
 }

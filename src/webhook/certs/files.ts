@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errorFields } from '../../runtime/index.ts';
-import { type CertificateSource, changesOf, type ServingCertificate } from './certificate-source.ts';
+import { type CertificateSource, reloader, type ServingCertificate } from './certificate-source.ts';
 import { servingProblem } from './serving-check.ts';
 import { type DirectoryWatch, watchDirectory } from './watch.ts';
 
@@ -52,16 +52,16 @@ export class FileCertificates implements CertificateSource {
     current: ServingCertificate,
     onChange: (c: ServingCertificate) => void,
   ): Promise<void> {
-    const changed = changesOf(current, onChange);
-    await watchDirectory(this.#o, signal, async () => {
-      try {
-        changed(await this.load());
-      } catch (error) {
-        this.#o.logger.warn('webhook certificate files not usable; still serving the previous ones', {
-          dir: this.#o.dir,
-          ...errorFields(error),
-        });
-      }
-    });
+    const { dir, logger } = this.#o;
+    const notUsable = (error: unknown) =>
+      logger.warn('webhook certificate files not usable; still serving the previous ones', {
+        dir,
+        ...errorFields(error),
+      });
+    await watchDirectory(
+      this.#o,
+      signal,
+      reloader(current, onChange, () => this.load(), notUsable),
+    );
   }
 }

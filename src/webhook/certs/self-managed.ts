@@ -4,7 +4,7 @@
 // replica re-reads the Secret periodically, so a rotation done by one reaches the others.
 import type { KubeClient, Logger, ResourceRef } from '../../runtime/index.ts';
 import { errorFields, isAlreadyExists, isConflict, isNotFound, sleep } from '../../runtime/index.ts';
-import { type CertificateSource, changesOf, type ServingCertificate } from './certificate-source.ts';
+import { type CertificateSource, reloader, type ServingCertificate } from './certificate-source.ts';
 import {
   type IssueOptions,
   issueServingMaterial,
@@ -96,18 +96,15 @@ export class SelfManagedCertificates implements CertificateSource {
     current: ServingCertificate,
     onChange: (c: ServingCertificate) => void,
   ): Promise<void> {
-    const changed = changesOf(current, onChange);
+    const checkFailed = (error: unknown) =>
+      this.#o.logger.warn('webhook certificate check failed; retrying later', {
+        secret: this.description,
+        ...errorFields(error),
+      });
+    const check = reloader(current, onChange, () => this.load(signal), checkFailed);
     while (!signal.aborted) {
       await sleep(this.#o.checkIntervalMs ?? 10 * 60_000, signal);
-      if (signal.aborted) return;
-      try {
-        changed(served(await this.#ensure(signal)));
-      } catch (error) {
-        this.#o.logger.warn('webhook certificate check failed; retrying later', {
-          secret: this.description,
-          ...errorFields(error),
-        });
-      }
+      if (!signal.aborted) await check();
     }
   }
 
