@@ -4,7 +4,7 @@ import { isConditionTrue } from './conditions.ts';
 import type { KindDefinition } from './crd.ts';
 import { claimTriggerResourceSchema, policyColumns, triggerSchema } from './grant-creation-policy.ts';
 import type { QuotaObject } from './meta.ts';
-import { CONDITION_READY, POLICY_READY_REASONS } from './reasons.ts';
+import { CONDITION_READY, CONDITION_REASONS } from './reasons.ts';
 import { resourceClaimSpecSchema } from './resource-claim.ts';
 import { boolean, type Infer, object, optional } from './schema/builder.ts';
 import { conditionsStatusSchema, objectMetaTemplateSchema } from './schema/common.ts';
@@ -47,7 +47,7 @@ const specSchema = object(
   { description: 'Which creations consume quota, and the claim each one makes.' },
 );
 
-const REASONS = { [CONDITION_READY]: POLICY_READY_REASONS };
+const REASONS = CONDITION_REASONS[CLAIM_CREATION_POLICY];
 
 export const claimCreationPolicyStatusSchema = conditionsStatusSchema(
   'policy',

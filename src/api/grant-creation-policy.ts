@@ -9,12 +9,7 @@ import {
   reasonColumn,
 } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
-import {
-  CONDITION_PARENT_CONTEXT_READY,
-  CONDITION_READY,
-  PARENT_CONTEXT_REASONS,
-  POLICY_READY_REASONS,
-} from './reasons.ts';
+import { CONDITION_READY, CONDITION_REASONS } from './reasons.ts';
 import { resourceGrantSpecSchema } from './resource-grant.ts';
 import { array, boolean, type Infer, object, optional, string } from './schema/builder.ts';
 import {
@@ -139,10 +134,7 @@ const specSchema = object(
   { description: 'When to create grants, and what they look like.' },
 );
 
-const REASONS = {
-  [CONDITION_READY]: POLICY_READY_REASONS,
-  [CONDITION_PARENT_CONTEXT_READY]: PARENT_CONTEXT_REASONS,
-};
+const REASONS = CONDITION_REASONS[GRANT_CREATION_POLICY];
 
 export const grantCreationPolicyStatusSchema = conditionsStatusSchema(
   'policy',

@@ -12,27 +12,6 @@ export type ConditionType =
   | typeof CONDITION_READY
   | typeof CONDITION_PARENT_CONTEXT_READY;
 
-/** ResourceRegistration `Active` reasons. */
-export const REGISTRATION_ACTIVE_REASONS = [
-  'RegistrationActive',
-  'ValidationFailed',
-  'RegistrationPending',
-] as const;
-export type RegistrationActiveReason = (typeof REGISTRATION_ACTIVE_REASONS)[number];
-
-/** ResourceGrant `Active` reasons. */
-export const GRANT_ACTIVE_REASONS = ['GrantActive', 'ValidationFailed', 'GrantPending'] as const;
-export type GrantActiveReason = (typeof GRANT_ACTIVE_REASONS)[number];
-
-/** ResourceClaim `Granted` reasons (also used for allocation entries). */
-export const CLAIM_GRANTED_REASONS = [
-  'QuotaAvailable',
-  'QuotaExceeded',
-  'ValidationFailed',
-  'PendingEvaluation',
-] as const;
-export type ClaimGrantedReason = (typeof CLAIM_GRANTED_REASONS)[number];
-
 /**
  * GrantCreationPolicy / ClaimCreationPolicy `Ready` reasons. `ParentContextUnsupported` is ours: a single
  * cluster cannot target another control plane, so such a policy is not Ready and says why (SPEC §5).
@@ -45,15 +24,29 @@ export const POLICY_READY_REASONS = [
 ] as const;
 export type PolicyReadyReason = (typeof POLICY_READY_REASONS)[number];
 
-/** GrantCreationPolicy `ParentContextReady` reasons. The last two are ours (--parent-context=members). */
-export const PARENT_CONTEXT_REASONS = [
-  'ParentContextReady',
-  'ParentContextFailed',
-  'ParentContextUnsupported',
-  'ParentContextResolved',
-  'ParentContextNotFound',
-] as const;
-export type ParentContextReason = (typeof PARENT_CONTEXT_REASONS)[number];
+/** The reasons each kind may give per condition type. */
+export const CONDITION_REASONS = {
+  ResourceRegistration: {
+    [CONDITION_ACTIVE]: ['RegistrationActive', 'ValidationFailed', 'RegistrationPending'],
+  },
+  ResourceGrant: { [CONDITION_ACTIVE]: ['GrantActive', 'ValidationFailed', 'GrantPending'] },
+  /** Also the reasons of allocation entries. */
+  ResourceClaim: {
+    [CONDITION_GRANTED]: ['QuotaAvailable', 'QuotaExceeded', 'ValidationFailed', 'PendingEvaluation'],
+  },
+  GrantCreationPolicy: {
+    [CONDITION_READY]: POLICY_READY_REASONS,
+    /** The last two are ours (--parent-context=members). */
+    [CONDITION_PARENT_CONTEXT_READY]: [
+      'ParentContextReady',
+      'ParentContextFailed',
+      'ParentContextUnsupported',
+      'ParentContextResolved',
+      'ParentContextNotFound',
+    ],
+  },
+  ClaimCreationPolicy: { [CONDITION_READY]: POLICY_READY_REASONS },
+} as const;
 
 /** Per-request allocation outcome in ResourceClaim.status.allocations[].status. */
 export const ALLOCATION_STATUSES = ['Granted', 'Denied', 'Pending'] as const;

@@ -2,7 +2,7 @@
 // are decided together (all granted or none). Created by admission (auto) or by a service (manual).
 import { AGE_COLUMN, column, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
-import { ALLOCATION_STATUSES, CLAIM_GRANTED_REASONS, CONDITION_GRANTED, MESSAGES } from './reasons.ts';
+import { ALLOCATION_STATUSES, CONDITION_GRANTED, CONDITION_REASONS, MESSAGES } from './reasons.ts';
 import { array, dateTime, enumOf, type Infer, object, optional, refine, string } from './schema/builder.ts';
 import {
   amountSchema,
@@ -83,7 +83,7 @@ const pendingDefault = {
   ],
 };
 
-const REASONS = { [CONDITION_GRANTED]: CLAIM_GRANTED_REASONS };
+const REASONS = CONDITION_REASONS[RESOURCE_CLAIM];
 
 export const resourceClaimStatusSchema = object(
   {

@@ -2,7 +2,7 @@
 // namespace does not affect aggregation; it only scopes RBAC and ownership.
 import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
-import { CONDITION_ACTIVE, GRANT_ACTIVE_REASONS } from './reasons.ts';
+import { CONDITION_ACTIVE, CONDITION_REASONS } from './reasons.ts';
 import { array, type Infer, object } from './schema/builder.ts';
 import { amountSchema, conditionsStatusSchema, consumerRef, resourceTypeSchema } from './schema/common.ts';
 
@@ -56,7 +56,7 @@ export function resourceGrantSpecSchema(forTemplate = false) {
 
 const specSchema = resourceGrantSpecSchema();
 
-const REASONS = { [CONDITION_ACTIVE]: GRANT_ACTIVE_REASONS };
+const REASONS = CONDITION_REASONS[RESOURCE_GRANT];
 
 export const resourceGrantStatusSchema = conditionsStatusSchema(
   'grant',

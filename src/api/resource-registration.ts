@@ -4,7 +4,7 @@
 import { MAX_AMOUNT } from './amount.ts';
 import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
 import type { QuotaObject } from './meta.ts';
-import { CONDITION_ACTIVE, REGISTRATION_ACTIVE_REASONS } from './reasons.ts';
+import { CONDITION_ACTIVE, CONDITION_REASONS } from './reasons.ts';
 import { array, enumOf, type Infer, int64, object, optional, refine, string } from './schema/builder.ts';
 import {
   claimingResourceSchema,
@@ -72,7 +72,7 @@ export const resourceRegistrationSpecSchema = object(
   { description: 'Declares a quota-tracked resource type.' },
 );
 
-const REASONS = { [CONDITION_ACTIVE]: REGISTRATION_ACTIVE_REASONS };
+const REASONS = CONDITION_REASONS[RESOURCE_REGISTRATION];
 
 export const resourceRegistrationStatusSchema = conditionsStatusSchema(
   'registration',
