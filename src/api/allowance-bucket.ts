@@ -1,7 +1,6 @@
 // AllowanceBucket (namespaced, system-owned): the aggregate for one consumer and resource type. Only the
 // operator writes it; users read it to see limit, allocated and available.
-import { AGE_COLUMN, column, type KindDefinition } from './crd.ts';
-import type { QuotaObject } from './meta.ts';
+import { AGE_COLUMN, column, defineKind, type KindObject } from './crd.ts';
 import {
   array,
   dateTime,
@@ -80,19 +79,15 @@ export const allowanceBucketStatusSchema = object(
   { description: 'Aggregated figures, written only by the operator.' },
 );
 
+export type AllowanceBucket = KindObject<typeof allowanceBucketDefinition>;
 export type AllowanceBucketSpec = Infer<typeof allowanceBucketSpecSchema>;
 export type AllowanceBucketStatus = Infer<typeof allowanceBucketStatusSchema>;
 export type ContributingGrantRef = Infer<typeof contributingGrantRefSchema>;
-export type AllowanceBucket = QuotaObject<
-  typeof ALLOWANCE_BUCKET,
-  AllowanceBucketSpec,
-  AllowanceBucketStatus
->;
 
 const integerColumn = (name: string, field: string, priority?: number) =>
   column(name, `.status.${field}`, { type: 'integer', priority });
 
-export const allowanceBucketDefinition: KindDefinition = {
+export const allowanceBucketDefinition = defineKind({
   kind: ALLOWANCE_BUCKET,
   plural: 'allowancebuckets',
   singular: 'allowancebucket',
@@ -116,4 +111,4 @@ export const allowanceBucketDefinition: KindDefinition = {
     AGE_COLUMN,
   ],
   selectableFields: ['.spec.consumerRef.kind', '.spec.consumerRef.name', '.spec.resourceType'],
-};
+});

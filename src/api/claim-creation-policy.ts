@@ -1,10 +1,9 @@
 // ClaimCreationPolicy (cluster-scoped): at admission, a create of the trigger kind that meets the
 // constraints gets a ResourceClaim rendered from the template, and is admitted only if it is granted.
 import { isConditionTrue } from './conditions.ts';
-import type { KindDefinition } from './crd.ts';
+import { defineKind, type KindObject } from './crd.ts';
 import { claimTriggerResourceSchema, policyColumns, triggerSchema } from './grant-creation-policy.ts';
-import type { QuotaObject } from './meta.ts';
-import { CONDITION_READY, CONDITION_REASONS } from './reasons.ts';
+import { CONDITION_READY } from './reasons.ts';
 import { resourceClaimSpecSchema } from './resource-claim.ts';
 import { boolean, type Infer, object, optional } from './schema/builder.ts';
 import { conditionsStatusSchema, objectMetaTemplateSchema } from './schema/common.ts';
@@ -47,29 +46,23 @@ const specSchema = object(
   { description: 'Which creations consume quota, and the claim each one makes.' },
 );
 
-const REASONS = CONDITION_REASONS[CLAIM_CREATION_POLICY];
-
 export const claimCreationPolicyStatusSchema = conditionsStatusSchema(
+  CLAIM_CREATION_POLICY,
   'policy',
   'Ready=True when the policy is valid, enabled and enforced.',
-  REASONS,
 );
 
+export type ClaimCreationPolicy = KindObject<typeof claimCreationPolicyDefinition>;
 export type ClaimCreationPolicySpec = Infer<typeof specSchema>;
 export type ClaimCreationPolicyStatus = Infer<typeof claimCreationPolicyStatusSchema>;
 export type ResourceClaimTemplate = Infer<typeof claimTemplateSchema>;
-export type ClaimCreationPolicy = QuotaObject<
-  typeof CLAIM_CREATION_POLICY,
-  ClaimCreationPolicySpec,
-  ClaimCreationPolicyStatus
->;
 
 /** Whether a policy is enforced now: Ready and not disabled. Enforcement and the webhook's rules follow this. */
 export function claimPolicyApplies(policy: ClaimCreationPolicy): boolean {
   return policy.spec.disabled !== true && isConditionTrue(policy.status?.conditions, CONDITION_READY);
 }
 
-export const claimCreationPolicyDefinition: KindDefinition = {
+export const claimCreationPolicyDefinition = defineKind({
   kind: CLAIM_CREATION_POLICY,
   plural: 'claimcreationpolicies',
   singular: 'claimcreationpolicy',
@@ -81,6 +74,5 @@ export const claimCreationPolicyDefinition: KindDefinition = {
   spec: specSchema,
   status: claimCreationPolicyStatusSchema,
   printerColumns: policyColumns('Target'),
-  conditionReasons: REASONS,
   selectableFields: ['.spec.trigger.resource.kind', '.spec.trigger.resource.apiVersion', '.spec.disabled'],
-};
+});

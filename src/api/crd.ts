@@ -1,7 +1,7 @@
 // Describes one quota kind (names, schema, columns) and turns it into an apiextensions.k8s.io/v1
 // CustomResourceDefinition object. scripts/gen-crds.ts serialises these; nothing here does I/O.
 
-import { CATEGORY, GROUP, VERSION } from './meta.ts';
+import { CATEGORY, GROUP, type QuotaObject, VERSION } from './meta.ts';
 import type { JsonSchema, Schema } from './schema/builder.ts';
 
 export interface PrinterColumn {
@@ -12,22 +12,32 @@ export interface PrinterColumn {
   readonly priority?: number;
 }
 
-export interface KindDefinition {
-  readonly kind: string;
+/** One quota kind: its names, schemas and columns. Its object type is `KindObject<typeof definition>`. */
+export interface KindDefinition<K extends string = string, Spec = unknown, Status = unknown> {
+  readonly kind: K;
   readonly plural: string;
   readonly singular: string;
   readonly listKind: string;
   readonly shortNames: readonly string[];
   readonly scope: 'Cluster' | 'Namespaced';
   readonly description: string;
-  readonly spec: Schema<unknown>;
-  readonly status: Schema<unknown>;
+  readonly spec: Schema<Spec>;
+  readonly status: Schema<Status>;
   readonly printerColumns: readonly PrinterColumn[];
   /** Field paths usable with `kubectl get --field-selector` (Kubernetes selectableFields). */
   readonly selectableFields: readonly string[];
-  /** Allowed reasons per condition type (CEL rule in the CRD, and checked by the validators). */
-  readonly conditionReasons?: Readonly<Record<string, readonly string[]>>;
 }
+
+/** A kind's definition, with its kind name, spec and status types kept for `KindObject`. */
+export function defineKind<K extends string, Spec, Status>(
+  def: KindDefinition<K, Spec, Status>,
+): KindDefinition<K, Spec, Status> {
+  return def;
+}
+
+/** The object type of a kind, from its definition: the kind name, spec and status in one place. */
+export type KindObject<D> =
+  D extends KindDefinition<infer K, infer Spec, infer Status> ? QuotaObject<K, Spec, Status> : never;
 
 interface ColumnOptions {
   /** Default 'string'. */

@@ -4,12 +4,12 @@ import {
   AGE_COLUMN,
   column,
   conditionColumn,
-  type KindDefinition,
+  defineKind,
+  type KindObject,
   type PrinterColumn,
   reasonColumn,
 } from './crd.ts';
-import type { QuotaObject } from './meta.ts';
-import { CONDITION_READY, CONDITION_REASONS } from './reasons.ts';
+import { CONDITION_READY } from './reasons.ts';
 import { resourceGrantSpecSchema } from './resource-grant.ts';
 import { array, boolean, type Infer, object, optional, string } from './schema/builder.ts';
 import {
@@ -134,12 +134,10 @@ const specSchema = object(
   { description: 'When to create grants, and what they look like.' },
 );
 
-const REASONS = CONDITION_REASONS[GRANT_CREATION_POLICY];
-
 export const grantCreationPolicyStatusSchema = conditionsStatusSchema(
+  GRANT_CREATION_POLICY,
   'policy',
   'Ready=True when the policy is valid, enabled and acting; ParentContextReady if parentContext is set.',
-  REASONS,
 );
 
 /** The columns of both policy kinds; only the trigger kind's header differs, as in Milo's CRDs. */
@@ -153,6 +151,7 @@ export function policyColumns(triggerHeader: 'Target' | 'Trigger'): PrinterColum
   ];
 }
 
+export type GrantCreationPolicy = KindObject<typeof grantCreationPolicyDefinition>;
 export type GrantCreationPolicySpec = Infer<typeof specSchema>;
 export type GrantCreationPolicyStatus = Infer<typeof grantCreationPolicyStatusSchema>;
 export type TriggerResource = Infer<typeof triggerResourceSchema>;
@@ -160,13 +159,8 @@ export type ConditionExpression = Infer<typeof conditionExpressionSchema>;
 export type ObjectMetaTemplate = Infer<typeof objectMetaTemplateSchema>;
 export type ParentContext = Infer<typeof parentContextSchema>;
 export type ResourceGrantTemplate = Infer<typeof grantTemplateSchema>;
-export type GrantCreationPolicy = QuotaObject<
-  typeof GRANT_CREATION_POLICY,
-  GrantCreationPolicySpec,
-  GrantCreationPolicyStatus
->;
 
-export const grantCreationPolicyDefinition: KindDefinition = {
+export const grantCreationPolicyDefinition = defineKind({
   kind: GRANT_CREATION_POLICY,
   plural: 'grantcreationpolicies',
   singular: 'grantcreationpolicy',
@@ -178,7 +172,6 @@ export const grantCreationPolicyDefinition: KindDefinition = {
   spec: specSchema,
   status: grantCreationPolicyStatusSchema,
   printerColumns: policyColumns('Trigger'),
-  conditionReasons: REASONS,
   selectableFields: [
     '.spec.trigger.resource.kind',
     '.spec.trigger.resource.apiVersion',
@@ -186,4 +179,4 @@ export const grantCreationPolicyDefinition: KindDefinition = {
     '.spec.target.parentContext.apiGroup',
     '.spec.disabled',
   ],
-};
+});

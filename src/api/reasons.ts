@@ -48,6 +48,13 @@ export const CONDITION_REASONS = {
   ClaimCreationPolicy: { [CONDITION_READY]: POLICY_READY_REASONS },
 } as const;
 
+/** The reasons `kind` may give per condition type; undefined for a kind without conditions (AllowanceBucket). */
+export function conditionReasonsOf(kind: string): Readonly<Record<string, readonly string[]>> | undefined {
+  return Object.hasOwn(CONDITION_REASONS, kind) ? CONDITION_REASONS[kind as ConditionedKind] : undefined;
+}
+
+export type ConditionedKind = keyof typeof CONDITION_REASONS;
+
 /** Per-request allocation outcome in ResourceClaim.status.allocations[].status. */
 export const ALLOCATION_STATUSES = ['Granted', 'Denied', 'Pending'] as const;
 export type AllocationStatus = (typeof ALLOCATION_STATUSES)[number];

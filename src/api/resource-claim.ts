@@ -1,7 +1,6 @@
 // ResourceClaim (namespaced): asks for capacity for one object, for one or more resource types. Requests
 // are decided together (all granted or none). Created by admission (auto) or by a service (manual).
-import { AGE_COLUMN, column, conditionColumn, type KindDefinition, reasonColumn } from './crd.ts';
-import type { QuotaObject } from './meta.ts';
+import { AGE_COLUMN, column, conditionColumn, defineKind, type KindObject, reasonColumn } from './crd.ts';
 import { ALLOCATION_STATUSES, CONDITION_GRANTED, CONDITION_REASONS, MESSAGES } from './reasons.ts';
 import { array, dateTime, enumOf, type Infer, object, optional, refine, string } from './schema/builder.ts';
 import {
@@ -83,8 +82,6 @@ const pendingDefault = {
   ],
 };
 
-const REASONS = CONDITION_REASONS[RESOURCE_CLAIM];
-
 export const resourceClaimStatusSchema = object(
   {
     observedGeneration: optional(observedGenerationSchema),
@@ -99,7 +96,7 @@ export const resourceClaimStatusSchema = object(
     conditions: optional(
       conditionsSchema(
         'Granted=True when every request is granted; False/QuotaExceeded when denied; False/PendingEvaluation until decided.',
-        REASONS,
+        CONDITION_REASONS[RESOURCE_CLAIM],
       ),
     ),
   },
@@ -109,11 +106,11 @@ export const resourceClaimStatusSchema = object(
   },
 );
 
+export type ResourceClaim = KindObject<typeof resourceClaimDefinition>;
 export type ResourceClaimSpec = Infer<ReturnType<typeof resourceClaimSpecSchema>>;
 export type ResourceRequest = Infer<typeof requestSchema>;
 export type Allocation = Infer<typeof allocationSchema>;
 export type ResourceClaimStatus = Infer<typeof resourceClaimStatusSchema>;
-export type ResourceClaim = QuotaObject<typeof RESOURCE_CLAIM, ResourceClaimSpec, ResourceClaimStatus>;
 
 /** The claim CRD's spec: the template schema plus immutability (a decided claim is final). */
 const claimSpecSchema = refine(resourceClaimSpecSchema(), {
@@ -122,7 +119,7 @@ const claimSpecSchema = refine(resourceClaimSpecSchema(), {
   ],
 });
 
-export const resourceClaimDefinition: KindDefinition = {
+export const resourceClaimDefinition = defineKind({
   kind: RESOURCE_CLAIM,
   plural: 'resourceclaims',
   singular: 'resourceclaim',
@@ -142,7 +139,6 @@ export const resourceClaimDefinition: KindDefinition = {
     column('Object', '.spec.resourceRef.name', { priority: 1 }),
     AGE_COLUMN,
   ],
-  conditionReasons: REASONS,
   selectableFields: [
     '.spec.consumerRef.kind',
     '.spec.consumerRef.name',
@@ -151,4 +147,4 @@ export const resourceClaimDefinition: KindDefinition = {
     '.spec.resourceRef.name',
     '.spec.resourceRef.namespace',
   ],
-};
+});

@@ -1,8 +1,7 @@
 // ResourceGrant (namespaced): gives a consumer capacity for one or more resource types. The grant's
 // namespace does not affect aggregation; it only scopes RBAC and ownership.
-import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
-import type { QuotaObject } from './meta.ts';
-import { CONDITION_ACTIVE, CONDITION_REASONS } from './reasons.ts';
+import { AGE_COLUMN, column, conditionColumn, defineKind, type KindObject } from './crd.ts';
+import { CONDITION_ACTIVE } from './reasons.ts';
 import { array, type Infer, object } from './schema/builder.ts';
 import { amountSchema, conditionsStatusSchema, consumerRef, resourceTypeSchema } from './schema/common.ts';
 
@@ -56,21 +55,19 @@ export function resourceGrantSpecSchema(forTemplate = false) {
 
 const specSchema = resourceGrantSpecSchema();
 
-const REASONS = CONDITION_REASONS[RESOURCE_GRANT];
-
 export const resourceGrantStatusSchema = conditionsStatusSchema(
+  RESOURCE_GRANT,
   'grant',
   'Active=True when every resource type is registered and Active and the consumer matches its consumerType.',
-  REASONS,
 );
 
+export type ResourceGrant = KindObject<typeof resourceGrantDefinition>;
 export type ResourceGrantSpec = Infer<typeof specSchema>;
 export type Allowance = Infer<typeof allowanceSchema>;
 export type GrantBucket = Infer<typeof bucketSchema>;
 export type ResourceGrantStatus = Infer<typeof resourceGrantStatusSchema>;
-export type ResourceGrant = QuotaObject<typeof RESOURCE_GRANT, ResourceGrantSpec, ResourceGrantStatus>;
 
-export const resourceGrantDefinition: KindDefinition = {
+export const resourceGrantDefinition = defineKind({
   kind: RESOURCE_GRANT,
   plural: 'resourcegrants',
   singular: 'resourcegrant',
@@ -89,6 +86,5 @@ export const resourceGrantDefinition: KindDefinition = {
     column('Resource Type', '.spec.allowances[0].resourceType', { priority: 1 }),
     AGE_COLUMN,
   ],
-  conditionReasons: REASONS,
   selectableFields: ['.spec.consumerRef.kind', '.spec.consumerRef.name'],
-};
+});

@@ -2,9 +2,8 @@
 // consumer kind that receives grants for it, and lists the kinds allowed to claim it.
 
 import { MAX_AMOUNT } from './amount.ts';
-import { AGE_COLUMN, column, conditionColumn, type KindDefinition } from './crd.ts';
-import type { QuotaObject } from './meta.ts';
-import { CONDITION_ACTIVE, CONDITION_REASONS } from './reasons.ts';
+import { AGE_COLUMN, column, conditionColumn, defineKind, type KindObject } from './crd.ts';
+import { CONDITION_ACTIVE } from './reasons.ts';
 import { array, enumOf, type Infer, int64, object, optional, refine, string } from './schema/builder.ts';
 import {
   claimingResourceSchema,
@@ -72,24 +71,18 @@ export const resourceRegistrationSpecSchema = object(
   { description: 'Declares a quota-tracked resource type.' },
 );
 
-const REASONS = CONDITION_REASONS[RESOURCE_REGISTRATION];
-
 export const resourceRegistrationStatusSchema = conditionsStatusSchema(
+  RESOURCE_REGISTRATION,
   'registration',
   'Active=True once grants and claims may use this resource type.',
-  REASONS,
 );
 
+export type ResourceRegistration = KindObject<typeof resourceRegistrationDefinition>;
 export type ResourceRegistrationSpec = Infer<typeof resourceRegistrationSpecSchema>;
 export type ResourceRegistrationStatus = Infer<typeof resourceRegistrationStatusSchema>;
 export type RegistrationType = ResourceRegistrationSpec['type'];
-export type ResourceRegistration = QuotaObject<
-  typeof RESOURCE_REGISTRATION,
-  ResourceRegistrationSpec,
-  ResourceRegistrationStatus
->;
 
-export const resourceRegistrationDefinition: KindDefinition = {
+export const resourceRegistrationDefinition = defineKind({
   kind: RESOURCE_REGISTRATION,
   plural: 'resourceregistrations',
   singular: 'resourceregistration',
@@ -107,6 +100,5 @@ export const resourceRegistrationDefinition: KindDefinition = {
     conditionColumn('Active', CONDITION_ACTIVE),
     AGE_COLUMN,
   ],
-  conditionReasons: REASONS,
   selectableFields: ['.spec.consumerType.kind', '.spec.consumerType.apiGroup', '.spec.resourceType'],
-};
+});

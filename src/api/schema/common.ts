@@ -1,6 +1,7 @@
 // Schema fragments shared by several kinds: metav1.Condition, consumer and object references, claiming
 // resources, CEL condition expressions and the metadata template used by both policy kinds.
 import { MAX_AMOUNT } from '../amount.ts';
+import { CONDITION_REASONS, type ConditionedKind } from '../reasons.ts';
 import {
   array,
   dateTime,
@@ -213,15 +214,11 @@ export const UNOBSERVED = { observedGeneration: 0 } as const;
  * The status of a kind whose whole state is its conditions (registrations, grants, both policy kinds):
  * observedGeneration and conditions, UNOBSERVED until the operator has observed the object.
  */
-export function conditionsStatusSchema(
-  noun: string,
-  conditionsHelp: string,
-  reasonsByType: Readonly<Record<string, readonly string[]>>,
-) {
+export function conditionsStatusSchema(kind: ConditionedKind, noun: string, conditionsHelp: string) {
   return object(
     {
       observedGeneration: optional(observedGenerationSchema),
-      conditions: optional(conditionsSchema(conditionsHelp, reasonsByType)),
+      conditions: optional(conditionsSchema(conditionsHelp, CONDITION_REASONS[kind])),
     },
     { description: `Observed state of the ${noun}, written by the operator.`, default: UNOBSERVED },
   );

@@ -1,6 +1,7 @@
 // Pieces every kind's validator uses: the schema check of a whole object and immutability checks.
 import { type KindDefinition, openApiSchema } from '../crd.ts';
 import { jsonEqual } from '../equal.ts';
+import { conditionReasonsOf } from '../reasons.ts';
 import { checkSchema } from '../schema/check.ts';
 import { type FieldError, invalid } from './field-error.ts';
 
@@ -32,7 +33,7 @@ export function rulesThenSchema(
 /** Conditions whose reason is outside the kind's set for that type (the CRD's CEL reason rules). */
 function reasonErrors(def: KindDefinition, obj: unknown): FieldError[] {
   const conditions = (obj as { status?: { conditions?: unknown } } | undefined)?.status?.conditions;
-  const reasons = def.conditionReasons;
+  const reasons = conditionReasonsOf(def.kind);
   if (reasons === undefined || !Array.isArray(conditions)) return [];
   const errors: FieldError[] = [];
   conditions.forEach((c: { type?: unknown; reason?: unknown } | null, i) => {
