@@ -4,13 +4,22 @@ import type { AllowanceBucket } from './allowance-bucket.ts';
 import type { ClaimCreationPolicy } from './claim-creation-policy.ts';
 import type { Condition } from './conditions.ts';
 import type { GrantCreationPolicy } from './grant-creation-policy.ts';
-import { API_VERSION } from './meta.ts';
+import { API_VERSION, type ObjectMeta, type QuotaObject } from './meta.ts';
 import type { ResourceClaim } from './resource-claim.ts';
 import type { ResourceGrant } from './resource-grant.ts';
 import type { ResourceRegistration } from './resource-registration.ts';
 
 export const ORG = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization', name: 'acme' };
 export const PROJECTS = 'resourcemanager.miloapis.com/projects';
+
+/** An object of a quota kind as a user writes it: no status. */
+function quotaObject<K extends string, Spec>(
+  kind: K,
+  metadata: ObjectMeta,
+  spec: Spec,
+): QuotaObject<K, Spec, never> {
+  return { apiVersion: API_VERSION, kind, metadata, spec };
+}
 
 export function activeCondition(): Condition {
   return {
@@ -27,11 +36,10 @@ export function makeRegistration(
   resourceType = PROJECTS,
   active = true,
 ): ResourceRegistration {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'ResourceRegistration',
-    metadata: { name, creationTimestamp: '2024-01-01T00:00:00Z' },
-    spec: {
+  const registration: ResourceRegistration = quotaObject(
+    'ResourceRegistration',
+    { name, creationTimestamp: '2024-01-01T00:00:00Z' },
+    {
       consumerType: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Organization' },
       type: 'Entity',
       resourceType,
@@ -40,49 +48,45 @@ export function makeRegistration(
       unitConversionFactor: 1,
       claimingResources: [{ apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' }],
     },
-    ...(active ? { status: { conditions: [activeCondition()] } } : {}),
-  };
+  );
+  return active ? { ...registration, status: { conditions: [activeCondition()] } } : registration;
 }
 
 export function makeGrant(amount = 10, resourceType = PROJECTS): ResourceGrant {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'ResourceGrant',
-    metadata: { name: 'acme-grant', namespace: 'quota-system' },
-    spec: { consumerRef: { ...ORG }, allowances: [{ resourceType, buckets: [{ amount }] }] },
-  };
+  return quotaObject(
+    'ResourceGrant',
+    { name: 'acme-grant', namespace: 'quota-system' },
+    { consumerRef: { ...ORG }, allowances: [{ resourceType, buckets: [{ amount }] }] },
+  );
 }
 
 export function makeBucket(): AllowanceBucket {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'AllowanceBucket',
-    metadata: { name: 'bucket-abc', namespace: 'quota-system' },
-    spec: { consumerRef: { ...ORG }, resourceType: PROJECTS },
-  };
+  return quotaObject(
+    'AllowanceBucket',
+    { name: 'bucket-abc', namespace: 'quota-system' },
+    { consumerRef: { ...ORG }, resourceType: PROJECTS },
+  );
 }
 
 export function makeClaim(
   requests: { resourceType: string; amount: number }[] = [{ resourceType: PROJECTS, amount: 1 }],
 ): ResourceClaim {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'ResourceClaim',
-    metadata: { name: 'claim-1', namespace: 'quota-system' },
-    spec: {
+  return quotaObject(
+    'ResourceClaim',
+    { name: 'claim-1', namespace: 'quota-system' },
+    {
       consumerRef: { ...ORG },
       requests,
       resourceRef: { apiGroup: 'resourcemanager.miloapis.com', kind: 'Project', name: 'web' },
     },
-  };
+  );
 }
 
 export function makeGrantPolicy(): GrantCreationPolicy {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'GrantCreationPolicy',
-    metadata: { name: 'standard-tier' },
-    spec: {
+  return quotaObject(
+    'GrantCreationPolicy',
+    { name: 'standard-tier' },
+    {
       trigger: {
         resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Organization' },
         constraints: [{ expression: 'trigger.spec.type == "Standard"' }],
@@ -97,15 +101,14 @@ export function makeGrantPolicy(): GrantCreationPolicy {
         },
       },
     },
-  };
+  );
 }
 
 export function makeClaimPolicy(): ClaimCreationPolicy {
-  return {
-    apiVersion: API_VERSION,
-    kind: 'ClaimCreationPolicy',
-    metadata: { name: 'projects' },
-    spec: {
+  return quotaObject(
+    'ClaimCreationPolicy',
+    { name: 'projects' },
+    {
       trigger: { resource: { apiVersion: 'resourcemanager.miloapis.com/v1alpha1', kind: 'Project' } },
       target: {
         resourceClaimTemplate: {
@@ -117,7 +120,7 @@ export function makeClaimPolicy(): ClaimCreationPolicy {
         },
       },
     },
-  };
+  );
 }
 
 /** A GrantCreationPolicy parentContext: the Project `nameExpression` names, of `apiGroup`. */
