@@ -8,8 +8,8 @@ const show = (k: KeyRefs) => (k.all ? '*' : [...k.keys].sort().join(','));
 const both = (r: MetadataRefs) => `labels=${show(r.labels)} annotations=${show(r.annotations)}`;
 
 describe('metadataRefs', () => {
-  it('finds constant keys however they are written', () => {
-    const cases: [string, string][] = [
+  const cases: Record<string, [string, string][]> = {
+    'finds constant keys however they are written': [
       ['trigger.metadata.name', 'labels= annotations='],
       ['trigger.spec.tier + trigger.status.x', 'labels= annotations='],
       ['trigger.metadata.labels.tier', 'labels=tier annotations='],
@@ -19,12 +19,8 @@ describe('metadataRefs', () => {
         'labels= annotations=owner',
       ],
       ['trigger["metadata"]["labels"]["a"] + trigger.metadata.labels.b', 'labels=a,b annotations='],
-    ];
-    for (const [source, expected] of cases) assert.equal(both(refs(source)), expected, source);
-  });
-
-  it('means every key when the map, the metadata or the object is used otherwise', () => {
-    const cases: [string, string][] = [
+    ],
+    'means every key when the map, the metadata or the object is used otherwise': [
       ['"a" in trigger.metadata.labels', 'labels=* annotations='],
       ['trigger.metadata.annotations.exists(k, k == "a")', 'labels= annotations=*'],
       ['size(trigger.metadata.labels) > 0', 'labels=* annotations='],
@@ -34,9 +30,13 @@ describe('metadataRefs', () => {
       ['[trigger].map(t, t.metadata.name)', 'labels=* annotations=*'],
       ['trigger', 'labels=* annotations=*'],
       ['has(trigger.metadata.labels)', 'labels=* annotations='],
-    ];
-    for (const [source, expected] of cases) assert.equal(both(refs(source)), expected, source);
-  });
+    ],
+  };
+  for (const [name, rows] of Object.entries(cases)) {
+    it(name, () => {
+      for (const [source, expected] of rows) assert.equal(both(refs(source)), expected, source);
+    });
+  }
 
   it('tells whether kept keys cover what is read', () => {
     const kept = refs('trigger.metadata.labels.a + trigger.metadata.annotations.b');

@@ -122,22 +122,17 @@ describe('resolveParentContext', () => {
   });
 
   it('reports an expression error and an empty name, naming the field', () => {
-    const missing = withParent('trigger.metadata.labels["absent"]').compiled.parentName;
-    assert.ok(missing);
-    const failed = resolveParentContext(parent, missing, acme, members, RULES);
-    assert.equal(failed.ok, false);
+    const refusal = (nameExpression: string) => {
+      const name = withParent(nameExpression).compiled.parentName;
+      assert.ok(name);
+      const resolved = resolveParentContext(parent, name, acme, members, RULES);
+      return resolved.ok ? assert.fail('resolved') : resolved.message;
+    };
     assert.match(
-      failed.ok ? '' : failed.message,
+      refusal('trigger.metadata.labels["absent"]'),
       /spec\.target\.parentContext\.nameExpression failed for this trigger/,
     );
-    const empty = withParent('""').compiled.parentName;
-    assert.ok(empty);
-    const none = resolveParentContext(parent, empty, acme, members, RULES);
-    assert.equal(none.ok, false);
-    assert.match(
-      none.ok ? '' : none.message,
-      /nameExpression returned an empty string .*must name the Project/,
-    );
+    assert.match(refusal('""'), /nameExpression returned an empty string .*must name the Project/);
   });
 });
 
