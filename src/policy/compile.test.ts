@@ -94,34 +94,28 @@ describe('CEL evaluation of the expressions in Milo tests, samples and docs', ()
 });
 
 describe('compile errors', () => {
-  /** Type errors: per case, the expression's policy kind (its evaluator), the expression, and the message. */
-  const typeErrors: Record<string, [typeof grant, string, string][]> = {
-    'a variable of the other policy kind is undeclared, with the declared set in the message': [
-      [grant, 'user.name', "undeclared reference to 'user' (variables in GrantCreationPolicy: trigger)"],
-      [grant, 'requestInfo.namespace', "undeclared reference to 'requestInfo'"],
-    ],
-    'unknown fields of typed variables': [
-      [claim, 'user.username', "user has no field 'username' (its fields: name, uid, groups, extra)"],
-      [claim, 'requestInfo.foo', "requestInfo has no field 'foo'"],
-    ],
-    'unknown functions': [
-      [grant, 'trigger.metadata.name.shout()', "undeclared function 'shout'"],
-      [grant, 'has(trigger, "spec")', 'has() takes a field selection'],
-    ],
-    'argument types': [
-      [grant, '1 + "a"', "found no matching overload for '+' applied to (int, string)"],
-      [claim, 'user.name == 1', 'string and int can never be equal'],
-      [claim, 'user.groups.lowerAscii()', "'lowerAscii' on list(string)"],
-      [grant, '"abc"[0]', 'strings cannot be indexed'],
-    ],
-    'object construction is refused': [
-      [grant, 'google.protobuf.Int64Value{value: 1}', 'object construction'],
-    ],
-  };
-  for (const [name, rows] of Object.entries(typeErrors)) {
-    it(name, () => {
-      for (const [evaluate, source, message] of rows) throwsPolicy(() => evaluate(source), 'type', message);
-    });
+  /** Type errors: the expression's policy kind (its evaluator), the expression, and what the message says. */
+  const typeErrors: [typeof grant, string, string][] = [
+    // a variable of the other policy kind is undeclared, with the declared set in the message
+    [grant, 'user.name', "undeclared reference to 'user' (variables in GrantCreationPolicy: trigger)"],
+    [grant, 'requestInfo.namespace', "undeclared reference to 'requestInfo'"],
+    // unknown fields of typed variables
+    [claim, 'user.username', "user has no field 'username' (its fields: name, uid, groups, extra)"],
+    [claim, 'requestInfo.foo', "requestInfo has no field 'foo'"],
+    // unknown functions
+    [grant, 'trigger.metadata.name.shout()', "undeclared function 'shout'"],
+    [grant, 'has(trigger, "spec")', 'has() takes a field selection'],
+    // argument types
+    [grant, '1 + "a"', "found no matching overload for '+' applied to (int, string)"],
+    [claim, 'user.name == 1', 'string and int can never be equal'],
+    [claim, 'user.groups.lowerAscii()', "'lowerAscii' on list(string)"],
+    [grant, '"abc"[0]', 'strings cannot be indexed'],
+    // object construction is refused
+    [grant, 'google.protobuf.Int64Value{value: 1}', 'object construction'],
+  ];
+  for (const [evaluate, source, message] of typeErrors) {
+    it(`type error in ${evaluate === grant ? 'a grant' : 'a claim'} policy: ${source}`, () =>
+      throwsPolicy(() => evaluate(source), 'type', message));
   }
   it('the string "user" is not a variable reference (no lexical scan)', () => {
     assert.equal(grant('"user" + "-" + trigger.metadata.name'), 'user-acme');

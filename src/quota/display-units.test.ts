@@ -9,41 +9,33 @@ import {
 } from './display-units.ts';
 
 describe('toDisplayValue', () => {
-  /** Per case: [amount, unitConversionFactor, display value]. */
-  const cases: Record<string, [number, number, string][]> = {
-    'divides by the factor: 48000 millicores are 48 vCPUs': [
-      [48000, 1000, '48'],
-      [0, 1000, '0'],
-      [7, 1, '7'],
-    ],
-    'keeps up to three decimals and drops trailing zeros': [
-      [1500, 1000, '1.5'],
-      [1250, 1000, '1.25'],
-      [1, 1000, '0.001'],
-      [1_073_741_824, 1_073_741_824, '1'],
-      [536_870_912, 1_073_741_824, '0.5'],
-    ],
-    'rounds half away from zero at the third decimal': [
-      [1, 3, '0.333'],
-      [2, 3, '0.667'],
-      [1, 2000, '0.001'], // 0.0005 rounds up
-      [2999, 3000, '1'], // 0.99967 carries into the whole part
-    ],
-    'shows a non-zero amount that rounds to 0 as <0.001, never as 0': [
-      [1, 1_000_000, '<0.001'],
-      [1, 2001, '<0.001'],
-    ],
-    'is exact for the largest amounts': [
-      [Number.MAX_SAFE_INTEGER, 1, '9007199254740991'],
-      [Number.MAX_SAFE_INTEGER, 1000, '9007199254740.991'],
-    ],
-  };
-  for (const [name, rows] of Object.entries(cases)) {
-    it(name, () => {
-      for (const [amount, factor, shown] of rows) {
-        assert.equal(toDisplayValue(amount, factor), shown, `${amount} / ${factor}`);
-      }
-    });
+  /** [amount, unitConversionFactor, display value] */
+  const cases: [number, number, string][] = [
+    // divides by the factor: 48000 millicores are 48 vCPUs
+    [48000, 1000, '48'],
+    [0, 1000, '0'],
+    [7, 1, '7'],
+    // keeps up to three decimals and drops trailing zeros
+    [1500, 1000, '1.5'],
+    [1250, 1000, '1.25'],
+    [1, 1000, '0.001'],
+    [1_073_741_824, 1_073_741_824, '1'],
+    [536_870_912, 1_073_741_824, '0.5'],
+    // rounds half away from zero at the third decimal
+    [1, 3, '0.333'],
+    [2, 3, '0.667'],
+    [1, 2000, '0.001'], // 0.0005 rounds up
+    [2999, 3000, '1'], // 0.99967 carries into the whole part
+    // shows a non-zero amount that rounds to 0 as <0.001, never as 0
+    [1, 1_000_000, '<0.001'],
+    [1, 2001, '<0.001'],
+    // is exact for the largest amounts
+    [Number.MAX_SAFE_INTEGER, 1, '9007199254740991'],
+    [Number.MAX_SAFE_INTEGER, 1000, '9007199254740.991'],
+  ];
+  for (const [amount, factor, shown] of cases) {
+    it(`shows ${amount} at factor ${factor} as ${shown}`, () =>
+      assert.equal(toDisplayValue(amount, factor), shown));
   }
 
   it('refuses what no registration can hold, naming the field', () => {
