@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResourceClaim } from '../../api/index.ts';
+import { INITIAL_CLAIM_CONDITION } from '../../quota/index.ts';
 import { explainClaim } from './explain.ts';
 import { printExplain } from './explain-printer.ts';
 import { ACME, bucket, DENIED_CLAIM, registration } from './testing.ts';
@@ -41,17 +42,7 @@ function pendingClaim(): ResourceClaim {
       ...rest.metadata,
       labels: { 'quota.miloapis.com/policy': 'instances', 'quota.miloapis.com/auto-created': 'true' },
     },
-    status: {
-      conditions: [
-        {
-          type: 'Granted',
-          status: 'False',
-          reason: 'PendingEvaluation',
-          message: 'Awaiting capacity evaluation',
-          lastTransitionTime: '1970-01-01T00:00:00Z',
-        },
-      ],
-    },
+    status: { conditions: [{ ...INITIAL_CLAIM_CONDITION, lastTransitionTime: '1970-01-01T00:00:00Z' }] },
   };
 }
 
