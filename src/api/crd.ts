@@ -73,12 +73,8 @@ export interface CustomResourceDefinition {
   };
   readonly spec: {
     readonly group: string;
-    readonly names: {
-      readonly kind: string;
-      readonly listKind: string;
-      readonly plural: string;
-      readonly singular: string;
-      readonly shortNames: readonly string[];
+    /** The definition's names, and the category every quota kind is listed under. */
+    readonly names: Pick<KindDefinition, 'kind' | 'listKind' | 'plural' | 'singular' | 'shortNames'> & {
       readonly categories: readonly string[];
     };
     readonly scope: 'Cluster' | 'Namespaced';
