@@ -73,6 +73,16 @@ export interface ControllerHost {
   assertLeading(): void;
 }
 
+/** A controller with the host's logger and metrics registry, added to the host (the Manager and the fake alike). */
+export function addController(
+  host: Pick<ControllerHost, 'logger' | 'registry' | 'add'>,
+  options: Omit<ControllerOptions, 'logger' | 'registry'>,
+): Controller {
+  const controller = new Controller({ ...options, logger: host.logger, registry: host.registry });
+  host.add(controller);
+  return controller;
+}
+
 export class Manager implements ControllerHost {
   readonly informers: InformerFactory;
   readonly client: KubeClient;
@@ -153,14 +163,10 @@ export class Manager implements ControllerHost {
 
   /** Creates a controller wired to this manager's logger and metrics, and adds it. */
   newController(options: Omit<ControllerOptions, 'logger' | 'registry'>): Controller {
-    const controller = new Controller({
+    return addController(this, {
       gracefulShutdownTimeoutMs: this.#o.gracefulShutdownTimeoutMs ?? 30_000,
       ...options,
-      logger: this.logger,
-      registry: this.registry,
     });
-    this.add(controller);
-    return controller;
   }
 
   eventRecorder(options: EventRecorderOptions): KubeEventRecorder {

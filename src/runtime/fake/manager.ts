@@ -1,12 +1,12 @@
 // An in-memory ControllerHost: the fake client, informers fed by its watch, real Controllers and workqueues.
 // Controllers set up on it run exactly their production code, in milliseconds and without a control plane.
 import { Registry } from 'prom-client';
-import { Controller, type ControllerOptions } from '../controller.ts';
+import type { Controller, ControllerOptions } from '../controller.ts';
 import type { EventRecorder, EventRecorderOptions } from '../event-recorder.ts';
 import type { Informer } from '../informer.ts';
 import { type InformerView, informerKey } from '../informer-factory.ts';
 import { createLogger, type Logger } from '../logger.ts';
-import type { ControllerHost } from '../manager.ts';
+import { addController, type ControllerHost } from '../manager.ts';
 import type { ListWatchOptions } from '../reflector.ts';
 import { LeaseExpiredError, type Runnable } from '../runnable.ts';
 import type { KubeObject, ResourceRef } from '../types.ts';
@@ -87,14 +87,7 @@ export class FakeManager implements ControllerHost {
   }
 
   newController(options: Omit<ControllerOptions, 'logger' | 'registry'>): Controller {
-    const controller = new Controller({
-      gracefulShutdownTimeoutMs: 1_000,
-      ...options,
-      logger: this.logger,
-      registry: this.registry,
-    });
-    this.add(controller);
-    return controller;
+    return addController(this, { gracefulShutdownTimeoutMs: 1_000, ...options });
   }
 
   eventRecorder(_options: EventRecorderOptions): EventRecorder {
