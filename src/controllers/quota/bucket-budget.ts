@@ -143,6 +143,11 @@ export class BucketBudget<K> {
     return this.#dirty.has(key);
   }
 
+  /** Whether a write to the bucket is in flight (handed out by next(), not yet done). */
+  writing(key: K): boolean {
+    return this.#inFlight.has(key);
+  }
+
   /** Dirty buckets (not counting writes in flight). */
   get dirty(): number {
     return this.#dirty.size;

@@ -41,8 +41,11 @@ export interface BucketPlanInput {
 export interface BucketPlan {
   /** Buckets whose stored state differs from what it should be. */
   readonly writes: readonly BucketTarget[];
-  /** `namespace/name` of the consumer's buckets already right. */
-  readonly clean: readonly string[];
+  /**
+   * The consumer's buckets that already show what they should, as targets: judged against the cache, which
+   * a write still in flight may be about to change (the writer then writes these figures after it).
+   */
+  readonly clean: readonly BucketTarget[];
   /** When to look again (ms), if some deletion is pending. */
   readonly recheckMs: number | undefined;
 }
@@ -53,7 +56,7 @@ export const bucketKey = (namespace: string, name: string): string => `${namespa
 export function planBuckets(input: BucketPlanInput): BucketPlan {
   const { consumerKey, consumer, namespace, figures, existing, now } = input;
   const writes: BucketTarget[] = [];
-  const clean: string[] = [];
+  const clean: BucketTarget[] = [];
   let recheckMs: number | undefined;
   const base = { consumerKey, consumer };
   const wanted = new Set<string>();
@@ -64,8 +67,9 @@ export function planBuckets(input: BucketPlanInput): BucketPlan {
     const stale =
       bucket === undefined ||
       nextBucketStatus(bucket.status, f, bucket.metadata.generation ?? 0, now) !== undefined;
-    if (stale) writes.push({ ...base, namespace, name, resourceType: f.resourceType, figures: f });
-    else clean.push(bucketKey(namespace, name));
+    const target = { ...base, namespace, name, resourceType: f.resourceType, figures: f };
+    if (stale) writes.push(target);
+    else clean.push(target);
   }
   for (const bucket of existing) {
     const name = bucket.metadata.name ?? '';
@@ -82,7 +86,7 @@ export function planBuckets(input: BucketPlanInput): BucketPlan {
     const since = Date.parse(bucket.status?.lastReconciliation ?? bucket.metadata.creationTimestamp ?? '');
     const remaining = (Number.isNaN(since) ? 0 : since) + input.gracePeriodMs - now.getTime();
     if (remaining > 0) {
-      clean.push(bucketKey(ns, name));
+      clean.push({ ...target, figures: zero });
       recheckMs = Math.min(recheckMs ?? remaining, remaining);
     } else {
       writes.push({

@@ -174,6 +174,41 @@ describe('BucketWriter', () => {
     await close();
   });
 
+  it('a plan judged clean while an older write is in flight still ends with its figures', async () => {
+    const { api, pass, close } = setup();
+    pass(1);
+    await settle();
+    api.sync(); // stored and cached: allocated 1
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let reached: () => void = () => {};
+    const arrived = new Promise<void>((resolve) => {
+      reached = resolve;
+    });
+    api.client.use(async (req, next) => {
+      if (req.subresource === 'status') {
+        reached();
+        await held;
+      }
+      return next();
+    });
+    pass(0); // a claim went: write allocated 0
+    await arrived; // that write is in flight
+    pass(1); // a claim came back: the cache still shows 1, so the plan finds the bucket clean
+    release();
+    await settle();
+    api.sync();
+    await settle();
+    assert.equal(
+      [...api.stored.values()][0]?.status?.allocated,
+      1,
+      'the last plan wins, not the write in flight',
+    );
+    await close();
+  });
+
   it("tells a change by someone else from its own write's echo", async () => {
     const { api, writer, pass, close } = setup();
     pass(1);

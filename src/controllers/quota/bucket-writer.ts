@@ -124,9 +124,17 @@ export class BucketWriter implements Runnable {
   /** Takes a consumer's plan: its stale buckets are (still) to be written, with these latest targets. */
   apply(plan: BucketPlan): void {
     const now = this.#now();
-    for (const key of plan.clean) {
-      this.#budget.clean(key);
-      this.#targets.delete(key);
+    for (const target of plan.clean) {
+      const key = bucketKey(target.namespace, target.name);
+      if (this.#budget.writing(key)) {
+        // Judged clean against the cache, which the write in flight is about to change (to older figures):
+        // these figures are written after it, or the bucket would keep the older ones until the next change.
+        this.#targets.set(key, target);
+        this.#budget.markDirty(key, now);
+      } else {
+        this.#budget.clean(key);
+        this.#targets.delete(key);
+      }
     }
     for (const target of plan.writes) {
       const key = bucketKey(target.namespace, target.name);
