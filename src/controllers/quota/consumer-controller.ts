@@ -10,7 +10,6 @@ import {
   type AllowanceBucket,
   CONDITION_ACTIVE,
   CONDITION_READY,
-  jsonEqual,
   type ResourceClaim,
   statusEqual,
 } from '../../api/index.ts';
@@ -230,7 +229,6 @@ export function setupConsumerController(
         ambiguous.delete(key); // nothing left to settle
         ledger.forget(key);
       }
-      if (event.type === 'update' && !decisionInputChanged(event.oldObject, event.object)) return [];
       if (ownEcho(echoes, ledger, key, event)) return []; // the pass that wrote it has done the rest
       // Settled by another writer: passes no longer read the claim, so its assumption ends here.
       if (event.type === 'update' && ledger.has(key))
@@ -300,21 +298,6 @@ function ownEcho(echoes: Map<string, Echo>, ledger: Ledger, key: string, event: 
   if (!own) return false;
   ledger.observe(toClaimInput(claim));
   return !ledger.has(key);
-}
-
-/**
- * Whether a claim update changed anything a pass reads: spec, status, generation (observedGeneration is
- * rolled up from it), deletion. Labels, annotations and owner references do not (the lifecycle controller
- * links every enforced claim to its object: that patch needs no pass).
- */
-function decisionInputChanged(old: KubeObject, obj: KubeObject): boolean {
-  const [before, after] = [old as ResourceClaim, obj as ResourceClaim];
-  return (
-    before.metadata.generation !== after.metadata.generation ||
-    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp ||
-    !jsonEqual(before.spec, after.spec) ||
-    !statusEqual(before.status, after.status)
-  );
 }
 
 /**
