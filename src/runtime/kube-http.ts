@@ -90,7 +90,11 @@ export interface LinkedDeadline {
   readonly signal: AbortSignal;
   /** Starts the `ms` again from now (a watch's idle timeout). */
   refresh(): void;
-  /** Aborts the signal if it is not yet (ending a stream still open), clears the timer and the listeners. */
+  /**
+   * Clears the timer and the listeners: the request is over. It aborts nothing: a finished request needs no
+   * abort (each would make an AbortError with its stack), and a stream read with `for await` is closed by
+   * leaving the loop, however it is left.
+   */
   done(): void;
 }
 
@@ -119,7 +123,6 @@ export function linkedDeadline(
     signal: controller.signal,
     refresh: () => timer.refresh(),
     done: () => {
-      controller.abort();
       clearTimeout(timer);
       for (const { signal, onAbort } of links) signal.removeEventListener('abort', onAbort);
     },

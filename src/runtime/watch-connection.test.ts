@@ -24,9 +24,16 @@ const ANSWERS: Record<string, (res: http.ServerResponse) => void> = {
     res.end(JSON.stringify({ kind: 'Status', code: 403, reason: 'Forbidden', message: 'cannot watch' }));
   },
   silent: (res) => res.write(''),
+  open: (res) => {
+    res.write(line('ADDED', cm('5'))); // one event, then the watch stays open
+    res.on('close', () => closedByClient.push('open'));
+  },
   failing: (res) =>
     res.end(line('ERROR', { kind: 'Status', code: 500, reason: 'InternalError', message: 'etcd' })),
 };
+
+/** Watches whose connection the client closed, as the server saw it. */
+const closedByClient: string[] = [];
 
 const CONFIGMAPS: ResourceRef = { group: '', version: 'v1', plural: 'configmaps', namespaced: true };
 
@@ -140,5 +147,16 @@ describe('watchConnection', () => {
       (error) => !(error instanceof WatchIdleError),
     );
     assert.ok(performance.now() - started < 2_000, 'ended by the interrupt, not the idle timeout');
+  });
+
+  it('closes the connection when the caller stops reading before the server ends the watch', async () => {
+    for await (const event of watch('open', { idleTimeoutMs: 5_000 })) {
+      assert.equal(event.type, 'ADDED');
+      break;
+    }
+    const until = performance.now() + 2_000;
+    while (!closedByClient.includes('open') && performance.now() < until)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.deepEqual(closedByClient, ['open'], 'the server saw its watch closed');
   });
 });

@@ -75,7 +75,7 @@ export async function* watchConnection(
       throw new WatchIdleError(request.resource, idleMs, { cause: error });
     throw error;
   } finally {
-    connection.done(); // and ends the connection when the caller stopped reading before the server closed it
+    connection.done(); // leaving the loop above closed the connection, if the server had not
   }
 }
 
