@@ -2,8 +2,9 @@
 // Kubernetes metadata; everything it decides on passes through here.
 import {
   CONDITION_ACTIVE,
-  findCondition,
   isConditionTrue,
+  isRegistrationActive,
+  isRegistrationPending,
   type ResourceClaim,
   type ResourceGrant,
   type ResourceRegistration,
@@ -30,13 +31,12 @@ export function registrationInputs(
 ): Map<string, RegistrationInput> {
   const byType = new Map<string, RegistrationInput>();
   for (const registration of registrations) {
-    const active = findCondition(registration.status?.conditions, CONDITION_ACTIVE);
     // Messages show figures in display units too; the units come from this cached copy (no API call).
     const display = messageDisplayUnits(registration.spec);
     const input: RegistrationInput = {
-      active: active?.status === 'True',
+      active: isRegistrationActive(registration),
       // Not evaluated yet: claims for its type wait for its evaluation instead of being denied.
-      pending: active === undefined,
+      pending: isRegistrationPending(registration),
       type: registration.spec.type,
       ...(display === undefined ? {} : { display }),
     };

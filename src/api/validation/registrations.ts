@@ -1,7 +1,7 @@
 // The one read-only view of ResourceRegistrations that API-state checks take (never a client), here and in
 // src/policy: admission builds it from the operator's informer cache, controllers from theirs, tests from a
 // plain array with registrationLookup.
-import { isConditionTrue } from '../conditions.ts';
+import { findCondition, isConditionTrue } from '../conditions.ts';
 import { CONDITION_ACTIVE } from '../reasons.ts';
 import type { ResourceRegistration } from '../resource-registration.ts';
 import type { FieldError } from './field-error.ts';
@@ -13,6 +13,11 @@ export interface RegistrationLookup {
 
 export function isRegistrationActive(reg: ResourceRegistration): boolean {
   return isConditionTrue(reg.status?.conditions, CONDITION_ACTIVE);
+}
+
+/** Not judged yet: the registration controller has not written its Active condition (True or False). */
+export function isRegistrationPending(reg: ResourceRegistration): boolean {
+  return findCondition(reg.status?.conditions, CONDITION_ACTIVE) === undefined;
 }
 
 /** Older first: creationTimestamp, then name (the order SPEC §3 uses to pick which duplicate stays). */

@@ -55,6 +55,11 @@ const inactive = (r: ResourceRegistration) => {
   r.status = { conditions: [{ ...activeCondition(), status: 'False', reason: 'RegistrationPending' }] };
 };
 
+const failed = (r: ResourceRegistration): ResourceRegistration => ({
+  ...r,
+  status: { conditions: [{ ...activeCondition(), status: 'False', reason: 'ValidationFailed' }] },
+});
+
 describe('ResourceGrant controller on fakes', () => {
   const cases: {
     name: string;
@@ -87,7 +92,7 @@ describe('ResourceGrant controller on fakes', () => {
     },
     {
       name: 'the registration is not Active',
-      registrations: [makeRegistration('projects', PROJECTS, false)],
+      registrations: [failed(makeRegistration())],
       grant: grant('pending'),
       status: 'False',
       reason: 'ValidationFailed',
@@ -153,6 +158,28 @@ describe('ResourceGrant controller on fakes', () => {
     await settlesTo(mgr, 'projects', 'ValidationFailed');
     assert.equal(activeOf(mgr, 'seats')?.reason, 'GrantActive');
     assert.ok(statusWrites() >= writes + 3, 'statusWritten is told of each status write');
+  });
+
+  it('leaves a grant unvalidated while its registration is not judged yet, then judges it', async () => {
+    // The start-up race: a grant failed for a registration its controller had not reached yet was final for
+    // every claim decided before the registration's condition re-queued the grant (a burst denied whole).
+    const { mgr, statusWrites } = world([makeRegistration('projects', PROJECTS, false)]);
+    await mgr.client.create(RESOURCES.grants, grant('early'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(activeOf(mgr, 'early'), undefined, 'no verdict before the registration has one');
+    assert.equal(statusWrites(), 0);
+    await mgr.client.patchStatus(RESOURCES.registrations, '', 'projects', {
+      conditions: [activeCondition()],
+    });
+    await settlesTo(mgr, 'early', 'GrantActive');
+    const written = mgr.client.requests
+      .filter((r) => r.resource === RESOURCES.grants && r.subresource === 'status')
+      .map((r) => JSON.stringify(r.body));
+    assert.ok(written.length > 0);
+    assert.ok(
+      written.every((body) => body.includes('GrantActive') && !body.includes('ValidationFailed')),
+      `never a ValidationFailed first: ${written.join(', ')}`,
+    );
   });
 
   it('writes nothing when the condition is unchanged', async () => {

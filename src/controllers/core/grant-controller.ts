@@ -1,8 +1,10 @@
 // ResourceGrant: Active only when every allowance's resourceType has an Active registration and the
 // consumer is of that registration's consumerType (SPEC §3). Registration changes re-validate the grants
 // that use the resourceType (Milo never did, leaving grants ValidationFailed until something else changed).
+// A registration not judged yet is no verdict on the grant: the grant is left unvalidated until it is.
 import {
   type ConditionUpdate,
+  isRegistrationPending,
   MESSAGES,
   type RegistrationLookup,
   type ResourceGrant,
@@ -20,6 +22,14 @@ export function grantCondition(grant: ResourceGrant, lookup: RegistrationLookup)
     { reason: 'GrantActive', message: MESSAGES.grantActive },
     grant.metadata.generation ?? 0,
   );
+}
+
+/** Some allowance's registration exists but its controller has not judged it yet. */
+function awaitsRegistration(grant: ResourceGrant, lookup: RegistrationLookup): boolean {
+  return grant.spec.allowances.some((allowance) => {
+    const registration = lookup.get(allowance.resourceType);
+    return registration !== undefined && isRegistrationPending(registration);
+  });
 }
 
 /**
@@ -46,6 +56,9 @@ export function setupGrantController(
     const grant = caches.grants.get(req.namespace, req.name);
     if (grant === undefined) return {};
     const lookup = registrationLookup(caches.registrations.list());
+    // Failing it now would be final for every claim decided before the registration's condition re-queues it
+    // (a burst at start-up was denied whole so); unvalidated, claims short of it wait (startup-wait.ts).
+    if (awaitsRegistration(grant, lookup)) return {};
     const condition = grantCondition(grant, lookup);
     if (await writeCondition(mgr.client, RESOURCES.grants, grant, condition, ctx.signal)) statusWritten();
     return {};

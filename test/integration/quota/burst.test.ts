@@ -72,7 +72,7 @@ async function settle(client: KubeClient, namespace: string, consumer: string) {
   const firstDenial = claims
     .filter((c) => c.status?.conditions?.find((x) => x.type === 'Granted')?.reason === 'QuotaExceeded')
     .sort((a, b) => (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''))[0]
-    ?.status?.conditions?.find((x) => x.type === 'Granted')?.message;
+    ?.status?.allocations?.[0]?.message; // with the figures the decider saw
   return { grantedClaims: grantedClaims.length, grantedSum, reasons, firstDenial, bucket: bucket.status };
 }
 
@@ -170,6 +170,47 @@ describe('a burst of claims on one bucket', () => {
       );
     } finally {
       await operator.stop();
+    }
+  });
+
+  // The start-up race that once denied a whole burst (granted 11 of 250): the grant controller failed the grant
+  // because the registration controller had not judged the registration yet, and consumer passes between the
+  // two verdicts denied every open claim with the limit at 0. Before the fix, 3 rounds of 3 denied some claims.
+  it('grants claims made before the operator judged their registration, with their grant never failed first', async () => {
+    const client = createClient(plane.current.kubeConfig);
+    for (const round of [1, 2, 3]) {
+      const [namespace, consumer] = [`unjudged-${round}`, `unjudged-${round}-org`];
+      // the registration as the operator finds it when it first starts: no Active condition yet
+      await client.patchStatus(RESOURCES.registrations, '', 'burst', { conditions: [] });
+      await prepare(namespace, consumer);
+      for (const i of [0, 1, 2, 3, 4])
+        await client.create(
+          RESOURCES.claims,
+          makeClaim(`c${i}`, namespace, org(consumer)).request(TYPE, 1).build(),
+        );
+      const operator = new OperatorProcess(plane.current);
+      operator.start();
+      try {
+        const outcomes = await eventually('every claim decided', async () => {
+          const list = await kubeRequest<{ items: ResourceClaim[] }>(client.kubeConfig, {
+            method: 'GET',
+            path: resourcePath(RESOURCES.claims, namespace),
+          });
+          const outcome = list.items.map((c) => ({
+            name: c.metadata.name,
+            status: c.status?.allocations?.[0]?.status,
+            message: c.status?.allocations?.[0]?.message,
+          }));
+          return outcome.every((o) => o.status === 'Granted' || o.status === 'Denied') ? outcome : undefined;
+        });
+        assert.deepEqual(
+          outcomes.filter((o) => o.status !== 'Granted'),
+          [],
+          `round ${round}: 5 claims on room for ${ROOM}`,
+        );
+      } finally {
+        await operator.stop();
+      }
     }
   });
 });
