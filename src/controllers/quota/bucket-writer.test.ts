@@ -111,23 +111,22 @@ function setup(fence: () => void = () => {}) {
   });
   const stop = new AbortController();
   const running = writer.start(stop.signal);
-  const pass = (allocated: number) =>
-    writer.apply(
-      planBuckets({
-        consumerKey,
-        consumer,
-        namespace: NS,
-        figures: figures(allocated),
-        existing: writer.consumerBuckets(consumerKey),
-        now: new Date(),
-        gracePeriodMs: 60_000,
-      }),
-    );
+  const plan = (allocated: number) =>
+    planBuckets({
+      consumerKey,
+      consumer,
+      namespace: NS,
+      figures: figures(allocated),
+      existing: writer.consumerBuckets(consumerKey),
+      now: new Date(),
+      gracePeriodMs: 60_000,
+    });
+  const pass = (allocated: number) => writer.apply(plan(allocated));
   const close = async () => {
     stop.abort();
     await running;
   };
-  return { api, writer, pass, close };
+  return { api, writer, plan, pass, close };
 }
 
 describe('BucketWriter', () => {
@@ -208,6 +207,28 @@ describe('BucketWriter', () => {
     );
     await close();
   });
+
+  // The consumer's plan gate holds a plan until its pass's claim writes land: meanwhile a later-made plan of
+  // an earlier pass may be written. (Racing creates left acme's bucket at 0 with a claim Granted, for 30 s.)
+  for (const cached of [false, true]) {
+    it(`a plan judged clean, held while an older write landed${cached ? ' and was cached' : ''}, still ends with its figures`, async () => {
+      const { api, writer, plan, pass, close } = setup();
+      pass(1);
+      await settle();
+      api.sync(); // stored and cached: allocated 1
+      const held = plan(1); // a claim granted: the bucket already shows 1, so the plan finds it clean
+      pass(0); // the pass of an earlier claim's deletion, made before that grant was assumed: written at once
+      await settle();
+      if (cached) api.sync();
+      assert.equal([...api.stored.values()][0]?.status?.allocated, 0);
+      writer.apply(held); // the grant's write landed: its plan is released
+      await settle();
+      api.sync();
+      await settle();
+      assert.equal([...api.stored.values()][0]?.status?.allocated, 1, 'the released plan wins');
+      await close();
+    });
+  }
 
   it("tells a change by someone else from its own write's echo", async () => {
     const { api, writer, pass, close } = setup();

@@ -124,13 +124,15 @@ export class BucketWriter implements Runnable {
   /** Takes a consumer's plan: its stale buckets are (still) to be written, with these latest targets. */
   apply(plan: BucketPlan): void {
     const now = this.#now();
+    let dirty = plan.writes.length > 0;
     for (const target of plan.clean) {
       const key = bucketKey(target.namespace, target.name);
-      if (this.#budget.writing(key)) {
-        // Judged clean against the cache, which the write in flight is about to change (to older figures):
-        // these figures are written after it, or the bucket would keep the older ones until the next change.
+      // Judged clean when the pass planned, but the plan gate held it until the pass's claim writes landed:
+      // a write in flight, or one made meanwhile, may have left older figures. These are written after it.
+      if (this.#budget.writing(key) || this.#differs(target)) {
         this.#targets.set(key, target);
         this.#budget.markDirty(key, now);
+        dirty = true;
       } else {
         this.#budget.clean(key);
         this.#targets.delete(key);
@@ -141,7 +143,16 @@ export class BucketWriter implements Runnable {
       this.#targets.set(key, target);
       this.#budget.markDirty(key, now);
     }
-    if (plan.writes.length > 0) this.#pump();
+    if (dirty) this.#pump();
+  }
+
+  /** Whether the bucket as it is now (cache or our last write) does not show the target's figures. */
+  #differs(target: BucketTarget): boolean {
+    if (target.figures === undefined) return true;
+    const bucket = this.#current(target.namespace, target.name);
+    if (bucket === undefined) return true;
+    const generation = bucket.metadata.generation ?? 0;
+    return nextBucketStatus(bucket.status, target.figures, generation, new Date(this.#now())) !== undefined;
   }
 
   /** A claim (or grant) status write was sent: it earns bucket writes and keeps the budget on. */
