@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Registry } from 'prom-client';
 import { Controller, type Source } from './controller.ts';
-import { enqueueOwner } from './handler.ts';
+import { enqueueOwner, eventObjects } from './handler.ts';
 import { Informer } from './informer.ts';
 import { KubeApiError } from './kube-http.ts';
 import { createLogger, type LogFields, type Logger } from './logger.ts';
@@ -209,6 +209,35 @@ describe('Controller', () => {
       seen.map((r) => `${r.namespace}/${r.name}`),
       ['ns/owner', 'ns/dep', 'ns/owner'],
     );
+  });
+});
+
+describe('Controller event mapping', () => {
+  it('runs one reconcile when an event maps its old and new object to the same request', async () => {
+    let runs = 0;
+    const h = harness(
+      async () => {
+        runs += 1;
+        return {};
+      },
+      {
+        workers: 2,
+        sources: (own) => [
+          {
+            informer: own,
+            map: (event) => eventObjects(event).map(() => ({ namespace: 'ns', name: 'one' })),
+          },
+        ],
+      },
+    );
+    h.inf.replace([obj('a')]);
+    await waitFor(() => runs === 1);
+    h.inf.upsert(obj('a', '2')); // an update: old and new object, one request
+    await waitFor(() => runs >= 2);
+    await new Promise((r) => setTimeout(r, 30));
+    h.stop.abort();
+    await h.running;
+    assert.equal(runs, 2);
   });
 });
 

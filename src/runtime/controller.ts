@@ -128,7 +128,11 @@ export class Controller implements Runnable {
     const predicates = source.predicates ?? [];
     const handle = (event: ObjectEvent) => {
       if (!predicates.every((p) => p(event))) return;
-      for (const req of map(event)) queue.add(requestKey(req));
+      const requests = map(event);
+      if (requests.length === 1) queue.add(requestKey(requests[0] as Request));
+      // An update often maps its old and new object to one key. Added twice, the first add hands the key to an
+      // idle worker at once and the second finds it in flight, which runs the reconciler a second time.
+      else for (const key of new Set(requests.map(requestKey))) queue.add(key);
     };
     return source.informer.addEventHandler({
       onAdd: (object) => handle({ type: 'create', object }),

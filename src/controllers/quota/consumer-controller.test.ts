@@ -10,6 +10,14 @@ import { bucket, claim, claimStatusWrite, hold, outcomes, settled, stopWorlds, w
 
 afterEach(stopWorlds);
 
+/** Consumer passes run so far (the controller's reconcile counter). */
+async function passes(mgr: ReturnType<typeof world>): Promise<number> {
+  const metric = await mgr.registry.getSingleMetric('controller_runtime_reconcile_total')?.get();
+  return (metric?.values ?? [])
+    .filter((v) => v.labels.controller === 'consumer')
+    .reduce((sum, v) => sum + v.value, 0);
+}
+
 describe('consumer controller on fakes: claim status writes', () => {
   const cases: { name: string; limit: number; claims: [string, number][]; want: Record<string, string> }[] = [
     {
@@ -60,6 +68,46 @@ describe('consumer controller on fakes: claim status writes', () => {
       assert.equal(mgr.events.filter((e) => e.type === 'Warning').length, denied, 'one Warning per denial');
     });
   }
+});
+
+describe('consumer controller on fakes: its own status write starts no pass', () => {
+  for (const watchFirst of [false, true]) {
+    it(`when the watch shows it ${watchFirst ? 'before' : 'after'} the write's answer`, async () => {
+      const mgr = world(5);
+      mgr.client.use(async (req, next) => {
+        const answer = await next();
+        // the watch event of the landed write is delivered while the answer is held back
+        if (watchFirst && claimStatusWrite('a')(req)) await new Promise((r) => setTimeout(r, 30));
+        return answer;
+      });
+      await eventually(() => assert.equal(bucket(mgr)?.limit, 5)); // the grant's pass made the bucket
+      const before = await passes(mgr);
+      await mgr.client.create(RESOURCES.claims, claim('a'));
+      await settled(mgr, ['a']);
+      await eventually(() => assert.equal(bucket(mgr)?.allocated, 1));
+      await new Promise((r) => setTimeout(r, 50));
+      assert.equal((await passes(mgr)) - before, 1, 'one pass: for the claim created');
+    });
+  }
+});
+
+describe('consumer controller on fakes: passes only for what a pass reads', () => {
+  it('a label or owner reference on a decided claim starts none; its deletion does', async () => {
+    const mgr = world(5);
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await settled(mgr, ['a']);
+    await eventually(() => assert.equal(bucket(mgr)?.allocated, 1));
+    await new Promise((r) => setTimeout(r, 30));
+    const before = await passes(mgr);
+    const owner = { apiVersion: 'v1', kind: 'ConfigMap', name: 'a', uid: 'u-a' };
+    const metadata = { labels: { team: 'x' }, ownerReferences: [owner] };
+    await mgr.client.patch(RESOURCES.claims, 'default', 'a', 'merge', { metadata });
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal((await passes(mgr)) - before, 0, 'metadata only: no pass');
+    await mgr.client.delete(RESOURCES.claims, 'default', 'a');
+    await eventually(() => assert.equal(bucket(mgr)?.allocated, 0));
+    assert.ok((await passes(mgr)) - before >= 1, 'the deletion returns the capacity');
+  });
 });
 
 describe('consumer controller on fakes: a failed write undoes its decision', () => {

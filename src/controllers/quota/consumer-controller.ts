@@ -10,7 +10,9 @@ import {
   type AllowanceBucket,
   CONDITION_ACTIVE,
   CONDITION_READY,
+  jsonEqual,
   type ResourceClaim,
+  statusEqual,
 } from '../../api/index.ts';
 import {
   asKubeObject,
@@ -116,7 +118,7 @@ export function setupConsumerController(
     ...(options.bucketBudget ? { budget: options.bucketBudget } : {}),
   });
   mgr.add(buckets);
-  const echoes = new Map<string, string>();
+  const echoes = new Map<string, Echo>();
   const writes: ClaimWrites = { mgr, ledger, ambiguous, metrics, events, firstSeen, buckets, echoes, caches };
   const tracing = new DecisionTracing(options.tracer);
   const writeClaims = claimWriter(writes, options.writeConcurrency ?? 32, tracing);
@@ -228,6 +230,7 @@ export function setupConsumerController(
         ambiguous.delete(key); // nothing left to settle
         ledger.forget(key);
       }
+      if (event.type === 'update' && !decisionInputChanged(event.oldObject, event.object)) return [];
       if (ownEcho(echoes, ledger, key, event)) return []; // the pass that wrote it has done the rest
       // Settled by another writer: passes no longer read the claim, so its assumption ends here.
       if (event.type === 'update' && ledger.has(key))
@@ -284,14 +287,41 @@ function trackFirstSeen(firstSeen: Map<string, number>, event: ObjectEvent): voi
  * find nothing to do. The ledger drops the write's assumption here instead. Any other event for the claim
  * (someone else's change, a deletion) ends the record and runs a pass.
  */
-function ownEcho(echoes: Map<string, string>, ledger: Ledger, key: string, event: ObjectEvent): boolean {
-  const version = echoes.get(key);
-  if (version === undefined) return false;
+function ownEcho(echoes: Map<string, Echo>, ledger: Ledger, key: string, event: ObjectEvent): boolean {
+  const echo = echoes.get(key);
+  if (echo === undefined) return false;
   echoes.delete(key);
-  if (event.type !== 'update' || event.object.metadata?.resourceVersion !== version) return false;
-  ledger.observe(toClaimInput(event.object as ResourceClaim));
+  if (event.type !== 'update') return false;
+  const claim = event.object as ResourceClaim;
+  const own =
+    'resourceVersion' in echo
+      ? claim.metadata.resourceVersion === echo.resourceVersion
+      : statusEqual(claim.status, echo.status);
+  if (!own) return false;
+  ledger.observe(toClaimInput(claim));
   return !ledger.has(key);
 }
+
+/**
+ * Whether a claim update changed anything a pass reads: spec, status, generation (observedGeneration is
+ * rolled up from it), deletion. Labels, annotations and owner references do not (the lifecycle controller
+ * links every enforced claim to its object: that patch needs no pass).
+ */
+function decisionInputChanged(old: KubeObject, obj: KubeObject): boolean {
+  const [before, after] = [old as ResourceClaim, obj as ResourceClaim];
+  return (
+    before.metadata.generation !== after.metadata.generation ||
+    before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp ||
+    !jsonEqual(before.spec, after.spec) ||
+    !statusEqual(before.status, after.status)
+  );
+}
+
+/**
+ * How a claim's own status write will show on the watch: the status sent, while the write is in flight (the
+ * watch often shows it before the answer comes), then the resourceVersion the answer gave it.
+ */
+type Echo = { readonly status: object } | { readonly resourceVersion: string };
 
 /** What the claim writer shares with the pass that settles ambiguous writes. */
 interface ClaimWrites {
@@ -304,8 +334,8 @@ interface ClaimWrites {
   readonly firstSeen: Map<string, number>;
   /** Counts each claim status write towards the bucket write budget. */
   readonly buckets: { claimWritten(): void };
-  /** Claim key → the resourceVersion our last status write gave it, until the watch shows it (ownEcho). */
-  readonly echoes: Map<string, string>;
+  /** Claim key → our last status write, until the watch shows it (ownEcho). */
+  readonly echoes: Map<string, Echo>;
   readonly caches: QuotaCache;
 }
 
@@ -342,6 +372,8 @@ function claimWriter(w: ClaimWrites, concurrency: number, tracing: DecisionTraci
       const uid = claim.metadata.uid ?? '';
       // Read before the write: its own watch event may drop the entry before the response arrives.
       const seen = firstSeen.get(uid);
+      const sent: Echo = { status };
+      w.echoes.set(key, sent);
       try {
         w.buckets.claimWritten();
         const written = await tracing.statusWrite(pass.traces, key, claim, () =>
@@ -354,8 +386,10 @@ function claimWriter(w: ClaimWrites, concurrency: number, tracing: DecisionTraci
         const { namespace = '', name = '' } = claim.metadata;
         // unless the watch was quicker than the answer
         const cached = w.caches.claims.get(namespace, name)?.metadata.resourceVersion;
-        if (version !== undefined && cached !== version) w.echoes.set(key, version);
+        if (version !== undefined && cached !== version) w.echoes.set(key, { resourceVersion: version });
+        else if (w.echoes.get(key) === sent) w.echoes.delete(key);
       } catch (error) {
+        if (w.echoes.get(key) === sent) w.echoes.delete(key);
         if (certainlyNotWritten(error)) undo();
         else if (decision !== undefined && decision.kind !== 'wait') {
           w.ambiguous.set(key, { uid, resourceVersion: claim.metadata.resourceVersion ?? '', decision });
