@@ -107,10 +107,12 @@ export function consumerSnapshot(
 ): ConsumerSnapshot {
   const grants = caches.grants.byIndex(BY_CONSUMER, consumerKey);
   const consumer = parseConsumerKey(consumerKey);
-  const startupWait = startupWaitFor(consumer, caches.grantPolicies.list(), grants, startupWaitMs);
+  const registrations = caches.registrations.list();
+  const policies = caches.grantPolicies.list();
+  const startupWait = startupWaitFor(consumer, policies, grants, startupWaitMs, registrations);
   return {
     consumerKey,
-    registrations: registrationInputs(caches.registrations.list()),
+    registrations: registrationInputs(registrations),
     grants: grants.map(grantInput),
     claims: view.claims.map(claimInput),
     ...(view.settled === undefined ? {} : { settled: view.settled }),

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ResourceGrant } from '../api/index.ts';
+import { makeRegistration } from '../api/testing.ts';
 import { startupWaitFor, UNVALIDATED_GRANT_WAIT_MS } from './startup-wait.ts';
 
 const consumer = {
@@ -9,6 +10,17 @@ const consumer = {
   namespace: '',
   name: 'acme',
 };
+
+const TYPE = 'example.com/projects';
+const registered = [makeRegistration('projects', TYPE)];
+
+function failed(g: ResourceGrant): ResourceGrant {
+  const condition = { ...g.status?.conditions?.[0], status: 'False', reason: 'ValidationFailed' } as const;
+  return {
+    ...g,
+    status: { observedGeneration: 1, conditions: [{ ...condition, message: 'x' }] },
+  } as ResourceGrant;
+}
 
 function grant(validated: boolean): ResourceGrant {
   return {
@@ -40,13 +52,30 @@ function grant(validated: boolean): ResourceGrant {
 
 describe('startupWaitFor', () => {
   it('nothing on its way: no wait', () => {
-    assert.equal(startupWaitFor(consumer, [], [grant(true)], 10_000), undefined);
+    assert.equal(startupWaitFor(consumer, [], [grant(true)], 10_000, registered), undefined);
   });
 
   it('a grant the operator has not validated yet: waits at least a minute for its own next step', () => {
-    assert.deepEqual(startupWaitFor(consumer, [], [grant(false)], 10_000), {
+    assert.deepEqual(startupWaitFor(consumer, [], [grant(false)], 10_000, registered), {
       windowMs: UNVALIDATED_GRANT_WAIT_MS,
       resourceTypes: ['example.com/projects'],
     });
+  });
+
+  it('a grant failed before its registration turned Active: its verdict is stale, so claims wait for the next', () => {
+    // The grant controller re-judges it on the same registration event; a pass in between must not deny.
+    assert.deepEqual(startupWaitFor(consumer, [], [failed(grant(true))], 10_000, registered), {
+      windowMs: UNVALIDATED_GRANT_WAIT_MS,
+      resourceTypes: [TYPE],
+    });
+  });
+
+  it('a grant failed for a reason that still holds: no wait', () => {
+    const inactive = [makeRegistration('projects', TYPE, false)];
+    assert.equal(startupWaitFor(consumer, [], [failed(grant(true))], 10_000, inactive), undefined);
+    const otherKind = makeRegistration('projects', TYPE);
+    otherKind.spec.consumerType = { apiGroup: 'resourcemanager.miloapis.com', kind: 'Project' };
+    assert.equal(startupWaitFor(consumer, [], [failed(grant(true))], 10_000, [otherKind]), undefined);
+    assert.equal(startupWaitFor(consumer, [], [failed(grant(true))], 10_000, []), undefined);
   });
 });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { ClaimWaiter } from '../../admission/enforce/waiter.ts';
+import { activeCondition } from '../../api/testing.ts';
 import { QuotaCache, RESOURCES } from '../../cache/index.ts';
 import { eventually } from '../../runtime/fake/index.ts';
 import { KubeApiError } from '../../runtime/index.ts';
@@ -183,5 +184,24 @@ describe('consumer controller on fakes: the enforcement waiter', () => {
     }
     assert.deepEqual(outcomes, ['granted', 'denied']);
     waiter.close();
+  });
+});
+
+describe('consumer controller on fakes: a stale grant verdict', () => {
+  it('holds a claim while its grant was failed before the registration turned Active, then grants it', async () => {
+    const mgr = world(2);
+    // The grant's verdict predates the registration's: the grant controller is judging it again.
+    await mgr.client.patchStatus(RESOURCES.grants, 'quota-system', 'acme', {
+      conditions: [
+        { ...activeCondition(), status: 'False', reason: 'ValidationFailed', message: 'not Active' },
+      ],
+    });
+    await mgr.client.create(RESOURCES.claims, claim('a'));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    assert.equal(outcomes(mgr).a, 'open', 'not denied on a stale verdict');
+    await mgr.client.patchStatus(RESOURCES.grants, 'quota-system', 'acme', {
+      conditions: [activeCondition()],
+    });
+    assert.deepEqual(await settled(mgr, ['a']), { a: 'Granted' });
   });
 });
