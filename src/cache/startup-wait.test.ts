@@ -14,12 +14,12 @@ const consumer = {
 const TYPE = 'example.com/projects';
 const registered = [makeRegistration('projects', TYPE)];
 
+/** The grant, judged not Active at its current generation. */
 function failed(g: ResourceGrant): ResourceGrant {
-  const condition = { ...g.status?.conditions?.[0], status: 'False', reason: 'ValidationFailed' } as const;
-  return {
-    ...g,
-    status: { observedGeneration: 1, conditions: [{ ...condition, message: 'x' }] },
-  } as ResourceGrant;
+  const [active] = g.status?.conditions ?? [];
+  assert.ok(active);
+  const condition = { ...active, status: 'False' as const, reason: 'ValidationFailed' };
+  return { ...g, status: { observedGeneration: 1, conditions: [condition] } };
 }
 
 function grant(validated: boolean): ResourceGrant {

@@ -51,13 +51,10 @@ const settlesTo = (mgr: FakeManager, name: string, reason: string) =>
     return active ?? assert.fail();
   });
 
-const inactive = (r: ResourceRegistration) => {
-  r.status = { conditions: [{ ...activeCondition(), status: 'False', reason: 'RegistrationPending' }] };
-};
-
-const failed = (r: ResourceRegistration): ResourceRegistration => ({
+/** The registration, judged not Active for `reason`. */
+const inactive = (r: ResourceRegistration, reason: string): ResourceRegistration => ({
   ...r,
-  status: { conditions: [{ ...activeCondition(), status: 'False', reason: 'ValidationFailed' }] },
+  status: { conditions: [{ ...activeCondition(), status: 'False', reason }] },
 });
 
 describe('ResourceGrant controller on fakes', () => {
@@ -92,7 +89,7 @@ describe('ResourceGrant controller on fakes', () => {
     },
     {
       name: 'the registration is not Active',
-      registrations: [failed(makeRegistration())],
+      registrations: [inactive(makeRegistration(), 'ValidationFailed')],
       grant: grant('pending'),
       status: 'False',
       reason: 'ValidationFailed',
@@ -125,8 +122,7 @@ describe('ResourceGrant controller on fakes', () => {
   }
 
   it('re-validates when a registration turns Active, appears, or stops being Active', async () => {
-    const pending = makeRegistration();
-    inactive(pending);
+    const pending = inactive(makeRegistration(), 'RegistrationPending');
     const { mgr, statusWrites } = world([pending]);
     await mgr.client.create(RESOURCES.grants, grant('projects'));
     await mgr.client.create(

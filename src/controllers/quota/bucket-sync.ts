@@ -52,6 +52,12 @@ export interface BucketPlan {
 
 export const bucketKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
+/** Whether `bucket` (undefined: missing) does not show `figures` yet: its status would be written. */
+export function bucketStale(bucket: AllowanceBucket | undefined, figures: BucketFigures, now: Date): boolean {
+  if (bucket === undefined) return true;
+  return nextBucketStatus(bucket.status, figures, bucket.metadata.generation ?? 0, now) !== undefined;
+}
+
 /** What the consumer's buckets should become. Pure. */
 export function planBuckets(input: BucketPlanInput): BucketPlan {
   const { consumerKey, consumer, namespace, figures, existing, now } = input;
@@ -64,11 +70,8 @@ export function planBuckets(input: BucketPlanInput): BucketPlan {
     const name = (input.name ?? bucketName)(consumerKey, f.resourceType);
     wanted.add(name);
     const bucket = existing.find((b) => b.metadata.name === name && b.metadata.namespace === namespace);
-    const stale =
-      bucket === undefined ||
-      nextBucketStatus(bucket.status, f, bucket.metadata.generation ?? 0, now) !== undefined;
     const target = { ...base, namespace, name, resourceType: f.resourceType, figures: f };
-    if (stale) writes.push(target);
+    if (bucketStale(bucket, f, now)) writes.push(target);
     else clean.push(target);
   }
   for (const bucket of existing) {
@@ -77,7 +80,7 @@ export function planBuckets(input: BucketPlanInput): BucketPlan {
     if (wanted.has(name) && ns === namespace) continue;
     const target = { ...base, namespace: ns, name, resourceType: bucket.spec.resourceType };
     const zero = emptyFigures(bucket.spec.resourceType);
-    if (nextBucketStatus(bucket.status, zero, bucket.metadata.generation ?? 0, now) !== undefined) {
+    if (bucketStale(bucket, zero, now)) {
       // zeroed first; the grace period runs from that write's lastReconciliation
       writes.push({ ...target, figures: zero });
       recheckMs = Math.min(recheckMs ?? input.gracePeriodMs, input.gracePeriodMs);

@@ -24,7 +24,7 @@ import {
 } from '../../runtime/index.ts';
 import { FIELD_MANAGER, writeStatus } from '../status-writer.ts';
 import { BucketBudget, type BucketBudgetOptions } from './bucket-budget.ts';
-import { type BucketPlan, type BucketTarget, bucketKey } from './bucket-sync.ts';
+import { type BucketPlan, type BucketTarget, bucketKey, bucketStale } from './bucket-sync.ts';
 import { nextBucketStatus } from './status.ts';
 
 export interface BucketWriterOptions {
@@ -150,9 +150,7 @@ export class BucketWriter implements Runnable {
   #differs(target: BucketTarget): boolean {
     if (target.figures === undefined) return true;
     const bucket = this.#current(target.namespace, target.name);
-    if (bucket === undefined) return true;
-    const generation = bucket.metadata.generation ?? 0;
-    return nextBucketStatus(bucket.status, target.figures, generation, new Date(this.#now())) !== undefined;
+    return bucketStale(bucket, target.figures, new Date(this.#now()));
   }
 
   /** A claim (or grant) status write was sent: it earns bucket writes and keeps the budget on. */

@@ -10,7 +10,6 @@ import {
   type AllowanceBucket,
   CONDITION_ACTIVE,
   CONDITION_READY,
-  jsonEqual,
   type ResourceClaim,
   statusEqual,
 } from '../../api/index.ts';
@@ -303,16 +302,16 @@ function ownEcho(echoes: Map<string, Echo>, ledger: Ledger, key: string, event: 
 }
 
 /**
- * Whether a claim update changed anything a pass reads: spec, status, generation (observedGeneration is
- * rolled up from it), deletion. Labels, annotations and owner references do not (the lifecycle controller
- * links every enforced claim to its object: that patch needs no pass).
+ * Whether a claim update changed anything a pass reads: the spec (the apiserver moves the generation with
+ * every spec change, and observedGeneration is rolled up from it), the status, deletion. Labels, annotations
+ * and owner references do not (the lifecycle controller links every enforced claim to its object: that patch
+ * needs no pass).
  */
 function decisionInputChanged(old: KubeObject, obj: KubeObject): boolean {
   const [before, after] = [old as ResourceClaim, obj as ResourceClaim];
   return (
     before.metadata.generation !== after.metadata.generation ||
     before.metadata.deletionTimestamp !== after.metadata.deletionTimestamp ||
-    !jsonEqual(before.spec, after.spec) ||
     !statusEqual(before.status, after.status)
   );
 }
