@@ -219,7 +219,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
   const details: Record<string, unknown> = {};
 
   ctx.log(`baseline (no operator): ${grants.length} grants created, then a status written on each`);
-  const statusBaseline = await measureGrantStatusWrites(client, grants, 'base-grants');
+  const statusBaseline = await measureGrantStatusWrites(client, grants, 'base-grants', () => cpuMeter(plane));
   details['baseline: grant status writes'] = statusBaseline;
 
   const rates = new Map<string, number>();
@@ -311,7 +311,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
         round(statusBaseline.statusWritesPerSecond),
         'writes/s',
         {
-          note: `${statusBaseline.grants} grants in ${round(statusBaseline.statusSeconds, 2)} s, ${GRANT_NOTE}`,
+          note: `${statusBaseline.grants} grants in ${round(statusBaseline.statusSeconds, 2)} s, ${GRANT_NOTE}; CPU s: ${describeWrites(statusBaseline.statusCpuSeconds)}`,
         },
       ),
       row(d.grants, d.activationRate, round(activationRate / statusBaseline.statusWritesPerSecond, 2), '×', {

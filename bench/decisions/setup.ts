@@ -16,6 +16,7 @@ import { RESOURCES } from '../../src/cache/index.ts';
 import { type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts';
 import { QUOTA_NAMESPACE } from '../lib/bench.ts';
+import type { CpuSplit } from '../lib/cpu.ts';
 import { metricValue, type OperatorHandle } from '../lib/operator.ts';
 import { burst } from '../lib/pool.ts';
 import { type ObjectWatch, until, watchObjects } from '../lib/watch.ts';
@@ -57,20 +58,29 @@ export interface StatusWriteBaseline {
   readonly grants: number;
   /** Creating them with no operator running. */
   readonly createSeconds: number;
-  /** Writing an Active status on each, GRANT_CONCURRENCY at a time, as the grant controller would. */
+  /** Writing an Active status on each, GRANT_CONCURRENCY at a time, as the grant controller would, until the
+   * watch has seen the last. */
   readonly statusSeconds: number;
+  /** Until the last write was answered. */
+  readonly writesSeconds: number;
   readonly statusWritesPerSecond: number;
+  /** CPU seconds by process during the status writes (the operator's start-up run reports the same split). */
+  readonly statusCpuSeconds: CpuSplit;
 }
 
 /** The apiserver's own pace for the grant controller's work, before the operator starts: the same grants
  * in a scratch namespace, created, then each given the status an Active grant has (a merge patch of the
- * status subresource, as the operator writes it), then deleted. */
+ * status subresource, as the operator writes it), then deleted. Timed as the operator's run is: until a
+ * watch of the namespace has seen every grant Active (the watch costs the apiserver the same in both). */
 export async function measureGrantStatusWrites(
   client: KubeClient,
   grants: readonly GrantSpec[],
   namespace: string,
+  cpu: () => () => CpuSplit,
 ): Promise<StatusWriteBaseline> {
   const createSeconds = await createGrants(client, grants, namespace);
+  const activation = await GrantActivation.open(client, namespace);
+  const statusCpu = cpu();
   const t0 = performance.now();
   await burst(grants.length, GRANT_CONCURRENCY, async (i) => {
     const g = grants[i];
@@ -99,7 +109,14 @@ export async function measureGrantStatusWrites(
       { subresource: 'status' },
     );
   });
-  const statusSeconds = (performance.now() - t0) / 1000;
+  const writesSeconds = (performance.now() - t0) / 1000;
+  let statusSeconds: number;
+  try {
+    statusSeconds = ((await activation.waitAll(grants.length, 120_000)) - t0) / 1000;
+  } finally {
+    await activation.close();
+  }
+  const statusCpuSeconds = statusCpu();
   await kubeRequest(client.kubeConfig, {
     method: 'DELETE',
     path: resourcePath(RESOURCES.grants, namespace),
@@ -109,21 +126,23 @@ export async function measureGrantStatusWrites(
     grants: grants.length,
     createSeconds,
     statusSeconds,
+    writesSeconds,
     statusWritesPerSecond: grants.length / statusSeconds,
+    statusCpuSeconds,
   };
 }
 
-/** Watches the operator's grants and records when each was first seen Active. */
+/** Watches a namespace's grants (default the operator's) and records when each was first seen Active. */
 export class GrantActivation {
   readonly activeAt = new Map<string, number>();
   #watch: ObjectWatch | undefined;
 
-  static async open(client: KubeClient): Promise<GrantActivation> {
+  static async open(client: KubeClient, namespace = QUOTA_NAMESPACE): Promise<GrantActivation> {
     const activation = new GrantActivation();
     activation.#watch = await watchObjects<ResourceGrant>(
       client.kubeConfig,
       RESOURCES.grants,
-      QUOTA_NAMESPACE,
+      namespace,
       (event, now) => {
         const name = event.object.metadata?.name ?? '';
         if (activation.activeAt.has(name) || event.type === 'DELETED') return;
