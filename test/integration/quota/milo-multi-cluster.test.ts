@@ -19,6 +19,13 @@ const admin = (...args: string[]) => kubectlOk(plane.current, args);
 const apply = (file: string) => admin('apply', '-f', file);
 const waitFor = (condition: string, ...target: string[]) =>
   admin('wait', `--for=condition=${condition}`, '--timeout=60s', ...target);
+/** The grant a GrantCreationPolicy makes for `project`, once Active: `kubectl wait --for=condition` fails at
+ * once (NotFound) on an object the policy engine has not created yet, so wait for its creation first. */
+async function autoGrantActive(project: string): Promise<void> {
+  const grant = ['-n', 'milo-system', `resourcegrant.quota.miloapis.com/auto-grant-${project}`];
+  await admin('wait', '--for=create', '--timeout=60s', ...grant);
+  await waitFor('Active', ...grant);
+}
 const PROJECT = 'mc-test-project-1';
 
 /** The Project's bucket in milo-system once it shows `allocated` (upstream's asserts: limit 5). */
@@ -61,7 +68,7 @@ describe('upstream scenario multi-cluster-enforcement, on one cluster with --par
   it("grants the Project 5 Secrets in milo-system and pre-creates its bucket (upstream's verify-bucket-pre-created)", async () => {
     await apply(step('03-test-organization.yaml'));
     await apply(step('test-data/project-1.yaml'));
-    await waitFor('Active', '-n', 'milo-system', `resourcegrant.quota.miloapis.com/auto-grant-${PROJECT}`);
+    await autoGrantActive(PROJECT);
     await bucketShows(0);
   });
 
@@ -110,7 +117,7 @@ describe('upstream scenario structured-type-enforcement (EndpointSlice, a built-
     );
     await apply(st('03-test-organization.yaml'));
     await apply(st('test-data/project-1.yaml'));
-    await waitFor('Active', '-n', 'milo-system', `resourcegrant.quota.miloapis.com/auto-grant-${ST_PROJECT}`);
+    await autoGrantActive(ST_PROJECT);
     await bucketShows(0, ST_PROJECT);
     await apply(st('04-claim-creation-policy.yaml'));
     await waitFor('Ready', 'claimcreationpolicy.quota.miloapis.com/st-test-endpointslice-claim-policy');
