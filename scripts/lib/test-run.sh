@@ -16,10 +16,13 @@ check_layers() {
   "$node" node_modules/dependency-cruiser/bin/dependency-cruiser.mjs src --config .dependency-cruiser.cjs --output-type err
 }
 
-# run_tests PATTERN...: one node --test run, files one at a time (each integration file starts a control plane).
+# run_tests PATTERN...: one node --test run, TEST_CONCURRENCY files at a time (default 1: the fault suite kills,
+# pauses and times processes). Each integration file starts its own control plane on free ports.
 run_tests() {
-  echo "== tests: $*"
-  "$node" --conditions=milo-quota-source --test --test-concurrency=1 --test-timeout=900000 --test-reporter=spec "$@"
+  local concurrency=${TEST_CONCURRENCY:-1}
+  echo "== tests ($concurrency files at a time): $*"
+  "$node" --conditions=milo-quota-source --test --test-concurrency="$concurrency" --test-timeout=900000 \
+    --test-reporter=spec "$@"
 }
 
 # check_leftovers: fails when a control-plane process or temporary directory outlived the tests.
