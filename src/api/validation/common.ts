@@ -38,14 +38,14 @@ function reasonErrors(def: KindDefinition, obj: unknown): FieldError[] {
   const errors: FieldError[] = [];
   conditions.forEach((c: { type?: unknown; reason?: unknown } | null, i) => {
     const allowed = typeof c?.type === 'string' ? reasons[c.type] : undefined;
-    if (allowed !== undefined && !allowed.includes(String(c?.reason))) {
-      errors.push(
-        invalid(
-          `status.conditions[${i}].reason`,
-          `${String(c?.type)} condition reason must be valid: one of ${allowed.join(', ')}, got ${String(c?.reason)}`,
-        ),
-      );
-    }
+    // a reason that is not a string is the schema's error (String() of it could even throw)
+    if (allowed === undefined || typeof c?.reason !== 'string' || allowed.includes(c.reason)) return;
+    errors.push(
+      invalid(
+        `status.conditions[${i}].reason`,
+        `${c?.type} condition reason must be valid: one of ${allowed.join(', ')}, got ${c.reason}`,
+      ),
+    );
   });
   return errors;
 }

@@ -42,6 +42,27 @@ describe('validateResourceRegistration', () => {
     ]);
   });
 
+  it('judges condition reasons: an unknown one names the allowed, one of the wrong type is a schema error', () => {
+    const reg = makeRegistration();
+    const condition = {
+      type: 'Active',
+      status: 'True' as const,
+      reason: 'Bogus',
+      message: 'ok',
+      lastTransitionTime: '2024-01-01T00:00:00Z',
+    };
+    reg.status = { conditions: [condition] };
+    const [unknown] = validateResourceRegistration(reg);
+    assert.equal(unknown?.path, 'status.conditions[0].reason');
+    assert.match(unknown?.message ?? '', /one of RegistrationActive, .*got Bogus/);
+    // found by test/fuzz/grants.test.ts: String() of this object throws
+    const reason: unknown = { toString: 0 };
+    reg.status = { conditions: [{ ...condition, reason: reason as string }] };
+    assert.deepEqual(validateResourceRegistration(reg), [
+      { type: 'Invalid', path: 'status.conditions[0].reason', message: 'must be a string, got object' },
+    ]);
+  });
+
   it('checks immutability and duplicates on update too (Milo checked duplicates on create only)', () => {
     const old = makeRegistration();
     const next = clone(old);
