@@ -1,11 +1,16 @@
 // A namespace editor abusing the operator's memory: 5,000 claims, each with a 250 KB annotation (1.25 GB in
 // etcd). Before the informers slimmed their objects, every replica cached all of it and ran out of its 1 GiB
 // heap, and again at every restart's relist. Now the operator, a separate process with the Deployment's
-// NODE_OPTIONS, must stay within 1.5x the RSS of the same run without annotations, both while the claims
-// arrive (watch) and after a restart (relist), and decide every claim.
-// The bound is 1.5x: caching even 7% of the annotation bytes (87 MB against a ~170 MiB baseline) breaks it, and
-// so does the young generation left uncapped (1.59x after a restart, docs/benchmarks.md); the garbage a relist of
-// 1.25 GB leaves in V8's old large-object space until the next major GC (1.15-1.20x measured) does not.
+// NODE_OPTIONS, must stay within 1.5x the RSS of the same run without annotations after a restart (relist)
+// and 1.75x while the claims arrive (watch), and decide every claim.
+// After a restart the bound is 1.5x: caching even 7% of the annotation bytes (87 MB against a ~170 MiB
+// baseline) breaks it, and so does the young generation left uncapped (1.59x, docs/benchmarks.md); the garbage a
+// relist of 1.25 GB leaves in V8's old large-object space until the next major GC (1.03-1.23x measured) does
+// not. While the claims arrive, every event's 250 KB strings pass through that space too, and how much of them
+// awaits the next major GC is V8's timing: the watch stage measured 1.09-1.52x over six runs with the same code
+// (the peak at 1.50-1.52x in two), so its bound is 1.75x: a tenth of the annotation bytes kept in the caches
+// (119 MiB) on top of a typical run's garbage (heavy 250-300 MiB against ~200 MiB plain) exceeds it; the
+// restart's 1.5x is the finer check.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -30,7 +35,8 @@ const CLAIMS = Number(process.env.MQ_ABUSE_CLAIMS ?? 5000);
 /** Kubernetes caps all annotations of an object at 256 KiB. */
 const ANNOTATION_BYTES = 250_000;
 const CONCURRENCY = 16;
-const RATIO = 1.5;
+/** The heavy run's RSS over the plain run's, at most, per stage (see the top of the file). */
+const RATIO = { watching: 1.75, restarted: 1.5 } as const;
 const MiB = 1024 * 1024;
 // 5,000 x 250 KB, then each claim's status write: ~2.5 GB of revisions before compaction; etcd's default
 // quota is 2 GiB.
@@ -54,7 +60,7 @@ interface PhaseFigures {
 describe('memory abuse: claims with 250 KB annotations', {
   skip: FAULTS_ENABLED ? false : SKIP_REASON,
 }, () => {
-  it(`keeps the operator within ${RATIO}x the RSS of the same ${CLAIMS} claims without annotations`, async () => {
+  it(`keeps the operator within ${RATIO.restarted}x (${RATIO.watching}x while watching) the RSS of the same ${CLAIMS} claims without annotations`, async () => {
     if (!plane) return;
     const cp = plane.current;
     await installCrds(cp);
@@ -69,7 +75,10 @@ describe('memory abuse: claims with 250 KB annotations', {
     for (const stage of ['watching', 'restarted'] as const) {
       for (const figure of ['settled', 'peak'] as const) {
         const ratio = heavy[stage][figure] / plain[stage][figure];
-        assert.ok(ratio <= RATIO, `${stage} ${figure} RSS: ${ratio.toFixed(2)}x the run without annotations`);
+        assert.ok(
+          ratio <= RATIO[stage],
+          `${stage} ${figure} RSS: ${ratio.toFixed(2)}x the run without annotations (at most ${RATIO[stage]}x)`,
+        );
       }
     }
   });
