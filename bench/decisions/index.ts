@@ -88,8 +88,9 @@ const row = (
   extra: { target?: Target; note?: string } = {},
 ): Row => ({ bench: 'decisions', scenario, metric, value, unit, ...extra });
 
-function describeWrites(writes: WriteCounts): string {
-  return Object.entries(writes)
+/** "key n, key n" largest first: write counts by resource, CPU seconds by process. */
+function describeSplit(split: Readonly<Record<string, number>>): string {
+  return Object.entries(split)
     .sort(([, a], [, b]) => b - a)
     .map(([key, n]) => `${key} ${n}`)
     .join(', ');
@@ -155,13 +156,11 @@ function scenarioRows(s: Scenario, run: OperatorRun, baseline: RunResult): Row[]
       round(((run.cpuSeconds.operator ?? 0) * 1000) / decided, 2),
       'ms',
       {
-        note: `CPU s from the first create until the buckets were exact: ${Object.entries(run.cpuSeconds)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}`,
+        note: `CPU s from the first create until the buckets were exact: ${describeSplit(run.cpuSeconds)}`,
       },
     ),
     row(s.name, 'apiserver writes per decided claim', round(run.operatorWrites / decided, 2), '', {
-      note: `${run.operatorWrites} writes besides the benchmark's ${decided} creates (all writes: ${describeWrites(run.writes)})`,
+      note: `${run.operatorWrites} writes besides the benchmark's ${decided} creates (all writes: ${describeSplit(run.writes)})`,
     }),
     row(s.name, 'last decision → buckets exact', round(run.bucketLagMs), 'ms'),
   );
@@ -219,7 +218,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
   const details: Record<string, unknown> = {};
 
   ctx.log(`baseline (no operator): ${grants.length} grants created, then a status written on each`);
-  const statusBaseline = await measureGrantStatusWrites(client, grants, 'base-grants', () => cpuMeter(plane));
+  const statusBaseline = await measureGrantStatusWrites(plane, grants, 'base-grants');
   details['baseline: grant status writes'] = statusBaseline;
 
   const rates = new Map<string, number>();
@@ -302,7 +301,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
         note: `${round(statusBaseline.createSeconds, 2)} s for the same grants in the scratch namespace; ${GRANT_NOTE}`,
       }),
       row(d.grants, 'operator ready → all Active', round(allActiveSeconds, 2), 's', {
-        note: `operator start → ready ${round(readyMs / 1000, 2)} s, first Active ${round(firstActiveSeconds, 2)} s after ready; CPU s from ready to all Active: ${describeWrites(cpuSeconds)}; apiserver writes from start to all Active: ${describeWrites(startupWrites)}`,
+        note: `operator start → ready ${round(readyMs / 1000, 2)} s, first Active ${round(firstActiveSeconds, 2)} s after ready; CPU s from ready to all Active: ${describeSplit(cpuSeconds)}; apiserver writes from start to all Active: ${describeSplit(startupWrites)}`,
       }),
       row(d.grants, 'grants turning Active', round(activationRate), 'grants/s'),
       row(
@@ -311,7 +310,7 @@ async function runAll(plane: ControlPlane, ctx: BenchContext): Promise<BenchResu
         round(statusBaseline.statusWritesPerSecond),
         'writes/s',
         {
-          note: `${statusBaseline.grants} grants in ${round(statusBaseline.statusSeconds, 2)} s, ${GRANT_NOTE}; CPU s: ${describeWrites(statusBaseline.statusCpuSeconds)}`,
+          note: `${statusBaseline.grants} grants in ${round(statusBaseline.statusSeconds, 2)} s, ${GRANT_NOTE}; CPU s: ${describeSplit(statusBaseline.statusCpuSeconds)}`,
         },
       ),
       row(d.grants, d.activationRate, round(activationRate / statusBaseline.statusWritesPerSecond, 2), '×', {

@@ -13,10 +13,11 @@ import {
   toRFC3339,
 } from '../../src/api/index.ts';
 import { RESOURCES } from '../../src/cache/index.ts';
-import { type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
+import type { ControlPlane } from '../../src/envtest/index.ts';
+import { createClient, type KubeClient, kubeRequest, resourcePath } from '../../src/runtime/index.ts';
 import { makeGrant, makeRegistration, org } from '../../test/support/builders.ts';
 import { QUOTA_NAMESPACE } from '../lib/bench.ts';
-import type { CpuSplit } from '../lib/cpu.ts';
+import { type CpuSplit, cpuMeter } from '../lib/cpu.ts';
 import { metricValue, type OperatorHandle } from '../lib/operator.ts';
 import { burst } from '../lib/pool.ts';
 import { type ObjectWatch, until, watchObjects } from '../lib/watch.ts';
@@ -73,14 +74,14 @@ export interface StatusWriteBaseline {
  * status subresource, as the operator writes it), then deleted. Timed as the operator's run is: until a
  * watch of the namespace has seen every grant Active (the watch costs the apiserver the same in both). */
 export async function measureGrantStatusWrites(
-  client: KubeClient,
+  plane: ControlPlane,
   grants: readonly GrantSpec[],
   namespace: string,
-  cpu: () => () => CpuSplit,
 ): Promise<StatusWriteBaseline> {
+  const client = createClient(plane.kubeConfig);
   const createSeconds = await createGrants(client, grants, namespace);
   const activation = await GrantActivation.open(client, namespace);
-  const statusCpu = cpu();
+  const statusCpu = cpuMeter(plane);
   const t0 = performance.now();
   await burst(grants.length, GRANT_CONCURRENCY, async (i) => {
     const g = grants[i];

@@ -13,6 +13,7 @@ import {
   KubeApiError,
   type KubeClient,
   kubeRequest,
+  type ResourceRef,
   resourcePath,
 } from '../../src/runtime/index.ts';
 import { repoPath } from '../../test/support/kube.ts';
@@ -98,21 +99,24 @@ async function servedClaims(client: KubeClient): Promise<number> {
  * caches filled as its objects were made.
  */
 async function watchCachesReady(client: KubeClient): Promise<void> {
-  for (const resource of [RESOURCES.claims, RESOURCES.grants, RESOURCES.buckets]) {
-    for (;;) {
-      try {
-        // resourceVersion 0 without a limit is the watch cache's to answer; the selector keeps the answer empty
-        await kubeRequest(client.kubeConfig, {
-          method: 'GET',
-          path: resourcePath(resource),
-          query: { resourceVersion: '0', fieldSelector: 'metadata.name=not-a-quota-object' },
-        });
-        break;
-      } catch (err) {
-        if (!(err instanceof KubeApiError && err.status === 429)) throw err;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+  for (const resource of [RESOURCES.claims, RESOURCES.grants, RESOURCES.buckets])
+    await watchCacheReady(client, resource);
+}
+
+async function watchCacheReady(client: KubeClient, resource: ResourceRef): Promise<void> {
+  for (;;) {
+    try {
+      // resourceVersion 0 without a limit is the watch cache's to answer; the selector keeps the answer empty
+      await kubeRequest(client.kubeConfig, {
+        method: 'GET',
+        path: resourcePath(resource),
+        query: { resourceVersion: '0', fieldSelector: 'metadata.name=not-a-quota-object' },
+      });
+      return;
+    } catch (err) {
+      if (!(err instanceof KubeApiError && err.status === 429)) throw err;
     }
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
 
